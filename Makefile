@@ -1,0 +1,108 @@
+# Meldhulp: Rasa assistant for political office holders after aggression (ABCD model).
+# Two environments, as Rasa's own images do: .venv-rasa (Rasa 3.6.21 server, SQLAlchemy 1.4)
+# and .venv-actions (rasa-sdk action server, SQLAlchemy 2.x, tests and tools).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+ROOT := $(CURDIR)
+RASA_PY := $(ROOT)/.venv-rasa/bin/python
+ACT_PY := $(ROOT)/.venv-actions/bin/python
+MODEL := models/meldhulp.tar.gz
+ACTION_PORT ?= 5055
+RASA_PORT ?= 5005
+export REPORT_ENCRYPTION_KEY_FILE ?= $(ROOT)/var/report.key
+export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
+export PYTHONPATH := $(ROOT)/bot
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: help install train db run actions test lint unit validate test-stories eval-nlu e2e bench classify route lock-rasa lock-actions clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+.venv-rasa/.installed: requirements/rasa.lock.txt
+	$(PYTHON) -m venv .venv-rasa
+	.venv-rasa/bin/pip install -q "pip<25"
+	# Rasa 3.6 declares Python <3.11; the lock pins what a Python 3.10 resolution gives (see README).
+	.venv-rasa/bin/pip install -q --no-deps --ignore-requires-python -r requirements/rasa.lock.txt
+	touch $@
+
+.venv-actions/.installed: requirements/actions.lock.txt
+	$(PYTHON) -m venv .venv-actions
+	.venv-actions/bin/pip install -q "pip<25"
+	.venv-actions/bin/pip install -q --no-deps --ignore-requires-python -r requirements/actions.lock.txt
+	touch $@
+
+install: .venv-rasa/.installed .venv-actions/.installed ## Create both environments from the lock files
+
+models/spacy-nl/SOURCE.json: .venv-rasa/.installed scripts/build_spacy_nl.py
+	$(RASA_PY) scripts/build_spacy_nl.py models/spacy-nl
+
+$(MODEL): .venv-rasa/.installed models/spacy-nl/SOURCE.json bot/config.yml bot/domain.yml $(shell find bot/data bot/nlu -name '*.yml' -o -name '*.py')
+	cd bot && $(RASA_PY) -m rasa train --out ../models --fixed-model-name meldhulp --quiet
+	touch $@
+
+train: $(MODEL) ## Train the model (skipped when nothing changed)
+
+var/report.key: .venv-actions/.installed
+	mkdir -p var
+	umask 077 && $(ACT_PY) -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > $@
+
+db: .venv-actions/.installed var/report.key ## Migrate the database and load the protocol files into it
+	$(ACT_PY) -m alembic upgrade head
+	cd bot && $(ACT_PY) -m actions.knowledge load
+
+actions: install db ## Start the action server in the foreground
+	cd bot && $(ACT_PY) -m rasa_sdk --actions actions --port $(ACTION_PORT)
+
+run: install train db ## Set up everything, start the action server and chat in the terminal
+	@cd bot && ($(ACT_PY) -m rasa_sdk --actions actions --port $(ACTION_PORT) > ../var/actions.log 2>&1 & echo $$! > ../var/actions.pid)
+	@$(ACT_PY) scripts/wait_http.py http://localhost:$(ACTION_PORT)/health 60
+	cd bot && $(RASA_PY) -m rasa shell --model ../$(MODEL) --endpoints endpoints.yml; kill $$(cat var/actions.pid) 2>/dev/null || true
+
+test: lint unit validate test-stories eval-nlu e2e bench ## The whole test suite (CI runs this)
+	@echo "make test: all checks passed"
+
+lint: .venv-actions/.installed ## ruff on all Python code
+	$(ACT_PY) -m ruff check bot scripts tests
+
+unit: .venv-actions/.installed ## pytest: actions, routing, repository, cue rules (no servers)
+	$(ACT_PY) -m pytest -q -m "not e2e"
+
+validate: .venv-rasa/.installed ## rasa data validate
+	cd bot && $(RASA_PY) -m rasa data validate --fail-on-warnings --quiet
+
+test-stories: $(MODEL) ## Test stories for every path, failing on any prediction error
+	cd bot && $(RASA_PY) -m rasa test core --model ../$(MODEL) --stories ../tests/stories --fail-on-prediction-errors --out ../var/results-core --quiet
+
+eval-nlu: $(MODEL) ## ABCD classifier on the held-out set: macro-F1 >= 0.90, D recall >= 0.97
+	$(RASA_PY) scripts/evaluate_nlu.py --model $(MODEL) --data tests/nlu/heldout.jsonl --out var/nlu-eval.json
+
+e2e: $(MODEL) db ## Rasa server + action server over REST: a whole conversation, report row in the database
+	$(ACT_PY) -m pytest -q -m e2e
+
+bench: $(MODEL) db ## Latency of a full turn over REST (p95 <= 150 ms) and training time from the last train
+	$(ACT_PY) scripts/bench_latency.py --out var/latency.json
+
+classify: $(MODEL) ## Classify JSON Lines from stdin ({"text": ...}) to JSON Lines on stdout
+	@$(RASA_PY) scripts/classify.py --model $(MODEL)
+
+route: db ## Print the route for MUNICIPALITY= and ROLE= as JSON
+	@cd bot && $(ACT_PY) -m actions.routing "$(MUNICIPALITY)" "$(ROLE)"
+
+lock-rasa: ## Regenerate requirements/rasa.lock.txt from requirements/rasa-deps.in
+	rm -rf /tmp/lock-rasa && $(PYTHON) -m venv /tmp/lock-rasa && /tmp/lock-rasa/bin/pip install -q "pip<25"
+	/tmp/lock-rasa/bin/pip install -q -r requirements/rasa-deps.in
+	/tmp/lock-rasa/bin/pip install -q --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+	(head -2 requirements/rasa.lock.txt; /tmp/lock-rasa/bin/pip freeze --all | grep -v '^pip==') > requirements/rasa.lock.txt.new && mv requirements/rasa.lock.txt.new requirements/rasa.lock.txt
+
+lock-actions: ## Regenerate requirements/actions.lock.txt from requirements/actions.in
+	rm -rf /tmp/lock-act && $(PYTHON) -m venv /tmp/lock-act && /tmp/lock-act/bin/pip install -q "pip<25"
+	/tmp/lock-act/bin/pip install -q -r requirements/actions.in
+	/tmp/lock-act/bin/pip install -q --no-deps --ignore-requires-python rasa-sdk==3.6.2
+	(echo "# Action server environment, generated by 'make lock-actions' from requirements/actions.in."; /tmp/lock-act/bin/pip freeze --all | grep -v '^pip==') > requirements/actions.lock.txt
+
+clean: ## Remove trained models, the local database and test output (not the environments)
+	rm -rf models/*.tar.gz models/spacy-nl var/results-* var/*.json

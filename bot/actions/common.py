@@ -1,0 +1,64 @@
+"""Small helpers shared by the actions: buttons, yes/no in free text, text limits, stopping."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+MAX_TEXT = 5000  # longer answers are cut; the user is told so
+
+YES_NO = [
+    {"title": "Ja", "payload": "/affirm"},
+    {"title": "Nee", "payload": "/deny"},
+]
+
+_YES = re.compile(r"^\s*(?:ja|jawel|jazeker|klopt|zeker|inderdaad|yes|yep|graag|ja graag|doe maar|wel|dat klopt|correct)\b", re.I)
+_NO = re.compile(r"^\s*(?:nee|neen|niet|nooit|geen|no|nope|liever niet|helemaal niet|dat klopt niet)\b", re.I)
+
+TRIAGE_SLOTS = ["category", "subkind", "cues", "doubt", "acute", "online", "channel_hint", "persistent", "triage_check", "triage_persistent"]
+REPORT_SLOTS = [
+    "report_wanted", "report_what", "report_who", "report_when", "report_where", "report_channel",
+    "report_with_what", "report_how", "report_why", "report_status", "report_draft_id", "change_field",
+]
+
+
+def yes_no(value: Any) -> bool | None:
+    """True/False for a yes/no answer (button or typed), None when it is neither."""
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, str):
+        return None
+    if _NO.search(value):
+        return False
+    if _YES.search(value):
+        return True
+    return None
+
+
+def clean_text(value: Any) -> str | None:
+    """Stripped free text, or None when empty or only a button payload."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or value.startswith("/"):
+        return None
+    return value[:MAX_TEXT]
+
+
+def reset(slots: list[str]) -> list[SlotSet]:
+    return [SlotSet(slot, None) for slot in slots]
+
+
+class ActionStop(Action):
+    """'stop' at any moment: leave the form, keep nothing half-done."""
+
+    def name(self) -> str:
+        return "action_stop"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        dispatcher.utter_message(response="utter_stopped")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset(TRIAGE_SLOTS + REPORT_SLOTS)]

@@ -1,0 +1,328 @@
+"""Report (melding): the 7 W's (Alkmaar §5) and the channel, a summary, and only after an explicit
+"ja" one transaction that writes the report and gives a reference number."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from actions.common import REPORT_SLOTS, YES_NO, clean_text, reset, yes_no
+from actions.store.db import engine
+from actions.store.repository import ReportRepository
+
+log = logging.getLogger(__name__)
+
+FIELDS = {
+    "report_what": "Wat",
+    "report_who": "Wie",
+    "report_when": "Wanneer",
+    "report_where": "Waar",
+    "report_channel": "Kanaal",
+    "report_with_what": "Waarmee",
+    "report_how": "Op welke wijze",
+    "report_why": "Waarom",
+}
+CHANNELS = {
+    "face_to_face": "persoonlijk (face to face)",
+    "phone": "telefoon",
+    "email": "e-mail",
+    "social_media": "sociale media",
+    "message": "bericht (WhatsApp, sms)",
+    "letter": "brief",
+    "other": "anders",
+}
+ONLINE = {"email", "social_media", "message"}
+_CHANNEL_WORDS = [
+    ("face_to_face", ("persoonlijk", "face", "gezicht", "op straat", "markt", "stadhuis", "vergadering", "deur")),
+    ("phone", ("telefoon", "gebeld", "belde", "telefonisch")),
+    ("email", ("mail",)),
+    ("social_media", ("sociale", "social", "facebook", "twitter", "instagram", "tiktok", "linkedin", "online", "internet", " x")),
+    ("message", ("whatsapp", "app", "sms", "bericht", "signal")),
+    ("letter", ("brief", "post", "kaart")),
+    ("other", ("anders", "overig")),
+]
+
+
+def channel_of(text: str | None) -> str | None:
+    if not text:
+        return None
+    folded = " " + text.lower().strip()
+    if folded.strip() in CHANNELS:
+        return folded.strip()
+    for key, words in _CHANNEL_WORDS:
+        if any(word in folded for word in words):
+            return key
+    return None
+
+
+class ActionRequestReport(Action):
+    """'Ik wil een melding doen': go through routing to the report, skipping the offer."""
+
+    def name(self) -> str:
+        return "action_request_report"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        dispatcher.utter_message(text="Goed, ik help u met een melding. Eerst zoek ik uw contactpersoon.")
+        return [*reset(REPORT_SLOTS), SlotSet("report_wanted", True)]
+
+
+class ValidateReportForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_report_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        if tracker.get_slot("report_wanted") is False:
+            return []
+        return domain_slots
+
+    def validate_report_wanted(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        answer = yes_no(value)
+        if answer is None:
+            dispatcher.utter_message(text="Kies 'Ja' of 'Nee', dan kan ik verder.")
+            return {"report_wanted": None}
+        if answer and tracker.get_slot("incident_text"):
+            # The story the user told is the "wat" of the report; it shows in the summary.
+            return {"report_wanted": True, "report_what": tracker.get_slot("incident_text")}
+        return {"report_wanted": answer}
+
+    def validate_report_channel(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        channel = channel_of(clean_text(value))
+        if channel is None:
+            dispatcher.utter_message(text="Dat kanaal herken ik niet. Kies een van de knoppen.")
+            return {"report_channel": None}
+        return {"report_channel": channel}
+
+
+def _validate_free_text(slot: str):
+    def validate(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
+        text = clean_text(value)
+        if text is None:
+            dispatcher.utter_message(text="Ik heb geen antwoord gekregen. Typ een paar woorden; weet u het niet, typ dan 'onbekend'.")
+            return {slot: None}
+        return {slot: text}
+
+    validate.__name__ = f"validate_{slot}"
+    return validate
+
+
+for _slot in ("report_what", "report_who", "report_when", "report_where", "report_with_what", "report_how", "report_why"):
+    setattr(ValidateReportForm, f"validate_{_slot}", _validate_free_text(_slot))
+
+
+class ActionAskReportWanted(Action):
+    def name(self) -> str:
+        return "action_ask_report_wanted"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        contact = tracker.get_slot("contact_label") or "uw contactpersoon"
+        lead = "Melden is hier verplicht. " if tracker.get_slot("report_required") else ""
+        dispatcher.utter_message(
+            text=f"{lead}Zal ik een melding voor {contact} klaarzetten? Ik stel een paar korte vragen. U ziet eerst een samenvatting en beslist dan pas.",
+            buttons=YES_NO,
+        )
+        return []
+
+
+class ActionAskReportChannel(Action):
+    def name(self) -> str:
+        return "action_ask_report_channel"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        buttons = [{"title": label[:1].upper() + label[1:], "payload": key} for key, label in CHANNELS.items()]
+        dispatcher.utter_message(text="Hoe gebeurde het?", buttons=buttons)
+        return []
+
+
+def summary(tracker: Tracker) -> str:
+    lines = ["Dit is uw melding:"]
+    category = tracker.get_slot("category")
+    if category:
+        lines.append(f"- Soort gedrag: {category}-gedrag")
+    lines.append(f"- Gemeente: {tracker.get_slot('municipality')}; rol: {tracker.get_slot('role')}")
+    for slot, label in FIELDS.items():
+        value = tracker.get_slot(slot)
+        if slot == "report_channel":
+            value = CHANNELS.get(value, value)
+        lines.append(f"- {label}: {value}")
+    lines.append(f"- Naar: {tracker.get_slot('contact_label') or 'uw contactpersoon'}")
+    return "\n".join(lines)
+
+
+class ActionReportSummary(Action):
+    def name(self) -> str:
+        return "action_report_summary"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        if not tracker.get_slot("report_wanted"):
+            contact = tracker.get_slot("contact_label") or "uw contactpersoon"
+            dispatcher.utter_message(text=f"Goed, ik dien niets in. U kunt later altijd nog melden bij {contact}. Zorg goed voor uzelf.")
+            return [*reset(REPORT_SLOTS)]
+        dispatcher.utter_message(text=summary(tracker))
+        dispatcher.utter_message(
+            text="Klopt dit? Zal ik de melding indienen?",
+            buttons=[
+                {"title": "Ja, indienen", "payload": "/affirm"},
+                {"title": "Aanpassen", "payload": "/change"},
+                {"title": "Niet indienen", "payload": "/deny"},
+            ],
+        )
+        return [SlotSet("report_status", "confirming"), SlotSet("report_draft_id", uuid.uuid4().hex)]
+
+
+def draft_from(tracker: Tracker) -> dict | None:
+    """The report row to write, or None when something it needs is missing."""
+    values = {slot: tracker.get_slot(slot) for slot in FIELDS}
+    draft_id = tracker.get_slot("report_draft_id")
+    if not draft_id or any(not values[slot] for slot in FIELDS) or not tracker.get_slot("municipality"):
+        return None
+    municipality_key = tracker.get_slot("municipality_key")
+    contact = tracker.get_slot("contact_function") or "griffier"
+    channel = values["report_channel"]
+    return {
+        "draft_id": draft_id,
+        "conversation_id": tracker.sender_id,
+        "municipality": tracker.get_slot("municipality"),
+        "municipality_key": municipality_key,
+        "role": tracker.get_slot("role"),
+        "category": tracker.get_slot("category"),
+        "subkind": tracker.get_slot("subkind"),
+        "reporting": "required" if tracker.get_slot("report_required") else "optional",
+        "acute": bool(tracker.get_slot("acute")),
+        "online": channel in ONLINE or bool(tracker.get_slot("online")),
+        "channel": channel,
+        "contact_function": contact,
+        "readable_by": f"{municipality_key or tracker.get_slot('municipality').lower()}:{contact}",
+        "what": values["report_what"],
+        "who": values["report_who"],
+        "when": values["report_when"],
+        "where": values["report_where"],
+        "with_what": values["report_with_what"],
+        "how": values["report_how"],
+        "why": values["report_why"],
+        "cues": json.dumps(tracker.get_slot("cues") or [], ensure_ascii=False),
+    }
+
+
+def file_report(draft: dict) -> tuple[str, bool]:
+    """Write the report in one transaction; (reference, created). Idempotent per draft."""
+    try:
+        with Session(engine()) as session, session.begin():
+            report, created = ReportRepository(session).submit(draft)
+            reference = report.reference
+    except IntegrityError:
+        # Two confirmations at the same moment: the other one won, use its report.
+        with Session(engine()) as session:
+            existing = ReportRepository(session).by_draft(draft["draft_id"])
+        if existing is None:
+            raise
+        return existing.reference, False
+    return reference, created
+
+
+class ActionSubmitReport(Action):
+    def name(self) -> str:
+        return "action_submit_report"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        contact = tracker.get_slot("contact_label") or "uw contactpersoon"
+        if tracker.get_slot("report_status") == "submitted":
+            dispatcher.utter_message(text=f"Uw melding is al ingediend. Het meldingsnummer is {tracker.get_slot('report_reference')}.")
+            return []
+        draft = draft_from(tracker)
+        if draft is None:
+            dispatcher.utter_message(text="Er ontbreekt nog iets in de melding, dus ik heb niets ingediend. Kies 'Aanpassen' om het aan te vullen.")
+            return []
+        try:
+            reference, created = file_report(draft)
+        except SQLAlchemyError:
+            log.exception("report could not be stored (conversation %s)", tracker.sender_id)
+            dispatcher.utter_message(
+                text=f"Het indienen is niet gelukt door een storing. Er is niets opgeslagen. Probeer het zo nog eens met 'Ja', of neem direct contact op met {contact}.",
+                buttons=YES_NO[:1],
+            )
+            return []
+        log.info("report %s filed for %s (new: %s)", reference, draft["readable_by"], created)
+        dispatcher.utter_message(
+            text=f"Uw melding is ingediend. Uw meldingsnummer is {reference}. Alleen {contact} kan de melding lezen en neemt contact met u op. Bewaar het nummer."
+        )
+        return [SlotSet("report_status", "submitted"), SlotSet("report_reference", reference)]
+
+
+class ActionCancelReport(Action):
+    def name(self) -> str:
+        return "action_cancel_report"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        dispatcher.utter_message(text="Goed, ik dien de melding niet in. Er is niets opgeslagen. U kunt later altijd opnieuw beginnen.")
+        return [*reset(REPORT_SLOTS)]
+
+
+class ValidateChangeForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_change_form"
+
+    def validate_change_field(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        field = field_of(value)
+        if field is None:
+            dispatcher.utter_message(text="Welk deel wilt u aanpassen? Kies een van de knoppen.")
+            return {"change_field": None}
+        return {"change_field": field}
+
+
+_FIELD_WORDS = {
+    "report_what": ("wat", "gebeurd", "verhaal"),
+    "report_who": ("wie", "dader", "persoon"),
+    "report_when": ("wanneer", "datum", "tijd", "dag"),
+    "report_where": ("waar", "plaats", "plek", "locatie"),
+    "report_channel": ("kanaal", "hoe gebeurde"),
+    "report_with_what": ("waarmee", "wapen", "voorwerp"),
+    "report_how": ("wijze", "manier"),
+    "report_why": ("waarom", "reden"),
+}
+
+
+def field_of(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    folded = value.lower().strip()
+    if folded in FIELDS:
+        return folded
+    for slot, label in FIELDS.items():
+        if folded == label.lower():
+            return slot
+    for slot, words in _FIELD_WORDS.items():
+        if any(folded == w or folded.startswith(w + " ") or f" {w}" in f" {folded}" for w in words):
+            return slot
+    return None
+
+
+class ActionAskChangeField(Action):
+    def name(self) -> str:
+        return "action_ask_change_field"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        buttons = [{"title": label, "payload": f'/change{{"change_field":"{slot}"}}'} for slot, label in FIELDS.items()]
+        dispatcher.utter_message(text="Wat wilt u aanpassen?", buttons=buttons)
+        return []
+
+
+class ActionChangeReport(Action):
+    """Empty the chosen field so the report form asks it again, then a new summary follows."""
+
+    def name(self) -> str:
+        return "action_change_report"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        field = tracker.get_slot("change_field")
+        events = [SlotSet("change_field", None), SlotSet("report_status", None), SlotSet("report_draft_id", None)]
+        if field in FIELDS:
+            events.append(SlotSet(field, None))
+        return events

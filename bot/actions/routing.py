@@ -1,0 +1,206 @@
+"""Routing: who the user reports to, who is informed next, and the support lines, per protocol.
+
+`python -m actions.routing Leiden wethouder` prints the route as JSON (`make route` uses it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions import knowledge
+from actions.knowledge import MODEL_KEY, ROLE_LABELS, normalize_role
+from actions.store.db import engine
+from actions.store.repository import ProtocolRepository
+
+ROLE_BUTTONS = [
+    ("Raadslid", "raadslid"),
+    ("Duolid", "duolid"),
+    ("Fractievolger", "fractievolger"),
+    ("Commissielid", "commissielid"),
+    ("Wethouder", "wethouder"),
+    ("Burgemeester", "burgemeester"),
+    ("Fractiemedewerker", "fractiemedewerker"),
+    ("Familielid van een ambtsdrager", "familielid"),
+    ("Oud-raadslid", "oud_raadslid"),
+]
+_NAME = re.compile(r"^[A-Za-zÀ-ÿ' .-]{2,40}$")
+_FILLER = re.compile(r"^(?:ik\s+(?:woon|zit|werk)\s+in|in\s+de\s+gemeente|gemeente|in|bij|de|het)\s+", re.I)
+
+
+def resolve_municipality(session: Session, text: str | None) -> tuple[str | None, str | None]:
+    """(key of a loaded protocol or None, display name or None) for what the user typed."""
+    if not text or not isinstance(text, str):
+        return None, None
+    cleaned = text.strip().strip(".!?")
+    while _FILLER.match(cleaned):
+        cleaned = _FILLER.sub("", cleaned, count=1).strip()
+    folded = cleaned.lower()
+    for municipality in ProtocolRepository(session).all():
+        if municipality.key != MODEL_KEY and (folded == municipality.key or folded in municipality.aliases):
+            return municipality.key, municipality.name
+    if not _NAME.match(cleaned):
+        return None, None
+    return None, " ".join(part[:1].upper() + part[1:] for part in cleaned.split(" "))
+
+
+def route(session: Session, municipality_text: str | None, role_text: str | None) -> dict:
+    """The route as a JSON-ready dict; raises ValueError for an unknown role or municipality."""
+    role = normalize_role(role_text)
+    if role is None:
+        raise ValueError(f"onbekende rol: {role_text!r}")
+    key, name = resolve_municipality(session, municipality_text)
+    if name is None:
+        raise ValueError(f"onbekende gemeente: {municipality_text!r}")
+    repo = ProtocolRepository(session)
+    municipality = repo.get(key or MODEL_KEY)
+    r = repo.route(municipality.key, role)
+
+    def person(function: str) -> dict:
+        label = municipality.functions.get(function, function)
+        return {"function": function, "label": label, **knowledge.local_contact(key or MODEL_KEY, function)}
+
+    return {
+        "municipality": name,
+        "municipality_key": key,
+        "protocol_loaded": key is not None,
+        "protocol": municipality.protocol if key else None,
+        "role": role,
+        "contact": person(r.contact),
+        "informs": [person(f) for f in r.informs],
+        "support_lines": [
+            {"name": s.name, "what": s.what, "phone": s.phone, "url": s.url, "section": s.section}
+            for s in municipality.support_lines
+        ],
+        "section": r.section,
+        "quote": r.quote,
+        "source": f"protocol {municipality.name}" if key else "algemene route (gedeeld door de vijf geladen protocollen)",
+        "named": r.named,
+        "note": r.note,
+        "register": municipality.register,
+    }
+
+
+def describe(result: dict) -> list[str]:
+    """The route in short Dutch messages."""
+    contact = result["contact"]
+    messages = []
+    if not result["protocol_loaded"]:
+        messages.append(
+            f"Voor {result['municipality']} heb ik geen protocol geladen. Ik geef u de algemene route "
+            "die alle protocollen die ik ken delen. Vraag bij uw griffie of uw gemeente het anders regelt."
+        )
+    who = contact["label"]
+    details = ", ".join(x for x in (contact.get("name"), contact.get("phone"), contact.get("email")) if x)
+    line = f"Als {ROLE_LABELS[result['role']]} meldt u dit bij {who}"
+    line += f" ({details})." if details else "."
+    if result["informs"]:
+        line += " Daarna wordt " + _join([p["label"] for p in result["informs"]]) + " ingelicht."
+    line += f" ({result['source']}, {result['section']})"
+    messages.append(line)
+    if result.get("note"):
+        messages.append(result["note"])
+    if not details:
+        messages.append(f"De naam en het telefoonnummer van {who} staan nog niet in mijn gegevens. U vindt ze bij de griffie of op de website van de gemeente.")
+    lines = []
+    for s in result["support_lines"]:
+        item = f"- {s['name']}"
+        if s.get("phone"):
+            item += f": {s['phone']}"
+        if s.get("what"):
+            item += f" ({s['what']})"
+        lines.append(item)
+    if lines:
+        messages.append("Hulp en steun die het protocol noemt:\n" + "\n".join(lines))
+    return messages
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+class ValidateRoutingForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_routing_form"
+
+    def validate_role(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
+        role = normalize_role(value if isinstance(value, str) else None)
+        if role is None:
+            dispatcher.utter_message(text="Die rol ken ik niet. Kies de rol die het best past.")
+            return {"role": None}
+        return {"role": role}
+
+    def validate_municipality(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
+        with Session(engine()) as session:
+            _key, name = resolve_municipality(session, value)
+        if name is None:
+            dispatcher.utter_message(text="Die gemeente herken ik niet. Typ alleen de naam, bijvoorbeeld 'Leiden'.")
+            return {"municipality": None}
+        return {"municipality": name}
+
+
+class ActionAskRole(Action):
+    def name(self) -> str:
+        return "action_ask_role"
+
+    async def run(self, dispatcher, tracker, domain) -> list:
+        buttons = [{"title": title, "payload": f'/inform{{"role":"{value}"}}'} for title, value in ROLE_BUTTONS]
+        dispatcher.utter_message(text="Wat is uw rol? Dan zoek ik uw contactpersoon.", buttons=buttons)
+        return []
+
+
+class ActionAskMunicipality(Action):
+    def name(self) -> str:
+        return "action_ask_municipality"
+
+    async def run(self, dispatcher, tracker, domain) -> list:
+        with Session(engine()) as session:
+            names = [m.name for m in ProtocolRepository(session).all() if m.key != MODEL_KEY]
+        buttons = [{"title": n, "payload": f'/inform{{"municipality":"{n}"}}'} for n in names]
+        dispatcher.utter_message(text="In welke gemeente bent u actief? Kies of typ de naam.", buttons=buttons)
+        return []
+
+
+class ActionRoute(Action):
+    def name(self) -> str:
+        return "action_route"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        try:
+            with Session(engine()) as session:
+                result = route(session, tracker.get_slot("municipality"), tracker.get_slot("role"))
+        except ValueError:
+            dispatcher.utter_message(text="Ik kon uw contactpersoon niet vinden. Neem contact op met de griffie van uw gemeente.")
+            return []
+        for message in describe(result):
+            dispatcher.utter_message(text=message)
+        return [
+            SlotSet("contact_function", result["contact"]["function"]),
+            SlotSet("contact_label", result["contact"]["label"]),
+            SlotSet("municipality_key", result["municipality_key"]),
+        ]
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print("gebruik: python -m actions.routing GEMEENTE ROL", file=sys.stderr)
+        return 2
+    try:
+        with Session(engine()) as session:
+            result = route(session, argv[0], argv[1])
+    except ValueError as error:
+        print(json.dumps({"error": str(error)}, ensure_ascii=False))
+        return 1
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

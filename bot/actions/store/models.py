@@ -1,0 +1,119 @@
+"""Tables: the protocol knowledge (loaded from protocols/*.yml) and the reports."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from actions.store.crypto import EncryptedText
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Municipality(Base):
+    __tablename__ = "municipalities"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(128))
+    protocol: Mapped[str | None] = mapped_column(String(256))
+    source: Mapped[str | None] = mapped_column(String(128))
+    year: Mapped[int | None] = mapped_column(Integer)
+    register: Mapped[str | None] = mapped_column(String(256))
+    aliases: Mapped[list] = mapped_column(JSON, default=list)
+    functions: Mapped[dict] = mapped_column(JSON, default=dict)
+    online: Mapped[dict | None] = mapped_column(JSON)
+    aangifte: Mapped[dict | None] = mapped_column(JSON)
+
+    routes: Mapped[list[Route]] = relationship(back_populates="municipality", cascade="all, delete-orphan")
+    support_lines: Mapped[list[SupportLine]] = relationship(
+        back_populates="municipality", cascade="all, delete-orphan", order_by="SupportLine.position"
+    )
+    advice: Mapped[list[Advice]] = relationship(back_populates="municipality", cascade="all, delete-orphan")
+
+
+class Route(Base):
+    __tablename__ = "routes"
+    __table_args__ = (UniqueConstraint("municipality_key", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_key: Mapped[str] = mapped_column(ForeignKey("municipalities.key", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(64))
+    contact: Mapped[str] = mapped_column(String(64))
+    informs: Mapped[list] = mapped_column(JSON, default=list)
+    section: Mapped[str] = mapped_column(String(256))
+    quote: Mapped[str | None] = mapped_column(Text)
+    named: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    municipality: Mapped[Municipality] = relationship(back_populates="routes")
+
+
+class SupportLine(Base):
+    __tablename__ = "support_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_key: Mapped[str] = mapped_column(ForeignKey("municipalities.key", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(256))
+    what: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(64))
+    url: Mapped[str | None] = mapped_column(String(256))
+    section: Mapped[str] = mapped_column(String(256))
+
+    municipality: Mapped[Municipality] = relationship(back_populates="support_lines")
+
+
+class Advice(Base):
+    __tablename__ = "advice"
+    __table_args__ = (UniqueConstraint("municipality_key", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_key: Mapped[str] = mapped_column(ForeignKey("municipalities.key", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(16))  # A, B, C, D, D_fysiek
+    approach: Mapped[str] = mapped_column(String(256))
+    steps: Mapped[list] = mapped_column(JSON)
+    reporting: Mapped[str] = mapped_column(String(32))
+    reporting_text: Mapped[str] = mapped_column(Text)
+    section: Mapped[str] = mapped_column(String(256))
+
+    municipality: Mapped[Municipality] = relationship(back_populates="advice")
+
+
+class Report(Base):
+    """A melding. Free text is encrypted at rest; `readable_by` says which contact may read it."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    # One draft (one summary the user confirmed) gives one report, however often "ja" is sent.
+    draft_id: Mapped[str] = mapped_column(String(64), unique=True)
+    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=lambda: datetime.now(timezone.utc)
+    )
+    municipality: Mapped[str | None] = mapped_column(String(128))
+    municipality_key: Mapped[str | None] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(64))
+    category: Mapped[str | None] = mapped_column(String(8))
+    subkind: Mapped[str | None] = mapped_column(String(64))
+    reporting: Mapped[str | None] = mapped_column(String(32))
+    acute: Mapped[bool] = mapped_column(Boolean, default=False)
+    online: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel: Mapped[str | None] = mapped_column(String(64))
+    contact_function: Mapped[str | None] = mapped_column(String(64))
+    readable_by: Mapped[str] = mapped_column(String(128))  # e.g. "leiden:griffier"
+    status: Mapped[str] = mapped_column(String(32), default="nieuw")
+    what: Mapped[str | None] = mapped_column(EncryptedText)
+    who: Mapped[str | None] = mapped_column(EncryptedText)
+    when: Mapped[str | None] = mapped_column(EncryptedText)
+    where: Mapped[str | None] = mapped_column(EncryptedText)
+    with_what: Mapped[str | None] = mapped_column(EncryptedText)
+    how: Mapped[str | None] = mapped_column(EncryptedText)
+    why: Mapped[str | None] = mapped_column(EncryptedText)
+    cues: Mapped[str | None] = mapped_column(EncryptedText)  # JSON text of the cues the bot saw

@@ -1,0 +1,176 @@
+"""Triage: acute danger first, then the ABCD category with the cues that show it, a question
+when in doubt, and the protocol's advice for the category."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from actions import texts
+from actions.common import MAX_TEXT, REPORT_SLOTS, YES_NO, reset, yes_no
+from actions.knowledge import MODEL_KEY
+from actions.routing import resolve_municipality
+from actions.store.db import engine
+from actions.store.repository import ProtocolRepository
+
+INTENT_LABEL = {"incident_a": "A", "incident_b": "B", "incident_c": "C", "incident_d": "D", "acute_danger": "D"}
+SEVERITY = {"A": 1, "B": 2, "C": 3, "D": 4}
+
+
+def explain(result: dict) -> str:
+    """'Wat u beschrijft is ...' with at most three cues quoted back to the user."""
+    label = result["label"]
+    lines = [f"Wat u beschrijft lijkt op {texts.CATEGORY[label]}."]
+    if label == "D" and result.get("subkind"):
+        lines[0] = f"Wat u beschrijft is {texts.CATEGORY_SHORT['D']}: {texts.SUBKIND[result['subkind']]}."
+    for cue in result.get("cues", [])[:3]:
+        lines.append(f"U schrijft '{cue['text']}': dat is {texts.SUBKIND.get(cue['kind'], cue['kind'])}.")
+    if not result.get("cues"):
+        lines.append("Ik zag geen duidelijke signaalwoorden; dit is mijn inschatting op basis van uw hele verhaal.")
+    if sum(1 for c in result.get("cues", []) if c["category"] != label) and label in ("C", "D"):
+        lines.append("Als er meer soorten gedrag in één voorval zitten, telt het zwaarste.")
+    lines.append("Klopt dit niet? Vertel dan wat er anders was.")
+    return "\n".join(lines)
+
+
+class ActionTriage(Action):
+    """Runs on every story: 112 first when the danger is now, then the category and its cues."""
+
+    def name(self) -> str:
+        return "action_triage"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
+        message = tracker.latest_message or {}
+        text = (message.get("text") or "").strip()
+        result = dict(message.get("abcd") or {})
+        intent = (message.get("intent") or {}).get("name")
+        if not result.get("label") and intent in INTENT_LABEL:
+            # The dialogue followed an incident intent the triage component did not label.
+            result.update(label=INTENT_LABEL[intent], cues=result.get("cues") or [], doubt=None)
+        if intent == "acute_danger":
+            result["acute"] = True
+
+        if result.get("acute"):
+            dispatcher.utter_message(text=texts.ACUTE)
+        if len(text) > MAX_TEXT:
+            dispatcher.utter_message(
+                text=f"Uw bericht is erg lang. Ik heb het helemaal gelezen en bewaar de eerste {MAX_TEXT} tekens voor een melding."
+            )
+        label = result["label"]
+        dispatcher.utter_message(text=explain(result))
+        if result.get("doubt"):
+            low, high = result["doubt"]
+            dispatcher.utter_message(text=f"Ik twijfel tussen {texts.CATEGORY_SHORT[low]} en {texts.CATEGORY_SHORT[high]}. Daarom één vraag.")
+
+        return [
+            *reset(["triage_check", "triage_persistent"] + REPORT_SLOTS),
+            SlotSet("incident_text", text[:MAX_TEXT]),
+            SlotSet("category", label),
+            SlotSet("subkind", result.get("subkind")),
+            SlotSet("cues", result.get("cues") or []),
+            SlotSet("doubt", result.get("doubt")),
+            SlotSet("acute", bool(result.get("acute"))),
+            SlotSet("online", bool(result.get("online"))),
+            SlotSet("channel_hint", result.get("channel")),
+            SlotSet("persistent", True if result.get("persistent") else None),
+        ]
+
+
+class ValidateTriageForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_triage_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        needed = []
+        if tracker.get_slot("doubt"):
+            needed.append("triage_check")
+        elif tracker.get_slot("category") in texts.PERSIST_QUESTION and tracker.get_slot("persistent") is None:
+            needed.append("triage_persistent")
+        return needed
+
+    def validate_triage_check(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        answer = yes_no(value)
+        if answer is None:
+            dispatcher.utter_message(text=texts.ANSWER_YES_NO)
+            return {"triage_check": None}
+        low, high = tracker.get_slot("doubt")
+        category = high if answer else low
+        return {"triage_check": answer, "doubt": None, "category": category,
+                "subkind": tracker.get_slot("subkind") if category == "D" else None}
+
+    def validate_triage_persistent(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        answer = yes_no(value)
+        if answer is None:
+            dispatcher.utter_message(text=texts.ANSWER_YES_NO)
+            return {"triage_persistent": None}
+        return {"triage_persistent": answer, "persistent": answer}
+
+
+class ActionAskTriageCheck(Action):
+    def name(self) -> str:
+        return "action_ask_triage_check"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        low, high = tracker.get_slot("doubt") or ["C", "D"]
+        dispatcher.utter_message(text=texts.DOUBT_QUESTION[high], buttons=YES_NO)
+        return []
+
+
+class ActionAskTriagePersistent(Action):
+    def name(self) -> str:
+        return "action_ask_triage_persistent"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        category = tracker.get_slot("category")
+        dispatcher.utter_message(text=texts.PERSIST_QUESTION.get(category, texts.PERSIST_QUESTION["C"]), buttons=YES_NO)
+        return []
+
+
+def advice_key(category: str, subkind: str | None) -> str:
+    return "D_fysiek" if category == "D" and subkind in ("fysiek_geweld", "vernieling") else category
+
+
+class ActionAdvice(Action):
+    """The protocol's advice for the category, and whether reporting is optional or required."""
+
+    def name(self) -> str:
+        return "action_advice"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        category = tracker.get_slot("category")
+        if category not in SEVERITY:
+            return []
+        persistent = tracker.get_slot("persistent")
+        with Session(engine()) as session:
+            repo = ProtocolRepository(session)
+            key, _name = resolve_municipality(session, tracker.get_slot("municipality"))
+            municipality = repo.get(key or MODEL_KEY) or repo.get(MODEL_KEY)
+            advice = repo.advice(municipality.key, advice_key(category, tracker.get_slot("subkind")))
+            source = _source(municipality)
+            required = texts.reporting_required(advice.reporting, persistent)
+            lines = [f"Het is {texts.CATEGORY_SHORT[category]}. Advies: {advice.approach.lower()}."]
+            lines += [f"- {step}" for step in advice.steps]
+            lines.append(f"({source}, {advice.section})")
+            dispatcher.utter_message(text="\n".join(lines))
+            report_line = texts.reporting_sentence(advice.reporting, persistent)
+            dispatcher.utter_message(text=f"{report_line} Het protocol zegt: '{advice.reporting_text}'")
+            if tracker.get_slot("online") and municipality.online:
+                online = municipality.online
+                steps = "\n".join(f"- {s}" for s in online.get("steps") or [])
+                dispatcher.utter_message(text=f"Omdat het online of via een bericht gebeurde:\n{steps}\n({source}, {online.get('section')})")
+            if category == "D" and municipality.aangifte:
+                aangifte = municipality.aangifte
+                extra = " Vraag de politie om de VPT-code (Veilige Publieke Taak) op de aangifte te zetten." if aangifte.get("vpt_code") else ""
+                dispatcher.utter_message(text=f"Aangifte: {aangifte['text']}{extra} ({source}, {aangifte.get('section')})")
+        return [SlotSet("report_required", required)]
+
+
+def _source(municipality) -> str:
+    if municipality.key == MODEL_KEY:
+        return "algemene route uit de protocollen"
+    return f"protocol {municipality.name}"

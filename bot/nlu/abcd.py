@@ -1,0 +1,57 @@
+"""Rasa NLU component that applies the ABCD decision (see `nlu.triage`) after DIET.
+
+It writes the result to the message as `abcd` (an output property, so it reaches the tracker's
+latest message and the action server) and, when the cues or the "heaviest counts" rule change the
+category, replaces the intent so that the dialogue follows the category the bot explains.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu import triage
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ABCDTriage(GraphComponent):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return dict(triage.DEFAULTS)
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ABCDTriage:
+        return cls(config)
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._config = {key: config[key] for key in triage.DEFAULTS if key in config}
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            ranking = [(r["name"], r["confidence"]) for r in message.get(INTENT_RANKING_KEY) or []]
+            intent = message.get(INTENT) or {}
+            if not ranking and intent.get("name"):
+                ranking = [(intent["name"], intent.get("confidence", 0.0))]
+            result = triage.decide(text, ranking, self._config)
+            message.set("abcd", result, add_to_output=True)
+            new_intent = triage.intent_for(result, intent.get("name"))
+            if new_intent:
+                message.set(INTENT, {"name": new_intent, "confidence": result["confidence"]}, add_to_output=True)
+        return messages

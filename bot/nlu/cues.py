@@ -1,0 +1,251 @@
+"""Cue rules for the ABCD model: the words in a story that show what kind of behaviour it was.
+
+Pure Python (no Rasa), so the Rasa server's NLU component and the tests both use it.
+
+Only C and D cues are *strong*: they can raise the category the statistical model chose, because
+the protocols say the heaviest behaviour counts and missing a threat is the worst error
+(Leiden ch. 4; Nijmegen table). A and B are never forced by a word: "jullie" or shouting does not
+make a story B, the direction of the whole story does, so those are left to the trained model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+SEVERITY = {"A": 1, "B": 2, "C": 3, "D": 4}
+
+
+@dataclass(frozen=True)
+class Cue:
+    text: str  # the words as the user wrote them
+    kind: str  # e.g. "bedreiging", "belediging"
+    category: str  # "C" or "D"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _rx(*parts: str) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+_YOU = r"(?:je|jij|jou|u|jullie|ze|hem|haar|mij|me)"
+_TARGET = r"(?:je|jij|jou|u|jullie|je kinderen|jouw kinderen|je vrouw|je man|je gezin|je familie)"
+
+# D: threats, intimidation, stalking, doxing, sexual intimidation, physical violence, vandalism.
+_D_RULES: list[tuple[str, re.Pattern]] = [
+    (
+        "bedreiging",
+        _rx(
+            r"\b(?:ik|we|wij)\s+(?:weet|weten)\s+(?:heus\s+|precies\s+|ook\s+)?waar\s+" + _TARGET + r"\s+(?:woont|wonen|woon|slaapt|werkt|op school)",
+            r"\bweet\s+(?:precies\s+)?waar\s+(?:je|jij|u|jullie)\s+(?:woont|wonen)",
+            r"\b(?:maak|maken|sla|slaan|schiet|schieten|steek|steken|pak|pakken|krijg|krijgen|trap|trappen)\s+"
+            + _YOU + r"\s+(?:nog\s+)?(?:wel\s+)?(?:af|dood|kapot|neer|lek|in elkaar|te grazen)\b",
+            r"\b(?:je|jij|u)\s+(?:gaat|gaan)\s+(?:er\s*aan|eraan|dood|boeten|hangen)",
+            r"\bje\s+bent\s+de\s+volgende\b",
+            r"\b(?:kijk|pas)\s+(?:maar\s+)?(?:goed\s+)?(?:uit|op)\b(?![^.!?]{0,20}\b(?:met|voor)\s+(?:de|het)\b)",
+            r"\bzou\s+(?:ik\s+)?(?:maar\s+)?(?:goed\s+)?oppassen\b",
+            r"\bdat\s+(?:gaat|zal)\s+(?:je|u)\s+(?:nog\s+)?(?:op)?breken\b",
+            r"\b(?:je|jij|u)\s+(?:weet|weten)\s+niet\s+wat\s+(?:je|jou|u|er)\s+(?:nog\s+)?(?:gaat|zal|te\s+wachten)",
+            r"\b(?:vermoord|vermoorden|vermoorde|doodmaken|dood\s*maken|afmaken|opknopen|ophangen|neerschieten|neersteken|onthoofd\w*)\b",
+            r"\btegen\s+de\s+muur\b",
+            r"\b(?:kogel|kogels|bom|bommen|aanslag|molotov\w*)\b",
+            r"\b(?:in\s+de\s+fik|in\s+brand)\s+(?:steken|zetten|gestoken|gezet)\b",
+            r"\b(?:brandstichting|fik\s+steken)\b",
+            r"\b(?:mes|messen|pistool|vuurwapen|geweer|wapen)\b",
+            r"\b(?:bedreig\w*|gedreigd|dreigde\w*|dreigt|dreigen|doodsbedreiging\w*|dreigbrief\w*|dreigmail\w*|dreigement\w*)\b"
+            r"(?![^.!?]{0,25}\b(?:klacht|rechtszaak|rechter|advocaat|pers|media|krant|bezwaar|ombudsman|handtekening\w*|verkiezingen|petitie|juridische|procedure|stemmen|opzeggen))",
+            r"\bweet\s+(?:ik\s+)?(?:ook\s+)?waar\s+(?:je|jouw|uw)\s+(?:kinderen|kind|vrouw|man|dochter|zoon)",
+            r"\b(?:je|jouw|uw)\s+(?:kinderen|dochter|zoon|vrouw|man|gezin)\s+(?:zijn|is)\s+(?:niet\s+)?(?:veilig|de volgende)",
+        ),
+    ),
+    (
+        "intimidatie",
+        _rx(
+            r"\bintimid\w*",
+            r"\b(?:kwam|kwamen|ging|gingen)\s+(?:heel\s+|vlak\s+|vreselijk\s+)?(?:dicht(?:\s*bij)?|vlak\s+voor\s+(?:me|mij))\s*(?:bij\s+)?(?:me|mij)?\s*(?:staan)?",
+            r"\b(?:omsingeld|ingesloten|klem\s+gezet|de\s+weg\s+versperd|versperde\s+(?:me|mij)\s+de\s+weg)\b",
+            r"\bdreigend\w*\b",
+        ),
+    ),
+    (
+        "stalking",
+        _rx(
+            r"\b(?:stalk\w*|achtervolg\w*|hinderlijk\s+volg\w*)\b",
+            r"\b(?:volgt|volgde|volgden|volgen)\s+(?:me|mij|ons)\b",
+            r"\b(?:ik|we|wij)\s+(?:word|werd|ben|worden|werden|zijn)\s+(?:\w+\s+){0,4}gevolgd\b",
+            r"\b(?:stond|stonden|staat|staan|wachtte|wachtten|wacht)\s+(?:\w+\s+){0,3}(?:op\s+(?:me|mij)\s+)?(?:bij|voor|op)\s+(?:mijn|m'n|ons|onze)\s+(?:huis|deur|woning|oprit|stoep|werk|school)\b",
+            r"\bbij\s+(?:mij|me|ons)\s+(?:thuis|aan\s+de\s+deur)\b",
+        ),
+    ),
+    (
+        "doxing",
+        _rx(
+            r"\bdox\w*",
+            r"\b(?:mijn|m'n|ons|haar|zijn)\s+(?:huis)?adres\b[^.!?]{0,60}\b(?:online|op\s+internet|gezet|gedeeld|gepost|gepubliceerd|verspreid|rondgestuurd|geplaatst|openbaar)\b",
+            r"\b(?:gedeeld|gepost|gepubliceerd|verspreid|geplaatst|online\s+gezet)\b[^.!?]{0,60}\b(?:mijn|m'n|ons)\s+(?:huis)?adres\b",
+            r"\b(?:foto'?s?|filmpje)\s+van\s+(?:mijn|m'n|ons)\s+(?:huis|woning|voordeur|kinderen)\b",
+            r"\b(?:mijn|m'n)\s+(?:privé\s*)?(?:telefoon)?nummer\b[^.!?]{0,40}\b(?:gedeeld|gepost|gepubliceerd|verspreid|online)\b",
+        ),
+    ),
+    (
+        "seksuele_intimidatie",
+        _rx(
+            r"\bseksu\w*(?!\s+(?:geaardheid|voorkeur|oriëntatie))",
+            r"\b(?:betast\w*|aangerand|aanranding|verkracht\w*|begrapst|onzedelijk\w*)\b",
+            r"\b(?:dickpic\w*|naaktfoto\w*|piemel|borsten)\b",
+            r"\b(?:in|op)\s+(?:mijn|m'n)\s+(?:billen|kont|borst|borsten)\b",
+            r"\bongewenst\s+aan\w*\b",
+        ),
+    ),
+    (
+        "fysiek_geweld",
+        _rx(
+            r"\b(?:sloeg|slaat|schopte|schopt|stompte|duwde|duwt|trok)\s+(?:me|mij|hem|haar|ons|mijn|m'n|tegen|aan\s+(?:me|mij|mijn))\b",
+            r"\b(?:geslagen|geschopt|gestompt|geduwd|omver\s*geduwd|neergeslagen)\b",
+            r"\b(?:spuugde|spuwde|spuugt|bespuugd|bespuwd|gespuugd|spuug|spuwen|spugen)\b",
+            r"\b(?:greep|grijpt|gegrepen|vastgepakt|vastgegrepen|beetgepakt|pakte\s+(?:me|mij)\s+(?:vast|beet))\b",
+            r"\b(?:gooide|gooit|smeet|smijt|gegooid|gesmeten)\b[^.!?]{0,40}\b(?:naar|tegen|op|over)\s+(?:me|mij|mijn|m'n|ons|onze|mijn\s+\w+)\b",
+            r"\b(?:mishandel\w*|klap\s+gegeven|kopstoot|vuistslag|aangevallen|aanval\s+op\s+(?:me|mij))\b",
+            r"\b(?:tegen\s+de\s+grond|op\s+de\s+grond\s+gewerkt)\b",
+        ),
+    ),
+    (
+        "vernieling",
+        _rx(
+            r"\b(?:vernield|vernielde|vernielen|vernieling\w*|kapotgeslagen|ingegooid|ingeslagen|bekrast|beklad\w*|besmeurd)\b",
+            r"\b(?:banden|band)\s+(?:lek\s*gestoken|doorgestoken)\b",
+            r"\bgraffiti\b",
+            r"\bverf\s+(?:op|over|tegen)\b",
+            r"\b(?:ruit|ruiten|raam|ramen)\b[^.!?]{0,30}\b(?:kapot|ingegooid|ingeslagen|gesneuveld)\b",
+        ),
+    ),
+]
+
+_INSULTS = (
+    r"idioot|idioten|klootzak\w*|lul|eikel|sukkel|debiel\w*|hoer|slet|trut|wijf|heks|kutwijf|"
+    r"kanker\w*|tering\w*|tyfus\w*|mongool|landverrader\w*|verrader\w*|volksverrader\w*|oplichter\w*|leugenaar\w*|"
+    r"dief|dieven|boef|crimineel|criminelen|fascist\w*|nazi\w*|clown\w*|loser\w*|zakkenwasser\w*|nietsnut\w*|"
+    r"profiteur\w*|zakkenvuller\w*|hypocriet\w*|lafaard\w*|hufter\w*|tokkie\w*|aap|apen|varken\w*|kakkerlak\w*|"
+    r"parasiet\w*|uitvreter\w*|viezerik\w*|smeerlap\w*|schoft\w*|rat|ratten|stuk\s+vuil|stuk\s+stront|"
+    r"randdebiel\w*|achterlijk\w*|domme\s+\w+|stomme\s+\w+|vuile\s+\w+|vieze\s+\w+|smerige\s+\w+|"
+    r"waardeloze?|waardeloos|incompetent\w*|marionet\w*|leugenachtig\w*|corrupte?|zielig\w*|dom|stom|lelijk\w*"
+)
+
+# C: personal verbal aggression, insults, discrimination.
+_C_RULES: list[tuple[str, re.Pattern]] = [
+    (
+        "belediging",
+        _rx(
+            r"\b(?:jij|je|u)\s+(?:bent|ben|blijft|was)\s+(?:echt\s+|gewoon\s+|zo'?n\s+|toch\s+|ook\s+)?(?:een\s+|de\s+grootste\s+|nog\s+)?(?:echte\s+|vuile\s+|vieze\s+|domme\s+|stomme\s+)?(?:" + _INSULTS + r")\b",
+            r"\b(?:noemde|noemt|noemden|genoemd)\s+(?:me|mij|hem|haar)\s+(?:een\s+)?(?:" + _INSULTS + r")\b",
+            r"\b(?:uitgescholden|scheldt|schold|scholden|schelden|scheldpartij|scheldwoord\w*|scheldde)\b",
+            r"\b(?:beledig\w*|vernederd\w*|vernederen\w*|kleinerend\w*|kleineerde\w*)\b",
+            r"\b(?:belachelijk\s+gemaakt|uitgelachen|bespot\w*|treiter\w*|gepest|pestte|pesten)\b",
+            r"\b(?:vuile|vieze|smerige|domme|stomme|achterlijke|gore)\s+(?:" + _INSULTS + r"|\w+er\b|\w+(?:ster|trut|wijf|hond|zak))",
+            r"\b(?:kanker|tering|tyfus)\w*",
+            r"\b(?:klootzak|hoer|slet|kutwijf|landverrader|volksverrader|mongool|randdebiel)\w*\b",
+        ),
+    ),
+    (
+        "discriminatie",
+        _rx(
+            r"\bdiscrimin\w*",
+            r"\bracis\w*",
+            r"\b(?:ga|rot|oprotten)\s+(?:maar\s+)?(?:terug\s+)?(?:op\s+)?naar\s+(?:je|jouw|uw)\s+(?:eigen\s+)?(?:land|landje)\b",
+            r"\b(?:jouw|jullie)\s+soort\b",
+            r"\b(?:antisemiti\w*|homofob\w*|seksis\w*|transfob\w*|moslimhat\w*)\b",
+            r"\b(?:aanrecht|een\s+vrouw\s+hoort|vrouwen\s+horen)\b",
+        ),
+    ),
+]
+
+_NEGATION = re.compile(r"\b(?:geen|niet|nooit|zonder|niks|niets)\b[^.!?,;]{0,25}$", re.IGNORECASE)
+# "niet bedreigd, maar schold me wel uit": a negation does not reach past "maar"/"wel".
+_CLAUSE_BREAK = re.compile(r"\b(?:maar|wel|toch|echter|alleen)\b|[.!?,;:]", re.IGNORECASE)
+
+ACUTE = _rx(
+    # somebody is at the door/house now: present tense only ("stond" is not acute)
+    r"\b(?:hij|zij|ze|er|iemand|die\s+man|die\s+vrouw|een\s+man|een\s+vrouw|een\s+groep|mensen|de\s+dader)\s+"
+    r"(?:staat|staan|zit|zitten|is|zijn|loopt|lopen|komt)\s+(?:\w+\s+){0,3}(?:voor|bij|in|op|rond|om)\s+"
+    r"(?:mijn|m'n|ons|onze|het|de)\s+(?:deur|voordeur|huis|tuin|woning|raam|erf|kantoor|stoep|oprit|auto|gang|kamer)\b",
+    r"\b(?:ik\s+word|we\s+worden|wij\s+worden)\s+(?:\w+\s+){0,3}(?:gevolgd|achtervolgd|belaagd|aangevallen|bedreigd)\b",
+    r"\b(?:hij|zij|ze|iemand)\s+(?:volgt|volgen|achtervolgt)\s+(?:me|mij|ons)\s+(?:nu|op\s+dit\s+moment|al\s+de\s+hele)\b",
+    r"\b(?:nu|op\s+dit\s+moment|op\s+dit\s+ogenblik)\b[^.!?]{0,40}\b(?:staat|staan|dreigt|volgt|komt|probeert|slaat|bonkt|beukt|heeft)\b[^.!?]{0,40}\b(?:deur|huis|binnen|mes|wapen|tuin|raam)\b",
+    r"\b(?:staat|staan|is|zijn)\b[^.!?]{0,30}\b(?:nu|hier|op\s+dit\s+moment)\b[^.!?]{0,30}\b(?:deur|huis|binnen|mes|wapen|tuin)\b",
+    r"\b(?:bonkt|beukt|trapt|bonken|beuken)\s+(?:\w+\s+){0,2}(?:op|tegen)\s+(?:mijn|m'n|de|onze)\s+(?:deur|raam|ramen)\b",
+    r"\b(?:hij|zij|ze|iemand)\s+(?:probeert|proberen)\s+(?:\w+\s+){0,3}binnen\s+te\s+komen\b",
+    r"\b(?:ik\s+ben|we\s+zijn)\s+(?:nu\s+)?(?:in\s+gevaar|niet\s+veilig)\b",
+)
+
+PERSISTENT = _rx(
+    r"\b(?:bleef|bleven|blijft|blijven)\s+(?:maar\s+|gewoon\s+)?(?:door\w*|schelden|roepen|schreeuwen|bellen|mailen|appen|berichten|terugkomen|komen|herhalen|dreigen|reageren|sturen|posten|staan|hangen)\b",
+    r"\b(?:steeds|telkens|keer\s+op\s+keer|herhaaldelijk|voortdurend|constant|continu|aldoor)\b",
+    r"\belke\s+(?:dag|week|maand|vergadering|keer)\b",
+    r"\b(?:opnieuw|alweer|nog\s+een\s+keer|weer\s+opnieuw)\b",
+    r"\b(?:ging|gaat)\s+(?:gewoon\s+)?door\b",
+    r"\b(?:hield|houdt)\s+(?:\w+\s+)?niet\s+op\b",
+    r"\bna\s+(?:mijn|een|de)\s+waarschuwing\b",
+    r"\bal\s+(?:weken|maanden|jaren|\d+\s+keer|een\s+tijd)\b",
+    r"\bvoor\s+de\s+(?:tweede|derde|vierde|vijfde|zoveelste|\d+e)\s+keer\b",
+)
+
+_CHANNELS = [
+    ("social_media", _rx(r"\b(?:facebook|twitter|instagram|tiktok|linkedin|youtube|telegram|social\s*media|sociale\s+media|tweet\w*|dm|post|reactie\s+onder|online|internet|op\s+x)\b")),
+    ("message", _rx(r"\b(?:whatsapp|app|appje|appjes|sms|signal|berichtje\w*)\b")),
+    ("email", _rx(r"\b(?:e-?mail\w*|mailtje\w*|mailde|gemaild|mail|mails)\b")),
+    ("letter", _rx(r"\b(?:brief|briefje|kaart|anonieme\s+brief)\b")),
+    ("phone", _rx(r"\b(?:belde|gebeld|telefoon\w*|telefonisch|aan\s+de\s+lijn|voicemail)\b")),
+    ("face_to_face", _rx(r"\b(?:markt|straat|stadhuis|raadzaal|vergadering|deur|balie|supermarkt|bijeenkomst|in\s+het\s+gezicht|face\s*to\s*face|persoonlijk|op\s+bezoek|spreekuur)\b")),
+]
+ONLINE_CHANNELS = {"social_media", "message", "email"}
+
+
+def _not_negated(text: str, start: int) -> bool:
+    before = _CLAUSE_BREAK.split(text[max(0, start - 40) : start])[-1]
+    return not _NEGATION.search(before)
+
+
+def find_cues(text: str) -> list[Cue]:
+    """All C and D cues in the text, in reading order, one per matched phrase."""
+    found: dict[tuple[int, int], Cue] = {}
+    for rules in (_D_RULES, _C_RULES):
+        for kind, pattern in rules:
+            category = "D" if rules is _D_RULES else "C"
+            for match in pattern.finditer(text):
+                span = match.span()
+                if span[1] - span[0] < 2 or not _not_negated(text, span[0]):
+                    continue
+                if any(s[0] <= span[0] and span[1] <= s[1] for s in found):
+                    continue  # already covered by a heavier or longer cue
+                found[span] = Cue(text=match.group(0).strip(), kind=kind, category=category)
+    return [found[span] for span in sorted(found)]
+
+
+def heaviest(cues: list[Cue]) -> str | None:
+    return max((c.category for c in cues), key=SEVERITY.__getitem__, default=None)
+
+
+def d_subkind(cues: list[Cue]) -> str | None:
+    """The D sub-kind of the first D cue, preferring the physical ones (they weigh most)."""
+    kinds = [c.kind for c in cues if c.category == "D"]
+    for heavy in ("fysiek_geweld", "vernieling", "seksuele_intimidatie", "doxing", "stalking"):
+        if heavy in kinds:
+            return heavy
+    return kinds[0] if kinds else None
+
+
+def is_acute(text: str) -> bool:
+    return any(_not_negated(text, m.start()) for m in ACUTE.finditer(text))
+
+
+def is_persistent(text: str) -> bool:
+    return bool(PERSISTENT.search(text))
+
+
+def channel(text: str) -> str | None:
+    for name, pattern in _CHANNELS:
+        if pattern.search(text):
+            return name
+    return None

@@ -1,0 +1,101 @@
+"""The ABCD decision: the trained model's intent ranking plus the cue rules.
+
+Pure Python, used by the Rasa NLU component (`nlu.abcd.ABCDTriage`) and by the tests.
+The protocol rules it follows (Leiden ch. 3-4, Nijmegen table, Alkmaar matrix):
+- direction beats intensity: the model learns that from examples, the cues never look at shouting;
+- the heaviest behaviour present counts: a C or D cue raises a lower model label, never lowers one;
+- in doubt, ask: when the model is unsure between two categories and no cue settles it, the result
+  names the two categories so the bot can ask the one question that separates them.
+"""
+
+from __future__ import annotations
+
+from nlu import cues as cue_rules
+
+INCIDENT_INTENTS = {
+    "incident_a": "A",
+    "incident_b": "B",
+    "incident_c": "C",
+    "incident_d": "D",
+    "acute_danger": "D",
+}
+SEVERITY = cue_rules.SEVERITY
+CUE_CONFIDENCE = 0.9  # confidence reported when a strong cue decides the label
+
+DEFAULTS = {
+    "min_confidence": 0.6,  # below this the model's top category is a guess: ask
+    "doubt_margin": 0.25,  # a runner-up this close to the top category: ask
+    "d_floor": 0.2,  # a D probability this high is never ignored: ask about a threat
+    "incident_mass": 0.5,  # incident intents together this likely: treat as an incident
+}
+
+
+def decide(text: str, ranking: list[tuple[str, float]], config: dict | None = None) -> dict:
+    """Return the ABCD result for one message.
+
+    `ranking` is the intent ranking as (intent, confidence) pairs; `nlu_fallback` is ignored.
+    """
+    cfg = {**DEFAULTS, **(config or {})}
+    ranking = [(name, conf) for name, conf in ranking if name != "nlu_fallback"]
+    probs = {label: 0.0 for label in SEVERITY}
+    for name, conf in ranking:
+        if name in INCIDENT_INTENTS:
+            probs[INCIDENT_INTENTS[name]] += conf
+    top_intent = ranking[0][0] if ranking else None
+    mass = sum(probs.values())
+
+    found = cue_rules.find_cues(text)
+    cue_level = cue_rules.heaviest(found)
+    acute = cue_rules.is_acute(text) or top_intent == "acute_danger"
+
+    by_prob = sorted(probs, key=probs.__getitem__, reverse=True)
+    model_label = None
+    if mass >= cfg["incident_mass"]:
+        model_label = by_prob[0]
+
+    if acute:
+        label = "D"
+    else:
+        candidates = [x for x in (model_label, cue_level) if x]
+        label = max(candidates, key=SEVERITY.__getitem__, default=None)
+
+    doubt = None
+    if label and not acute and cue_level != label:
+        # The label rests on the model alone: ask when the model itself is unsure.
+        runner_up = next(x for x in by_prob if x != label)
+        if probs[label] < cfg["min_confidence"] or probs[runner_up] >= probs[label] - cfg["doubt_margin"]:
+            doubt = sorted([label, runner_up], key=SEVERITY.__getitem__)
+    if label and label != "D" and not doubt and probs["D"] >= cfg["d_floor"]:
+        doubt = [label, "D"]  # never let a possible threat pass without asking
+
+    if label is None:
+        confidence = max((conf for name, conf in ranking if name not in INCIDENT_INTENTS), default=0.0)
+    elif acute or cue_level == label:
+        confidence = max(probs[label], CUE_CONFIDENCE)
+    else:
+        confidence = probs[label]
+
+    channel = cue_rules.channel(text)
+    return {
+        "label": label,
+        "confidence": round(float(confidence), 4),
+        "subkind": cue_rules.d_subkind(found) if label == "D" else None,
+        "cues": [c.as_dict() for c in found],
+        "doubt": doubt,
+        "acute": acute,
+        "persistent": cue_rules.is_persistent(text),
+        "channel": channel,
+        "online": channel in cue_rules.ONLINE_CHANNELS,
+    }
+
+
+def intent_for(result: dict, current_intent: str | None) -> str | None:
+    """The intent the dialogue should see, or None to keep the model's intent."""
+    label = result["label"]
+    if result["acute"]:
+        return "acute_danger"
+    if label is None:
+        return None
+    if INCIDENT_INTENTS.get(current_intent or "") == label:
+        return None
+    return f"incident_{label.lower()}"
