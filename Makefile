@@ -41,7 +41,7 @@ models/spacy-nl/SOURCE.json: .venv-rasa/.installed scripts/build_spacy_nl.py
 	$(RASA_PY) scripts/build_spacy_nl.py models/spacy-nl
 
 $(MODEL): .venv-rasa/.installed models/spacy-nl/SOURCE.json bot/config.yml bot/domain.yml $(shell find bot/data bot/nlu -name '*.yml' -o -name '*.py')
-	cd bot && $(RASA_PY) -m rasa train --out ../models --fixed-model-name meldhulp --quiet
+	cd bot && $(RASA_PY) -m rasa train --out ../models --fixed-model-name meldhulp
 	touch $@
 
 train: $(MODEL) ## Train the model (skipped when nothing changed)

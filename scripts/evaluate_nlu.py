@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from nlu_model import ROOT, load, parse_all, result_of
 
@@ -19,9 +18,9 @@ LABELS = ["A", "B", "C", "D", None]
 def scores(gold: list, predicted: list) -> dict:
     per_label = {}
     for label in LABELS:
-        tp = sum(1 for g, p in zip(gold, predicted) if g == label and p == label)
-        fp = sum(1 for g, p in zip(gold, predicted) if g != label and p == label)
-        fn = sum(1 for g, p in zip(gold, predicted) if g == label and p != label)
+        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g == label and p == label)
+        fp = sum(1 for g, p in zip(gold, predicted, strict=True) if g != label and p == label)
+        fn = sum(1 for g, p in zip(gold, predicted, strict=True) if g == label and p != label)
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -45,12 +44,12 @@ def main() -> int:
     gold = [c["label"] for c in cases]
     predicted = [r["label"] for r in results]
     report = scores(gold, predicted)
-    acute = [c for c, r in zip(cases, results) if c.get("acute")]
-    report["acute_recall"] = round(sum(1 for c, r in zip(cases, results) if c.get("acute") and r["acute"]) / max(1, len(acute)), 3)
+    acute = [c for c, r in zip(cases, results, strict=True) if c.get("acute")]
+    report["acute_recall"] = round(sum(1 for c, r in zip(cases, results, strict=True) if c.get("acute") and r["acute"]) / max(1, len(acute)), 3)
     report["cases"] = len(cases)
     report["errors"] = [
         {"text": c["text"], "gold": c["label"], "predicted": r["label"], "confidence": r["confidence"], "cues": [x["text"] for x in r["cues"]]}
-        for c, r in zip(cases, results)
+        for c, r in zip(cases, results, strict=True)
         if c["label"] != r["label"]
     ]
     d_recall = report["per_label"]["D"]["recall"]

@@ -73,6 +73,11 @@ def normalize_role(text: str | None) -> str | None:
         ((word, role) for role, words in _ROLE_WORDS.items() for word in words),
         key=lambda pair: -len(pair[0]),
     )
+    # A relative or a former office holder names the role they relate to ("mijn man is
+    # wethouder", "oud-raadslid"): those words decide before the role itself.
+    for role in ("familielid", "oud_raadslid"):
+        if any(re.search(rf"\b{re.escape(word)}\b", folded) for word in _ROLE_WORDS[role]):
+            return role
     for word, role in pairs:
         if re.search(rf"\b{re.escape(word)}\b", folded):
             return role

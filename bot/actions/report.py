@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions.common import REPORT_SLOTS, YES_NO, clean_text, reset, yes_no
-from actions.store.db import engine
+from actions.store import db
 from actions.store.repository import ReportRepository
 
 log = logging.getLogger(__name__)
@@ -41,10 +42,10 @@ CHANNELS = {
 }
 ONLINE = {"email", "social_media", "message"}
 _CHANNEL_WORDS = [
-    ("face_to_face", ("persoonlijk", "face", "gezicht", "op straat", "markt", "stadhuis", "vergadering", "deur")),
+    ("face_to_face", ("persoonlijk", "face to face", "gezicht", "op straat", "markt", "stadhuis", "vergadering", "deur")),
     ("phone", ("telefoon", "gebeld", "belde", "telefonisch")),
     ("email", ("mail",)),
-    ("social_media", ("sociale", "social", "facebook", "twitter", "instagram", "tiktok", "linkedin", "online", "internet", " x")),
+    ("social_media", ("sociale", "social", "facebook", "twitter", "instagram", "tiktok", "linkedin", "online", "internet", "x")),
     ("message", ("whatsapp", "app", "sms", "bericht", "signal")),
     ("letter", ("brief", "post", "kaart")),
     ("other", ("anders", "overig")),
@@ -54,11 +55,11 @@ _CHANNEL_WORDS = [
 def channel_of(text: str | None) -> str | None:
     if not text:
         return None
-    folded = " " + text.lower().strip()
-    if folded.strip() in CHANNELS:
-        return folded.strip()
+    folded = text.lower().strip()
+    if folded in CHANNELS:
+        return folded
     for key, words in _CHANNEL_WORDS:
-        if any(word in folded for word in words):
+        if any(re.search(rf"\b{re.escape(word)}", folded) for word in words):
             return key
     return None
 
@@ -214,12 +215,12 @@ def draft_from(tracker: Tracker) -> dict | None:
 def file_report(draft: dict) -> tuple[str, bool]:
     """Write the report in one transaction; (reference, created). Idempotent per draft."""
     try:
-        with Session(engine()) as session, session.begin():
+        with Session(db.engine()) as session, session.begin():
             report, created = ReportRepository(session).submit(draft)
             reference = report.reference
     except IntegrityError:
         # Two confirmations at the same moment: the other one won, use its report.
-        with Session(engine()) as session:
+        with Session(db.engine()) as session:
             existing = ReportRepository(session).by_draft(draft["draft_id"])
         if existing is None:
             raise

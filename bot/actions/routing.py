@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from actions import knowledge
 from actions.knowledge import MODEL_KEY, ROLE_LABELS, normalize_role
-from actions.store.db import engine
+from actions.store import db
 from actions.store.repository import ProtocolRepository
 
 ROLE_BUTTONS = [
@@ -138,7 +138,7 @@ class ValidateRoutingForm(FormValidationAction):
         return {"role": role}
 
     def validate_municipality(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
-        with Session(engine()) as session:
+        with Session(db.engine()) as session:
             _key, name = resolve_municipality(session, value)
         if name is None:
             dispatcher.utter_message(text="Die gemeente herken ik niet. Typ alleen de naam, bijvoorbeeld 'Leiden'.")
@@ -161,7 +161,7 @@ class ActionAskMunicipality(Action):
         return "action_ask_municipality"
 
     async def run(self, dispatcher, tracker, domain) -> list:
-        with Session(engine()) as session:
+        with Session(db.engine()) as session:
             names = [m.name for m in ProtocolRepository(session).all() if m.key != MODEL_KEY]
         buttons = [{"title": n, "payload": f'/inform{{"municipality":"{n}"}}'} for n in names]
         dispatcher.utter_message(text="In welke gemeente bent u actief? Kies of typ de naam.", buttons=buttons)
@@ -174,7 +174,7 @@ class ActionRoute(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         try:
-            with Session(engine()) as session:
+            with Session(db.engine()) as session:
                 result = route(session, tracker.get_slot("municipality"), tracker.get_slot("role"))
         except ValueError:
             dispatcher.utter_message(text="Ik kon uw contactpersoon niet vinden. Neem contact op met de griffie van uw gemeente.")
@@ -193,7 +193,7 @@ def main(argv: list[str]) -> int:
         print("gebruik: python -m actions.routing GEMEENTE ROL", file=sys.stderr)
         return 2
     try:
-        with Session(engine()) as session:
+        with Session(db.engine()) as session:
             result = route(session, argv[0], argv[1])
     except ValueError as error:
         print(json.dumps({"error": str(error)}, ensure_ascii=False))

@@ -15,7 +15,7 @@ from actions import texts
 from actions.common import MAX_TEXT, REPORT_SLOTS, YES_NO, reset, yes_no
 from actions.knowledge import MODEL_KEY
 from actions.routing import resolve_municipality
-from actions.store.db import engine
+from actions.store import db
 from actions.store.repository import ProtocolRepository
 
 INTENT_LABEL = {"incident_a": "A", "incident_b": "B", "incident_c": "C", "incident_d": "D", "acute_danger": "D"}
@@ -146,7 +146,7 @@ class ActionAdvice(Action):
         if category not in SEVERITY:
             return []
         persistent = tracker.get_slot("persistent")
-        with Session(engine()) as session:
+        with Session(db.engine()) as session:
             repo = ProtocolRepository(session)
             key, _name = resolve_municipality(session, tracker.get_slot("municipality"))
             municipality = repo.get(key or MODEL_KEY) or repo.get(MODEL_KEY)

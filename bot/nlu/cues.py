@@ -44,17 +44,21 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             + _YOU + r"\s+(?:nog\s+)?(?:wel\s+)?(?:af|dood|kapot|neer|lek|in elkaar|te grazen)\b",
             r"\b(?:je|jij|u)\s+(?:gaat|gaan)\s+(?:er\s*aan|eraan|dood|boeten|hangen)",
             r"\bje\s+bent\s+de\s+volgende\b",
-            r"\b(?:kijk|pas)\s+(?:maar\s+)?(?:goed\s+)?(?:uit|op)\b(?![^.!?]{0,20}\b(?:met|voor)\s+(?:de|het)\b)",
+            r"\b(?:kijk\s+(?:maar\s+)?(?:goed\s+)?uit|pas\s+(?:maar\s+)?(?:goed\s+)?op)\b(?![^.!?]{0,20}\b(?:met|voor)\s+(?:de|het)\b)",
             r"\bzou\s+(?:ik\s+)?(?:maar\s+)?(?:goed\s+)?oppassen\b",
             r"\bdat\s+(?:gaat|zal)\s+(?:je|u)\s+(?:nog\s+)?(?:op)?breken\b",
             r"\b(?:je|jij|u)\s+(?:weet|weten)\s+niet\s+wat\s+(?:je|jou|u|er)\s+(?:nog\s+)?(?:gaat|zal|te\s+wachten)",
             r"\b(?:vermoord|vermoorden|vermoorde|doodmaken|dood\s*maken|afmaken|opknopen|ophangen|neerschieten|neersteken|onthoofd\w*)\b",
             r"\btegen\s+de\s+muur\b",
-            r"\b(?:kogel|kogels|bom|bommen|aanslag|molotov\w*)\b",
-            r"\b(?:in\s+de\s+fik|in\s+brand)\s+(?:steken|zetten|gestoken|gezet)\b",
+            r"\b(?:kogel|kogels|bom|bommen|molotov\w*)\b",
+            # "aanslag" is also a tax assessment and a figure of speech ("aanslag op de vrijheid")
+            r"\b(?:aanslag\s+plegen|aanslag\s+op\s+(?:je|jou|jouw|u|uw|mijn|ons|het|de)\s+(?:leven|huis|woning|gezin|gemeentehuis|stadhuis|raadhuis))\b",
+            r"\b(?:in\s+de\s+fik|in\s+brand)\s+(?:\w+\s+){0,2}(?:steken|zetten|gestoken|gezet)\b",
             r"\b(?:brandstichting|fik\s+steken)\b",
             r"\b(?:mes|messen|pistool|vuurwapen|geweer|wapen)\b",
             r"\b(?:bedreig\w*|gedreigd|dreigde\w*|dreigt|dreigen|doodsbedreiging\w*|dreigbrief\w*|dreigmail\w*|dreigement\w*)\b"
+            # "haar baan dreigt te verliezen": at risk of, not a threat
+            r"(?!\s+(?:\w+\s+){0,2}(?:te\s+(?:verliezen|worden|gaan|sluiten|verdwijnen|mislukken|raken|vallen|komen|lopen)|kwijt))"
             r"(?![^.!?]{0,25}\b(?:klacht|rechtszaak|rechter|advocaat|pers|media|krant|bezwaar|ombudsman|handtekening\w*|verkiezingen|petitie|juridische|procedure|stemmen|opzeggen))",
             r"\bweet\s+(?:ik\s+)?(?:ook\s+)?waar\s+(?:je|jouw|uw)\s+(?:kinderen|kind|vrouw|man|dochter|zoon)",
             r"\b(?:je|jouw|uw)\s+(?:kinderen|dochter|zoon|vrouw|man|gezin)\s+(?:zijn|is)\s+(?:niet\s+)?(?:veilig|de volgende)",
@@ -107,7 +111,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:spuugde|spuwde|spuugt|bespuugd|bespuwd|gespuugd|spuug|spuwen|spugen)\b",
             r"\b(?:greep|grijpt|gegrepen|vastgepakt|vastgegrepen|beetgepakt|pakte\s+(?:me|mij)\s+(?:vast|beet))\b",
             r"\b(?:gooide|gooit|smeet|smijt|gegooid|gesmeten)\b[^.!?]{0,40}\b(?:naar|tegen|op|over)\s+(?:me|mij|mijn|m'n|ons|onze|mijn\s+\w+)\b",
-            r"\b(?:mishandel\w*|klap\s+gegeven|kopstoot|vuistslag|aangevallen|aanval\s+op\s+(?:me|mij))\b",
+            r"\b(?:mishandeld|mishandelde\s+(?:me|mij|hem|haar)|klap\s+gegeven|kopstoot|vuistslag|aangevallen|aanval\s+op\s+(?:me|mij))\b",
             r"\b(?:tegen\s+de\s+grond|op\s+de\s+grond\s+gewerkt)\b",
         ),
     ),

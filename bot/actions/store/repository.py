@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from actions.store.models import Advice, Municipality, Report, Route, SupportLine
@@ -14,7 +14,7 @@ _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read al
 
 
 def new_reference(now: datetime | None = None) -> str:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     suffix = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
     return f"MLD-{now:%Y%m%d}-{suffix}"
 
@@ -43,8 +43,10 @@ class ProtocolRepository:
 
     def replace(self, data: dict) -> None:
         """Replace one municipality's knowledge with the content of its YAML file."""
-        self.session.execute(delete(Municipality).where(Municipality.key == data["key"]))
-        self.session.flush()
+        existing = self.session.get(Municipality, data["key"])
+        if existing is not None:
+            self.session.delete(existing)  # the ORM cascade removes its routes, lines and advice
+            self.session.flush()
         municipality = Municipality(
             key=data["key"],
             name=data.get("municipality"),

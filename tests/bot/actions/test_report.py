@@ -1,0 +1,178 @@
+"""The report: form validation, summary, submit only after yes, once, in one transaction."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select, text
+
+from actions.common import yes_no
+from actions.report import (
+    ActionCancelReport,
+    ActionChangeReport,
+    ActionReportSummary,
+    ActionSubmitReport,
+    ValidateReportForm,
+    channel_of,
+    field_of,
+)
+from actions.store.models import Report
+
+FILLED = {
+    "category": "D",
+    "subkind": "bedreiging",
+    "cues": [{"text": "ik weet waar je woont", "kind": "bedreiging", "category": "D"}],
+    "municipality": "Leiden",
+    "municipality_key": "leiden",
+    "role": "raadslid",
+    "contact_function": "griffier",
+    "contact_label": "de griffier",
+    "report_required": True,
+    "report_wanted": True,
+    "report_what": "Een man riep: ik weet waar je woont",
+    "report_who": "Man van ongeveer 50",
+    "report_when": "Gisteren 14:00",
+    "report_where": "Op de markt",
+    "report_channel": "face_to_face",
+    "report_with_what": "Alleen woorden",
+    "report_how": "Schreeuwend",
+    "report_why": "Het besluit over de markt",
+}
+
+
+def slots_of(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def count(connection):
+    return connection.execute(select(func.count()).select_from(Report)).scalar_one()
+
+
+async def confirmed(dispatcher, tracker_factory, domain, **extra):
+    events = await ActionReportSummary().run(dispatcher, tracker_factory(slots=FILLED), domain)
+    return {**FILLED, **slots_of(events), **extra}
+
+
+async def test_summary_asks_for_confirmation_and_writes_nothing(connection, dispatcher, tracker_factory, domain):
+    events = await ActionReportSummary().run(dispatcher, tracker_factory(slots=FILLED), domain)
+    assert "Wanneer: Gisteren 14:00" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[1]["text"] == "Klopt dit? Zal ik de melding indienen?"
+    assert [b["payload"] for b in dispatcher.messages[1]["buttons"]] == ["/affirm", "/change", "/deny"]
+    assert slots_of(events)["report_status"] == "confirming"
+    assert count(connection) == 0
+
+
+async def test_yes_files_one_report_with_a_reference_and_twice_is_still_one(connection, dispatcher, tracker_factory, domain):
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    events = await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots, sender_id="gesprek-1"), domain)
+    reference = slots_of(events)["report_reference"]
+    assert reference.startswith("MLD-")
+    assert reference in dispatcher.messages[-1]["text"]
+    assert count(connection) == 1
+
+    # The same draft confirmed again (a double click, or the slot not yet updated): no second row.
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots, sender_id="gesprek-1"), domain)
+    assert count(connection) == 1
+    assert reference in dispatcher.messages[-1]["text"]
+
+    # After submission, "ja" again only repeats the number.
+    done = {**slots, **slots_of(events)}
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots=done), domain)
+    assert "al ingediend" in dispatcher.messages[-1]["text"]
+    assert count(connection) == 1
+
+
+async def test_report_row_is_routed_and_encrypted_at_rest(connection, dispatcher, tracker_factory, domain):
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots, sender_id="gesprek-2"), domain)
+    raw = connection.execute(text("SELECT what, who, cues, readable_by, conversation_id, category FROM reports")).one()
+    assert "ik weet waar je woont" not in raw.what and "Man van" not in raw.who
+    assert raw.readable_by == "leiden:griffier"
+    assert raw.conversation_id == "gesprek-2"
+    assert raw.category == "D"
+    from sqlalchemy.orm import Session
+
+    with Session(bind=connection) as s:
+        report = s.scalars(select(Report)).one()
+        assert report.what == FILLED["report_what"]
+        assert json.loads(report.cues)[0]["kind"] == "bedreiging"
+
+
+async def test_no_and_stop_write_nothing(connection, dispatcher, tracker_factory, domain):
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    events = await ActionCancelReport().run(dispatcher, tracker_factory(slots=slots), domain)
+    assert slots_of(events)["report_status"] is None
+    assert "niets opgeslagen" in dispatcher.messages[-1]["text"]
+    assert count(connection) == 0
+
+
+async def test_missing_field_files_nothing(connection, dispatcher, tracker_factory, domain):
+    slots = await confirmed(dispatcher, tracker_factory, domain, report_where=None)
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots), domain)
+    assert "niets ingediend" in dispatcher.messages[-1]["text"]
+    assert count(connection) == 0
+
+
+async def test_database_failure_loses_nothing_and_says_so(connection, dispatcher, tracker_factory, domain, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    import actions.report as report
+
+    def broken(draft):
+        raise OperationalError("INSERT", {}, Exception("disk full"))
+
+    monkeypatch.setattr(report, "file_report", broken)
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    events = await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots), domain)
+    assert events == []  # still confirming: "ja" tries again
+    assert "niet gelukt" in dispatcher.messages[-1]["text"]
+
+
+async def test_change_empties_the_chosen_field(dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(slots={**FILLED, "change_field": "report_where", "report_status": "confirming"})
+    events = slots_of(await ActionChangeReport().run(dispatcher, tracker, domain))
+    assert events["report_where"] is None
+    assert events["report_status"] is None
+
+
+async def test_form_prefills_the_story_and_skips_everything_when_no_report_is_wanted(dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(
+        slots={"incident_text": "Het verhaal", "requested_slot": "report_wanted"},
+        new_slots={"report_wanted": True},
+        active_loop="report_form",
+    )
+    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    assert slots["report_what"] == "Het verhaal"
+    assert slots["report_wanted"] is True
+
+    tracker = tracker_factory(slots={"requested_slot": "report_wanted"}, new_slots={"report_wanted": False}, active_loop="report_form")
+    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    assert slots["requested_slot"] is None
+
+
+async def test_empty_answer_is_asked_again(dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(
+        slots={**FILLED, "report_who": None, "requested_slot": "report_who"},
+        new_slots={"report_who": "   "},
+        active_loop="report_form",
+    )
+    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    assert slots["report_who"] is None
+    assert "geen antwoord" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "typed, channel",
+    [("face_to_face", "face_to_face"), ("Telefoon", "phone"), ("via Facebook", "social_media"), ("een brief", "letter"), ("fluitje", None)],
+)
+def test_channel_of(typed, channel):
+    assert channel_of(typed) == channel
+
+
+@pytest.mark.parametrize("typed, field", [("Waar", "report_where"), ("de datum klopt niet", "report_when"), ("report_who", "report_who"), ("banaan", None)])
+def test_field_of(typed, field):
+    assert field_of(typed) == field
+
+
+@pytest.mark.parametrize("typed, answer", [("ja", True), ("Ja graag", True), ("klopt", True), ("nee", False), ("Nee hoor", False), ("misschien", None), (True, True)])
+def test_yes_no(typed, answer):
+    assert yes_no(typed) is answer

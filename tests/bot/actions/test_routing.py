@@ -1,0 +1,83 @@
+"""Routing per municipality and role, the routing form, and action_route's messages."""
+
+import pytest
+
+from actions.routing import ActionAskRole, ActionRoute, ValidateRoutingForm, describe, resolve_municipality, route
+
+
+@pytest.mark.parametrize(
+    "municipality, role, contact, informs",
+    [
+        ("Leiden", "raadslid", "griffier", "burgemeester"),
+        ("Leiden", "wethouder", "gemeentesecretaris", "burgemeester"),
+        ("Leiden", "burgemeester", "gemeentesecretaris", "griffier"),
+        ("alkmaar", "raadslid", "griffier", None),
+        ("Midden-Delfland", "wethouder", "burgemeester", None),
+        ("gemeente Nijmegen", "raadslid", "griffier", "burgemeester"),
+        ("Nunspeet", "wethouder", "gemeentesecretaris", "burgemeester"),
+    ],
+)
+def test_route_per_protocol(session, municipality, role, contact, informs):
+    result = route(session, municipality, role)
+    assert result["protocol_loaded"] is True
+    assert result["contact"]["function"] == contact
+    assert result["section"]
+    if informs:
+        assert informs in [p["function"] for p in result["informs"]]
+
+
+def test_unknown_municipality_gets_the_general_route_and_says_so(session):
+    result = route(session, "Utrecht", "raadslid")
+    assert result["protocol_loaded"] is False
+    assert result["municipality"] == "Utrecht"
+    assert result["contact"]["function"] == "griffier"
+    assert "geen protocol geladen" in describe(result)[0]
+
+
+def test_support_lines_only_carry_numbers_from_the_protocol(session):
+    result = route(session, "Nijmegen", "raadslid")
+    phones = [s["phone"] for s in result["support_lines"] if s["phone"]]
+    assert phones  # Nijmegen prints support numbers
+    assert all(any(ch.isdigit() for ch in p) for p in phones)
+
+
+@pytest.mark.parametrize("bad", ["", "1234", "<script>", None])
+def test_nonsense_municipality_is_refused(session, bad):
+    assert resolve_municipality(session, bad) == (None, None)
+
+
+def test_unknown_role_raises(session):
+    with pytest.raises(ValueError):
+        route(session, "Leiden", "bakker")
+
+
+async def test_route_action_names_contact_source_and_support(connection, dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(slots={"municipality": "Leiden", "role": "duolid"})
+    events = await ActionRoute().run(dispatcher, tracker, domain)
+    said = "\n".join(m["text"] for m in dispatcher.messages)
+    assert "meldt u dit bij de griffier" in said
+    assert "protocol Leiden, §7.1" in said
+    assert "Hulp en steun" in said
+    assert {"event": "slot", "timestamp": None, "name": "contact_function", "value": "griffier"} in events
+
+
+async def test_role_buttons_and_free_text_role(connection, dispatcher, tracker_factory, domain):
+    await ActionAskRole().run(dispatcher, tracker_factory(), domain)
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert '/inform{"role":"wethouder"}' in payloads
+    tracker = tracker_factory(
+        slots={"requested_slot": "role"}, new_slots={"role": "ik ben burgercommissielid"}, active_loop="routing_form"
+    )
+    events = await ValidateRoutingForm().run(dispatcher, tracker, domain)
+    assert {"event": "slot", "timestamp": None, "name": "role", "value": "commissielid"} in events
+
+
+async def test_unknown_municipality_text_is_asked_again(connection, dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(
+        slots={"role": "raadslid", "requested_slot": "municipality"},
+        new_slots={"municipality": "!!!???"},
+        active_loop="routing_form",
+    )
+    events = await ValidateRoutingForm().run(dispatcher, tracker, domain)
+    assert {"event": "slot", "timestamp": None, "name": "municipality", "value": None} in events
+    assert "herken ik niet" in dispatcher.messages[0]["text"]

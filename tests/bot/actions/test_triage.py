@@ -1,0 +1,137 @@
+"""action_triage, the triage form and action_advice: events and messages."""
+
+from actions import texts
+from actions.triage import ActionAdvice, ActionAskTriageCheck, ActionTriage, ValidateTriageForm
+
+
+def slots_of(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+ABCD_D = {
+    "label": "D",
+    "confidence": 0.9,
+    "subkind": "bedreiging",
+    "cues": [
+        {"text": "jij bent een landverrader", "kind": "belediging", "category": "C"},
+        {"text": "ik weet waar je woont", "kind": "bedreiging", "category": "D"},
+    ],
+    "doubt": None,
+    "acute": False,
+    "persistent": False,
+    "channel": "face_to_face",
+    "online": False,
+}
+
+
+async def test_triage_explains_the_cues_it_saw(dispatcher, tracker_factory, domain):
+    text = "Een man op de markt riep: jij bent een landverrader, ik weet waar je woont"
+    tracker = tracker_factory(text=text, intent="incident_d", abcd=ABCD_D)
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    slots = slots_of(events)
+    assert slots["category"] == "D"
+    assert slots["subkind"] == "bedreiging"
+    assert slots["incident_text"] == text
+    said = dispatcher.messages[0]["text"]
+    assert "u schrijft 'ik weet waar je woont': dat is een bedreiging" in said.lower()
+    assert "zwaarste" in said
+    assert not any("112" in m["text"] for m in dispatcher.messages)
+
+
+async def test_acute_danger_says_112_first(dispatcher, tracker_factory, domain):
+    abcd = {**ABCD_D, "acute": True, "cues": [{"text": "staat nu voor mijn deur", "kind": "stalking", "category": "D"}]}
+    tracker = tracker_factory(text="Hij staat nu voor mijn deur", intent="acute_danger", abcd=abcd)
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    assert "112" in dispatcher.messages[0]["text"]
+    assert slots_of(events)["acute"] is True
+
+
+async def test_doubt_is_announced_and_the_form_asks_the_separating_question(dispatcher, tracker_factory, domain):
+    abcd = {**ABCD_D, "label": "B", "subkind": None, "cues": [], "doubt": ["B", "C"]}
+    tracker = tracker_factory(text="Hij was erg fel", intent="incident_b", abcd=abcd)
+    await ActionTriage().run(dispatcher, tracker, domain)
+    assert "twijfel tussen B-gedrag en C-gedrag" in dispatcher.messages[-1]["text"]
+
+    ask = CollectingDispatcher_like()
+    await ActionAskTriageCheck().run(ask, tracker_factory(slots={"doubt": ["B", "C"]}), domain)
+    assert ask.messages[0]["text"] == texts.DOUBT_QUESTION["C"]
+    assert [b["payload"] for b in ask.messages[0]["buttons"]] == ["/affirm", "/deny"]
+
+
+def CollectingDispatcher_like():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    return CollectingDispatcher()
+
+
+async def test_answer_yes_to_the_doubt_question_gives_the_heavier_category(dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(
+        slots={"doubt": ["C", "D"], "category": "C", "requested_slot": "triage_check"},
+        new_slots={"triage_check": True},
+        text="/affirm",
+        intent="affirm",
+        active_loop="triage_form",
+    )
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+    slots = slots_of(events)
+    assert slots["category"] == "D"
+    assert slots["doubt"] is None
+
+
+async def test_typed_no_gives_the_lighter_category_and_then_asks_persistence(dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(
+        slots={"doubt": ["B", "C"], "category": "C", "requested_slot": "triage_check"},
+        new_slots={"triage_check": "nee, het ging over het beleid"},
+        text="nee, het ging over het beleid",
+        intent="inform",
+        active_loop="triage_form",
+    )
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+    slots = slots_of(events)
+    assert slots["category"] == "B"
+    assert slots["requested_slot"] == "triage_persistent"
+
+
+async def test_an_unclear_answer_is_asked_again(dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(
+        slots={"doubt": ["B", "C"], "category": "C", "requested_slot": "triage_check"},
+        new_slots={"triage_check": "misschien"},
+        text="misschien",
+        active_loop="triage_form",
+    )
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+    assert slots_of(events)["triage_check"] is None
+    assert dispatcher.messages[0]["text"] == texts.ANSWER_YES_NO
+
+
+async def test_no_question_for_d_without_doubt(dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(slots={"category": "D", "doubt": None}, active_loop="triage_form")
+    assert await ValidateTriageForm().required_slots([], dispatcher, tracker, domain) == []
+
+
+async def test_advice_uses_the_municipality_protocol_and_says_reporting_is_required(connection, dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(slots={"category": "D", "subkind": "bedreiging", "municipality": "Leiden", "online": False})
+    events = await ActionAdvice().run(dispatcher, tracker, domain)
+    said = "\n".join(m["text"] for m in dispatcher.messages)
+    assert "protocol Leiden" in said
+    assert "Melden is verplicht." in said
+    assert "Aangifte" in said
+    assert slots_of(events)["report_required"] is True
+
+
+async def test_advice_for_c_that_went_on_after_a_warning_must_be_reported(connection, dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(slots={"category": "C", "municipality": None, "persistent": True})
+    events = await ActionAdvice().run(dispatcher, tracker, domain)
+    said = "\n".join(m["text"] for m in dispatcher.messages)
+    assert "algemene route" in said
+    assert "Dan moet u het melden." in said
+    assert slots_of(events)["report_required"] is True
+
+
+async def test_advice_for_a_once_is_optional_and_online_steps_follow(connection, dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(slots={"category": "A", "municipality": "Nijmegen", "persistent": False, "online": True})
+    events = await ActionAdvice().run(dispatcher, tracker, domain)
+    said = "\n".join(m["text"] for m in dispatcher.messages)
+    assert "Melden hoeft niet" in said
+    assert "online" in said
+    assert slots_of(events)["report_required"] is False

@@ -1,0 +1,98 @@
+"""The cue rules: C and D cues, direction over intensity, negation, acute danger, persistence."""
+
+import pytest
+
+from nlu import cues
+
+
+def kinds(text):
+    return [(c.kind, c.category) for c in cues.find_cues(text)]
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Een man op de markt riep: jij bent een landverrader, ik weet waar je woont", "bedreiging"),
+        ("Hij zei dat hij me kapot zou maken: ik maak je af", "bedreiging"),
+        ("Ik zou maar oppassen, zei ze", "bedreiging"),
+        ("Iemand heeft mijn huisadres op Facebook gezet", "doxing"),
+        ("Ik word al weken gevolgd door dezelfde man", "stalking"),
+        ("Hij stond gisteren weer bij mijn huis te wachten", "stalking"),
+        ("Hij pakte me vast en duwde me tegen de muur", "fysiek_geweld"),
+        ("Ze spuugde naar me op de markt", "fysiek_geweld"),
+        ("De ruiten van mijn auto zijn ingegooid", "vernieling"),
+        ("Hij maakte seksuele opmerkingen en betastte mijn arm", "seksuele_intimidatie"),
+        ("Hij bedreigde mijn kinderen", "bedreiging"),
+        ("Iemand belde dat hij het gemeentehuis in de fik gaat steken", "bedreiging"),
+    ],
+)
+def test_d_cues(text, kind):
+    found = cues.find_cues(text)
+    assert cues.heaviest(found) == "D"
+    assert kind in [c.kind for c in found]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "U bent een oplichter, zei hij heel rustig",
+        "Hij noemde me een leugenaar",
+        "Ik werd uitgescholden op Twitter",
+        "Ga terug naar je eigen land, riep hij",
+    ],
+)
+def test_personal_aggression_is_c_even_when_calm(text):
+    assert cues.heaviest(cues.find_cues(text)) == "C"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "JULLIE BELEID IS EEN SCHANDE!!! DIT IS DIEFSTAL VAN DE BURGER",
+        "Hij dreigde met een rechtszaak tegen de gemeente",
+        "Ze dreigde naar de krant te stappen over het besluit",
+        "Ik snap niet waarom mijn vergunning is afgewezen, ik ben zo boos",
+        "Hij gooide de hoorn erop neer",
+        "Ik weet niet wat er met mijn uitkering gaat gebeuren",
+    ],
+)
+def test_loud_criticism_and_own_emotion_give_no_strong_cue(text):
+    assert cues.find_cues(text) == []
+
+
+def test_negation_does_not_count_but_stops_at_maar():
+    assert cues.find_cues("Er was geen sprake van een bedreiging") == []
+    assert kinds("Hij heeft me niet bedreigd, maar schold me wel uit") == [("belediging", "C")]
+
+
+def test_heaviest_counts_and_cues_are_in_reading_order():
+    found = cues.find_cues("jij bent een landverrader, ik weet waar je woont")
+    assert [c.category for c in found] == ["C", "D"]
+    assert cues.heaviest(found) == "D"
+    assert found[1].text == "ik weet waar je woont"
+
+
+def test_physical_sub_kind_wins():
+    found = cues.find_cues("Hij bedreigde me en sloeg me daarna")
+    assert cues.d_subkind(found) == "fysiek_geweld"
+
+
+@pytest.mark.parametrize(
+    "text, acute",
+    [
+        ("Hij staat nu voor mijn deur", True),
+        ("Ik word gevolgd", True),
+        ("Er staat iemand in mijn tuin met een mes", True),
+        ("Hij stond vorige week voor mijn deur", False),
+        ("Jullie beleid is nu echt voor mij een probleem", False),
+    ],
+)
+def test_acute(text, acute):
+    assert cues.is_acute(text) is acute
+
+
+def test_persistence_and_channel():
+    assert cues.is_persistent("Hij bleef maar doorgaan na mijn waarschuwing")
+    assert not cues.is_persistent("Hij bleef rustig")
+    assert cues.channel("Ze stuurde een mail") == "email"
+    assert cues.channel("Op Facebook schreef hij") == "social_media"

@@ -1,0 +1,63 @@
+"""The ABCD decision: model ranking + cue rules, heaviest counts, doubt, acute."""
+
+from nlu import triage
+
+
+def ranking(**probs):
+    return sorted(probs.items(), key=lambda kv: -kv[1])
+
+
+def test_model_label_when_confident_and_no_cues():
+    result = triage.decide("Hij was boos over zijn eigen aanvraag", ranking(incident_a=0.9, incident_b=0.05, greet=0.05))
+    assert result["label"] == "A"
+    assert result["doubt"] is None
+    assert result["confidence"] == 0.9
+
+
+def test_d_cue_raises_a_lower_model_label():
+    result = triage.decide("Ik weet waar je woont, zei hij over het besluit", ranking(incident_b=0.8, incident_a=0.2))
+    assert result["label"] == "D"
+    assert result["subkind"] == "bedreiging"
+    assert result["confidence"] == triage.CUE_CONFIDENCE
+    assert triage.intent_for(result, "incident_b") == "incident_d"
+
+
+def test_cue_never_lowers_the_model_label():
+    result = triage.decide("Je bent een sukkel", ranking(incident_d=0.9, incident_c=0.1))
+    assert result["label"] == "D"
+
+
+def test_doubt_between_two_close_categories():
+    result = triage.decide("Het was vervelend", ranking(incident_b=0.5, incident_c=0.4, greet=0.1))
+    assert result["label"] == "B"
+    assert result["doubt"] == ["B", "C"]
+
+
+def test_possible_threat_is_always_asked():
+    result = triage.decide("Hij keek me aan", ranking(incident_c=0.7, incident_d=0.25, greet=0.05))
+    assert result["doubt"] == ["C", "D"]
+
+
+def test_cue_settles_the_doubt():
+    result = triage.decide("Je bent een leugenaar", ranking(incident_c=0.5, incident_b=0.45, greet=0.05))
+    assert result["label"] == "C"
+    assert result["doubt"] is None
+
+
+def test_no_incident_for_greeting():
+    result = triage.decide("Goedemorgen", ranking(greet=0.95, incident_a=0.05))
+    assert result["label"] is None
+    assert triage.intent_for(result, "greet") is None
+
+
+def test_acute_overrides_everything():
+    result = triage.decide("Hij staat nu voor mijn deur", ranking(greet=0.6, incident_a=0.4))
+    assert result["acute"] is True
+    assert result["label"] == "D"
+    assert triage.intent_for(result, "greet") == "acute_danger"
+
+
+def test_threat_in_a_low_confidence_message_is_still_d():
+    result = triage.decide("ik maak je af", ranking(nlu_fallback=0.4, out_of_scope=0.3, greet=0.2))
+    assert result["label"] == "D"
+    assert triage.intent_for(result, "nlu_fallback") == "incident_d"

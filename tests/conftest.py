@@ -1,0 +1,116 @@
+"""Shared fixtures: a migrated database per test session, a rolled-back transaction per test,
+and Rasa SDK trackers, dispatchers and the domain for action tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from cryptography.fernet import Fernet
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _report_key(tmp_path_factory):
+    """A throwaway encryption key for the whole test run."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("REPORT_ENCRYPTION_KEY", Fernet.generate_key().decode())
+    mp.delenv("REPORT_ENCRYPTION_KEY_FILE", raising=False)
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="session")
+def migrated_url(tmp_path_factory) -> str:
+    """A SQLite database migrated with Alembic (the real migrations) and loaded with the protocols."""
+    from alembic import command
+    from alembic.config import Config
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DATABASE_URL", url)
+    command.upgrade(Config(str(ROOT / "alembic.ini")), "head")
+    mp.undo()
+
+    from actions import knowledge
+
+    engine = create_engine(url)
+    with Session(engine) as session, session.begin():
+        knowledge.load_into(session)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def connection(migrated_url, monkeypatch):
+    """One connection in a transaction that is rolled back after the test.
+
+    The actions open `Session(db.engine())`; here db.engine() returns this connection, so their
+    commits join the outer transaction and nothing a test writes survives it.
+    """
+    from actions.store import db
+
+    engine = create_engine(migrated_url)
+    conn = engine.connect()
+    outer = conn.begin()
+    monkeypatch.setattr(db, "engine", lambda url=None: conn)
+    yield conn
+    outer.rollback()
+    conn.close()
+    engine.dispose()
+
+
+@pytest.fixture
+def session(connection):
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict:
+    return yaml.safe_load((ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+def make_tracker(
+    slots: dict | None = None,
+    text: str = "",
+    intent: str | None = None,
+    abcd: dict | None = None,
+    active_loop: str | None = None,
+    new_slots: dict | None = None,
+    sender_id: str = "test-gesprek",
+) -> Tracker:
+    """A tracker as the action server receives it. `new_slots` are set after the last user message
+    (what a form validation action must validate)."""
+    all_slots = {**(slots or {}), **(new_slots or {})}
+    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []}
+    if abcd is not None:
+        latest["abcd"] = abcd
+    events = [{"event": "user", "text": text, "parse_data": latest}]
+    events += [{"event": "slot", "name": k, "value": v} for k, v in (new_slots or {}).items()]
+    return Tracker(
+        sender_id=sender_id,
+        slots=all_slots,
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+@pytest.fixture
+def tracker_factory():
+    return make_tracker
