@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions import texts
+from nlu import cues
 
 MAX_TEXT = 5000  # longer answers are cut; the user is told so
 
@@ -62,3 +65,18 @@ class ActionStop(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         dispatcher.utter_message(response="utter_stopped")
         return [ActiveLoop(None), SlotSet("requested_slot", None), *reset(TRIAGE_SLOTS + REPORT_SLOTS)]
+
+
+class SafeFormValidationAction(FormValidationAction):
+    """A form keeps every answer, but an answer that says the danger is now gets 112 first.
+
+    Forms do not break off on a message the model alone calls acute: short answers such as
+    "schreeuwend" are too little to go on, and breaking off would lose what the user typed.
+    The cue rules do see "hij staat nu voor mijn deur", and then safety comes before the form.
+    """
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if cues.is_acute(text):
+            dispatcher.utter_message(text=texts.ACUTE)
+        return await super().run(dispatcher, tracker, domain)

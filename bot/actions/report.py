@@ -9,13 +9,13 @@ import re
 import uuid
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import REPORT_SLOTS, YES_NO, clean_text, reset, yes_no
+from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no
 from actions.store import db
 from actions.store.repository import ReportRepository
 
@@ -75,7 +75,7 @@ class ActionRequestReport(Action):
         return [*reset(REPORT_SLOTS), SlotSet("report_wanted", True)]
 
 
-class ValidateReportForm(FormValidationAction):
+class ValidateReportForm(SafeFormValidationAction):
     def name(self) -> str:
         return "validate_report_form"
 
@@ -86,6 +86,8 @@ class ValidateReportForm(FormValidationAction):
 
     def validate_report_wanted(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         answer = yes_no(value)
+        if value is None:
+            return {"report_wanted": None}
         if answer is None:
             dispatcher.utter_message(text="Kies 'Ja' of 'Nee', dan kan ik verder.")
             return {"report_wanted": None}
@@ -96,6 +98,8 @@ class ValidateReportForm(FormValidationAction):
 
     def validate_report_channel(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         channel = channel_of(clean_text(value))
+        if value is None:
+            return {"report_channel": None}
         if channel is None:
             dispatcher.utter_message(text="Dat kanaal herken ik niet. Kies een van de knoppen.")
             return {"report_channel": None}
@@ -105,6 +109,8 @@ class ValidateReportForm(FormValidationAction):
 def _validate_free_text(slot: str):
     def validate(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
         text = clean_text(value)
+        if value is None:
+            return {slot: None}
         if text is None:
             dispatcher.utter_message(text="Ik heb geen antwoord gekregen. Typ een paar woorden; weet u het niet, typ dan 'onbekend'.")
             return {slot: None}
@@ -266,12 +272,14 @@ class ActionCancelReport(Action):
         return [*reset(REPORT_SLOTS)]
 
 
-class ValidateChangeForm(FormValidationAction):
+class ValidateChangeForm(SafeFormValidationAction):
     def name(self) -> str:
         return "validate_change_form"
 
     def validate_change_field(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         field = field_of(value)
+        if value is None:
+            return {"change_field": None}
         if field is None:
             dispatcher.utter_message(text="Welk deel wilt u aanpassen? Kies een van de knoppen.")
             return {"change_field": None}

@@ -10,12 +10,13 @@ import re
 import sys
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions import knowledge
+from actions.common import SafeFormValidationAction
 from actions.knowledge import MODEL_KEY, ROLE_LABELS, normalize_role
 from actions.store import db
 from actions.store.repository import ProtocolRepository
@@ -102,7 +103,8 @@ def describe(result: dict) -> list[str]:
     line = f"Als {ROLE_LABELS[result['role']]} meldt u dit bij {who}"
     line += f" ({details})." if details else "."
     if result["informs"]:
-        line += " Daarna wordt " + _join([p["label"] for p in result["informs"]]) + " ingelicht."
+        informed = [p["label"] for p in result["informs"]]
+        line += f" Daarna {'wordt' if len(informed) == 1 else 'worden'} {_join(informed)} ingelicht."
     line += f" ({result['source']}, {result['section']})"
     messages.append(line)
     if result.get("note"):
@@ -126,18 +128,22 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
-class ValidateRoutingForm(FormValidationAction):
+class ValidateRoutingForm(SafeFormValidationAction):
     def name(self) -> str:
         return "validate_routing_form"
 
     def validate_role(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
         role = normalize_role(value if isinstance(value, str) else None)
+        if value is None:
+            return {"role": None}
         if role is None:
             dispatcher.utter_message(text="Die rol ken ik niet. Kies de rol die het best past.")
             return {"role": None}
         return {"role": role}
 
     def validate_municipality(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
+        if value is None:
+            return {"municipality": None}
         with Session(db.engine()) as session:
             _key, name = resolve_municipality(session, value)
         if name is None:

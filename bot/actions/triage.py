@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions import texts
-from actions.common import MAX_TEXT, REPORT_SLOTS, YES_NO, reset, yes_no
+from actions.common import MAX_TEXT, REPORT_SLOTS, YES_NO, SafeFormValidationAction, reset, yes_no
 from actions.knowledge import MODEL_KEY
 from actions.routing import resolve_municipality
 from actions.store import db
@@ -81,7 +81,7 @@ class ActionTriage(Action):
         ]
 
 
-class ValidateTriageForm(FormValidationAction):
+class ValidateTriageForm(SafeFormValidationAction):
     def name(self) -> str:
         return "validate_triage_form"
 
@@ -95,6 +95,8 @@ class ValidateTriageForm(FormValidationAction):
 
     def validate_triage_check(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         answer = yes_no(value)
+        if value is None:
+            return {"triage_check": None}
         if answer is None:
             dispatcher.utter_message(text=texts.ANSWER_YES_NO)
             return {"triage_check": None}
@@ -105,6 +107,8 @@ class ValidateTriageForm(FormValidationAction):
 
     def validate_triage_persistent(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         answer = yes_no(value)
+        if value is None:
+            return {"triage_persistent": None}
         if answer is None:
             dispatcher.utter_message(text=texts.ANSWER_YES_NO)
             return {"triage_persistent": None}
