@@ -41,7 +41,7 @@ install: .venv-rasa/.installed .venv-actions/.installed ## Create both environme
 models/spacy-nl/SOURCE.json: .venv-rasa/.installed scripts/build_spacy_nl.py
 	$(RASA_PY) scripts/build_spacy_nl.py models/spacy-nl
 
-$(MODEL): .venv-rasa/.installed models/spacy-nl/SOURCE.json bot/config.yml bot/domain.yml $(shell find bot/data bot/nlu -name '*.yml' -o -name '*.py')
+$(MODEL): .venv-rasa/.installed models/spacy-nl/SOURCE.json bot/config.yml bot/domain.yml $(shell find bot/data -name "*.yml")
 	cd bot && $(RASA_PY) -m rasa train --out ../models --fixed-model-name meldhulp
 	touch $@
 

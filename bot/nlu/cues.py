@@ -48,8 +48,11 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\bzou\s+(?:ik\s+)?(?:maar\s+)?(?:goed\s+)?oppassen\b",
             r"\bdat\s+(?:gaat|zal)\s+(?:je|u)\s+(?:nog\s+)?(?:op)?breken\b",
             r"\b(?:je|jij|u)\s+(?:weet|weten)\s+niet\s+wat\s+(?:je|jou|u|er)\s+(?:nog\s+)?(?:gaat|zal|te\s+wachten)",
-            r"\b(?:vermoord|vermoorden|vermoorde|doodmaken|dood\s*maken|afmaken|opknopen|ophangen|neerschieten|neersteken|onthoofd\w*)\b",
+            r"\b(?:vermoord|vermoorden|vermoorde|doodmaken|dood\s*maken|afmaken|opknopen|neerschieten|neersteken|onthoofd\w*)\b",
+            r"\b(?:je|jou|u|jullie|hem|haar)\s+(?:\w+\s+){0,2}ophangen\b",  # not "een vlag ophangen"
             r"\btegen\s+de\s+muur\b",
+            r"\b(?:koppen|hoofden)\s+(?:\w+\s+){0,2}rollen\b",
+            r"\blaatste\s+waarschuwing\b",
             r"\b(?:kogel|kogels|bom|bommen|molotov\w*)\b",
             # "aanslag" is also a tax assessment and a figure of speech ("aanslag op de vrijheid")
             r"\b(?:aanslag\s+plegen|aanslag\s+op\s+(?:je|jou|jouw|u|uw|mijn|ons|het|de)\s+(?:leven|huis|woning|gezin|gemeentehuis|stadhuis|raadhuis))\b",
@@ -87,7 +90,9 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
         "doxing",
         _rx(
             r"\bdox\w*",
-            r"\b(?:mijn|m'n|ons|haar|zijn)\s+(?:huis)?adres\b[^.!?]{0,60}\b(?:online|op\s+internet|gezet|gedeeld|gepost|gepubliceerd|verspreid|rondgestuurd|geplaatst|openbaar)\b",
+            r"\b(?:mijn|m'n|ons|haar|zijn)\s+(?:huis)?adres\b[^.!?]{0,60}\b(?:online|op\s+internet|gezet|gedeeld|gepost|gepubliceerd|verspreid|rondgestuurd|geplaatst|openbaar|voorgelezen|gelekt)\b",
+            r"\b(?:huis|woon|privé)?adressen\b[^.!?]{0,60}\b(?:online|op\s+internet|gedeeld|gepost|gepubliceerd|verspreid|rondgestuurd|geplaatst|openbaar|gelekt)\b",
+            r"\b(?:lijst|overzicht)\b[^.!?]{0,30}\b(?:huis|woon|privé)adressen\b",
             r"\b(?:gedeeld|gepost|gepubliceerd|verspreid|geplaatst|online\s+gezet)\b[^.!?]{0,60}\b(?:mijn|m'n|ons)\s+(?:huis)?adres\b",
             r"\b(?:foto'?s?|filmpje)\s+van\s+(?:mijn|m'n|ons)\s+(?:huis|woning|voordeur|kinderen)\b",
             r"\b(?:mijn|m'n)\s+(?:privé\s*)?(?:telefoon)?nummer\b[^.!?]{0,40}\b(?:gedeeld|gepost|gepubliceerd|verspreid|online)\b",
@@ -98,7 +103,8 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
         _rx(
             r"\bseksu\w*(?!\s+(?:geaardheid|voorkeur|oriëntatie))",
             r"\b(?:betast\w*|aangerand|aanranding|verkracht\w*|begrapst|onzedelijk\w*)\b",
-            r"\b(?:dickpic\w*|naaktfoto\w*|piemel|borsten)\b",
+            r"\b(?:dickpic\w*|naaktfoto\w*|piemel|borsten|ondergoed|lingerie|geil\w*|sexy|lekker\s+ding)\b",
+            r"\b(?:in\s+bed|met\s+(?:me|mij)\s+naar\s+bed|hijgen|hijgde|kusgeluid\w*|likte\s+(?:zijn|z'n)\s+lippen)\b",
             r"\b(?:in|op)\s+(?:mijn|m'n)\s+(?:billen|kont|borst|borsten)\b",
             r"\bongewenst\s+aan\w*\b",
         ),
@@ -111,6 +117,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:spuugde|spuwde|spuugt|bespuugd|bespuwd|gespuugd|spuug|spuwen|spugen)\b",
             r"\b(?:greep|grijpt|gegrepen|vastgepakt|vastgegrepen|beetgepakt|pakte\s+(?:me|mij)\s+(?:vast|beet))\b",
             r"\b(?:gooide|gooit|smeet|smijt|gegooid|gesmeten)\b[^.!?]{0,40}\b(?:naar|tegen|op|over)\s+(?:me|mij|mijn|m'n|ons|onze|mijn\s+\w+)\b",
+            r"\b(?:gaf|gaven|geeft)\s+(?:me|mij|hem|haar)\s+(?:een\s+)?(?:duw|klap|stoot|schop|trap|por|kopstoot|vuistslag)\b",
             r"\b(?:mishandeld|mishandelde\s+(?:me|mij|hem|haar)|klap\s+gegeven|kopstoot|vuistslag|aangevallen|aanval\s+op\s+(?:me|mij))\b",
             r"\b(?:tegen\s+de\s+grond|op\s+de\s+grond\s+gewerkt)\b",
         ),
@@ -146,7 +153,8 @@ _C_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:noemde|noemt|noemden|genoemd)\s+(?:me|mij|hem|haar)\s+(?:een\s+)?(?:" + _INSULTS + r")\b",
             r"\b(?:uitgescholden|scheldt|schold|scholden|schelden|scheldpartij|scheldwoord\w*|scheldde)\b",
             r"\b(?:beledig\w*|vernederd\w*|vernederen\w*|kleinerend\w*|kleineerde\w*)\b",
-            r"\b(?:belachelijk\s+gemaakt|uitgelachen|bespot\w*|treiter\w*|gepest|pestte|pesten)\b",
+            r"\b(?:belachelijk\s+gemaakt|uitgelachen|bespot\w*|treiter\w*)\b",
+            r"\b(?:ik\s+(?:word|werd|ben)\s+(?:\w+\s+){0,3}gepest|(?:pest|pestte|pesten)\s+(?:me|mij))\b",
             r"\b(?:vuile|vieze|smerige|domme|stomme|achterlijke|gore)\s+(?:" + _INSULTS + r"|\w+er\b|\w+(?:ster|trut|wijf|hond|zak))",
             r"\b(?:kanker|tering|tyfus)\w*",
             r"\b(?:klootzak|hoer|slet|kutwijf|landverrader|volksverrader|mongool|randdebiel)\w*\b",
@@ -177,7 +185,7 @@ ACUTE = _rx(
     r"\b(?:ik\s+word|we\s+worden|wij\s+worden)\s+(?:\w+\s+){0,3}(?:gevolgd|achtervolgd|belaagd|aangevallen|bedreigd)\b",
     r"\b(?:hij|zij|ze|iemand)\s+(?:volgt|volgen|achtervolgt)\s+(?:me|mij|ons)\s+(?:nu|op\s+dit\s+moment|al\s+de\s+hele)\b",
     r"\b(?:nu|op\s+dit\s+moment|op\s+dit\s+ogenblik)\b[^.!?]{0,40}\b(?:staat|staan|dreigt|volgt|komt|probeert|slaat|bonkt|beukt|heeft)\b[^.!?]{0,40}\b(?:deur|huis|binnen|mes|wapen|tuin|raam)\b",
-    r"\b(?:staat|staan|is|zijn)\b[^.!?]{0,30}\b(?:nu|hier|op\s+dit\s+moment)\b[^.!?]{0,30}\b(?:deur|huis|binnen|mes|wapen|tuin)\b",
+    r"\b(?:staat|staan)\b[^.!?]{0,30}\b(?:nu|hier|op\s+dit\s+moment)\b[^.!?]{0,30}\b(?:deur|huis|binnen|mes|wapen|tuin)\b",
     r"\b(?:bonkt|beukt|trapt|bonken|beuken)\s+(?:\w+\s+){0,2}(?:op|tegen)\s+(?:mijn|m'n|de|onze)\s+(?:deur|raam|ramen)\b",
     r"\b(?:hij|zij|ze|iemand)\s+(?:probeert|proberen)\s+(?:\w+\s+){0,3}binnen\s+te\s+komen\b",
     r"\b(?:ik\s+ben|we\s+zijn)\s+(?:nu\s+)?(?:in\s+gevaar|niet\s+veilig)\b",
@@ -211,9 +219,25 @@ def _not_negated(text: str, start: int) -> bool:
     return not _NEGATION.search(before)
 
 
+# A general or hypothetical question ("wat moet ik doen als iemand mij bedreigt?") describes no
+# incident: its words are not cues. Acute danger is still checked separately.
+HYPOTHETICAL = _rx(
+    r"^\s*(?:stel\s+(?:dat|je\s+voor|nou)|wat\s+als|wat\s+(?:moet|kan|doe|zou)\s+ik\s+(?:\w+\s+){0,2}als|"
+    r"wat\s+is\s+het\s+verschil|wat\s+(?:valt|telt)\s+(?:er\s+)?(?:onder|als)|wat\s+is\s+(?:een|het)\s+\w+\?|"
+    r"(?:is|telt)\s+het\s+(?:ook\s+)?(?:al\s+)?(?:een\s+)?\w+\s+als|mag\s+(?:iemand|een\s+inwoner)|"
+    r"hoe\s+(?:ga|moet)\s+ik\s+om\s+met|wanneer\s+(?:is\s+(?:het|iets)|bel|meld))",
+)
+
+
+def is_hypothetical(text: str) -> bool:
+    return bool(HYPOTHETICAL.search(text))
+
+
 def find_cues(text: str) -> list[Cue]:
     """All C and D cues in the text, in reading order, one per matched phrase."""
     found: dict[tuple[int, int], Cue] = {}
+    if is_hypothetical(text):
+        return []
     for rules in (_D_RULES, _C_RULES):
         for kind, pattern in rules:
             category = "D" if rules is _D_RULES else "C"

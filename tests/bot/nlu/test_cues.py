@@ -24,6 +24,10 @@ def kinds(text):
         ("Hij maakte seksuele opmerkingen en betastte mijn arm", "seksuele_intimidatie"),
         ("Hij bedreigde mijn kinderen", "bedreiging"),
         ("Iemand belde dat hij het gemeentehuis in de fik gaat steken", "bedreiging"),
+        ("Hij gaf me een duw bij de uitgang", "fysiek_geweld"),
+        ("Er gaat een lijst rond met huisadressen van raadsleden", "doxing"),
+        ("Hij vroeg welk ondergoed ik droeg", "seksuele_intimidatie"),
+        ("Als dit doorgaat gaan er koppen rollen", "bedreiging"),
     ],
 )
 def test_d_cues(text, kind):
@@ -96,3 +100,21 @@ def test_persistence_and_channel():
     assert not cues.is_persistent("Hij bleef rustig")
     assert cues.channel("Ze stuurde een mail") == "email"
     assert cues.channel("Op Facebook schreef hij") == "social_media"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stel dat iemand me bedreigt op de markt, wat moet ik dan doen?",
+        "Wat is het verschil tussen intimidatie en bedreiging?",
+        "Wat moet ik doen als iemand mij op straat uitscheldt?",
+        "We gaan morgen een vlag ophangen bij het stadhuis",
+        "Mijn zoon wordt gepest op school en niemand doet iets",
+    ],
+)
+def test_hypothetical_questions_and_everyday_words_are_no_cues(text):
+    assert cues.find_cues(text) == []
+
+
+def test_worry_about_the_house_is_not_acute():
+    assert not cues.is_acute("Ze is nu bang dat ze haar huis moet verkopen")
