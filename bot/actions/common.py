@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -75,8 +76,13 @@ class SafeFormValidationAction(FormValidationAction):
     The cue rules do see "hij staat nu voor mijn deur", and then safety comes before the form.
     """
 
+    @abstractmethod  # abstract, so the action server does not register this base class
+    def name(self) -> str: ...
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         text = (tracker.latest_message or {}).get("text") or ""
-        if cues.is_acute(text):
+        # Only for an answer to a question of the form; the message that started it was
+        # already handled by action_triage.
+        if tracker.get_slot("requested_slot") and cues.is_acute(text):
             dispatcher.utter_message(text=texts.ACUTE)
         return await super().run(dispatcher, tracker, domain)

@@ -120,8 +120,21 @@ def _validate_free_text(slot: str):
     return validate
 
 
-for _slot in ("report_what", "report_who", "report_when", "report_where", "report_with_what", "report_how", "report_why"):
+for _slot in ("report_who", "report_when", "report_where", "report_with_what", "report_how", "report_why"):
     setattr(ValidateReportForm, f"validate_{_slot}", _validate_free_text(_slot))
+
+
+def _validate_report_what(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
+    """The story typed into the form; when there was no triage yet, its ABCD result is kept too."""
+    result = _validate_free_text("report_what")(self, value, dispatcher, tracker, domain)
+    abcd = (tracker.latest_message or {}).get("abcd") or {}
+    if result["report_what"] and not tracker.get_slot("category") and abcd.get("label"):
+        dispatcher.utter_message(text=f"Ik noteer dit als {abcd['label']}-gedrag.")
+        result.update(category=abcd["label"], subkind=abcd.get("subkind"), cues=abcd.get("cues") or [])
+    return result
+
+
+ValidateReportForm.validate_report_what = _validate_report_what
 
 
 class ActionAskReportWanted(Action):

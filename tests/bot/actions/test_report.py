@@ -176,3 +176,38 @@ def test_field_of(typed, field):
 @pytest.mark.parametrize("typed, answer", [("ja", True), ("Ja graag", True), ("klopt", True), ("nee", False), ("Nee hoor", False), ("misschien", None), (True, True)])
 def test_yes_no(typed, answer):
     assert yes_no(typed) is answer
+
+
+async def test_acute_answer_inside_a_form_gets_112_first_and_keeps_the_answer(dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(
+        slots={**FILLED, "report_where": None, "requested_slot": "report_where"},
+        new_slots={"report_where": "hij staat nu voor mijn deur"},
+        text="hij staat nu voor mijn deur",
+        active_loop="report_form",
+    )
+    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    assert "112" in dispatcher.messages[0]["text"]
+    assert slots["report_where"] == "hij staat nu voor mijn deur"
+
+
+def test_action_server_registers_every_domain_action(domain):
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    custom = [a for a in domain["actions"]]
+    assert sorted(set(custom) - set(executor.actions)) == []
+
+
+async def test_story_typed_into_the_form_is_classified_when_there_was_no_triage(dispatcher, tracker_factory, domain):
+    abcd = {"label": "D", "subkind": "vernieling", "cues": [{"text": "ruit ingegooid", "kind": "vernieling", "category": "D"}]}
+    tracker = tracker_factory(
+        slots={"report_wanted": True, "requested_slot": "report_what"},
+        new_slots={"report_what": "Mijn ruit is ingegooid"},
+        text="Mijn ruit is ingegooid",
+        abcd=abcd,
+        active_loop="report_form",
+    )
+    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    assert (slots["category"], slots["subkind"]) == ("D", "vernieling")
+    assert "D-gedrag" in dispatcher.messages[0]["text"]

@@ -33,9 +33,17 @@ def test_doubt_between_two_close_categories():
     assert result["doubt"] == ["B", "C"]
 
 
-def test_possible_threat_is_always_asked():
+def test_a_likely_threat_counts_as_d_and_is_asked_to_confirm():
     result = triage.decide("Hij keek me aan", ranking(incident_c=0.7, incident_d=0.25, greet=0.05))
+    assert result["label"] == "D"
     assert result["doubt"] == ["C", "D"]
+    assert triage.intent_for(result, "incident_c") == "incident_d"
+
+
+def test_an_unlikely_threat_does_not_change_the_label():
+    result = triage.decide("Je bent een sukkel", ranking(incident_c=0.85, incident_d=0.1, greet=0.05))
+    assert result["label"] == "C"
+    assert result["doubt"] is None
 
 
 def test_cue_settles_the_doubt():
