@@ -18,25 +18,17 @@ from pathlib import Path
 
 import servers
 
-TURNS = [
-    "Een man op de markt riep: jij bent een landverrader, ik weet waar je woont",
-    '/inform{"role":"raadslid"}',
-    "Leiden",
-    "ja",
-    "Een man van ongeveer 50",
-    "gisteren rond 11 uur",
-    "op de weekmarkt",
-    "face_to_face",
-    "alleen woorden",
-    "schreeuwend",
-    "het besluit over de markt",
-    "/affirm",
-]
-STORIES = [
-    "Een man op de markt riep: jij bent een landverrader, ik weet waar je woont",
-    "Een inwoner schold me uit voor oplichter op Facebook",
-    "Ze was heel boos over haar eigen uitkering en huilde aan de telefoon",
-    "Jullie beleid is een schande, riep hij tijdens de inspraak",
+REPORT = ["ja", "Een man van ongeveer 50", "gisteren rond 11 uur", "op de weekmarkt", "face_to_face",
+          "alleen woorden", "schreeuwend", "het besluit over de markt", "/affirm"]
+# Whole conversations, each answering the questions it really gets (checked by the e2e test and
+# the test stories): a threat that is reported, personal aggression that went on after a warning,
+# criticism of policy that is not reported, and a story with acute danger.
+CONVERSATIONS = [
+    ["Een man op de markt riep: jij bent een landverrader, ik weet waar je woont",
+     '/inform{"role":"raadslid"}', "Leiden", *REPORT],
+    ["Een inwoner schold me uit voor oplichter op Facebook", "ja", '/inform{"role":"wethouder"}', "Nijmegen", *REPORT],
+    ["Jullie beleid is een schande, riep hij tijdens de inspraak", "nee", "ik ben duolid", "Alkmaar", "nee"],
+    ["Help, hij staat nu voor mijn deur en schreeuwt dat hij me gaat pakken", "burgemeester", "Nunspeet", *REPORT],
 ]
 
 
@@ -54,10 +46,10 @@ def main() -> int:
     args = parser.parse_args()
     timings: list[float] = []
     with tempfile.TemporaryDirectory() as tmp, servers.running(Path(tmp)) as bot:
-        bot.say("warm-up", TURNS[0])  # first call loads lazily initialised parts
+        bot.say("warm-up", CONVERSATIONS[0][0])  # first call loads lazily initialised parts
         for n in range(args.conversations):
             sender = f"bench-{n}"
-            for turn in [STORIES[n % len(STORIES)], *TURNS[1:]]:
+            for turn in CONVERSATIONS[n % len(CONVERSATIONS)]:
                 started = time.perf_counter()
                 replies = bot.say(sender, turn)
                 timings.append((time.perf_counter() - started) * 1000)

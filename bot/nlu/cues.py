@@ -53,6 +53,8 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\btegen\s+de\s+muur\b",
             r"\b(?:koppen|hoofden)\s+(?:\w+\s+){0,2}rollen\b",
             r"\blaatste\s+waarschuwing\b",
+            r"\b(?:kom|komen|kwam)\s+(?:ik|we|wij)?\s*(?:je|jou|u)\s+(?:\w+\s+){0,2}opzoeken\b",
+            r"\bzul(?:t)?\s+(?:je|jij|u)\s+het\s+(?:nog\s+)?(?:wel\s+)?voelen\b",
             r"\b(?:kogel|kogels|bom|bommen|molotov\w*)\b",
             # "aanslag" is also a tax assessment and a figure of speech ("aanslag op de vrijheid")
             r"\b(?:aanslag\s+plegen|aanslag\s+op\s+(?:je|jou|jouw|u|uw|mijn|ons|het|de)\s+(?:leven|huis|woning|gezin|gemeentehuis|stadhuis|raadhuis))\b",
@@ -92,7 +94,9 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\bdox\w*",
             r"\b(?:mijn|m'n|ons|haar|zijn)\s+(?:huis)?adres\b[^.!?]{0,60}\b(?:online|op\s+internet|gezet|gedeeld|gepost|gepubliceerd|verspreid|rondgestuurd|geplaatst|openbaar|voorgelezen|gelekt)\b",
             r"\b(?:huis|woon|privé)?adressen\b[^.!?]{0,60}\b(?:online|op\s+internet|gedeeld|gepost|gepubliceerd|verspreid|rondgestuurd|geplaatst|openbaar|gelekt)\b",
-            r"\b(?:lijst|overzicht)\b[^.!?]{0,30}\b(?:huis|woon|privé)adressen\b",
+            r"\b(?:lijst|overzicht)\b[^.!?]{0,80}\b(?:huis|woon|privé)?adressen\b",
+            r"\b(?:woont|wonen)\s+(?:op|aan)\s+(?:nummer\s+)?\d+",
+            r"\b(?:leest|lezen|las|lazen)\b[^.!?]{0,40}\b(?:huis)?adres\s+voor\b",
             r"\b(?:gedeeld|gepost|gepubliceerd|verspreid|geplaatst|online\s+gezet)\b[^.!?]{0,60}\b(?:mijn|m'n|ons)\s+(?:huis)?adres\b",
             r"\b(?:foto'?s?|filmpje)\s+van\s+(?:mijn|m'n|ons)\s+(?:huis|woning|voordeur|kinderen)\b",
             r"\b(?:mijn|m'n)\s+(?:privé\s*)?(?:telefoon)?nummer\b[^.!?]{0,40}\b(?:gedeeld|gepost|gepubliceerd|verspreid|online)\b",
@@ -114,6 +118,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
         _rx(
             r"\b(?:sloeg|slaat|schopte|schopt|stompte|duwde|duwt|trok)\s+(?:me|mij|hem|haar|ons|mijn|m'n|tegen|aan\s+(?:me|mij|mijn))\b",
             r"\b(?:geslagen|geschopt|gestompt|geduwd|omver\s*geduwd|neergeslagen)\b",
+            r"\b(?:me|mij|hem|haar|ons|mijn\s+\w+|m'n\s+\w+)\b[^.!?]{0,30}\b(?:sloeg|sloegen|schopte|schopten|stompte|duwde|duwden)\b",
             r"\b(?:spuugde|spuwde|spuugt|bespuugd|bespuwd|gespuugd|spuug|spuwen|spugen)\b",
             r"\b(?:greep|grijpt|gegrepen|vastgepakt|vastgegrepen|beetgepakt|pakte\s+(?:me|mij)\s+(?:vast|beet))\b",
             r"\b(?:gooide|gooit|smeet|smijt|gegooid|gesmeten)\b[^.!?]{0,40}\b(?:naar|tegen|op|over)\s+(?:me|mij|mijn|m'n|ons|onze|mijn\s+\w+)\b",
@@ -229,8 +234,21 @@ HYPOTHETICAL = _rx(
 )
 
 
+# Words that tell something that happened; a question with these is a story, not a general question.
+_NARRATIVE = _rx(
+    r"\b(?:zei|zeiden|riep|riepen|schreef|schreven|stuurde|stuurden|belde|kreeg|kregen|appte|mailde|stond|stonden|"
+    r"kwam|kwamen|sloeg|gooide|noemde|dreigde|spuugde|volgde|duwde|postte|plaatste|deelde|vandaag|gisteren|net|zojuist)\b",
+    r"\b(?:heeft|hebben|had|hadden|is|werd|ben)\s+(?:\w+\s+){0,4}(?:gezegd|geroepen|geschreven|gestuurd|gebeld|gedreigd|bedreigd|geslagen|gespuugd|gevolgd|gepost|gedeeld|uitgescholden)\b",
+)
+
+
 def is_hypothetical(text: str) -> bool:
-    return bool(HYPOTHETICAL.search(text))
+    """A general or hypothetical question: no incident is being told."""
+    if HYPOTHETICAL.search(text):
+        return True
+    stripped = text.strip()
+    one_question = stripped.endswith("?") and not re.search(r"[.!?]\s", stripped[:-1])
+    return one_question and not _NARRATIVE.search(stripped)
 
 
 def find_cues(text: str) -> list[Cue]:

@@ -110,6 +110,8 @@ def test_persistence_and_channel():
         "Wat moet ik doen als iemand mij op straat uitscheldt?",
         "We gaan morgen een vlag ophangen bij het stadhuis",
         "Mijn zoon wordt gepest op school en niemand doet iets",
+        "Als iemand spuugt, telt dat dan als fysiek geweld?",
+        "Hoe vaak worden raadsleden in Nederland eigenlijk bedreigd?",
     ],
 )
 def test_hypothetical_questions_and_everyday_words_are_no_cues(text):
@@ -118,3 +120,20 @@ def test_hypothetical_questions_and_everyday_words_are_no_cues(text):
 
 def test_worry_about_the_house_is_not_acute():
     assert not cues.is_acute("Ze is nu bang dat ze haar huis moet verkopen")
+
+
+def test_a_question_that_tells_a_story_keeps_its_cues():
+    assert cues.heaviest(cues.find_cues("Hij zei gisteren 'ik weet waar je woont', is dat een bedreiging?")) == "D"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Op een forum staat een lijst van alle raadsleden van de coalitie met hun woonadressen erbij",
+        "Iemand leest in een livestream mijn huisadres voor",
+        "Als dat besluit doorgaat kom ik je persoonlijk opzoeken",
+        "Er stond iemand die mijn man meteen in zijn gezicht sloeg",
+    ],
+)
+def test_verb_final_and_separable_verbs(text):
+    assert cues.heaviest(cues.find_cues(text)) == "D"
