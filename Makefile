@@ -61,7 +61,7 @@ actions: install db ## Start the action server in the foreground
 run: install train db ## Set up everything, start the action server and chat in the terminal
 	@cd bot && ($(ACT_PY) -m rasa_sdk --actions actions --port $(ACTION_PORT) > ../var/actions.log 2>&1 & echo $$! > ../var/actions.pid)
 	@$(ACT_PY) scripts/wait_http.py http://localhost:$(ACTION_PORT)/health 60
-	cd bot && $(RASA_PY) -m rasa shell --model ../$(MODEL) --endpoints endpoints.yml; kill $$(cat var/actions.pid) 2>/dev/null || true
+	cd bot && $(RASA_PY) -m rasa shell --model ../$(MODEL) --endpoints endpoints.yml; kill $$(cat ../var/actions.pid) 2>/dev/null || true
 
 test: lint unit validate test-stories eval-nlu e2e bench time-training ## The whole test suite (CI runs this)
 	@echo "make test: all checks passed"

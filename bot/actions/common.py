@@ -30,11 +30,14 @@ REPORT_SLOTS = [
 ]
 
 
+_UNSURE = re.compile(r"\b(?:geen\s+idee|weet\s+(?:ik\s+)?(?:het\s+)?niet|niet\s+zeker|misschien|twijfel)\b", re.I)
+
+
 def yes_no(value: Any) -> bool | None:
-    """True/False for a yes/no answer (button or typed), None when it is neither."""
+    """True/False for a yes/no answer (button or typed), None when it is neither or unsure."""
     if isinstance(value, bool):
         return value
-    if not isinstance(value, str):
+    if not isinstance(value, str) or _UNSURE.search(value):
         return None
     if _NO.search(value):
         return False
@@ -71,18 +74,19 @@ class ActionStop(Action):
 class SafeFormValidationAction(FormValidationAction):
     """A form keeps every answer, but an answer that says the danger is now gets 112 first.
 
-    Forms do not break off on a message the model alone calls acute: short answers such as
-    "schreeuwend" are too little to go on, and breaking off would lose what the user typed.
-    The cue rules do see "hij staat nu voor mijn deur", and then safety comes before the form.
+    Forms do not break off on an acute message: breaking off would lose what the user typed, and a
+    short answer such as "schreeuwend" is sometimes taken for acute danger by the model. But when
+    the cue rules or the model see acute danger, the 112 message comes first, then the form goes on.
     """
 
     @abstractmethod  # abstract, so the action server does not register this base class
     def name(self) -> str: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        text = (tracker.latest_message or {}).get("text") or ""
+        message = tracker.latest_message or {}
+        acute = cues.is_acute(message.get("text") or "") or bool((message.get("abcd") or {}).get("acute"))
         # Only for an answer to a question of the form; the message that started it was
         # already handled by action_triage.
-        if tracker.get_slot("requested_slot") and cues.is_acute(text):
+        if tracker.get_slot("requested_slot") and acute:
             dispatcher.utter_message(text=texts.ACUTE)
         return await super().run(dispatcher, tracker, domain)

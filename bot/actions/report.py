@@ -15,9 +15,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from actions import texts
 from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no
 from actions.store import db
 from actions.store.repository import ReportRepository
+from nlu import cues
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,6 @@ CHANNELS = {
     "letter": "brief",
     "other": "anders",
 }
-ONLINE = {"email", "social_media", "message"}
 _CHANNEL_WORDS = [
     ("face_to_face", ("persoonlijk", "face to face", "gezicht", "op straat", "markt", "stadhuis", "vergadering", "deur")),
     ("phone", ("telefoon", "gebeld", "belde", "telefonisch")),
@@ -89,7 +90,7 @@ class ValidateReportForm(SafeFormValidationAction):
         if value is None:
             return {"report_wanted": None}
         if answer is None:
-            dispatcher.utter_message(text="Kies 'Ja' of 'Nee', dan kan ik verder.")
+            dispatcher.utter_message(text=texts.ANSWER_YES_NO)
             return {"report_wanted": None}
         if answer and tracker.get_slot("incident_text"):
             # The story the user told is the "wat" of the report; it shows in the summary.
@@ -216,7 +217,7 @@ def draft_from(tracker: Tracker) -> dict | None:
         "subkind": tracker.get_slot("subkind"),
         "reporting": "required" if tracker.get_slot("report_required") else "optional",
         "acute": bool(tracker.get_slot("acute")),
-        "online": channel in ONLINE or bool(tracker.get_slot("online")),
+        "online": channel in cues.ONLINE_CHANNELS or bool(tracker.get_slot("online")),
         "channel": channel,
         "contact_function": contact,
         "readable_by": f"{municipality_key or tracker.get_slot('municipality').lower()}:{contact}",
@@ -262,8 +263,9 @@ class ActionSubmitReport(Action):
             return []
         try:
             reference, created = file_report(draft)
-        except SQLAlchemyError:
-            log.exception("report could not be stored (conversation %s)", tracker.sender_id)
+        except SQLAlchemyError as error:
+            # The error class only: a traceback or message could contain report text.
+            log.error("report could not be stored (conversation %s): %s", tracker.sender_id, type(error).__name__)
             dispatcher.utter_message(
                 text=f"Het indienen is niet gelukt door een storing. Er is niets opgeslagen. Probeer het zo nog eens met 'Ja', of neem direct contact op met {contact}.",
                 buttons=YES_NO[:1],
@@ -271,7 +273,7 @@ class ActionSubmitReport(Action):
             return []
         log.info("report %s filed for %s (new: %s)", reference, draft["readable_by"], created)
         dispatcher.utter_message(
-            text=f"Uw melding is ingediend. Uw meldingsnummer is {reference}. Alleen {contact} kan de melding lezen en neemt contact met u op. Bewaar het nummer."
+            text=f"Uw melding is ingediend. Uw meldingsnummer is {reference}. De melding is bestemd voor {contact}, die contact met u opneemt. Bewaar het nummer."
         )
         return [SlotSet("report_status", "submitted"), SlotSet("report_reference", reference)]
 

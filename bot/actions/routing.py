@@ -36,6 +36,19 @@ _NAME = re.compile(r"^[A-Za-zÀ-ÿ' .-]{2,40}$")
 _FILLER = re.compile(r"^(?:ik\s+(?:woon|zit|werk)\s+in|in\s+de\s+gemeente|gemeente|in|bij|de|het)\s+", re.I)
 
 
+# Words that show an answer is not a place name ("ik weet het niet", "geen idee").
+_NOT_A_PLACE = {"ik", "weet", "niet", "geen", "idee", "het", "wat", "waarom", "hoe", "ja", "nee", "dat", "dit",
+                "is", "mijn", "onbekend", "stop", "help", "hallo", "dank", "je", "u", "wil", "zeg"}
+
+
+def _looks_like_a_place(folded: str) -> bool:
+    words = re.split(r"[\s-]+", folded.replace("'s", "s"))
+    if any(w in _NOT_A_PLACE for w in words):
+        return False
+    # keyboard mashing: a word without vowels or with five consonants in a row
+    return all(re.search(r"[aeiouyàáèéëïöü]", w) and not re.search(r"[^aeiouyàáèéëïöü\s]{5,}", w) for w in words if len(w) > 2)
+
+
 def resolve_municipality(session: Session, text: str | None) -> tuple[str | None, str | None]:
     """(key of a loaded protocol or None, display name or None) for what the user typed."""
     if not text or not isinstance(text, str):
@@ -47,7 +60,7 @@ def resolve_municipality(session: Session, text: str | None) -> tuple[str | None
     for municipality in ProtocolRepository(session).all():
         if municipality.key != MODEL_KEY and (folded == municipality.key or folded in municipality.aliases):
             return municipality.key, municipality.name
-    if not _NAME.match(cleaned):
+    if not _NAME.match(cleaned) or not _looks_like_a_place(folded):
         return None, None
     return None, " ".join(part[:1].upper() + part[1:] for part in cleaned.split(" "))
 

@@ -17,9 +17,7 @@ from actions.knowledge import MODEL_KEY
 from actions.routing import resolve_municipality
 from actions.store import db
 from actions.store.repository import ProtocolRepository
-
-INTENT_LABEL = {"incident_a": "A", "incident_b": "B", "incident_c": "C", "incident_d": "D", "acute_danger": "D"}
-SEVERITY = {"A": 1, "B": 2, "C": 3, "D": 4}
+from nlu.triage import INCIDENT_INTENTS, SEVERITY
 
 
 def explain(result: dict) -> str:
@@ -49,9 +47,9 @@ class ActionTriage(Action):
         text = (message.get("text") or "").strip()
         result = dict(message.get("abcd") or {})
         intent = (message.get("intent") or {}).get("name")
-        if not result.get("label") and intent in INTENT_LABEL:
+        if not result.get("label") and intent in INCIDENT_INTENTS:
             # The dialogue followed an incident intent the triage component did not label.
-            result.update(label=INTENT_LABEL[intent], cues=result.get("cues") or [], doubt=None)
+            result.update(label=INCIDENT_INTENTS[intent], cues=result.get("cues") or [], doubt=None)
         if intent == "acute_danger":
             result["acute"] = True
 
@@ -162,7 +160,9 @@ class ActionAdvice(Action):
             lines.append(f"({source}, {advice.section})")
             dispatcher.utter_message(text="\n".join(lines))
             report_line = texts.reporting_sentence(advice.reporting, persistent)
-            dispatcher.utter_message(text=f"{report_line} Het protocol zegt: '{advice.reporting_text}'")
+            if advice.quote:  # verbatim, so it may be shown as a quote
+                report_line += f" Het protocol zegt: '{advice.quote}'"
+            dispatcher.utter_message(text=report_line)
             if tracker.get_slot("online") and municipality.online:
                 online = municipality.online
                 steps = "\n".join(f"- {s}" for s in online.get("steps") or [])

@@ -194,6 +194,9 @@ ACUTE = _rx(
     r"\b(?:bonkt|beukt|trapt|bonken|beuken)\s+(?:\w+\s+){0,2}(?:op|tegen)\s+(?:mijn|m'n|de|onze)\s+(?:deur|raam|ramen)\b",
     r"\b(?:hij|zij|ze|iemand)\s+(?:probeert|proberen)\s+(?:\w+\s+){0,3}binnen\s+te\s+komen\b",
     r"\b(?:ik\s+ben|we\s+zijn)\s+(?:nu\s+)?(?:in\s+gevaar|niet\s+veilig)\b",
+    r"\b(?:hij|zij|ze|er|iemand|een\s+man|een\s+vrouw)\s+(?:is|zijn|staat|staan)\s+(?:nu\s+|hier\s+)?binnen\b",
+    r"\b(?:staat|staan|zit|zitten|loopt|lopen)\b[^.!?]{0,30}\bmet\s+een\s+(?:mes|wapen|pistool|vuurwapen|geweer|knuppel|bijl)\b",
+    r"\b(?:heeft|hebben)\s+(?:\w+\s+)?een\s+(?:mes|wapen|pistool|vuurwapen|geweer|knuppel|bijl)\b",
 )
 
 PERSISTENT = _rx(
@@ -283,7 +286,9 @@ def d_subkind(cues: list[Cue]) -> str | None:
 
 
 def is_acute(text: str) -> bool:
-    return any(_not_negated(text, m.start()) for m in ACUTE.finditer(text))
+    # No negation check here: "ik weet niet wat ik moet doen, hij staat nu voor mijn deur" must
+    # get 112. A wrong "bel 112 als u in gevaar bent" costs little; a missed one can cost a lot.
+    return bool(ACUTE.search(text))
 
 
 def is_persistent(text: str) -> bool:

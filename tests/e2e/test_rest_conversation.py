@@ -21,6 +21,10 @@ def bot(tmp_path_factory):
         yield running
 
 
+# The two answers for a message the bot cannot use: "not understood" and "not what I do".
+UNCLEAR = ("Dat begrijp ik niet goed", "Daar kan ik u niet mee helpen")
+
+
 def texts(messages: list[dict]) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
 
@@ -35,11 +39,12 @@ def test_whole_conversation_files_one_report(bot):
     said = texts(first)
     assert "D-gedrag" in said
     assert "U schrijft 'ik weet waar je woont': dat is een bedreiging." in said
-    assert "Melden is verplicht" in said
     assert '/inform{"role":"raadslid"}' in payloads(first)
 
     assert "In welke gemeente" in texts(bot.say(sender, '/inform{"role":"raadslid"}'))
     routed = texts(bot.say(sender, "Leiden"))
+    assert "(protocol Leiden, Hoofdstuk 4" in routed  # the advice comes from the user's own protocol
+    assert "Melden is verplicht" in routed
     assert "meldt u dit bij de griffier" in routed
     assert "Zal ik een melding voor de griffier klaarzetten?" in routed
 
@@ -77,9 +82,11 @@ def test_whole_conversation_files_one_report(bot):
     assert (conversation, category, readable_by) == (sender, "D", "leiden:griffier")
     assert "landverrader" not in encrypted_what  # encrypted at rest
 
-    # Nothing of the story is written to the logs.
+    # Nothing of the story or the answers is written to the logs.
     for log in bot.logs:
-        assert "landverrader" not in log.read_text(), log
+        logged = log.read_text()
+        for words in ("landverrader", "ik weet waar je woont", "rode jas", "weekmarkt", "besluit over de markt"):
+            assert words not in logged, (log, words)
 
 
 def test_acute_danger_first_then_triage(bot):
@@ -94,19 +101,32 @@ def test_greeting_is_not_an_incident_and_asks_for_the_story(bot):
     assert "gedrag" not in said.split("Vertel")[0]
 
 
-@pytest.mark.parametrize("message", ["", "😡😡😡", "asdfghjkl qwerty", "x" * 10_000, "Wat voor weer wordt het morgen?"])
-def test_bad_input_gets_a_clear_dutch_answer(bot, message):
-    messages = bot.say(f"e2e-raar-{len(message)}-{message[:3]}", message)
-    said = texts(messages)
-    assert said.strip(), "every message gets an answer"
-    assert any(word in said for word in ("Vertel", "begrijp", "helpen", "gelezen", "niet")), said
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("", UNCLEAR),
+        ("😡😡😡", UNCLEAR),
+        ("asdfghjkl qwerty", UNCLEAR),
+        ("Wat voor weer wordt het morgen?", UNCLEAR),
+        ("Een inwoner schold me uit op de markt. " * 260, ("erg lang",)),  # about 10,000 characters
+    ],
+)
+def test_bad_input_gets_a_clear_dutch_answer(bot, message, expected):
+    said = texts(bot.say(f"e2e-raar-{len(message)}-{message[:3]}", message))
+    assert any(e in said for e in expected), said
+    if expected is UNCLEAR:
+        assert "gedrag" not in said  # nonsense is not triaged
 
 
-def test_stop_in_the_middle_files_nothing(bot):
+def test_stop_at_the_summary_files_nothing_even_after_a_later_yes(bot):
     sender = "e2e-stop"
-    bot.say(sender, "Een inwoner schold me uit voor oplichter op Facebook")
-    said = texts(bot.say(sender, "stop"))
-    assert "Er is niets ingediend" in said
+    bot.say(sender, STORY)
+    bot.say(sender, '/inform{"role":"wethouder"}')
+    bot.say(sender, "Alkmaar")
+    for answer in ["ja", "onbekend", "vanochtend", "stadhuis", "face_to_face", "woorden", "rustig", "weet ik niet"]:
+        bot.say(sender, answer)
+    assert "Er is niets ingediend" in texts(bot.say(sender, "stop"))
+    bot.say(sender, "ja")
     engine = create_engine(bot.database_url)
     with engine.connect() as db:
         assert db.execute(text("SELECT count(*) FROM reports WHERE conversation_id = :c"), {"c": sender}).scalar_one() == 0

@@ -13,7 +13,8 @@ from actions import config
 def engine(url: str | None = None) -> Engine:
     url = url or config.database_url()
     if url.startswith("sqlite"):
-        eng = create_engine(url, connect_args={"check_same_thread": False})
+        # hide_parameters: an error message must never carry report text into a log
+        eng = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
 
         @event.listens_for(eng, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -22,4 +23,4 @@ def engine(url: str | None = None) -> Engine:
             cursor.close()
 
         return eng
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)

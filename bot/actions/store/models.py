@@ -79,6 +79,7 @@ class Advice(Base):
     steps: Mapped[list] = mapped_column(JSON)
     reporting: Mapped[str] = mapped_column(String(32))
     reporting_text: Mapped[str] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text)  # verbatim from the protocol (checked by the tests)
     section: Mapped[str] = mapped_column(String(256))
 
     municipality: Mapped[Municipality] = relationship(back_populates="advice")

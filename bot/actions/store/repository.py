@@ -90,6 +90,7 @@ class ProtocolRepository:
                 steps=list(a["steps"]),
                 reporting=a["reporting"],
                 reporting_text=a["reporting_text"],
+                quote=a.get("quote"),
                 section=a["section"],
             )
             for category, a in data["advice"].items()

@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import func, select, text
 
-from actions.common import yes_no
+from actions.common import ActionStop, yes_no
 from actions.report import (
     ActionCancelReport,
     ActionChangeReport,
@@ -97,12 +97,15 @@ async def test_report_row_is_routed_and_encrypted_at_rest(connection, dispatcher
         assert json.loads(report.cues)[0]["kind"] == "bedreiging"
 
 
-async def test_no_and_stop_write_nothing(connection, dispatcher, tracker_factory, domain):
+@pytest.mark.parametrize("action", [ActionCancelReport, ActionStop])
+async def test_no_and_stop_end_the_draft_so_a_later_yes_files_nothing(connection, dispatcher, tracker_factory, domain, action):
     slots = await confirmed(dispatcher, tracker_factory, domain)
-    events = await ActionCancelReport().run(dispatcher, tracker_factory(slots=slots), domain)
-    assert slots_of(events)["report_status"] is None
-    assert "niets opgeslagen" in dispatcher.messages[-1]["text"]
+    events = await action().run(dispatcher, tracker_factory(slots=slots), domain)
+    after = {**slots, **slots_of(events)}
+    assert after["report_status"] is None and after["report_draft_id"] is None
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots=after), domain)
     assert count(connection) == 0
+    assert "niets ingediend" in dispatcher.messages[-1]["text"]
 
 
 async def test_missing_field_files_nothing(connection, dispatcher, tracker_factory, domain):
@@ -173,7 +176,11 @@ def test_field_of(typed, field):
     assert field_of(typed) == field
 
 
-@pytest.mark.parametrize("typed, answer", [("ja", True), ("Ja graag", True), ("klopt", True), ("nee", False), ("Nee hoor", False), ("misschien", None), (True, True)])
+@pytest.mark.parametrize(
+    "typed, answer",
+    [("ja", True), ("Ja graag", True), ("klopt", True), ("nee", False), ("Nee hoor", False), ("misschien", None),
+     ("geen idee", None), ("weet ik niet", None), ("niet zeker", None), (True, True)],
+)
 def test_yes_no(typed, answer):
     assert yes_no(typed) is answer
 
@@ -211,3 +218,19 @@ async def test_story_typed_into_the_form_is_classified_when_there_was_no_triage(
     slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
     assert (slots["category"], slots["subkind"]) == ("D", "vernieling")
     assert "D-gedrag" in dispatcher.messages[0]["text"]
+
+
+async def test_a_failing_write_leaves_no_row(connection, dispatcher, tracker_factory, domain, monkeypatch):
+    from actions.store.repository import ReportRepository
+
+    real_submit = ReportRepository.submit
+
+    def submit_then_fail(self, draft):
+        real_submit(self, draft)  # the row is added and flushed ...
+        raise __import__("sqlalchemy").exc.OperationalError("COMMIT", {}, Exception("disk full"))  # ... then it fails
+
+    monkeypatch.setattr(ReportRepository, "submit", submit_then_fail)
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots), domain)
+    assert "niet gelukt" in dispatcher.messages[-1]["text"]
+    assert count(connection) == 0

@@ -1,5 +1,7 @@
 """action_triage, the triage form and action_advice: events and messages."""
 
+from rasa_sdk.executor import CollectingDispatcher
+
 from actions import texts
 from actions.triage import ActionAdvice, ActionAskTriageCheck, ActionTriage, ValidateTriageForm
 
@@ -52,16 +54,10 @@ async def test_doubt_is_announced_and_the_form_asks_the_separating_question(disp
     await ActionTriage().run(dispatcher, tracker, domain)
     assert "twijfel tussen B-gedrag en C-gedrag" in dispatcher.messages[-1]["text"]
 
-    ask = CollectingDispatcher_like()
+    ask = CollectingDispatcher()
     await ActionAskTriageCheck().run(ask, tracker_factory(slots={"doubt": ["B", "C"]}), domain)
     assert ask.messages[0]["text"] == texts.DOUBT_QUESTION["C"]
     assert [b["payload"] for b in ask.messages[0]["buttons"]] == ["/affirm", "/deny"]
-
-
-def CollectingDispatcher_like():
-    from rasa_sdk.executor import CollectingDispatcher
-
-    return CollectingDispatcher()
 
 
 async def test_answer_yes_to_the_doubt_question_gives_the_heavier_category(dispatcher, tracker_factory, domain):
@@ -115,6 +111,7 @@ async def test_advice_uses_the_municipality_protocol_and_says_reporting_is_requi
     said = "\n".join(m["text"] for m in dispatcher.messages)
     assert "protocol Leiden" in said
     assert "Melden is verplicht." in said
+    assert "Het protocol zegt: '" in said  # Leiden's advice carries a verbatim, checked quote
     assert "Aangifte" in said
     assert slots_of(events)["report_required"] is True
 
@@ -135,3 +132,11 @@ async def test_advice_for_a_once_is_optional_and_online_steps_follow(connection,
     assert "Melden hoeft niet" in said
     assert "online" in said
     assert slots_of(events)["report_required"] is False
+
+
+async def test_the_municipality_protocol_decides_whether_c_must_be_reported(connection, dispatcher, tracker_factory, domain):
+    # Nunspeet reports every C incident; the general route only C that went on after a warning.
+    nunspeet = tracker_factory(slots={"category": "C", "municipality": "Nunspeet", "persistent": False})
+    general = tracker_factory(slots={"category": "C", "municipality": "Utrecht", "persistent": False})
+    assert slots_of(await ActionAdvice().run(dispatcher, nunspeet, domain))["report_required"] is True
+    assert slots_of(await ActionAdvice().run(dispatcher, general, domain))["report_required"] is False

@@ -88,6 +88,10 @@ def test_physical_sub_kind_wins():
         ("Ik word gevolgd", True),
         ("Er staat iemand in mijn tuin met een mes", True),
         ("Hij stond vorige week voor mijn deur", False),
+        ("Ik weet niet wat ik moet doen want hij staat nu voor mijn deur", True),
+        ("Ik kan niet weg want er staat iemand voor mijn huis", True),
+        ("Er staat een man met een mes voor de deur", True),
+        ("Help, hij is binnen en heeft een mes", True),
         ("Jullie beleid is nu echt voor mij een probleem", False),
     ],
 )

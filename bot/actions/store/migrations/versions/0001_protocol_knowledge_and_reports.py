@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 18:07:23.677910
+Create Date: 2026-11-23 19:12:06.961769
 """
 
 from alembic import op
@@ -71,6 +71,7 @@ def upgrade() -> None:
     sa.Column('steps', sa.JSON(), nullable=False),
     sa.Column('reporting', sa.String(length=32), nullable=False),
     sa.Column('reporting_text', sa.Text(), nullable=False),
+    sa.Column('quote', sa.Text(), nullable=True),
     sa.Column('section', sa.String(length=256), nullable=False),
     sa.ForeignKeyConstraint(['municipality_key'], ['municipalities.key'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
