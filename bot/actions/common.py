@@ -46,6 +46,17 @@ def yes_no(value: Any) -> bool | None:
     return None
 
 
+def yes_no_answer(value: Any, dispatcher: CollectingDispatcher) -> bool | None:
+    """A form's yes/no answer; None when there is none yet, or (after asking to choose) when the
+    user typed something that is neither."""
+    if value is None:  # a slot reset by an action, not an answer
+        return None
+    answer = yes_no(value)
+    if answer is None:
+        dispatcher.utter_message(text=texts.ANSWER_YES_NO)
+    return answer
+
+
 def clean_text(value: Any) -> str | None:
     """Stripped free text, or None when empty or only a button payload."""
     if not isinstance(value, str):

@@ -15,8 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions import texts
-from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no
+from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no_answer
 from actions.store import db
 from actions.store.repository import ReportRepository
 from nlu import cues
@@ -86,11 +85,8 @@ class ValidateReportForm(SafeFormValidationAction):
         return domain_slots
 
     def validate_report_wanted(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        answer = yes_no(value)
-        if value is None:
-            return {"report_wanted": None}
+        answer = yes_no_answer(value, dispatcher)
         if answer is None:
-            dispatcher.utter_message(text=texts.ANSWER_YES_NO)
             return {"report_wanted": None}
         if answer and tracker.get_slot("incident_text"):
             # The story the user told is the "wat" of the report; it shows in the summary.

@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions import texts
-from actions.common import MAX_TEXT, REPORT_SLOTS, YES_NO, SafeFormValidationAction, reset, yes_no
+from actions.common import MAX_TEXT, REPORT_SLOTS, YES_NO, SafeFormValidationAction, reset, yes_no_answer
 from actions.knowledge import MODEL_KEY
 from actions.routing import resolve_municipality
 from actions.store import db
@@ -92,11 +92,8 @@ class ValidateTriageForm(SafeFormValidationAction):
         return needed
 
     def validate_triage_check(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        answer = yes_no(value)
-        if value is None:
-            return {"triage_check": None}
+        answer = yes_no_answer(value, dispatcher)
         if answer is None:
-            dispatcher.utter_message(text=texts.ANSWER_YES_NO)
             return {"triage_check": None}
         low, high = tracker.get_slot("doubt")
         category = high if answer else low
@@ -104,11 +101,8 @@ class ValidateTriageForm(SafeFormValidationAction):
                 "subkind": tracker.get_slot("subkind") if category == "D" else None}
 
     def validate_triage_persistent(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        answer = yes_no(value)
-        if value is None:
-            return {"triage_persistent": None}
+        answer = yes_no_answer(value, dispatcher)
         if answer is None:
-            dispatcher.utter_message(text=texts.ANSWER_YES_NO)
             return {"triage_persistent": None}
         return {"triage_persistent": answer, "persistent": answer}
 

@@ -53,6 +53,10 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\btegen\s+de\s+muur\b",
             r"\b(?:koppen|hoofden)\s+(?:\w+\s+){0,2}rollen\b",
             r"\blaatste\s+waarschuwing\b",
+            # "ik ga je pakken", "dat hij me gaat pakken", "ik krijg je nog wel"
+            r"\b(?:ga|gaat|gaan|zal|zullen|kom|komt|komen)\s+(?:je|jou|u|me|mij|hem|haar|jullie)\s+(?:nog\s+)?(?:wel\s+)?(?:pakken|grijpen|halen)\b",
+            r"\b(?:je|jou|u|me|mij|hem|haar|ons)\s+(?:\w+\s+){0,2}(?:gaat|gaan|zal|zullen|komt|komen)\s+(?:pakken|grijpen|halen)\b",
+            r"\bik\s+krijg\s+(?:je|jou|u|jullie)\s+(?:nog\s+)?wel\b",
             r"\b(?:kom|komen|kwam)\s+(?:ik|we|wij)?\s*(?:je|jou|u)\s+(?:\w+\s+){0,2}opzoeken\b",
             r"\bzul(?:t)?\s+(?:je|jij|u)\s+het\s+(?:nog\s+)?(?:wel\s+)?voelen\b",
             r"\b(?:kogel|kogels|bom|bommen|molotov\w*)\b",
@@ -198,6 +202,9 @@ ACUTE = _rx(
     r"\b(?:staat|staan|zit|zitten|loopt|lopen)\b[^.!?]{0,30}\bmet\s+een\s+(?:mes|wapen|pistool|vuurwapen|geweer|knuppel|bijl)\b",
     r"\b(?:heeft|hebben)\s+(?:\w+\s+)?een\s+(?:mes|wapen|pistool|vuurwapen|geweer|knuppel|bijl)\b",
 )
+
+# "Now" words: with a D cue in the same message, the danger may be happening now.
+NOW = _rx(r"\b(?:nu|op\s+dit\s+moment|op\s+dit\s+ogenblik|op\s+het\s+moment|momenteel|zojuist|nog\s+steeds)\b")
 
 PERSISTENT = _rx(
     r"\b(?:bleef|bleven|blijft|blijven)\s+(?:maar\s+|gewoon\s+)?(?:door\w*|schelden|roepen|schreeuwen|bellen|mailen|appen|berichten|terugkomen|komen|herhalen|dreigen|reageren|sturen|posten|staan|hangen)\b",

@@ -49,7 +49,11 @@ def decide(text: str, ranking: list[tuple[str, float]], config: dict | None = No
 
     found = cue_rules.find_cues(text)
     cue_level = cue_rules.heaviest(found)
-    acute = cue_rules.is_acute(text) or top_intent == "acute_danger"
+    acute = (
+        cue_rules.is_acute(text)
+        or top_intent == "acute_danger"
+        or (cue_level == "D" and bool(cue_rules.NOW.search(text)))  # a threat and "nu": maybe now
+    )
 
     by_prob = sorted(probs, key=probs.__getitem__, reverse=True)
     model_label = None

@@ -69,3 +69,9 @@ def test_threat_in_a_low_confidence_message_is_still_d():
     result = triage.decide("ik maak je af", ranking(nlu_fallback=0.4, out_of_scope=0.3, greet=0.2))
     assert result["label"] == "D"
     assert triage.intent_for(result, "nlu_fallback") == "incident_d"
+
+
+def test_a_threat_with_now_is_acute():
+    text = "Hij roept door de brievenbus dat hij me gaat pakken. Ik ben nu alleen thuis met de kinderen."
+    assert triage.decide(text, ranking(incident_d=0.9, greet=0.1))["acute"] is True
+    assert triage.decide("Hij dreigde me vorige week", ranking(incident_d=0.9, greet=0.1))["acute"] is False
