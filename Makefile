@@ -16,6 +16,8 @@ export PYTHONPATH := $(ROOT)/bot
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
+# Rasa 3.6 on Python 3.11 prints pages of DeprecationWarnings from its dependencies
+export PYTHONWARNINGS := ignore::DeprecationWarning
 
 
 .PHONY: help install train db run actions test lint unit validate test-stories eval-nlu e2e bench time-training classify route lock-rasa lock-actions clean
