@@ -3,6 +3,7 @@ and Rasa SDK trackers, dispatchers and the domain for action tests."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -26,16 +27,27 @@ def _report_key(tmp_path_factory):
     mp.undo()
 
 
-@pytest.fixture(scope="session")
-def migrated_url(tmp_path_factory) -> str:
-    """A SQLite database migrated with Alembic (the real migrations) and loaded with the protocols."""
+# SQLite always; PostgreSQL too when TEST_POSTGRES_URL is set (.ci/run starts one).
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_POSTGRES_URL") else [])
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def migrated_url(request, tmp_path_factory) -> str:
+    """A database migrated with Alembic (the real migrations) and loaded with the protocols."""
     from alembic import command
     from alembic.config import Config
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    from actions import config
+
     mp = pytest.MonkeyPatch()
-    mp.setenv("DATABASE_URL", url)
-    command.upgrade(Config(str(ROOT / "alembic.ini")), "head")
+    if request.param == "sqlite":
+        mp.setenv("DATABASE_URL", f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
+    else:
+        mp.setenv("DATABASE_URL", os.environ["TEST_POSTGRES_URL"])
+    url = config.database_url()
+    alembic_config = Config(str(ROOT / "alembic.ini"))
+    command.downgrade(alembic_config, "base")  # a reused PostgreSQL starts empty; tests the downgrade too
+    command.upgrade(alembic_config, "head")
     mp.undo()
 
     from actions import knowledge
