@@ -17,6 +17,15 @@ def load(model_path: str):
     logging.disable(logging.WARNING)
     import warnings
 
+    import structlog
+
+    # Rasa's structured log prints each parsed text at debug level on stdout: keep stdout for our
+    # JSON output and keep message text out of logs.
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+    )
+
     warnings.filterwarnings("ignore")
     from rasa.core.agent import Agent
 

@@ -160,7 +160,7 @@ def main(argv: list[str]) -> int:
         return 2
     with Session(engine()) as session, session.begin():
         keys = load_into(session)
-    print(f"protocollen geladen: {', '.join(keys)}")
+    print(f"protocollen geladen: {', '.join(keys)}", file=sys.stderr)  # stdout stays for JSON (make route)
     return 0
 
 
