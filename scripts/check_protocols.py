@@ -6,6 +6,7 @@ Usage: python scripts/check_protocols.py [file.yml ...]   (default: all files)
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 PROTOCOLS = ROOT / "bot" / "actions" / "protocols"
-SEEDS = Path(__import__("os").environ.get("SEEDS_DIR", ROOT.parent / "shared" / "seeds"))
+SEEDS = Path(os.environ.get("SEEDS_DIR", ROOT.parent / "shared" / "seeds"))
 
 
 def normalize(text: str) -> str:

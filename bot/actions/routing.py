@@ -13,9 +13,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions import knowledge
+from actions import knowledge, texts
 from actions.common import SafeFormValidationAction
 from actions.knowledge import MODEL_KEY, ROLE_LABELS, normalize_role
 from actions.store import db
@@ -195,8 +196,8 @@ class ActionRoute(Action):
         try:
             with Session(db.engine()) as session:
                 result = route(session, tracker.get_slot("municipality"), tracker.get_slot("role"))
-        except ValueError:
-            dispatcher.utter_message(text="Ik kon uw contactpersoon niet vinden. Neem contact op met de griffie van uw gemeente.")
+        except (ValueError, SQLAlchemyError):
+            dispatcher.utter_message(text=texts.NO_ROUTE)
             return []
         for message in describe(result):
             dispatcher.utter_message(text=message)

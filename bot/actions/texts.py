@@ -63,3 +63,9 @@ def reporting_sentence(reporting: str, persistent: bool | None) -> str:
     if reporting in ("required", "optional"):
         return REPORTING[(reporting, None)]
     return REPORTING[(reporting, bool(persistent))]
+
+NO_ROUTE = "Ik kon uw contactpersoon nu niet vinden. Neem contact op met de griffie van uw gemeente."
+NO_ADVICE = (
+    "Ik kan het advies uit het protocol nu niet ophalen door een storing. Uw eigen veiligheid gaat voor: "
+    "bel 112 bij gevaar, en meld het voorval bij de griffie of de gemeentesecretaris."
+)

@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions import texts
@@ -141,6 +142,13 @@ class ActionAdvice(Action):
         category = tracker.get_slot("category")
         if category not in SEVERITY:
             return []
+        try:
+            return self._advise(dispatcher, tracker, category)
+        except SQLAlchemyError:
+            dispatcher.utter_message(text=texts.NO_ADVICE)
+            return []
+
+    def _advise(self, dispatcher, tracker: Tracker, category: str) -> list:
         persistent = tracker.get_slot("persistent")
         with Session(db.engine()) as session:
             repo = ProtocolRepository(session)

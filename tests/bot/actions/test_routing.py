@@ -86,3 +86,20 @@ async def test_unknown_municipality_text_is_asked_again(connection, dispatcher, 
 def test_real_place_names_without_a_protocol_are_accepted(session, name):
     key, display = resolve_municipality(session, name)
     assert key is None and display
+
+
+async def test_a_database_outage_gets_a_clear_answer(dispatcher, tracker_factory, domain, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from actions import texts
+    from actions.store import db
+    from actions.triage import ActionAdvice
+
+    def down(url=None):
+        raise OperationalError("connect", {}, Exception("database down"))
+
+    monkeypatch.setattr(db, "engine", down)
+    tracker = tracker_factory(slots={"municipality": "Leiden", "role": "raadslid", "category": "C"})
+    assert await ActionRoute().run(dispatcher, tracker, domain) == []
+    assert await ActionAdvice().run(dispatcher, tracker, domain) == []
+    assert [m["text"] for m in dispatcher.messages] == [texts.NO_ROUTE, texts.NO_ADVICE]
