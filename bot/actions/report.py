@@ -102,36 +102,43 @@ class ValidateReportForm(SafeFormValidationAction):
             return {"report_channel": None}
         return {"report_channel": channel}
 
+    def validate_report_what(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        """The story typed into the form; when there was no triage yet, its ABCD result is kept too."""
+        result = _free_text("report_what", value, dispatcher)
+        abcd = (tracker.latest_message or {}).get("abcd") or {}
+        if result["report_what"] and not tracker.get_slot("category") and abcd.get("label"):
+            dispatcher.utter_message(text=f"Ik noteer dit als {abcd['label']}-gedrag.")
+            result.update(category=abcd["label"], subkind=abcd.get("subkind"), cues=abcd.get("cues") or [])
+        return result
 
-def _validate_free_text(slot: str):
-    def validate(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
-        text = clean_text(value)
-        if value is None:
-            return {slot: None}
-        if text is None:
-            dispatcher.utter_message(text="Ik heb geen antwoord gekregen. Typ een paar woorden; weet u het niet, typ dan 'onbekend'.")
-            return {slot: None}
-        return {slot: text}
+    def validate_report_who(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        return _free_text("report_who", value, dispatcher)
 
-    validate.__name__ = f"validate_{slot}"
-    return validate
+    def validate_report_when(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        return _free_text("report_when", value, dispatcher)
 
+    def validate_report_where(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        return _free_text("report_where", value, dispatcher)
 
-for _slot in ("report_who", "report_when", "report_where", "report_with_what", "report_how", "report_why"):
-    setattr(ValidateReportForm, f"validate_{_slot}", _validate_free_text(_slot))
+    def validate_report_with_what(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        return _free_text("report_with_what", value, dispatcher)
 
+    def validate_report_how(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        return _free_text("report_how", value, dispatcher)
 
-def _validate_report_what(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
-    """The story typed into the form; when there was no triage yet, its ABCD result is kept too."""
-    result = _validate_free_text("report_what")(self, value, dispatcher, tracker, domain)
-    abcd = (tracker.latest_message or {}).get("abcd") or {}
-    if result["report_what"] and not tracker.get_slot("category") and abcd.get("label"):
-        dispatcher.utter_message(text=f"Ik noteer dit als {abcd['label']}-gedrag.")
-        result.update(category=abcd["label"], subkind=abcd.get("subkind"), cues=abcd.get("cues") or [])
-    return result
+    def validate_report_why(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        return _free_text("report_why", value, dispatcher)
 
 
-ValidateReportForm.validate_report_what = _validate_report_what
+def _free_text(slot: str, value: Any, dispatcher: CollectingDispatcher) -> dict:
+    """A free-text answer; an empty one (or a bare button payload) is asked again."""
+    if value is None:  # a slot reset by an action, not an answer
+        return {slot: None}
+    text = clean_text(value)
+    if text is None:
+        dispatcher.utter_message(text="Ik heb geen antwoord gekregen. Typ een paar woorden; weet u het niet, typ dan 'onbekend'.")
+        return {slot: None}
+    return {slot: text}
 
 
 class ActionAskReportWanted(Action):
