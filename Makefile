@@ -12,7 +12,7 @@ ACTION_PORT ?= 5055
 RASA_PORT ?= 5005
 export REPORT_ENCRYPTION_KEY_FILE ?= $(ROOT)/var/report.key
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
-export PYTHONPATH := $(ROOT)/bot
+export PYTHONPATH := $(ROOT)/bot:$(ROOT)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
@@ -69,7 +69,7 @@ test: lint unit validate test-stories eval-nlu e2e bench time-training ## The wh
 	@echo "make test: all checks passed"
 
 lint: .venv-actions/.installed ## ruff on all Python code
-	$(ACT_PY) -m ruff check bot scripts tests
+	$(ACT_PY) -m ruff check bot scripts tests channels
 
 unit: .venv-actions/.installed ## pytest: actions, routing, repository, cue rules (no servers)
 	$(ACT_PY) -m pytest -q -m "not e2e"

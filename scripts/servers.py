@@ -45,6 +45,7 @@ class Servers:
     database_url: str
     env: dict
     logs: list[Path]
+    rasa_token: str = ""
 
     def say(self, sender: str, message: str) -> list[dict]:
         request = urllib.request.Request(
@@ -56,13 +57,15 @@ class Servers:
             return json.load(response)
 
     def tracker(self, sender: str) -> dict:
-        with urllib.request.urlopen(f"{self.rasa_url}/conversations/{sender}/tracker", timeout=30) as response:
+        with urllib.request.urlopen(f"{self.rasa_url}/conversations/{sender}/tracker?token={self.rasa_token}", timeout=30) as response:
             return json.load(response)
 
 
 @contextlib.contextmanager
 def running(workdir: Path, database_url: str | None = None):
     """Migrate a database, load the protocols, start both servers; stop them afterwards."""
+    import secrets
+
     from cryptography.fernet import Fernet
 
     workdir.mkdir(parents=True, exist_ok=True)
@@ -76,6 +79,7 @@ def running(workdir: Path, database_url: str | None = None):
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "RASA_TELEMETRY_ENABLED": "false",
+        "RASA_TOKEN": secrets.token_urlsafe(24),
     }
     env.pop("REPORT_ENCRYPTION_KEY_FILE", None)
     subprocess.run([str(ACT_PY), "-m", "alembic", "upgrade", "head"], cwd=ROOT, env=env, check=True)
@@ -95,12 +99,13 @@ def running(workdir: Path, database_url: str | None = None):
             processes.append(
                 subprocess.Popen(
                     [str(RASA_PY), "-m", "rasa", "run", "--enable-api", "--model", str(MODEL),
-                     "--endpoints", "endpoints.yml", "--port", str(rasa_port), "-i", "127.0.0.1"],
+                     "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                     "--auth-token", env["RASA_TOKEN"], "--port", str(rasa_port), "-i", "127.0.0.1"],
                     cwd=ROOT / "bot", env=env, stdout=out, stderr=subprocess.STDOUT,
                 )
             )
         _wait(f"http://127.0.0.1:{rasa_port}/status", 180, processes[1], rasa_log)
-        yield Servers(f"http://127.0.0.1:{rasa_port}", database_url, env, [action_log, rasa_log])
+        yield Servers(f"http://127.0.0.1:{rasa_port}", database_url, env, [action_log, rasa_log], env["RASA_TOKEN"])
     finally:
         for process in processes:
             process.terminate()

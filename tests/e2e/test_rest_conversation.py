@@ -13,14 +13,6 @@ pytestmark = pytest.mark.e2e
 STORY = "Een man op de markt riep: jij bent een landverrader, ik weet waar je woont"
 
 
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory):
-    if not servers.MODEL.exists():
-        pytest.fail("no trained model: run 'make train' first")
-    with servers.running(tmp_path_factory.mktemp("e2e")) as running:
-        yield running
-
-
 # The two answers for a message the bot cannot use: "not understood" and "not what I do".
 UNCLEAR = ("Dat begrijp ik niet goed", "Daar kan ik u niet mee helpen")
 

@@ -1,0 +1,69 @@
+"""A small async client for the Rasa server, shared by the bridges and the griffie page.
+
+Conversation ids carry the channel they came from: ``telegram:<chat id>``, ``signal:<number>``; the
+widget's socket.io session ids are plain hex. The handoff uses that prefix to answer through the same channel.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import aiohttp
+
+
+class RasaUnavailable(Exception):
+    """The Rasa server could not be reached or answered with an error; the message was not handled."""
+
+
+def sender_id(channel: str, address: str) -> str:
+    return f"{channel}:{address}"
+
+
+def split_sender_id(conversation_id: str) -> tuple[str, str]:
+    """('telegram', '123') for 'telegram:123'; ('socketio', id) for a widget session id."""
+    channel, sep, address = conversation_id.partition(":")
+    return (channel, address) if sep and channel in {"telegram", "signal"} else ("socketio", conversation_id)
+
+
+@dataclass
+class RasaClient:
+    url: str = ""
+    token: str | None = None
+    timeout: float = 30.0
+
+    def __post_init__(self) -> None:
+        self.url = (self.url or os.environ.get("RASA_URL", "http://localhost:5005")).rstrip("/")
+        if self.token is None:
+            self.token = os.environ.get("RASA_TOKEN") or None
+
+    def _params(self, **extra: str) -> dict:
+        return {**({"token": self.token} if self.token else {}), **extra}
+
+    async def _request(self, method: str, path: str, *, json=None, params=None):
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout)) as http:
+                async with http.request(method, self.url + path, json=json, params=params) as response:
+                    if response.status >= 400:
+                        raise RasaUnavailable(f"Rasa answered {response.status} on {path.split('?')[0]}")
+                    return await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RasaUnavailable(str(error) or type(error).__name__) from error
+
+    async def send(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+        """One user message through the REST channel; the bot's replies (text, buttons) in order."""
+        body = {"sender": sender, "message": text, "metadata": metadata or {}}
+        return await self._request("POST", "/webhooks/rest/webhook", json=body) or []
+
+    async def tracker(self, conversation_id: str) -> dict:
+        """The whole conversation (needs the Rasa API: --enable-api, and RASA_TOKEN if set)."""
+        path = f"/conversations/{quote(conversation_id, safe='')}/tracker"
+        return await self._request("GET", path, params=self._params(include_events="ALL"))
+
+    async def append_events(self, conversation_id: str, events: list[dict], output_channel: str | None = None) -> dict:
+        """Add events (e.g. a griffier's message, pause/resume); with output_channel, bot messages
+        are also sent to the user through that channel (Rasa's execute_side_effects)."""
+        extra = {"output_channel": output_channel, "execute_side_effects": "true"} if output_channel else {}
+        path = f"/conversations/{quote(conversation_id, safe='')}/tracker/events"
+        return await self._request("POST", path, json=events, params=self._params(**extra))
