@@ -43,11 +43,13 @@ class RasaClient:
 
     async def _request(self, method: str, path: str, *, json=None, params=None):
         try:
-            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout)) as http:
-                async with http.request(method, self.url + path, json=json, params=params) as response:
-                    if response.status >= 400:
-                        raise RasaUnavailable(f"Rasa answered {response.status} on {path.split('?')[0]}")
-                    return await response.json(content_type=None)
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout)) as http,
+                http.request(method, self.url + path, json=json, params=params) as response,
+            ):
+                if response.status >= 400:
+                    raise RasaUnavailable(f"Rasa answered {response.status} on {path.split('?')[0]}")
+                return await response.json(content_type=None)
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RasaUnavailable(str(error) or type(error).__name__) from error
 

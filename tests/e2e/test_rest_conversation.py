@@ -6,8 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, text
 
-import servers
-
 pytestmark = pytest.mark.e2e
 
 STORY = "Een man op de markt riep: jij bent een landverrader, ik weet waar je woont"
