@@ -1,0 +1,120 @@
+"""What the Telegram and Signal bridges share.
+
+- `RasaForwarder`: hands user messages to Rasa one at a time per user, in order. While Rasa cannot be
+  reached a message is retried with backoff, never dropped, and the user hears once that it is delayed.
+- `send_app`: the small HTTP API through which the griffie page answers a user on this channel
+  (`POST /send`, bearer token `BRIDGE_TOKEN`), plus `GET /health` for the deployment's health checks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from channels.rasa_client import RasaClient, RasaUnavailable, sender_id
+
+log = logging.getLogger(__name__)
+
+DELAYED = (
+    "Ik ben even niet bereikbaar. Uw bericht is bewaard en komt door zodra ik weer werk. "
+    "Bent u nu in gevaar? Bel dan 112."
+)
+
+Reply = Callable[[str, list[dict]], Awaitable[None]]  # (address, Rasa's messages)
+Notice = Callable[[str, str], Awaitable[None]]  # (address, text)
+
+
+class RasaForwarder:
+    def __init__(self, client: RasaClient, channel: str, reply: Reply, notice: Notice | None = None,
+                 first_delay: float = 1.0, max_delay: float = 60.0) -> None:
+        self.client, self.channel, self.reply, self.notice = client, channel, reply, notice
+        self.first_delay, self.max_delay = first_delay, max_delay
+        self._queues: dict[str, asyncio.Queue] = {}
+        self._workers: dict[str, asyncio.Task] = {}
+
+    async def submit(self, address: str, text: str, metadata: dict | None = None) -> None:
+        """Queue a user's message; it reaches Rasa after that user's earlier messages."""
+        queue = self._queues.setdefault(address, asyncio.Queue())
+        await queue.put((text, metadata or {}))
+        if address not in self._workers or self._workers[address].done():
+            self._workers[address] = asyncio.create_task(self._work(address, queue))
+
+    async def _work(self, address: str, queue: asyncio.Queue) -> None:
+        while not queue.empty():
+            text, metadata = await queue.get()
+            replies = await self._deliver(address, text, metadata)
+            try:
+                await self.reply(address, replies)
+            except Exception:  # the channel logs its own delivery errors; keep serving this user
+                log.exception("could not send the bot's reply on %s", self.channel)
+            queue.task_done()
+
+    async def _deliver(self, address: str, text: str, metadata: dict) -> list[dict]:
+        attempt = 0
+        while True:
+            try:
+                return await self.client.send(sender_id(self.channel, address), text, {"channel": self.channel, **metadata})
+            except RasaUnavailable as error:
+                log.warning("Rasa unavailable (%s); retrying a %s message", error, self.channel)
+                if attempt == 0 and self.notice:
+                    try:
+                        await self.notice(address, DELAYED)
+                    except Exception:
+                        log.exception("could not tell the user about the delay")
+                await asyncio.sleep(min(self.max_delay, self.first_delay * 2**attempt))
+                attempt += 1
+
+    async def join(self) -> None:
+        """Wait until every queued message has been handled (tests, shutdown)."""
+        for queue in list(self._queues.values()):
+            await queue.join()
+
+    async def close(self) -> None:
+        for task in self._workers.values():
+            task.cancel()
+        await asyncio.gather(*self._workers.values(), return_exceptions=True)
+
+
+Deliver = Callable[[str, str, list[dict]], Awaitable[None]]  # (address, text, buttons)
+
+
+def send_app(deliver: Deliver, token: str) -> web.Application:
+    """`POST /send {"recipient", "text", "buttons"?}` with `Authorization: Bearer <token>`; `GET /health`."""
+
+    async def health(_: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    async def send(request: web.Request) -> web.Response:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if not token or not hmac.compare_digest(given.encode(), token.encode()):
+            return web.json_response({"ok": False, "error": "unauthorized"}, status=401)
+        try:
+            body = await request.json()
+            recipient, text, buttons = body["recipient"], body["text"], body.get("buttons") or []
+            if not (isinstance(recipient, str) and recipient and isinstance(text, str) and text.strip()
+                    and isinstance(buttons, list)):
+                raise ValueError
+        except (ValueError, KeyError, TypeError):
+            return web.json_response({"ok": False, "error": "expected recipient, text and optional buttons"}, status=400)
+        try:
+            await deliver(recipient, text, buttons)
+        except Exception as error:
+            log.warning("could not deliver a griffie message: %s", type(error).__name__)
+            return web.json_response({"ok": False, "error": type(error).__name__}, status=502)
+        return web.json_response({"ok": True})
+
+    app = web.Application()
+    app.router.add_get("/health", health)
+    app.router.add_post("/send", send)
+    return app
+
+
+async def serve(app: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
