@@ -62,7 +62,7 @@ class Servers:
 
 
 @contextlib.contextmanager
-def running(workdir: Path, database_url: str | None = None):
+def running(workdir: Path, database_url: str | None = None, extra_env: dict | None = None):
     """Migrate a database, load the protocols, start both servers; stop them afterwards."""
     import secrets
 
@@ -80,6 +80,7 @@ def running(workdir: Path, database_url: str | None = None):
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "RASA_TELEMETRY_ENABLED": "false",
         "RASA_TOKEN": secrets.token_urlsafe(24),
+        **(extra_env or {}),
     }
     env.pop("REPORT_ENCRYPTION_KEY_FILE", None)
     subprocess.run([str(ACT_PY), "-m", "alembic", "upgrade", "head"], cwd=ROOT, env=env, check=True)
@@ -104,7 +105,7 @@ def running(workdir: Path, database_url: str | None = None):
                     cwd=ROOT / "bot", env=env, stdout=out, stderr=subprocess.STDOUT,
                 )
             )
-        _wait(f"http://127.0.0.1:{rasa_port}/status", 180, processes[1], rasa_log)
+        _wait(f"http://127.0.0.1:{rasa_port}/status?token={env['RASA_TOKEN']}", 180, processes[1], rasa_log)
         yield Servers(f"http://127.0.0.1:{rasa_port}", database_url, env, [action_log, rasa_log], env["RASA_TOKEN"])
     finally:
         for process in processes:

@@ -33,6 +33,11 @@ REPORT_SLOTS = [
 _UNSURE = re.compile(r"\b(?:geen\s+idee|weet\s+(?:ik\s+)?(?:het\s+)?niet|niet\s+zeker|misschien|twijfel)\b", re.I)
 
 
+def is_unsure(value: Any) -> bool:
+    """'weet ik niet', 'geen idee', 'twijfel': the user cannot answer the question."""
+    return isinstance(value, str) and bool(_UNSURE.search(value))
+
+
 def yes_no(value: Any) -> bool | None:
     """True/False for a yes/no answer (button or typed), None when it is neither or unsure."""
     if isinstance(value, bool):

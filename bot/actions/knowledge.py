@@ -138,6 +138,16 @@ def local_contact(municipality_key: str, function: str) -> dict:
     return {field: entry.get(field) for field in ("name", "phone", "email")}
 
 
+def handoff_config(municipality_key: str, function: str) -> dict:
+    """How to reach a contact when a user asks for a person (CONTACTS_FILE): `notify` routes and the
+    promised `response_time`. The function's own `notify` wins over the municipality's `handoff` entry."""
+    path = config.contacts_file()
+    entries = _contacts(str(path) if path else None).get(municipality_key) or {}
+    general = entries.get("handoff") or {}
+    own = (entries.get(function) or {}).get("notify")
+    return {"notify": own or general.get("notify") or {}, "response_time": general.get("response_time")}
+
+
 def load_into(session: Session, directory: Path | None = None) -> list[str]:
     """Replace the protocol tables with the YAML files; returns the municipality keys loaded."""
     from actions.store.repository import ProtocolRepository

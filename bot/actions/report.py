@@ -148,10 +148,13 @@ class ActionAskReportWanted(Action):
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         contact = tracker.get_slot("contact_label") or "uw contactpersoon"
         lead = "Melden is hier verplicht. " if tracker.get_slot("report_required") else ""
-        dispatcher.utter_message(
-            text=f"{lead}Zal ik een melding voor {contact} klaarzetten? Ik stel een paar korte vragen. U ziet eerst een samenvatting en beslist dan pas.",
-            buttons=YES_NO,
-        )
+        text = f"{lead}Zal ik een melding voor {contact} klaarzetten? Ik stel een paar korte vragen. U ziet eerst een samenvatting en beslist dan pas."
+        buttons = YES_NO
+        # After a D, or when the user could not tell which category, offer a person right away.
+        if tracker.get_slot("category") == "D" or tracker.get_slot("triage_check") == "unsure":
+            text += f" U kunt ook vragen of {contact} dit gesprek overneemt."
+            buttons = [*YES_NO, {"title": f"{contact[:1].upper()}{contact[1:]} spreken", "payload": "/request_human"}]
+        dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions import texts
-from actions.common import MAX_TEXT, REPORT_SLOTS, YES_NO, SafeFormValidationAction, reset, yes_no_answer
+from actions.common import MAX_TEXT, REPORT_SLOTS, YES_NO, SafeFormValidationAction, is_unsure, reset, yes_no_answer
 from actions.knowledge import MODEL_KEY
 from actions.routing import resolve_municipality
 from actions.store import db
@@ -93,6 +93,12 @@ class ValidateTriageForm(SafeFormValidationAction):
         return needed
 
     def validate_triage_check(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        if is_unsure(value):
+            # The user cannot tell: take the heavier category (the heaviest behaviour counts) and offer a person.
+            high = tracker.get_slot("doubt")[1]
+            dispatcher.utter_message(text=texts.UNSURE_HEAVIEST.format(category=texts.CATEGORY_SHORT[high]))
+            return {"triage_check": "unsure", "doubt": None, "category": high,
+                    "subkind": tracker.get_slot("subkind") if high == "D" else None}
         answer = yes_no_answer(value, dispatcher)
         if answer is None:
             return {"triage_check": None}
@@ -140,8 +146,8 @@ class ActionAdvice(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         category = tracker.get_slot("category")
-        if category not in SEVERITY:
-            return []
+        if category not in SEVERITY or tracker.get_slot("handoff_requested"):
+            return []  # no advice for a non-incident, nor while the user waits to be handed over
         try:
             return self._advise(dispatcher, tracker, category)
         except SQLAlchemyError:

@@ -118,3 +118,24 @@ class Report(Base):
     how: Mapped[str | None] = mapped_column(EncryptedText)
     why: Mapped[str | None] = mapped_column(EncryptedText)
     cues: Mapped[str | None] = mapped_column(EncryptedText)  # JSON text of the cues the bot saw
+
+
+class Handoff(Base):
+    """A conversation a user asked a person to take over. The transcript stays in Rasa's tracker store;
+    this row says who should answer, through which channel, and whether it is still open."""
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    channel: Mapped[str] = mapped_column(String(32))  # socketio, telegram, signal, rest
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: datetime.now(UTC))
+    municipality_key: Mapped[str] = mapped_column(String(64), index=True)  # who may see it
+    municipality: Mapped[str | None] = mapped_column(String(128))
+    role: Mapped[str | None] = mapped_column(String(64))
+    category: Mapped[str | None] = mapped_column(String(8))
+    contact_function: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, closed, not_notified
+    notified_via: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str | None] = mapped_column(String(64))

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from actions.store.models import Advice, Municipality, Report, Route, SupportLine
+from actions.store.models import Advice, Handoff, Municipality, Report, Route, SupportLine
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
@@ -131,3 +131,48 @@ class ReportRepository:
         self.session.add(report)
         self.session.flush()
         return report, True
+
+
+class HandoffRepository:
+    """Handoffs, always seen through one municipality: a griffie only ever gets its own."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def open_for_conversation(self, conversation_id: str) -> Handoff | None:
+        return self.session.scalar(
+            select(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.status == "open")
+        )
+
+    def start(self, **fields) -> tuple[Handoff, bool]:
+        """An open handoff for the conversation; (existing, False) when one is already open."""
+        existing = self.open_for_conversation(fields["conversation_id"])
+        if existing is not None:
+            return existing, False
+        handoff = Handoff(**fields)
+        self.session.add(handoff)
+        self.session.flush()
+        return handoff, True
+
+    def for_municipality(self, municipality_key: str, limit: int = 50) -> list[Handoff]:
+        """Open handoffs first, then the most recent closed ones."""
+        query = (
+            select(Handoff)
+            .where(Handoff.municipality_key == municipality_key)
+            .order_by((Handoff.status == "open").desc(), Handoff.created_at.desc())
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
+    def get(self, municipality_key: str, handoff_id: int) -> Handoff | None:
+        return self.session.scalar(
+            select(Handoff).where(Handoff.id == handoff_id, Handoff.municipality_key == municipality_key)
+        )
+
+    def set_status(self, handoff_id: int, status: str, notified_via: str | None) -> None:
+        handoff = self.session.get(Handoff, handoff_id)
+        if handoff is not None:
+            handoff.status, handoff.notified_via = status, notified_via
+
+    def close(self, handoff: Handoff, closed_by: str) -> None:
+        handoff.status, handoff.closed_by, handoff.closed_at = "closed", closed_by, datetime.now(UTC)

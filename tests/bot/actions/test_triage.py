@@ -3,6 +3,7 @@
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import texts
+from actions.report import ActionAskReportWanted
 from actions.triage import ActionAdvice, ActionAskTriageCheck, ActionTriage, ValidateTriageForm
 
 
@@ -91,13 +92,31 @@ async def test_typed_no_gives_the_lighter_category_and_then_asks_persistence(dis
 async def test_an_unclear_answer_is_asked_again(dispatcher, tracker_factory, domain):
     tracker = tracker_factory(
         slots={"doubt": ["B", "C"], "category": "C", "requested_slot": "triage_check"},
-        new_slots={"triage_check": "misschien"},
-        text="misschien",
+        new_slots={"triage_check": "op de markt"},
+        text="op de markt",
         active_loop="triage_form",
     )
     events = await ValidateTriageForm().run(dispatcher, tracker, domain)
     assert slots_of(events)["triage_check"] is None
     assert dispatcher.messages[0]["text"] == texts.ANSWER_YES_NO
+
+
+async def test_a_user_who_cannot_tell_gets_the_heavier_category_and_a_person_is_offered(dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(
+        slots={"doubt": ["C", "D"], "category": "C", "subkind": "bedreiging", "requested_slot": "triage_check"},
+        new_slots={"triage_check": "weet ik niet"},
+        text="weet ik niet",
+        active_loop="triage_form",
+    )
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+    slots = slots_of(events)
+    assert (slots["category"], slots["subkind"], slots["triage_check"]) == ("D", "bedreiging", "unsure")
+    assert "Ik ga uit van het zwaarste: D-gedrag" in dispatcher.messages[0]["text"]
+
+    dispatcher.messages.clear()
+    asked = tracker_factory(slots={"category": "C", "triage_check": "unsure", "contact_label": "de griffier"})
+    await ActionAskReportWanted().run(dispatcher, asked, domain)
+    assert {"title": "De griffier spreken", "payload": "/request_human"} in dispatcher.messages[0]["buttons"]
 
 
 async def test_no_question_for_d_without_doubt(dispatcher, tracker_factory, domain):

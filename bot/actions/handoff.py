@@ -1,0 +1,111 @@
+"""Handoff to a person: the user asks for the griffier (or accepts the offer after a D or when unsure).
+
+The route (who is the contact for this role in this municipality) comes from the protocol; how to reach
+that person comes from the contacts file a griffie fills in. On success the conversation is paused
+(Rasa's ConversationPaused) until the griffier hands it back from the griffie page (channels/griffie).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from actions import knowledge
+from actions.notify import NotifyError, notify
+from actions.store import db
+from actions.store.repository import HandoffRepository
+
+CHANNEL_PREFIXES = ("telegram", "signal")
+CHANNEL_NAMES = {"socketio": "de chat op de website", "telegram": "Telegram", "signal": "Signal", "rest": "de chat"}
+
+
+def channel_of(conversation_id: str, latest_input_channel: str | None = None) -> str:
+    """The channel to answer through: the bridges prefix their ids ('telegram:123'); the widget does not."""
+    prefix, sep, _ = conversation_id.partition(":")
+    if sep and prefix in CHANNEL_PREFIXES:
+        return prefix
+    return latest_input_channel or "socketio"
+
+
+def _who(contact: dict) -> str:
+    return f"{contact['label']} ({contact['name']})" if contact.get("name") else contact["label"]
+
+
+def _call_yourself(contact: dict) -> str:
+    details = ", ".join(x for x in (contact.get("phone"), contact.get("email")) if x)
+    how = f": {details}" if details else " via de griffie of de website van de gemeente"
+    return f"Neem zelf contact op met {contact['label']}{how}. Bent u nu in gevaar? Bel 112."
+
+
+def _message(handoff_id: int, route: dict, category: str | None, channel: str) -> tuple[str, str, dict]:
+    base = os.environ.get("GRIFFIE_URL", "http://localhost:8080").rstrip("/")
+    link = f"{base}/griffie/handoffs/{handoff_id}"
+    role = knowledge.ROLE_LABELS.get(route["role"], route["role"])
+    subject = f"Meldhulp: een {role} uit {route['municipality']} vraagt om een gesprek"
+    body = (
+        f"Een {role} uit {route['municipality']} vraagt via {CHANNEL_NAMES.get(channel, channel)} om een gesprek "
+        f"met {route['contact']['label']}. Categorie volgens de assistent: {category or 'nog niet bepaald'}.\n"
+        f"Lees het gesprek en antwoord op de griffiepagina: {link}\n"
+        "Het verhaal zelf staat om privacyredenen niet in dit bericht."
+    )
+    payload = {"handoff_id": handoff_id, "municipality": route["municipality_key"], "role": route["role"],
+               "category": category, "channel": channel, "url": link}
+    return subject, body, payload
+
+
+async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, route: dict) -> list:
+    """Start (or repeat) a handoff for this conversation; the events to return from the action."""
+    contact, key = route["contact"], route["municipality_key"]
+    done = [SlotSet("handoff_requested", False)]
+    config = knowledge.handoff_config(key, contact["function"]) if key else {"notify": {}}
+    if not config["notify"]:
+        dispatcher.utter_message(
+            text=f"Ik kan {contact['label']} van {route['municipality']} niet via deze chat inschakelen. " + _call_yourself(contact)
+        )
+        return done
+    channel = channel_of(tracker.sender_id, tracker.get_latest_input_channel())
+    category = tracker.get_slot("category")
+    try:
+        with Session(db.engine()) as session, session.begin():
+            handoff, created = HandoffRepository(session).start(
+                conversation_id=tracker.sender_id, channel=channel, municipality_key=key,
+                municipality=route["municipality"], role=route["role"], category=category,
+                contact_function=contact["function"],
+            )
+            handoff_id = handoff.id
+    except SQLAlchemyError:
+        dispatcher.utter_message(text="Het lukt me nu niet om iemand in te schakelen. " + _call_yourself(contact))
+        return done
+    if not created:
+        dispatcher.utter_message(text=f"U heeft al gevraagd om {contact['label']}. Die antwoordt hier, in dit gesprek. Bent u nu in gevaar? Bel 112.")
+        return [*done, ActiveLoop(None), ConversationPaused()]
+    subject, body, payload = _message(handoff_id, route, category, channel)
+    try:
+        via = await asyncio.to_thread(notify, config["notify"], subject, body, payload)
+    except NotifyError:
+        _set_status(handoff_id, "not_notified", None)
+        dispatcher.utter_message(text=f"Het lukt me nu niet om {contact['label']} te bereiken. " + _call_yourself(contact))
+        return done
+    _set_status(handoff_id, "open", ",".join(via))
+    when = (f"U krijgt antwoord {config['response_time']}." if config.get("response_time")
+            else "Ik weet niet precies hoe snel er iemand reageert.")
+    dispatcher.utter_message(
+        text=f"Ik heb {_who(contact)} van {route['municipality']} gevraagd om dit gesprek over te nemen. {when} "
+        f"Tot die tijd antwoord ik zelf niet. Wat u hier schrijft, kan {contact['label']} lezen. "
+        "Bent u nu in gevaar? Bel 112."
+    )
+    return [*done, ActiveLoop(None), ConversationPaused()]
+
+
+def _set_status(handoff_id: int, status: str, via: str | None) -> None:
+    try:
+        with Session(db.engine()) as session, session.begin():
+            HandoffRepository(session).set_status(handoff_id, status, via)
+    except SQLAlchemyError:
+        pass  # the handoff row stays "open"; the griffie page still shows it

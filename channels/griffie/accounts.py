@@ -1,0 +1,87 @@
+"""Griffie accounts: one YAML file (GRIFFIE_ACCOUNTS_FILE), never in the repository.
+
+    accounts:
+      griffie-leiden:
+        municipality: leiden          # the key of the protocol file: this account sees only Leiden
+        display_name: Griffie Leiden  # shown to the user next to each answer
+        password_hash: "scrypt$..."   # python -m channels.griffie.accounts hash
+
+`python -m channels.griffie.accounts hash` asks for a password and prints the hash to put in the file.
+"""
+
+from __future__ import annotations
+
+import base64
+import getpass
+import hashlib
+import hmac
+import os
+import secrets
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+_N, _R, _P = 2**14, 8, 1
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    municipality: str
+    display_name: str
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P)
+    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        given = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=_N, r=_R, p=_P)
+        return hmac.compare_digest(given, base64.b64decode(digest))
+    except (ValueError, TypeError):
+        return False
+
+
+class Accounts:
+    def __init__(self, path: str | None = None) -> None:
+        path = path or os.environ.get("GRIFFIE_ACCOUNTS_FILE")
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) if path and Path(path).is_file() else {}
+        self._entries = (data or {}).get("accounts") or {}
+
+    def check(self, username: str, password: str) -> Account | None:
+        entry = self._entries.get(username)
+        # Hash even for an unknown name, so the answer takes as long either way.
+        stored = entry.get("password_hash", "") if entry else hash_password("x")
+        if not verify_password(password, stored) or not entry:
+            return None
+        return self.get(username)
+
+    def get(self, username: str) -> Account | None:
+        entry = self._entries.get(username)
+        if not entry or not entry.get("municipality"):
+            return None
+        return Account(username, entry["municipality"], entry.get("display_name") or "De griffie")
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] != ["hash"]:
+        print("gebruik: python -m channels.griffie.accounts hash", file=sys.stderr)
+        return 2
+    password = getpass.getpass("Wachtwoord: ")
+    if len(password) < 12:
+        print("Kies een wachtwoord van minstens 12 tekens.", file=sys.stderr)
+        return 1
+    print(hash_password(password))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

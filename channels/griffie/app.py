@@ -1,0 +1,254 @@
+"""The griffie page (aiohttp): log in, see this municipality's handoffs, read the conversation, answer the
+user through their own channel, and hand the conversation back to the bot (Rasa's ConversationResumed).
+
+Everything shown is escaped (html.escape); a griffie account only ever sees its own municipality:
+every query goes through HandoffRepository with the account's municipality key, and another
+municipality's handoff answers 404 as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from actions.knowledge import ROLE_LABELS
+from actions.store import db
+from actions.store.repository import HandoffRepository
+from channels.griffie import deliver
+from channels.griffie.accounts import Account, Accounts
+from channels.griffie.session import COOKIE, LIFETIME, csrf_token, make_cookie, read_cookie
+from channels.rasa_client import RasaClient, RasaUnavailable
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+CSP = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+NOTICES = {  # fixed texts only: nothing from the query string is ever echoed
+    "sent": ("notice", "Uw antwoord is verstuurd."),
+    "resumed": ("notice", "Het gesprek is teruggegeven aan de assistent."),
+    "empty": ("error", "Schrijf eerst een antwoord."),
+    "failed": ("error", "Het versturen is niet gelukt. Probeer het opnieuw."),
+    "closed": ("error", "Dit gesprek is al teruggegeven aan de assistent."),
+}
+CHANNELS = {"socketio": "website-chat", "telegram": "Telegram", "signal": "Signal", "rest": "REST"}
+RESUMED = ("{who} heeft het gesprek teruggegeven aan de assistent. U kunt mij weer alles vragen. "
+           "Bent u nu in gevaar? Bel 112.")
+
+ACCOUNTS, RASA, SECRET = web.AppKey("accounts", Accounts), web.AppKey("rasa", RasaClient), web.AppKey("secret", str)
+
+
+def e(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def page(title: str, body: str, account: Account | None = None, csrf: str = "") -> web.Response:
+    logout = (f'<form method="post" action="/griffie/logout"><input type="hidden" name="csrf" value="{e(csrf)}">'
+              f'<button class="secondary">Uitloggen</button></form>') if account else ""
+    who = f"<p>{e(account.display_name)}</p>" if account else ""
+    text = (f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" '
+            f'content="width=device-width, initial-scale=1"><title>{e(title)} – Meldhulp griffie</title>'
+            f'<link rel="stylesheet" href="/griffie/static/griffie.css"></head><body><header><p><strong>Meldhulp – griffie</strong>'
+            f'</p>{who}{logout}</header><main><h1>{e(title)}</h1>{body}</main></body></html>')
+    return web.Response(text=text, content_type="text/html", headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store"})
+
+
+def _account(request: web.Request) -> tuple[Account, str]:
+    cookie = request.cookies.get(COOKIE)
+    username = read_cookie(request.app[SECRET], cookie)
+    account = request.app[ACCOUNTS].get(username) if username else None
+    if account is None:
+        raise web.HTTPFound("/griffie/login")
+    return account, csrf_token(request.app[SECRET], cookie)
+
+
+async def _form(request: web.Request, csrf: str) -> dict:
+    form = await request.post()
+    if form.get("csrf") != csrf:
+        raise web.HTTPForbidden(text="Ongeldig formulier. Laad de pagina opnieuw.")
+    return form
+
+
+async def login_page(request: web.Request) -> web.Response:
+    failed = '<p class="error" role="alert">Gebruikersnaam of wachtwoord klopt niet.</p>' if "failed" in request.query else ""
+    return page("Inloggen", failed + (
+        '<form method="post" action="/griffie/login"><label for="u">Gebruikersnaam</label>'
+        '<input id="u" name="username" autocomplete="username" required>'
+        '<label for="p">Wachtwoord</label><input id="p" name="password" type="password" autocomplete="current-password" required>'
+        '<button>Inloggen</button></form>'))
+
+
+async def login(request: web.Request) -> web.Response:
+    form = await request.post()
+    account = request.app[ACCOUNTS].check(str(form.get("username", "")), str(form.get("password", "")))
+    if account is None:
+        await asyncio.sleep(1)  # slows down guessing
+        raise web.HTTPFound("/griffie/login?failed")
+    response = web.HTTPFound("/griffie/")
+    secure = os.environ.get("GRIFFIE_URL", "").startswith("https://")
+    response.set_cookie(COOKIE, make_cookie(request.app[SECRET], account.username), max_age=LIFETIME,
+                        httponly=True, samesite="Strict", secure=secure, path="/griffie")
+    raise response
+
+
+async def logout(request: web.Request) -> web.Response:
+    _account_, csrf = _account(request)
+    await _form(request, csrf)
+    response = web.HTTPFound("/griffie/login")
+    response.del_cookie(COOKIE, path="/griffie")
+    raise response
+
+
+def _when(moment: datetime | float | None) -> str:
+    if moment is None:
+        return ""
+    if isinstance(moment, int | float):
+        moment = datetime.fromtimestamp(moment, AMSTERDAM)
+    return moment.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+
+
+async def overview(request: web.Request) -> web.Response:
+    account, csrf = _account(request)
+    with Session(db.engine()) as session:
+        handoffs = HandoffRepository(session).for_municipality(account.municipality)
+        rows = "".join(
+            f'<tr><td><a href="/griffie/handoffs/{h.id}">{_when(h.created_at)}</a></td>'
+            f"<td>{e(ROLE_LABELS.get(h.role, h.role))}</td><td>{e(h.category or '–')}</td>"
+            f"<td>{e(CHANNELS.get(h.channel, h.channel))}</td><td>{e(_status(h.status))}</td></tr>"
+            for h in handoffs
+        )
+    table = ("<table><caption>Gesprekken waarin iemand om de griffie vroeg</caption><thead><tr><th scope='col'>Gevraagd op</th>"
+             "<th scope='col'>Rol</th><th scope='col'>Categorie</th><th scope='col'>Kanaal</th><th scope='col'>Status</th></tr>"
+             f"</thead><tbody>{rows}</tbody></table>") if rows else "<p>Er zijn geen gesprekken.</p>"
+    return page("Overdrachten", table + '<p><a href="/griffie/">Vernieuwen</a></p>', account, csrf)
+
+
+def _status(status: str) -> str:
+    return {"open": "wacht op antwoord", "closed": "teruggegeven", "not_notified": "melding mislukt"}.get(status, status)
+
+
+def _transcript(tracker: dict) -> str:
+    items = []
+    for event in tracker.get("events") or []:
+        kind, when = event.get("event"), _when(event.get("timestamp"))
+        if kind == "user" and event.get("text"):
+            items.append(("user", "Gebruiker", event["text"], when))
+        elif kind == "bot" and (event.get("text") or (event.get("data") or {}).get("buttons")):
+            metadata = event.get("metadata") or {}
+            griffie = metadata.get("from") == "griffie"
+            text = event.get("text") or ""
+            buttons = (event.get("data") or {}).get("buttons") or []
+            if buttons:
+                text += "\n[Knoppen: " + " / ".join(str(b.get("title", "")) for b in buttons) + "]"
+            items.append(("griffie" if griffie else "bot", "Griffie" if griffie else "Assistent", text, when))
+        elif kind == "pause":
+            items.append(("event", "", "Gesprek overgedragen aan de griffie", when))
+        elif kind == "resume":
+            items.append(("event", "", "Gesprek teruggegeven aan de assistent", when))
+    return "".join(
+        f'<li class="{cls}"><span class="who">{e(who)} <small>{e(when)}</small></span>{e(text)}</li>'
+        for cls, who, text, when in items
+    )
+
+
+async def handoff_page(request: web.Request) -> web.Response:
+    account, csrf = _account(request)
+    handoff = _load(request, account)
+    notice = ""
+    if request.query.get("msg") in NOTICES:
+        cls, text = NOTICES[request.query["msg"]]
+        notice = f'<p class="{cls}" role="status">{e(text)}</p>'
+    try:
+        transcript = f'<ol class="log" aria-label="Gesprek">{_transcript(await request.app[RASA].tracker(handoff["conversation_id"]))}</ol>'
+    except RasaUnavailable:
+        transcript = '<p class="error">Het gesprek kan nu niet worden geladen: de assistent is niet bereikbaar.</p>'
+    facts = (f"<p>{e(ROLE_LABELS.get(handoff['role'], handoff['role']))} uit {e(handoff['municipality'])}, "
+             f"via {e(CHANNELS.get(handoff['channel'], handoff['channel']))}. Categorie volgens de assistent: "
+             f"{e(handoff['category'] or 'niet bepaald')}. Status: {e(_status(handoff['status']))}.</p>")
+    actions = ""
+    if handoff["status"] == "open":
+        base = f"/griffie/handoffs/{handoff['id']}"
+        actions = (f'<form method="post" action="{base}/reply"><input type="hidden" name="csrf" value="{e(csrf)}">'
+                   '<label for="reply">Uw antwoord</label><textarea id="reply" name="text" rows="4" required></textarea>'
+                   '<button>Verstuur</button></form>'
+                   f'<form method="post" action="{base}/resume"><input type="hidden" name="csrf" value="{e(csrf)}">'
+                   '<button class="secondary">Teruggeven aan de assistent</button></form>')
+    body = (f'{notice}{facts}<h2>Gesprek</h2>{transcript}{actions}'
+            f'<p><a href="/griffie/handoffs/{handoff["id"]}">Vernieuwen</a> · <a href="/griffie/">Alle overdrachten</a></p>')
+    return page("Gesprek", body, account, csrf)
+
+
+def _load(request: web.Request, account: Account) -> dict:
+    try:
+        handoff_id = int(request.match_info["handoff_id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    with Session(db.engine()) as session:
+        handoff = HandoffRepository(session).get(account.municipality, handoff_id)
+        if handoff is None:
+            raise web.HTTPNotFound(text="Dit gesprek bestaat niet of hoort niet bij uw gemeente.")
+        return {c: getattr(handoff, c) for c in ("id", "conversation_id", "channel", "municipality", "role", "category", "status")}
+
+
+async def reply(request: web.Request) -> web.Response:
+    account, csrf = _account(request)
+    form = await _form(request, csrf)
+    handoff = _load(request, account)
+    base = f"/griffie/handoffs/{handoff['id']}"
+    text = str(form.get("text", "")).strip()[:4000]
+    if handoff["status"] != "open":
+        raise web.HTTPSeeOther(f"{base}?msg=closed")
+    if not text:
+        raise web.HTTPSeeOther(f"{base}?msg=empty")
+    try:
+        await deliver.send(request.app[RASA], handoff["conversation_id"], handoff["channel"],
+                           f"{account.display_name}: {text}", sender=account.username)
+    except deliver.DeliveryFailed as error:
+        log.warning("griffie reply not delivered: %s", error)
+        raise web.HTTPSeeOther(f"{base}?msg=failed") from None
+    raise web.HTTPSeeOther(f"{base}?msg=sent")
+
+
+async def resume(request: web.Request) -> web.Response:
+    account, csrf = _account(request)
+    await _form(request, csrf)
+    handoff = _load(request, account)
+    base = f"/griffie/handoffs/{handoff['id']}"
+    if handoff["status"] != "open":
+        raise web.HTTPSeeOther(f"{base}?msg=closed")
+    try:
+        await deliver.send(request.app[RASA], handoff["conversation_id"], handoff["channel"],
+                           RESUMED.format(who=account.display_name), sender=account.username, resume=True)
+    except deliver.DeliveryFailed as error:
+        log.warning("handback not delivered: %s", error)
+        raise web.HTTPSeeOther(f"{base}?msg=failed") from None
+    with Session(db.engine()) as session, session.begin():
+        repo = HandoffRepository(session)
+        repo.close(repo.get(account.municipality, handoff["id"]), account.username)
+    raise web.HTTPSeeOther(f"{base}?msg=resumed")
+
+
+async def css(_: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "griffie.css", headers={"Cache-Control": "max-age=3600"})
+
+
+def add_routes(app: web.Application, rasa: RasaClient, accounts: Accounts | None = None, secret: str | None = None) -> None:
+    secret = secret or os.environ.get("GRIFFIE_SECRET")
+    if not secret or len(secret) < 16:
+        raise RuntimeError("GRIFFIE_SECRET (at least 16 characters) is not set: it signs the griffie's login cookie.")
+    app[ACCOUNTS], app[RASA], app[SECRET] = accounts or Accounts(), rasa, secret
+    app.router.add_get("/griffie/login", login_page)
+    app.router.add_post("/griffie/login", login)
+    app.router.add_post("/griffie/logout", logout)
+    app.router.add_get("/griffie/", overview)
+    app.router.add_get("/griffie/handoffs/{handoff_id}", handoff_page)
+    app.router.add_post("/griffie/handoffs/{handoff_id}/reply", reply)
+    app.router.add_post("/griffie/handoffs/{handoff_id}/resume", resume)
+    app.router.add_get("/griffie/static/griffie.css", css)

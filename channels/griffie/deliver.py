@@ -1,0 +1,57 @@
+"""Answer a user through the channel they came from, and keep the answer in the conversation's transcript.
+
+The widget's socket.io channel belongs to the Rasa server, so Rasa delivers there (execute_side_effects);
+Telegram and Signal are our bridges, reached through their POST /send (BRIDGE_TOKEN).
+"""
+
+from __future__ import annotations
+
+import os
+
+import aiohttp
+
+from actions.handoff import channel_of
+from channels.rasa_client import RasaClient, RasaUnavailable
+
+BRIDGE_URLS = {"telegram": "TELEGRAM_BRIDGE_URL", "signal": "SIGNAL_BRIDGE_URL"}
+
+
+class DeliveryFailed(Exception):
+    """The user could not be reached; nothing was recorded as sent."""
+
+
+async def _bridge_send(channel: str, address: str, text: str) -> None:
+    url = os.environ.get(BRIDGE_URLS[channel])
+    if not url:
+        raise DeliveryFailed(f"{BRIDGE_URLS[channel]} is niet ingesteld")
+    headers = {"Authorization": f"Bearer {os.environ.get('BRIDGE_TOKEN', '')}"}
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http,
+            http.post(url.rstrip("/") + "/send", json={"recipient": address, "text": text}, headers=headers) as response,
+        ):
+            if response.status != 200:
+                raise DeliveryFailed(f"de {channel}-koppeling antwoordde {response.status}")
+    except (aiohttp.ClientError, TimeoutError) as error:
+        raise DeliveryFailed(f"de {channel}-koppeling is niet bereikbaar") from error
+
+
+async def send(rasa: RasaClient, conversation_id: str, channel: str, text: str, sender: str = "griffie",
+               resume: bool = False) -> None:
+    """Send `text` to the user as a bot message and record it; with `resume`, hand the conversation back."""
+    events = [{"event": "bot", "text": text, "metadata": {"from": "griffie", "by": sender}}]
+    if resume:
+        # The bot's last turn was cut short by the pause, so it never listened; without this listen the
+        # rules would continue from the last action (e.g. offer the report form) instead of the user's message.
+        events = [{"event": "resume"}, *events, {"event": "action", "name": "action_listen"}]
+    channel = channel_of(conversation_id, channel)
+    try:
+        if channel == "socketio":
+            await rasa.append_events(conversation_id, events, output_channel="socketio")
+        elif channel in BRIDGE_URLS:
+            await _bridge_send(channel, conversation_id.partition(":")[2], text)
+            await rasa.append_events(conversation_id, events)
+        else:
+            raise DeliveryFailed(f"via het kanaal '{channel}' kan ik geen berichten nasturen")
+    except RasaUnavailable as error:
+        raise DeliveryFailed("de assistent (Rasa) is niet bereikbaar") from error

@@ -1,0 +1,40 @@
+"""The web service: the chat widget with its demo page, and the griffie page. `python -m channels.web`.
+
+Environment: RASA_URL (server side), RASA_TOKEN (Rasa API: transcripts, griffie answers), RASA_PUBLIC_URL
+(the Rasa address a browser can reach, for the widget), GRIFFIE_SECRET, GRIFFIE_ACCOUNTS_FILE, DATABASE_URL,
+TELEGRAM_BRIDGE_URL / SIGNAL_BRIDGE_URL and BRIDGE_TOKEN (to answer users on those channels), WEB_HOST, WEB_PORT.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from aiohttp import web
+
+from channels.griffie import app as griffie
+from channels.rasa_client import RasaClient
+from channels.widget import app as widget
+
+
+async def health(_: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def make_app(rasa: RasaClient | None = None) -> web.Application:
+    rasa = rasa or RasaClient()
+    app = web.Application(client_max_size=64 * 1024)
+    app.router.add_get("/health", health)
+    widget.add_routes(app, rasa)
+    griffie.add_routes(app, rasa)
+    return app
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # access logs would carry conversation ids
+    web.run_app(make_app(), host=os.environ.get("WEB_HOST", "0.0.0.0"), port=int(os.environ.get("WEB_PORT", "8080")))
+
+
+if __name__ == "__main__":
+    main()
