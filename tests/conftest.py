@@ -127,3 +127,34 @@ def make_tracker(
 @pytest.fixture
 def tracker_factory():
     return make_tracker
+
+
+class _Inbox:
+    """What a local SMTP server received: one email.message.Message per mail."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server on localhost (aiosmtpd); `.inbox.messages` holds what arrived."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    controller.inbox = inbox
+    yield controller
+    controller.stop()

@@ -52,3 +52,18 @@ def test_protocol_repository_reads_the_loaded_files(session):
     assert repo.route("leiden", "wethouder").contact == "gemeentesecretaris"
     assert repo.advice("leiden", "C").reporting == "on_continue"
     assert session.scalar(select(func.count()).select_from(Municipality)) == 6
+
+
+def test_a_griffie_sees_only_its_own_handoffs_and_one_open_per_conversation(session):
+    from actions.store.repository import HandoffRepository
+
+    repo = HandoffRepository(session)
+    leiden, created = repo.start(conversation_id="c1", channel="socketio", municipality_key="leiden", role="raadslid")
+    again, created_again = repo.start(conversation_id="c1", channel="socketio", municipality_key="leiden")
+    repo.start(conversation_id="c2", channel="telegram", municipality_key="nijmegen")
+    assert created and not created_again and again.id == leiden.id
+    assert [h.conversation_id for h in repo.for_municipality("leiden")] == ["c1"]
+    assert repo.get("nijmegen", leiden.id) is None  # another griffie cannot open it by id
+    repo.close(leiden, "griffie-leiden")
+    assert repo.open_for_conversation("c1") is None
+    assert repo.start(conversation_id="c1", channel="socketio", municipality_key="leiden")[1]  # a new one after closing
