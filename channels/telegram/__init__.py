@@ -1,0 +1,1 @@
+"""Telegram bridge: `python -m channels.telegram` (configuration from the environment, see bridge.py)."""

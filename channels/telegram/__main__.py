@@ -1,0 +1,3 @@
+from channels.telegram.bridge import main
+
+main()
