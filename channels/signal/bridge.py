@@ -1,0 +1,300 @@
+"""Signal bridge: bbernhard/signal-cli-rest-api in json-rpc mode <-> Rasa's REST channel.
+
+- Receives over the API's websocket `GET /v1/receive/{number}`. Only one-to-one text messages go on, through
+  `channels.bridge.RasaForwarder` (conversation id `signal:<number>`, or `signal:<uuid>` when the sender hides
+  their number). Receipts, typing indicators and sync messages (what a linked phone sent) are ignored.
+- Group messages get no answer at all: a conversation about an incident, and any report, belongs in a private
+  chat, and a bot that speaks in a group tells the others there that someone uses it.
+- Sends with `POST /v2/send`, retried with backoff on network errors and 5xx answers, a bounded number of times.
+- Rasa's buttons become numbered options. The next message, if it is just one of those numbers ("2", " 2 ",
+  "2."), sends that option's payload to Rasa; a number that is not an option gets a short hint; anything else
+  goes to Rasa as typed.
+- The websocket reconnects with exponential backoff. The first reconnect after a healthy connection is
+  immediate: in json-rpc mode signal-cli-rest-api drops messages that arrive while no websocket is connected
+  (bbernhard/signal-cli-rest-api#834), so the gap must stay short.
+- `GET /health` and `POST /send` (the griffie page answers a user) come from `channels.bridge.send_app`.
+
+Privacy: nothing here logs what users or the bot say, nor phone numbers or uuids.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import aiohttp
+
+from channels.bridge import RasaForwarder, send_app, serve
+from channels.rasa_client import RasaClient
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "signal"
+CHOOSE = "Antwoord met het nummer."
+NOT_AN_OPTION = "Dat nummer staat er niet bij. Antwoord met {numbers}."
+TEXT_ONLY = "Ik kan alleen tekst lezen, geen foto's, spraakberichten of bestanden. Wilt u het typen?"
+
+_NUMBER_ANSWER = re.compile(r"\s*(\d{1,3})\s*[.)]?\s*")
+_PHONE_NUMBER = re.compile(r"\+\d{7,15}")
+_SEND_TIMEOUT = aiohttp.ClientTimeout(total=60)  # signal-cli can take a few seconds to send
+
+
+class ConfigError(ValueError):
+    """The environment does not describe a usable bridge; the text says what to set."""
+
+
+class SignalSendError(Exception):
+    """signal-cli-rest-api did not accept a message. The text never contains the message or the recipient."""
+
+
+@dataclass(frozen=True)
+class Config:
+    api_url: str  # SIGNAL_API_URL
+    number: str  # SIGNAL_NUMBER, the bot's registered number
+    rasa_url: str = "http://localhost:5005"  # RASA_URL
+    token: str = ""  # BRIDGE_TOKEN for POST /send; empty refuses every /send
+    host: str = "0.0.0.0"  # BRIDGE_HOST
+    port: int = 8082  # BRIDGE_PORT
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        env = os.environ if env is None else env
+        number = env.get("SIGNAL_NUMBER", "").strip()
+        if not number:
+            raise ConfigError("SIGNAL_NUMBER is not set: give the bot's Signal number as registered in "
+                              "signal-cli-rest-api, e.g. SIGNAL_NUMBER=+31612345678")
+        if not _PHONE_NUMBER.fullmatch(number):
+            raise ConfigError("SIGNAL_NUMBER must be the full international number with +, e.g. +31612345678")
+        port = env.get("BRIDGE_PORT", "8082").strip()
+        if not port.isdigit() or not 0 <= int(port) <= 65535:
+            raise ConfigError("BRIDGE_PORT must be a port number, e.g. 8082")
+        return cls(
+            api_url=(env.get("SIGNAL_API_URL") or "http://localhost:8080").rstrip("/"),
+            number=number,
+            rasa_url=(env.get("RASA_URL") or "http://localhost:5005").rstrip("/"),
+            token=env.get("BRIDGE_TOKEN", ""),
+            host=env.get("BRIDGE_HOST") or "0.0.0.0",
+            port=int(port),
+        )
+
+
+@dataclass(frozen=True)
+class Incoming:
+    address: str  # the sender's number, or their uuid when the number is hidden
+    text: str  # "" for a message with only an attachment, sticker or the like
+
+
+def parse_frame(payload: object, own_number: str) -> Incoming | None:
+    """The one-to-one message in a decoded websocket frame; None for everything the bridge ignores."""
+    envelope = payload.get("envelope") if isinstance(payload, dict) else None
+    if not isinstance(envelope, dict):
+        return None
+    data = envelope.get("dataMessage")  # receipts, typing and sync messages have none
+    if not isinstance(data, dict) or data.get("groupInfo"):
+        return None
+    address = envelope.get("sourceNumber") or envelope.get("sourceUuid") or envelope.get("source")
+    if not isinstance(address, str) or not address or address == own_number:
+        return None
+    text = data.get("message")
+    if isinstance(text, str) and text.strip():
+        return Incoming(address, text)
+    if data.get("attachments") or data.get("sticker"):
+        return Incoming(address, "")
+    return None  # reactions, deletions, expiry timer changes: nothing to answer
+
+
+def with_options(text: str, buttons: list[dict]) -> str:
+    """The text with the buttons as a numbered list under it, and how to choose."""
+    if not buttons:
+        return text
+    options = "\n".join(f"{n}. {button.get('title') or button.get('payload', '')}" for n, button in enumerate(buttons, 1))
+    return "\n\n".join(part for part in (text.strip(), options, CHOOSE) if part)
+
+
+def numbers_text(count: int) -> str:
+    """'1', '1 of 2', '1, 2 of 3'."""
+    return "1" if count == 1 else ", ".join(str(n) for n in range(1, count)) + f" of {count}"
+
+
+class SignalBridge:
+    def __init__(self, config: Config, *, rasa: RasaClient | None = None, first_delay: float = 1.0,
+                 max_delay: float = 60.0, healthy_after: float = 30.0, send_attempts: int = 5,
+                 heartbeat: float = 30.0) -> None:
+        self.config = config
+        self.first_delay, self.max_delay, self.healthy_after = first_delay, max_delay, healthy_after
+        self.send_attempts, self.heartbeat = send_attempts, heartbeat
+        rasa = rasa or RasaClient(url=config.rasa_url)
+        self.forwarder = RasaForwarder(rasa, CHANNEL, self._reply, notice=self.send_text,
+                                       first_delay=first_delay, max_delay=max_delay)
+        self.options: dict[str, list[dict]] = {}  # address -> the buttons of the last message that user got
+        self._http: aiohttp.ClientSession | None = None
+        self._runner = None
+        self._receiver: asyncio.Task | None = None
+        self._notes: set[asyncio.Task] = set()
+        self._mode_checked = False
+
+    @property
+    def receive_url(self) -> str:
+        return f"{self.config.api_url}/v1/receive/{quote(self.config.number, safe='')}"
+
+    @property
+    def port(self) -> int:
+        """The port of the /send API (useful when the config asked for port 0)."""
+        return self._runner.addresses[0][1]
+
+    async def start(self) -> None:
+        if not self.config.token:
+            log.warning("BRIDGE_TOKEN is not set: POST /send refuses every request")
+        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))  # bounds the websocket handshake only
+        self._runner = await serve(send_app(self.deliver, self.config.token), self.config.host, self.config.port)
+        self._receiver = asyncio.create_task(self._receive_forever())
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop receiving, give messages already received `grace` seconds to get through Rasa, then close."""
+        if self._runner:
+            await self._runner.cleanup()
+        if self._receiver:
+            self._receiver.cancel()
+            await asyncio.gather(self._receiver, return_exceptions=True)
+        try:
+            await asyncio.wait_for(self.forwarder.join(), grace)
+        except TimeoutError:
+            log.warning("stopping with user messages that Rasa has not handled yet")
+        await self.forwarder.close()
+        for task in self._notes:
+            task.cancel()
+        await asyncio.gather(*self._notes, return_exceptions=True)
+        if self._http:
+            await self._http.close()
+
+    # --- receiving -------------------------------------------------------------------------------------------
+
+    def _delay(self, failures: int) -> float:
+        """0 for the first attempt after a healthy connection, then first_delay doubling up to max_delay."""
+        return 0.0 if failures == 0 else min(self.max_delay, self.first_delay * 2 ** min(failures - 1, 30))
+
+    async def _receive_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        failures = 0
+        while True:
+            connected_at = None
+            try:
+                await self._check_mode()
+                async with self._http.ws_connect(self.receive_url, heartbeat=self.heartbeat) as ws:
+                    connected_at = loop.time()
+                    log.info("connected to the signal-cli-rest-api websocket")
+                    async for frame in ws:
+                        if frame.type is aiohttp.WSMsgType.TEXT:
+                            await self._on_frame(frame.data)
+                        elif frame.type is aiohttp.WSMsgType.ERROR:
+                            break
+                log.warning("the signal-cli-rest-api websocket closed")
+            except (aiohttp.ClientError, OSError, TimeoutError) as error:
+                log.warning("no websocket to signal-cli-rest-api (%s)", type(error).__name__)
+            if connected_at is not None and loop.time() - connected_at >= self.healthy_after:
+                failures = 0
+            delay = self._delay(failures)
+            failures += 1
+            log.info("reconnecting to signal-cli-rest-api in %.1f s", delay)
+            await asyncio.sleep(delay)
+
+    async def _check_mode(self) -> None:
+        """Say clearly, once, when the API is not in json-rpc mode: then /v1/receive is no websocket."""
+        if self._mode_checked:
+            return
+        async with self._http.get(f"{self.config.api_url}/v1/about", timeout=aiohttp.ClientTimeout(total=10)) as response:
+            try:
+                mode = (await response.json(content_type=None)).get("mode")
+            except (ValueError, AttributeError):
+                mode = None
+        self._mode_checked = True
+        if mode != "json-rpc":
+            log.error("signal-cli-rest-api runs in mode %r; this bridge needs MODE=json-rpc to receive messages", mode)
+
+    async def _on_frame(self, frame: str) -> None:
+        try:
+            payload = json.loads(frame)
+            if isinstance(payload, dict) and "error" in payload:  # how the API reports receive errors
+                log.warning("signal-cli-rest-api reported an error on the websocket")
+                return
+            incoming = parse_frame(payload, self.config.number)
+            if incoming:
+                await self._on_message(incoming)
+        except Exception as error:  # one odd frame must not stop the receive loop
+            log.error("could not handle a Signal frame (%s)", type(error).__name__)
+
+    async def _on_message(self, incoming: Incoming) -> None:
+        address, text = incoming.address, incoming.text
+        if not text:
+            self._note(address, TEXT_ONLY)
+            return
+        options = self.options.get(address)
+        answer = _NUMBER_ANSWER.fullmatch(text)
+        if options and answer:
+            number = int(answer[1])
+            if 1 <= number <= len(options):
+                del self.options[address]
+                choice = options[number - 1]
+                await self.forwarder.submit(address, choice.get("payload") or choice.get("title", ""))
+            else:
+                self._note(address, NOT_AN_OPTION.format(numbers=numbers_text(len(options))))
+            return
+        self.options.pop(address, None)
+        await self.forwarder.submit(address, text)
+
+    def _note(self, address: str, text: str) -> None:
+        """Send a short note without holding up the receive loop (a send can take seconds)."""
+        task = asyncio.create_task(self._send_logged(address, text))
+        self._notes.add(task)
+        task.add_done_callback(self._notes.discard)
+
+    # --- sending ---------------------------------------------------------------------------------------------
+
+    async def _reply(self, address: str, messages: list[dict]) -> None:
+        """Rasa's answer to one user message. The numbered options are those of its last message with buttons."""
+        with_buttons = [message["buttons"] for message in messages if message.get("buttons")]
+        if with_buttons:
+            self.options[address] = with_buttons[-1]
+        else:
+            self.options.pop(address, None)
+        for message in messages:
+            text = with_options(message.get("text") or "", message.get("buttons") or [])
+            if text.strip():
+                await self._send_logged(address, text)
+
+    async def deliver(self, address: str, text: str, buttons: list[dict]) -> None:
+        """POST /send from the griffie page; raises when the message could not be sent (send_app answers 502)."""
+        if buttons:
+            self.options[address] = buttons
+        else:
+            self.options.pop(address, None)  # a digit now answers the griffier, not an older question
+        await self.send_text(address, with_options(text, buttons))
+
+    async def _send_logged(self, address: str, text: str) -> None:
+        try:
+            await self.send_text(address, text)
+        except SignalSendError as error:
+            log.error("a message to a Signal user was not delivered: %s", error)
+
+    async def send_text(self, address: str, text: str) -> None:
+        body = {"message": text, "number": self.config.number, "recipients": [address]}
+        for attempt in range(1, self.send_attempts + 1):
+            try:
+                async with self._http.post(f"{self.config.api_url}/v2/send", json=body, timeout=_SEND_TIMEOUT) as response:
+                    if response.status < 300:
+                        return
+                    if response.status < 500:  # a refused request does not get better by sending it again
+                        raise SignalSendError(f"signal-cli-rest-api answered {response.status}")
+                    reason = f"HTTP {response.status}"
+            except (aiohttp.ClientError, TimeoutError) as error:
+                reason = type(error).__name__
+            log.warning("sending to Signal failed (%s), attempt %d of %d", reason, attempt, self.send_attempts)
+            if attempt < self.send_attempts:
+                await asyncio.sleep(self._delay(attempt))
+        raise SignalSendError(f"gave up after {self.send_attempts} attempts")
