@@ -102,6 +102,8 @@ def send_app(deliver: Deliver, token: str) -> web.Application:
             return web.json_response({"ok": False, "error": "expected recipient, text and optional buttons"}, status=400)
         try:
             await deliver(recipient, text, buttons)
+        except ValueError:  # e.g. a recipient that is no chat id or number for this channel
+            return web.json_response({"ok": False, "error": "invalid recipient"}, status=400)
         except Exception as error:
             log.warning("could not deliver a griffie message: %s", type(error).__name__)
             return web.json_response({"ok": False, "error": type(error).__name__}, status=502)
@@ -114,7 +116,7 @@ def send_app(deliver: Deliver, token: str) -> web.Application:
 
 
 async def serve(app: web.Application, host: str, port: int) -> web.AppRunner:
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, access_log=None)  # health checks every few seconds would flood the log
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner

@@ -95,9 +95,11 @@ async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, route: di
     _set_status(handoff_id, "open", ",".join(via))
     when = (f"U krijgt antwoord {config['response_time']}." if config.get("response_time")
             else "Ik weet niet precies hoe snel er iemand reageert.")
+    # Name whoever was really notified: the contact's own route, or the griffie's general one.
+    who, reader = (_who(contact), contact["label"]) if config["own"] else ("de griffie", "de griffie")
     dispatcher.utter_message(
-        text=f"Ik heb {_who(contact)} van {route['municipality']} gevraagd om dit gesprek over te nemen. {when} "
-        f"Tot die tijd antwoord ik zelf niet. Wat u hier schrijft, kan {contact['label']} lezen. "
+        text=f"Ik heb {who} van {route['municipality']} gevraagd om dit gesprek over te nemen. {when} "
+        f"Tot die tijd antwoord ik zelf niet. Wat u hier schrijft, kan {reader} lezen. "
         "Bent u nu in gevaar? Bel 112."
     )
     return [*done, ActiveLoop(None), ConversationPaused()]

@@ -145,7 +145,7 @@ def handoff_config(municipality_key: str, function: str) -> dict:
     entries = _contacts(str(path) if path else None).get(municipality_key) or {}
     general = entries.get("handoff") or {}
     own = (entries.get(function) or {}).get("notify")
-    return {"notify": own or general.get("notify") or {}, "response_time": general.get("response_time")}
+    return {"notify": own or general.get("notify") or {}, "own": bool(own), "response_time": general.get("response_time")}
 
 
 def load_into(session: Session, directory: Path | None = None) -> list[str]:

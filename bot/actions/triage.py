@@ -93,7 +93,7 @@ class ValidateTriageForm(SafeFormValidationAction):
         return needed
 
     def validate_triage_check(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        if is_unsure(value):
+        if is_unsure(value) or is_unsure(tracker.latest_message.get("text")):  # "weet ik niet" may parse as deny
             # The user cannot tell: take the heavier category (the heaviest behaviour counts) and offer a person.
             high = tracker.get_slot("doubt")[1]
             dispatcher.utter_message(text=texts.UNSURE_HEAVIEST.format(category=texts.CATEGORY_SHORT[high]))
@@ -120,7 +120,7 @@ class ActionAskTriageCheck(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         low, high = tracker.get_slot("doubt") or ["C", "D"]
-        dispatcher.utter_message(text=texts.DOUBT_QUESTION[high], buttons=YES_NO)
+        dispatcher.utter_message(text=texts.DOUBT_QUESTION[high], buttons=[*YES_NO, {"title": "Weet ik niet", "payload": "weet ik niet"}])
         return []
 
 

@@ -53,7 +53,7 @@ async def test_a_notified_handoff_pauses_the_conversation(connection, contacts, 
 
     assert names(events) == ["slot", "active_loop", "pause"]
     text = dispatcher.messages[0]["text"]
-    assert "Ik heb de griffier van Leiden gevraagd om dit gesprek over te nemen" in text
+    assert "Ik heb de griffie van Leiden gevraagd om dit gesprek over te nemen" in text
     assert "U krijgt antwoord op werkdagen binnen een uur." in text and "Bel 112" in text
     row = connection.execute(select(Handoff.channel, Handoff.status, Handoff.notified_via, Handoff.municipality_key)).one()
     assert tuple(row) == ("telegram", "open", "email", "leiden")
@@ -119,6 +119,7 @@ async def test_a_function_can_have_its_own_route_and_a_webhook_is_signed(connect
     finally:
         await runner.cleanup()
     assert names(events)[-1] == "pause"
+    assert "Ik heb de gemeentesecretaris van Leiden gevraagd" in dispatcher.messages[0]["text"]  # its own route
     [(body, signature)] = received
     assert signature == "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
     payload = json.loads(body)
