@@ -20,7 +20,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
 
-.PHONY: help install train db run actions test lint unit validate test-stories eval-nlu e2e bench time-training classify route lock-rasa lock-actions clean
+.PHONY: help install train db run actions demo web telegram signal stack test lint unit validate test-stories eval-nlu e2e bench time-training classify route lock-rasa lock-actions clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -38,7 +38,13 @@ help: ## List the targets
 	.venv-actions/bin/pip install -q --no-deps --ignore-requires-python -r requirements/actions.lock.txt
 	touch $@
 
-install: .venv-rasa/.installed .venv-actions/.installed ## Create both environments from the lock files
+# The widget's browser files (socket.io-client) and, for its test, axe-core: npm, from the committed lock file.
+WIDGET_NPM := channels/widget/node_modules/.installed
+$(WIDGET_NPM): channels/widget/package-lock.json
+	cd channels/widget && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: .venv-rasa/.installed .venv-actions/.installed $(WIDGET_NPM) ## Create both environments and the widget's npm packages from the lock files
 
 models/spacy-nl/SOURCE.json: .venv-rasa/.installed scripts/build_spacy_nl.py
 	$(RASA_PY) scripts/build_spacy_nl.py models/spacy-nl
@@ -65,6 +71,21 @@ run: install train db ## Set up everything, start the action server and chat in 
 	@$(ACT_PY) scripts/wait_http.py http://localhost:$(ACTION_PORT)/health 60
 	cd bot && $(RASA_PY) -m rasa shell --model ../$(MODEL) --endpoints endpoints.yml; kill $$(cat ../var/actions.pid) 2>/dev/null || true
 
+demo: install train db ## Widget demo page and griffie page on http://localhost:8080 (both servers, local SMTP)
+	$(ACT_PY) scripts/demo.py
+
+web: install db ## The web service alone (widget + griffie page); needs RASA_URL, RASA_TOKEN, GRIFFIE_SECRET, ...
+	$(ACT_PY) -m channels.web
+
+telegram: install ## The Telegram bridge; needs TELEGRAM_BOT_TOKEN, RASA_URL, BRIDGE_TOKEN (README, Telegram)
+	$(ACT_PY) -m channels.telegram
+
+signal: install ## The Signal bridge; needs SIGNAL_NUMBER, SIGNAL_API_URL, RASA_URL, BRIDGE_TOKEN (README, Signal)
+	$(ACT_PY) -m channels.signal
+
+stack: ## The docker compose services as local commands (no Docker needed)
+	@$(ACT_PY) scripts/stack.py commands
+
 test: lint unit validate test-stories eval-nlu e2e bench time-training ## The whole test suite (CI runs this)
 	@echo "make test: all checks passed"
 
@@ -89,7 +110,7 @@ eval-nlu: $(MODEL) ## ABCD classifier on the four held-out sets, each with its f
 	  --set tests/nlu/heldout2.jsonl:0.84:0.88 \
 	  --set tests/nlu/heldout3.jsonl:0.90:0.90
 
-e2e: $(MODEL) ## Rasa server + action server over REST: a whole conversation, report row in the database
+e2e: $(MODEL) $(WIDGET_NPM) ## Both servers: REST conversation, widget in Chromium, Telegram handoff to the griffier
 	$(ACT_PY) -m pytest -q -m e2e
 
 bench: $(MODEL) ## Latency of a full turn over REST: p95 <= 150 ms

@@ -10,14 +10,15 @@ from __future__ import annotations
 import asyncio
 import os
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions import knowledge
+from actions import knowledge, texts
 from actions.notify import NotifyError, notify
+from actions.routing import route as find_route
 from actions.store import db
 from actions.store.repository import HandoffRepository
 
@@ -83,7 +84,8 @@ async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, route: di
         dispatcher.utter_message(text="Het lukt me nu niet om iemand in te schakelen. " + _call_yourself(contact))
         return done
     if not created:
-        dispatcher.utter_message(text=f"U heeft al gevraagd om {contact['label']}. Die antwoordt hier, in dit gesprek. Bent u nu in gevaar? Bel 112.")
+        dispatcher.utter_message(text="U heeft al gevraagd om iemand van de gemeente te spreken. U krijgt hier antwoord, in dit gesprek. "
+                                      "Bent u nu in gevaar? Bel 112.")
         return [*done, ActiveLoop(None), ConversationPaused()]
     subject, body, payload = _message(handoff_id, route, category, channel)
     try:
@@ -111,3 +113,19 @@ def _set_status(handoff_id: int, status: str, via: str | None) -> None:
             HandoffRepository(session).set_status(handoff_id, status, via)
     except SQLAlchemyError:
         pass  # the handoff row stays "open"; the griffie page still shows it
+
+
+class ActionHandoff(Action):
+    """Runs once role and municipality are known (routing_form) and the user asked for a person."""
+
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        try:
+            with Session(db.engine()) as session:
+                route = find_route(session, tracker.get_slot("municipality"), tracker.get_slot("role"))
+        except (ValueError, SQLAlchemyError):
+            dispatcher.utter_message(text=texts.NO_ROUTE)
+            return [SlotSet("handoff_requested", False)]
+        return await hand_off(dispatcher, tracker, route)

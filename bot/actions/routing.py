@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from actions import knowledge, texts
 from actions.common import SafeFormValidationAction
-from actions.handoff import hand_off
 from actions.knowledge import MODEL_KEY, ROLE_LABELS, normalize_role
 from actions.store import db
 from actions.store.repository import ProtocolRepository
@@ -200,8 +199,6 @@ class ActionRoute(Action):
         except (ValueError, SQLAlchemyError):
             dispatcher.utter_message(text=texts.NO_ROUTE)
             return []
-        if tracker.get_slot("handoff_requested"):
-            return await hand_off(dispatcher, tracker, result)
         for message in describe(result):
             dispatcher.utter_message(text=message)
         return [

@@ -146,8 +146,8 @@ class ActionAdvice(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         category = tracker.get_slot("category")
-        if category not in SEVERITY or tracker.get_slot("handoff_requested"):
-            return []  # no advice for a non-incident, nor while the user waits to be handed over
+        if category not in SEVERITY:
+            return []
         try:
             return self._advise(dispatcher, tracker, category)
         except SQLAlchemyError:

@@ -71,7 +71,7 @@ async def test_asking_twice_does_not_notify_twice(connection, contacts, smtp_ser
     await hand_off(dispatcher, tracker, ROUTE)
     events = await hand_off(dispatcher, tracker, ROUTE)
     assert names(events)[-1] == "pause"
-    assert "U heeft al gevraagd om de griffier" in dispatcher.messages[1]["text"]
+    assert "U heeft al gevraagd om iemand van de gemeente te spreken" in dispatcher.messages[1]["text"]
     assert "Ik weet niet precies hoe snel" in dispatcher.messages[0]["text"]  # no promise that is not configured
     assert len(smtp_server.inbox.messages) == 1
     assert len(connection.execute(select(Handoff.id)).all()) == 1
@@ -126,3 +126,23 @@ async def test_a_function_can_have_its_own_route_and_a_webhook_is_signed(connect
     assert (payload["municipality"], payload["role"]) == ("leiden", "wethouder")
     assert connection.execute(select(Handoff.notified_via)).scalar_one() == "webhook"
 
+
+
+async def test_the_action_finds_the_route_for_role_and_municipality(connection, contacts, smtp_server, dispatcher, tracker_factory, domain):
+    from actions.handoff import ActionHandoff
+
+    contacts("nijmegen:\n  burgemeester:\n    notify: {email: burgemeester@nijmegen.example}\n")
+    tracker = tracker_factory(slots={"role": "wethouder", "municipality": "Nijmegen", "handoff_requested": True})
+    events = await ActionHandoff().run(dispatcher, tracker, domain)
+    assert names(events)[-1] == "pause"
+    assert "Ik heb de burgemeester van Nijmegen gevraagd" in dispatcher.messages[0]["text"]  # Nijmegen: wethouder -> burgemeester
+    assert smtp_server.inbox.messages[-1]["To"] == "burgemeester@nijmegen.example"
+
+
+async def test_the_action_without_a_route_says_so_and_does_not_pause(connection, contacts, dispatcher, tracker_factory, domain):
+    from actions import texts
+    from actions.handoff import ActionHandoff
+
+    contacts("{}\n")
+    events = await ActionHandoff().run(dispatcher, tracker_factory(slots={"role": None, "municipality": "Leiden"}), domain)
+    assert names(events) == ["slot"] and dispatcher.messages[0]["text"] == texts.NO_ROUTE

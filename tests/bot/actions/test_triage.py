@@ -58,7 +58,7 @@ async def test_doubt_is_announced_and_the_form_asks_the_separating_question(disp
     ask = CollectingDispatcher()
     await ActionAskTriageCheck().run(ask, tracker_factory(slots={"doubt": ["B", "C"]}), domain)
     assert ask.messages[0]["text"] == texts.DOUBT_QUESTION["C"]
-    assert [b["payload"] for b in ask.messages[0]["buttons"]] == ["/affirm", "/deny"]
+    assert [b["payload"] for b in ask.messages[0]["buttons"]] == ["/affirm", "/deny", "weet ik niet"]
 
 
 async def test_answer_yes_to_the_doubt_question_gives_the_heavier_category(dispatcher, tracker_factory, domain):
