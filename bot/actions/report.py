@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from actions import texts
 from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no_answer
 from actions.store import db
 from actions.store.repository import ReportRepository
@@ -152,8 +153,8 @@ class ActionAskReportWanted(Action):
         buttons = YES_NO
         # After a D, or when the user could not tell which category, offer a person right away.
         if tracker.get_slot("category") == "D" or tracker.get_slot("triage_check") == "unsure":
-            text += f" U kunt ook vragen of {contact} dit gesprek overneemt."
-            buttons = [*YES_NO, {"title": f"{contact[:1].upper()}{contact[1:]} spreken", "payload": "/request_human"}]
+            text += " U kunt ook vragen of iemand van de gemeente dit gesprek overneemt."
+            buttons = [*YES_NO, {"title": texts.HANDOFF_BUTTON, "payload": "/request_human"}]
         dispatcher.utter_message(text=text, buttons=buttons)
         return []
 

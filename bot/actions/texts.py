@@ -43,6 +43,8 @@ PERSIST_QUESTION = {
     "C": "Ging het door nadat u had gezegd dat dit gedrag niet acceptabel is?",
 }
 
+HANDOFF_BUTTON = "Iemand van de gemeente spreken"
+
 UNSURE_HEAVIEST = (
     "Dat is ook lastig te zeggen. Ik ga uit van het zwaarste: {category}. "
     "Straks kunt u ook kiezen om iemand van de gemeente te spreken, die het met u bekijkt."

@@ -116,7 +116,7 @@ async def test_a_user_who_cannot_tell_gets_the_heavier_category_and_a_person_is_
     dispatcher.messages.clear()
     asked = tracker_factory(slots={"category": "C", "triage_check": "unsure", "contact_label": "de griffier"})
     await ActionAskReportWanted().run(dispatcher, asked, domain)
-    assert {"title": "De griffier spreken", "payload": "/request_human"} in dispatcher.messages[0]["buttons"]
+    assert {"title": "Iemand van de gemeente spreken", "payload": "/request_human"} in dispatcher.messages[0]["buttons"]
 
 
 async def test_no_question_for_d_without_doubt(dispatcher, tracker_factory, domain):
