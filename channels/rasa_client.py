@@ -1,7 +1,8 @@
 """A small async client for the Rasa server, shared by the bridges and the griffie page.
 
 Conversation ids carry the channel they came from: ``telegram:<chat id>``, ``signal:<number>``; the
-widget's socket.io session ids are plain hex. The handoff uses that prefix to answer through the same channel.
+widget's socket.io session ids are plain hex. The handoff (actions.handoff.channel_of) uses that prefix to
+answer through the same channel.
 """
 
 from __future__ import annotations
@@ -19,12 +20,6 @@ class RasaUnavailable(Exception):
 
 def sender_id(channel: str, address: str) -> str:
     return f"{channel}:{address}"
-
-
-def split_sender_id(conversation_id: str) -> tuple[str, str]:
-    """('telegram', '123') for 'telegram:123'; ('socketio', id) for a widget session id."""
-    channel, sep, address = conversation_id.partition(":")
-    return (channel, address) if sep and channel in {"telegram", "signal"} else ("socketio", conversation_id)
 
 
 @dataclass
