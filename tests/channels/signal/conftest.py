@@ -3,12 +3,10 @@ with backoffs in milliseconds so the whole directory runs in a few seconds."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from aiohttp import web
 
 from channels.signal.bridge import Config, SignalBridge
+from tests.channels.fake_rasa import FakeRasa
 from tests.channels.fake_signal import FakeSignal
 
 BOT = "+31600000000"
@@ -19,51 +17,6 @@ ROLE_BUTTONS = [
     {"title": "Duolid", "payload": '/inform{"role":"duolid"}'},
     {"title": "Wethouder", "payload": '/inform{"role":"wethouder"}'},
 ]
-
-
-class FakeRasa:
-    """Rasa's REST channel: `POST /webhooks/rest/webhook {"sender", "message", "metadata"}` -> the bot's messages.
-
-    `replies[text]` scripts the answer to a message; any other message gets "U zei: <text>". While `down` is
-    true every request gets 503, as from a proxy in front of a Rasa that is restarting."""
-
-    def __init__(self) -> None:
-        self.url = ""
-        self.received: list[dict] = []  # the request bodies Rasa handled, in order
-        self.refused = 0
-        self.down = False
-        self.replies: dict[str, list[dict]] = {}
-        self._runner: web.AppRunner | None = None
-
-    def messages(self, sender: str | None = None) -> list[str]:
-        return [body["message"] for body in self.received if sender in (None, body["sender"])]
-
-    async def wait_for(self, count: int, timeout: float = 10) -> list[str]:
-        async with asyncio.timeout(timeout):
-            while len(self.received) < count:
-                await asyncio.sleep(0.005)
-        return self.messages()
-
-    async def _webhook(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        if self.down:
-            self.refused += 1
-            return web.Response(status=503)
-        self.received.append(body)
-        reply = self.replies.get(body["message"], [{"text": f"U zei: {body['message']}"}])
-        return web.json_response([{"recipient_id": body["sender"], **message} for message in reply])
-
-    async def __aenter__(self) -> FakeRasa:
-        app = web.Application()
-        app.router.add_post("/webhooks/rest/webhook", self._webhook)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
-        return self
-
-    async def __aexit__(self, *_: object) -> None:
-        await self._runner.cleanup()
 
 
 @pytest.fixture

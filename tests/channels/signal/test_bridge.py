@@ -25,7 +25,7 @@ async def test_a_text_reaches_rasa_and_the_reply_goes_back(bridge, sig, rasa):
     sig.user_says(USER, "Iemand schold mij uit op de markt")
 
     assert await sig.wait_for_sends(USER, 1) == [
-        {"message": "U zei: Iemand schold mij uit op de markt", "number": BOT, "recipients": [USER]},
+        {"message": "Ontvangen: Iemand schold mij uit op de markt", "number": BOT, "recipients": [USER]},
     ]
     assert rasa.received == [{"sender": f"signal:{USER}", "message": "Iemand schold mij uit op de markt",
                               "metadata": {"channel": "signal"}}]
@@ -35,12 +35,12 @@ async def test_a_sender_without_a_visible_number_is_answered_by_uuid(bridge, sig
     user_uuid = "0f9b4a1e-3c57-4d0e-9a36-2a1d8c7e5b10"
     sig.user_says(user_uuid, "hallo")
 
-    assert texts(await sig.wait_for_sends(user_uuid, 1)) == ["U zei: hallo"]
+    assert texts(await sig.wait_for_sends(user_uuid, 1)) == ["Ontvangen: hallo"]
     assert rasa.received[0]["sender"] == f"signal:{user_uuid}"
 
 
 async def test_buttons_become_numbered_options_and_a_digit_sends_the_payload(bridge, sig, rasa):
-    rasa.replies["ik ben bedreigd"] = [{"text": "Dat is naar."}, {"text": "Welke rol heeft u?", "buttons": ROLE_BUTTONS}]
+    rasa.script["ik ben bedreigd"] = [{"text": "Dat is naar."}, {"text": "Welke rol heeft u?", "buttons": ROLE_BUTTONS}]
 
     sig.user_says(USER, "ik ben bedreigd")
     assert texts(await sig.wait_for_sends(USER, 2)) == ["Dat is naar.", ROLE_QUESTION]
@@ -54,7 +54,7 @@ async def test_buttons_become_numbered_options_and_a_digit_sends_the_payload(bri
     ("1", '/inform{"role":"raadslid"}'), (" 3 ", '/inform{"role":"wethouder"}'), ("2.", '/inform{"role":"duolid"}'),
 ])
 async def test_a_digit_alone_with_spaces_or_a_dot_is_an_answer(bridge, sig, rasa, answer, payload):
-    rasa.replies["start"] = [{"text": "Welke rol heeft u?", "buttons": ROLE_BUTTONS}]
+    rasa.script["start"] = [{"text": "Welke rol heeft u?", "buttons": ROLE_BUTTONS}]
     sig.user_says(USER, "start")
     await sig.wait_for_sends(USER, 1)
 
@@ -64,7 +64,7 @@ async def test_a_digit_alone_with_spaces_or_a_dot_is_an_answer(bridge, sig, rasa
 
 
 async def test_a_number_that_is_no_option_gets_a_hint_and_is_not_sent_to_rasa(bridge, sig, rasa):
-    rasa.replies["start"] = [{"text": "Welke rol heeft u?", "buttons": ROLE_BUTTONS}]
+    rasa.script["start"] = [{"text": "Welke rol heeft u?", "buttons": ROLE_BUTTONS}]
     sig.user_says(USER, "start")
     await sig.wait_for_sends(USER, 1)
 
@@ -77,7 +77,7 @@ async def test_a_number_that_is_no_option_gets_a_hint_and_is_not_sent_to_rasa(br
 
 
 async def test_other_text_clears_the_options(bridge, sig, rasa):
-    rasa.replies["start"] = [{"text": "Welke rol heeft u?", "buttons": ROLE_BUTTONS}]
+    rasa.script["start"] = [{"text": "Welke rol heeft u?", "buttons": ROLE_BUTTONS}]
     sig.user_says(USER, "start")
     await sig.wait_for_sends(USER, 1)
 
@@ -85,12 +85,12 @@ async def test_other_text_clears_the_options(bridge, sig, rasa):
     sig.user_says(USER, "2")  # no options any more: Rasa gets the digit itself
     await rasa.wait_for(3)
     assert rasa.messages() == ["start", "ik ben griffier", "2"]
-    assert texts(await sig.wait_for_sends(USER, 3))[1:] == ["U zei: ik ben griffier", "U zei: 2"]
+    assert texts(await sig.wait_for_sends(USER, 3))[1:] == ["Ontvangen: ik ben griffier", "Ontvangen: 2"]
 
 
 async def test_a_digit_without_options_goes_to_rasa(bridge, sig, rasa):
     sig.user_says(USER, "3")
-    assert texts(await sig.wait_for_sends(USER, 1)) == ["U zei: 3"]
+    assert texts(await sig.wait_for_sends(USER, 1)) == ["Ontvangen: 3"]
 
 
 async def test_receipts_typing_sync_and_group_messages_are_ignored(bridge, sig, rasa):
@@ -103,7 +103,7 @@ async def test_receipts_typing_sync_and_group_messages_are_ignored(bridge, sig, 
     sig.push_frame("geen json")
     sig.user_says(USER, "alleen dit")
 
-    assert texts(await sig.wait_for_sends(USER, 1)) == ["U zei: alleen dit"]
+    assert texts(await sig.wait_for_sends(USER, 1)) == ["Ontvangen: alleen dit"]
     assert rasa.messages() == ["alleen dit"]
     await asyncio.sleep(0.05)
     assert len(sig.sent) == 1
@@ -126,7 +126,7 @@ async def test_after_a_dropped_websocket_the_bridge_reconnects_and_loses_nothing
     await sig.wait_for_connections(2)
     sig.user_says(USER, "na")
 
-    assert texts(await sig.wait_for_sends(USER, 3)) == ["U zei: voor", "U zei: tijdens", "U zei: na"]
+    assert texts(await sig.wait_for_sends(USER, 3)) == ["Ontvangen: voor", "Ontvangen: tijdens", "Ontvangen: na"]
     assert rasa.messages() == ["voor", "tijdens", "na"]
 
 
@@ -135,7 +135,7 @@ async def test_repeated_drops_keep_reconnecting(bridge, sig, rasa):
         await sig.drop_websockets()
         await sig.wait_for_connections(n)
     sig.user_says(USER, "nog steeds hier")
-    assert texts(await sig.wait_for_sends(USER, 1)) == ["U zei: nog steeds hier"]
+    assert texts(await sig.wait_for_sends(USER, 1)) == ["Ontvangen: nog steeds hier"]
 
 
 async def test_while_rasa_is_down_the_user_hears_it_once_and_nothing_is_lost(bridge, sig, rasa):
@@ -147,7 +147,7 @@ async def test_while_rasa_is_down_the_user_hears_it_once_and_nothing_is_lost(bri
         await asyncio.sleep(0.01)
 
     rasa.down = False
-    assert texts(await sig.wait_for_sends(USER, 3)) == [DELAYED, "U zei: eerste", "U zei: tweede"]
+    assert texts(await sig.wait_for_sends(USER, 3)) == [DELAYED, "Ontvangen: eerste", "Ontvangen: tweede"]
     assert rasa.messages() == ["eerste", "tweede"]
     await asyncio.sleep(0.05)
     assert len(sig.sent) == 3
@@ -157,7 +157,7 @@ async def test_a_send_that_fails_once_is_retried(bridge, sig, rasa):
     sig.fail_sends(1)
     sig.user_says(USER, "hallo")
 
-    assert texts(await sig.wait_for_sends(USER, 1)) == ["U zei: hallo"]
+    assert texts(await sig.wait_for_sends(USER, 1)) == ["Ontvangen: hallo"]
     assert sig.failed_sends == 1
 
 
@@ -169,7 +169,7 @@ async def test_a_send_that_keeps_failing_is_given_up_and_the_bridge_goes_on(brid
         await asyncio.sleep(0.01)
 
     sig.user_says(USER, "tweede")
-    assert texts(await sig.wait_for_sends(USER, 1)) == ["U zei: tweede"]
+    assert texts(await sig.wait_for_sends(USER, 1)) == ["Ontvangen: tweede"]
     assert "a message to a Signal user was not delivered: gave up after 3 attempts" in caplog.text
 
 
@@ -179,7 +179,7 @@ async def test_a_refused_send_is_not_retried(bridge, sig, rasa):
     await rasa.wait_for(1)
     sig.user_says(USER, "nog een")
 
-    assert texts(await sig.wait_for_sends(USER, 1)) == ["U zei: nog een"]
+    assert texts(await sig.wait_for_sends(USER, 1)) == ["Ontvangen: nog een"]
     assert sig.failed_sends == 1
 
 
@@ -219,7 +219,7 @@ async def test_send_api_reports_a_failed_delivery(bridge, sig):
 
 async def test_nothing_users_or_the_bot_say_is_logged(bridge, sig, rasa, caplog):
     caplog.set_level(logging.DEBUG)
-    rasa.replies["Hij stond bij mijn huis"] = [{"text": "Bent u nu veilig?", "buttons": ROLE_BUTTONS}]
+    rasa.script["Hij stond bij mijn huis"] = [{"text": "Bent u nu veilig?", "buttons": ROLE_BUTTONS}]
     rasa.down = True
     sig.user_says(USER, "Hij stond bij mijn huis")
     await sig.wait_for_sends(USER, 1)

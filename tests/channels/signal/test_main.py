@@ -38,7 +38,7 @@ async def test_it_answers_a_message_and_stops_cleanly_on_sigterm(sig, rasa):
     try:
         await sig.wait_for_connections(1, timeout=20)
         sig.user_says(USER, "Er stond iemand te schreeuwen")
-        assert [body["message"] for body in await sig.wait_for_sends(USER, 1)] == ["U zei: Er stond iemand te schreeuwen"]
+        assert [body["message"] for body in await sig.wait_for_sends(USER, 1)] == ["Ontvangen: Er stond iemand te schreeuwen"]
 
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), 10)

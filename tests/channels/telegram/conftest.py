@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from channels.telegram.bridge import Config, TelegramBridge
+from tests.channels.fake_rasa import FakeRasa
 from tests.channels.fake_telegram import FakeTelegram
-from tests.channels.telegram.support import BRIDGE_TOKEN, FAST, FakeRasa
+from tests.channels.telegram.support import BRIDGE_TOKEN, FAST
 
 
 @pytest.fixture
