@@ -1,0 +1,1 @@
+"""The web widget (static/) and the routes that serve it (app.py)."""

@@ -1,0 +1,176 @@
+"""The web widget's server side: its files, the conversation history it shows after a reload or a
+dropped connection, and a demo page.
+
+The widget itself talks to Rasa's socket.io channel directly. This app only serves:
+
+- `GET /widget/static/{name}`: the widget's JavaScript and CSS, and socket.io-client from node_modules
+  (`npm ci` in channels/widget);
+- `GET /widget/history/{session_id}`: what was said in a conversation, read from Rasa's tracker, so bot
+  messages sent while the browser was away (a griffier's answer) are not lost;
+- `GET /demo`: a plain griffie page with the widget on it.
+
+Environment: RASA_URL and RASA_TOKEN (through RasaClient), RASA_PUBLIC_URL (the Rasa address the
+browser uses; default RasaClient.url).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from channels.rasa_client import RasaClient, RasaUnavailable
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+SOCKET_IO = HERE / "node_modules" / "socket.io-client" / "dist"
+JS, CSS, JSON = "text/javascript; charset=utf-8", "text/css; charset=utf-8", "application/json; charset=utf-8"
+STATIC = {
+    "meldhulp-widget.js": (HERE / "static" / "meldhulp-widget.js", JS),
+    "meldhulp-widget.css": (HERE / "static" / "meldhulp-widget.css", CSS),
+    "demo.css": (HERE / "static" / "demo.css", CSS),
+    "socket.io.min.js": (SOCKET_IO / "socket.io.min.js", JS),
+    "socket.io.min.js.map": (SOCKET_IO / "socket.io.min.js.map", JSON),
+}
+# Short, so a new widget version reaches users within minutes; ETag/Last-Modified make revalidation cheap.
+STATIC_CACHE = "public, max-age=300"
+
+# Rasa's socket.io channel makes session ids with uuid4().hex. Anything else (e.g. "telegram:123", a
+# path trick) is not a widget conversation. The id is the only key to a conversation: 122 random bits.
+SESSION_ID = re.compile(r"[0-9a-f]{32}")
+MESSAGE_ID = re.compile(r"[0-9a-f]{8,64}")  # the widget's own id for a user message (dedup after a reconnect)
+EXTERNAL = "EXTERNAL: "  # Rasa's text for intents triggered through its API: not something the user typed
+
+UNAVAILABLE = "De chat is even niet bereikbaar. Probeer het over een paar minuten opnieuw. In direct gevaar? Bel 112."
+
+
+def _buttons(data: dict) -> list[dict]:
+    # Rasa keeps buttons in "buttons" or "quick_replies"; the socket.io channel sends both as quick replies.
+    raw = data.get("buttons") or data.get("quick_replies") or []
+    return [
+        {"title": b["title"], "payload": b["payload"]}
+        for b in raw
+        if isinstance(b, dict) and isinstance(b.get("title"), str) and isinstance(b.get("payload"), str)
+    ]
+
+
+def conversation(tracker: dict) -> list[dict]:
+    """User and bot messages as the widget shows them; no intents, slots, actions or other internals.
+
+    Bot texts are split on blank lines and the buttons go with the last part, exactly as Rasa's socket.io
+    channel sends them, so the widget can match these messages one to one with what it already shows.
+    A button press is shown with the button's title, as the widget showed it, not its payload.
+    """
+    messages: list[dict] = []
+    offered: list[dict] = []  # buttons of the latest bot messages: the user may have pressed one
+    for event in tracker.get("events") or []:
+        kind = event.get("event")
+        if kind == "user":
+            text = event.get("text")
+            if not isinstance(text, str) or not text.strip() or text.startswith(EXTERNAL):
+                continue
+            titles = {b["payload"]: b["title"] for b in offered}
+            message = {"sender": "user", "text": titles.get(text, text)}
+            message_id = (event.get("metadata") or {}).get("widget_message_id")
+            if isinstance(message_id, str) and MESSAGE_ID.fullmatch(message_id):
+                message["id"] = message_id
+            messages.append(message)
+            offered = []
+        elif kind == "bot":
+            text = event.get("text") if isinstance(event.get("text"), str) else ""
+            buttons = _buttons(event.get("data") or {})
+            if not text.strip() and not buttons:
+                continue  # images, custom payloads: the widget does not show them
+            parts = text.strip().split("\n\n")  # as rasa.core.channels.socketio.SocketIOOutput
+            messages += [{"sender": "bot", "text": part, "buttons": []} for part in parts[:-1]]
+            messages.append({"sender": "bot", "text": parts[-1], "buttons": buttons})
+            offered = buttons or offered
+    return messages
+
+
+def _origin(url: str) -> tuple[str, str]:
+    """('https://rasa.example.nl', 'wss://rasa.example.nl') for the CSP; refuses anything odd."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not re.fullmatch(r"[A-Za-z0-9.\-:\[\]]+", parts.netloc or ""):
+        raise ValueError(f"RASA_PUBLIC_URL must be an http(s) address, not {url!r}")
+    ws = "wss" if parts.scheme == "https" else "ws"
+    return f"{parts.scheme}://{parts.netloc}", f"{ws}://{parts.netloc}"
+
+
+DEMO_PAGE = """<!doctype html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Hulp na agressie of bedreiging - Griffie Gemeente Voorbeeld</title>
+<link rel="stylesheet" href="/widget/static/demo.css">
+</head>
+<body>
+<header class="site-header">
+  <p class="site-name">Gemeente Voorbeeld <span aria-hidden="true">·</span> Griffie</p>
+</header>
+<main>
+  <h1>Hulp na agressie of bedreiging</h1>
+  <p>Bent u raadslid, commissielid, wethouder of burgemeester? Of bent u familie van iemand met zo'n functie?
+    Had u een vervelende of bedreigende ontmoeting? Vertel het hieronder aan Meldhulp.
+    U hoort wat u kunt doen en wie u helpt.</p>
+  <div id="meldhulp-chat" data-server="{server}" data-history="/widget/history"></div>
+  <p class="note">Dit is een voorbeeldpagina. Het gesprek blijft bewaard zolang dit tabblad open is.</p>
+</main>
+<script src="/widget/static/meldhulp-widget.js" defer></script>
+</body>
+</html>
+"""
+
+
+def add_routes(app: web.Application, rasa: RasaClient) -> None:
+    """Add the widget's routes (static files, history, demo page) to a web app."""
+    public_url = (os.environ.get("RASA_PUBLIC_URL") or rasa.url).rstrip("/")
+    http_origin, ws_origin = _origin(public_url)
+    demo_headers = {
+        # No inline scripts or styles at all: even if some text ever reached the page as HTML, it could not run.
+        "Content-Security-Policy": (
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+            f"connect-src 'self' {http_origin} {ws_origin}; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+    demo_html = DEMO_PAGE.replace("{server}", html.escape(public_url, quote=True))
+
+    async def static(request: web.Request) -> web.StreamResponse:
+        path, content_type = STATIC.get(request.match_info["name"], (None, None))
+        if path is None:
+            raise web.HTTPNotFound()
+        if not path.is_file():
+            log.warning("%s is missing: run 'npm ci' in channels/widget", path)
+            raise web.HTTPNotFound()
+        headers = {"Content-Type": content_type, "Cache-Control": STATIC_CACHE, "X-Content-Type-Options": "nosniff"}
+        return web.FileResponse(path, headers=headers)
+
+    async def history(request: web.Request) -> web.Response:
+        # The page embedding the widget may live on another site than this app; no cookies are involved
+        # (the session id in the URL is the only key), so any origin may read it.
+        headers = {"Cache-Control": "no-store", "Access-Control-Allow-Origin": "*"}
+        session_id = request.match_info["session_id"]
+        if not SESSION_ID.fullmatch(session_id):
+            return web.json_response({"error": "Dit gesprek bestaat niet."}, status=404, headers=headers)
+        try:
+            tracker = await rasa.tracker(session_id)
+        except RasaUnavailable as error:
+            log.warning("history: Rasa unavailable (%s)", error)
+            return web.json_response({"error": UNAVAILABLE}, status=503, headers=headers)
+        return web.json_response({"messages": conversation(tracker or {})}, headers=headers)
+
+    async def demo(_: web.Request) -> web.Response:
+        return web.Response(text=demo_html, content_type="text/html", charset="utf-8", headers=demo_headers)
+
+    app.router.add_get("/widget/static/{name}", static)
+    app.router.add_get("/widget/history/{session_id}", history)
+    app.router.add_get("/demo", demo)
