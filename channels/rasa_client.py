@@ -25,22 +25,25 @@ def sender_id(channel: str, address: str) -> str:
 @dataclass
 class RasaClient:
     url: str = ""
-    token: str | None = None
+    token: str | None = None  # Rasa's API token (transcripts, appending events)
     timeout: float = 30.0
+    bridge_token: str | None = None  # the bridges' channel (bot/connectors.py: BridgeInput)
 
     def __post_init__(self) -> None:
         self.url = (self.url or os.environ.get("RASA_URL", "http://localhost:5005")).rstrip("/")
         if self.token is None:
             self.token = os.environ.get("RASA_TOKEN") or None
+        if self.bridge_token is None:
+            self.bridge_token = os.environ.get("BRIDGE_TOKEN", "")
 
     def _params(self, **extra: str) -> dict:
         return {**({"token": self.token} if self.token else {}), **extra}
 
-    async def _request(self, method: str, path: str, *, json=None, params=None):
+    async def _request(self, method: str, path: str, *, json=None, params=None, headers=None):
         try:
             async with (
                 aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout)) as http,
-                http.request(method, self.url + path, json=json, params=params) as response,
+                http.request(method, self.url + path, json=json, params=params, headers=headers) as response,
             ):
                 if response.status >= 400:
                     raise RasaUnavailable(f"Rasa answered {response.status} on {path.split('?')[0]}")
@@ -49,9 +52,10 @@ class RasaClient:
             raise RasaUnavailable(str(error) or type(error).__name__) from error
 
     async def send(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
-        """One user message through the REST channel; the bot's replies (text, buttons) in order."""
+        """One user message through the bridges' channel; the bot's replies (text, buttons) in order."""
         body = {"sender": sender, "message": text, "metadata": metadata or {}}
-        return await self._request("POST", "/webhooks/rest/webhook", json=body) or []
+        headers = {"Authorization": f"Bearer {self.bridge_token}"}
+        return await self._request("POST", "/webhooks/bridge/webhook", json=body, headers=headers) or []
 
     async def tracker(self, conversation_id: str) -> dict:
         """The whole conversation (needs the Rasa API: --enable-api, and RASA_TOKEN if set)."""

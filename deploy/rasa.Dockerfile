@@ -38,4 +38,4 @@ ENV HOME=/home/app
 USER app
 WORKDIR /app/bot
 EXPOSE 5005
-CMD ["sh", "-c", "exec python -m rasa run --enable-api --auth-token \"$RASA_TOKEN\" --model ../models/meldhulp.tar.gz --endpoints ../deploy/endpoints.yml --credentials credentials.yml --port 5005"]
+CMD ["sh", "-c", "exec python -m rasa run --enable-api --auth-token \"$RASA_TOKEN\" --model ../models/meldhulp.tar.gz --endpoints ../deploy/endpoints.yml --credentials ../deploy/credentials.yml --port 5005"]

@@ -80,6 +80,7 @@ def running(workdir: Path, database_url: str | None = None, extra_env: dict | No
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "RASA_TELEMETRY_ENABLED": "false",
         "RASA_TOKEN": secrets.token_urlsafe(24),
+        "BRIDGE_TOKEN": secrets.token_urlsafe(24),
         **(extra_env or {}),
     }
     env.pop("REPORT_ENCRYPTION_KEY_FILE", None)

@@ -27,9 +27,10 @@ CHANNEL_NAMES = {"socketio": "de chat op de website", "telegram": "Telegram", "s
 
 
 def channel_of(conversation_id: str, latest_input_channel: str | None = None) -> str:
-    """The channel to answer through: the bridges prefix their ids ('telegram:123'); the widget does not."""
+    """The channel to answer through. The bridges prefix their ids ('telegram:123'), but the prefix
+    counts only when the message came through the bridges' authenticated channel (connectors.py)."""
     prefix, sep, _ = conversation_id.partition(":")
-    if sep and prefix in CHANNEL_PREFIXES:
+    if latest_input_channel == "bridge" and sep and prefix in CHANNEL_PREFIXES:
         return prefix
     return latest_input_channel or "socketio"
 

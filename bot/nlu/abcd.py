@@ -17,10 +17,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu import socketio_fixes, speedups, triage
+from nlu import speedups, triage
 
 speedups.apply()  # see nlu/speedups.py: Rasa 3.6 re-checks a JSON schema on every action call
-socketio_fixes.apply()  # see nlu/socketio_fixes.py: the web widget's socket.io channel
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -10,7 +10,6 @@ import os
 
 import aiohttp
 
-from actions.handoff import channel_of
 from channels.rasa_client import RasaClient, RasaUnavailable
 
 BRIDGE_URLS = {"telegram": "TELEGRAM_BRIDGE_URL", "signal": "SIGNAL_BRIDGE_URL"}
@@ -44,7 +43,6 @@ async def send(rasa: RasaClient, conversation_id: str, channel: str, text: str, 
         # The bot's last turn was cut short by the pause, so it never listened; without this listen the
         # rules would continue from the last action (e.g. offer the report form) instead of the user's message.
         events = [{"event": "resume"}, *events, {"event": "action", "name": "action_listen"}]
-    channel = channel_of(conversation_id, channel)
     try:
         if channel == "socketio":
             await rasa.append_events(conversation_id, events, output_channel="socketio")

@@ -129,7 +129,7 @@ class SignalBridge:
         self.config = config
         self.first_delay, self.max_delay, self.healthy_after = first_delay, max_delay, healthy_after
         self.send_attempts, self.heartbeat = send_attempts, heartbeat
-        rasa = rasa or RasaClient(url=config.rasa_url)
+        rasa = rasa or RasaClient(url=config.rasa_url, bridge_token=config.token)
         self.forwarder = RasaForwarder(rasa, CHANNEL, self._reply, notice=self.send_text,
                                        first_delay=first_delay, max_delay=max_delay)
         self.options: dict[str, list[dict]] = {}  # address -> the buttons of the last message that user got

@@ -170,7 +170,7 @@ class TelegramBridge:
         if config.mode == "webhook":
             builder = builder.updater(None)  # updates come in through our own aiohttp route
         self.application = builder.build()
-        self.forwarder = RasaForwarder(rasa or RasaClient(config.rasa_url), "telegram", self.reply, self.notice,
+        self.forwarder = RasaForwarder(rasa or RasaClient(config.rasa_url, bridge_token=config.bridge_token), "telegram", self.reply, self.notice,
                                        first_delay=rasa_delay)
         self.runner: web.AppRunner | None = None
         self._long_payloads: dict[int, dict[str, str]] = {}  # chat id -> {short key: payload}

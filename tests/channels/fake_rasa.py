@@ -1,4 +1,5 @@
-"""A fake Rasa REST channel for the bridge tests (Telegram, Signal), on 127.0.0.1.
+"""A fake of the Rasa channel the bridges use (bot/connectors.py: BridgeInput) for the Telegram and Signal
+tests, on 127.0.0.1. Like the real one it refuses requests without the bridge token (401).
 
     async with FakeRasa() as rasa:
         rasa.url                      # RASA_URL for the bridge
@@ -17,7 +18,8 @@ from aiohttp import web
 
 
 class FakeRasa:
-    def __init__(self) -> None:
+    def __init__(self, token: str | None = None) -> None:
+        self.token = token  # None: accept the token the bridge under test was configured with
         self.received: list[dict] = []
         self.script: dict[str, list[dict]] = {}
         self.down = False
@@ -26,7 +28,7 @@ class FakeRasa:
 
     async def __aenter__(self) -> FakeRasa:
         app = web.Application()
-        app.router.add_post("/webhooks/rest/webhook", self._webhook)
+        app.router.add_post("/webhooks/bridge/webhook", self._webhook)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0, shutdown_timeout=1).start()
@@ -40,6 +42,9 @@ class FakeRasa:
         if self.down:
             self.refused += 1
             return web.Response(status=503)
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if not given or (self.token is not None and given != self.token):
+            return web.Response(status=401)
         body = await request.json()
         self.received.append(body)
         replies = self.script.get(body["message"], [{"text": f"Ontvangen: {body['message']}"}])

@@ -51,10 +51,10 @@ async def test_a_telegram_user_is_handed_to_the_griffier_and_back(bot, smtp_serv
     accounts.write_text(f"accounts:\n  griffie-leiden: {{municipality: leiden, display_name: Griffie Leiden, password_hash: '{hash_password(PASSWORD)}'}}\n")
     rasa = RasaClient(bot.rasa_url, bot.rasa_token)
     monkeypatch.setenv("DATABASE_URL", bot.database_url)  # the griffie page reads the same handoffs table
-    monkeypatch.setenv("BRIDGE_TOKEN", "e2e-bridge-token")
+    monkeypatch.setenv("BRIDGE_TOKEN", bot.env["BRIDGE_TOKEN"])  # the same token opens the Rasa bridge channel
 
     async with FakeTelegram() as tg:
-        config = Config(token=tg.token, api_url=tg.base_url, rasa_url=bot.rasa_url, bridge_token="e2e-bridge-token",
+        config = Config(token=tg.token, api_url=tg.base_url, rasa_url=bot.rasa_url, bridge_token=bot.env["BRIDGE_TOKEN"],
                         host="127.0.0.1", port=0)
         async with TelegramBridge(config, rasa_delay=0.2, send_delay=0.1, poll_timeout=1).running() as bridge:
             host, port = bridge.runner.addresses[0][:2]

@@ -37,17 +37,20 @@ def names(events):
     return [e["event"] for e in events]
 
 
-def test_the_channel_comes_from_the_conversation_id():
-    assert channel_of("telegram:12345") == "telegram"
-    assert channel_of("signal:+31612345678") == "signal"
+def test_the_channel_comes_from_the_conversation_id_only_through_the_bridges_channel():
+    assert channel_of("telegram:12345", "bridge") == "telegram"
+    assert channel_of("signal:+31612345678", "bridge") == "signal"
     assert channel_of("a3f9" * 8, "socketio") == "socketio"
-    assert channel_of("rest-user", "rest") == "rest"
-    assert channel_of("whatsapp:1", "rest") == "rest"  # an unknown prefix is not trusted
+    # a prefix typed into another channel is not trusted: the answer would go to someone else's messenger
+    assert channel_of("telegram:12345", "socketio") == "socketio"
+    assert channel_of("telegram:12345", "rest") == "rest"
+    assert channel_of("whatsapp:1", "bridge") == "bridge"
 
 
 async def test_a_notified_handoff_pauses_the_conversation(connection, contacts, smtp_server, dispatcher, tracker_factory):
     contacts("leiden:\n  handoff:\n    notify: {email: griffie@leiden.example}\n    response_time: op werkdagen binnen een uur\n")
     tracker = tracker_factory(slots={"category": "D", "incident_text": STORY}, sender_id="telegram:42")
+    tracker.events[0]["input_channel"] = "bridge"
 
     events = await hand_off(dispatcher, tracker, ROUTE)
 

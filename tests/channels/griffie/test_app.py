@@ -49,8 +49,8 @@ async def setup(connection, tmp_path, monkeypatch):
     with Session(connection) as session, session.begin():
         session.add_all([
             Handoff(conversation_id=WIDGET_ID, channel="socketio", municipality_key="leiden", municipality="Leiden", role="raadslid", category="D"),
-            Handoff(conversation_id="telegram:42", channel="rest", municipality_key="leiden", municipality="Leiden", role="wethouder"),
-            Handoff(conversation_id="signal:+31600000001", channel="rest", municipality_key="nijmegen", municipality="Nijmegen", role="raadslid"),
+            Handoff(conversation_id="telegram:42", channel="telegram", municipality_key="leiden", municipality="Leiden", role="wethouder"),
+            Handoff(conversation_id="signal:+31600000001", channel="signal", municipality_key="nijmegen", municipality="Nijmegen", role="raadslid"),
         ])
     ids = dict(connection.execute(select(Handoff.conversation_id, Handoff.id)).all())
 
