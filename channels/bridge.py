@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from channels.rasa_client import RasaClient, RasaUnavailable, sender_id
+from channels.rasa_client import RasaClient, RasaTimeout, RasaUnavailable, sender_id
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +46,23 @@ class RasaForwarder:
     async def _work(self, address: str, queue: asyncio.Queue) -> None:
         while not queue.empty():
             text, metadata = await queue.get()
-            replies = await self._deliver(address, text, metadata)
             try:
+                replies = await self._deliver(address, text, metadata)
                 await self.reply(address, replies)
-            except Exception:  # the channel logs its own delivery errors; keep serving this user
-                log.exception("could not send the bot's reply on %s", self.channel)
-            queue.task_done()
+            except Exception:  # keep serving this user; the error is logged without the message
+                log.exception("could not handle a %s message", self.channel)
+            finally:
+                queue.task_done()
 
     async def _deliver(self, address: str, text: str, metadata: dict) -> list[dict]:
         attempt = 0
         while True:
             try:
                 return await self.client.send(sender_id(self.channel, address), text, {"channel": self.channel, **metadata})
+            except RasaTimeout:
+                # Rasa got the message and may still act on it; a second copy could answer the next question.
+                log.warning("Rasa did not answer a %s message in time; not sending it again", self.channel)
+                return []
             except RasaUnavailable as error:
                 log.warning("Rasa unavailable (%s); retrying a %s message", error, self.channel)
                 if attempt == 0 and self.notice:

@@ -18,6 +18,11 @@ class RasaUnavailable(Exception):
     """The Rasa server could not be reached or answered with an error; the message was not handled."""
 
 
+class RasaTimeout(RasaUnavailable):
+    """Rasa did not answer in time. It may still handle the message, so sending it again could answer
+    the wrong question twice: callers must not retry a user message on this."""
+
+
 def sender_id(channel: str, address: str) -> str:
     return f"{channel}:{address}"
 
@@ -26,7 +31,7 @@ def sender_id(channel: str, address: str) -> str:
 class RasaClient:
     url: str = ""
     token: str | None = None  # Rasa's API token (transcripts, appending events)
-    timeout: float = 30.0
+    timeout: float = 120.0  # a handoff turn waits for the notification (SMTP), which may take a while
     bridge_token: str | None = None  # the bridges' channel (bot/connectors.py: BridgeInput)
 
     def __post_init__(self) -> None:
@@ -46,10 +51,12 @@ class RasaClient:
                 http.request(method, self.url + path, json=json, params=params, headers=headers) as response,
             ):
                 if response.status >= 400:
-                    raise RasaUnavailable(f"Rasa answered {response.status} on {path.split('?')[0]}")
+                    raise RasaUnavailable(f"Rasa answered {response.status}")  # no path: it holds the conversation id
                 return await response.json(content_type=None)
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise RasaUnavailable(str(error) or type(error).__name__) from error
+        except TimeoutError as error:
+            raise RasaTimeout("Rasa did not answer in time") from error
+        except aiohttp.ClientError as error:
+            raise RasaUnavailable(type(error).__name__) from error
 
     async def send(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
         """One user message through the bridges' channel; the bot's replies (text, buttons) in order."""

@@ -78,7 +78,7 @@ async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, route: di
             handoff, created = HandoffRepository(session).start(
                 conversation_id=tracker.sender_id, channel=channel, municipality_key=key,
                 municipality=route["municipality"], role=route["role"], category=category,
-                contact_function=contact["function"],
+                contact_function=contact["function"], status="pending",  # "open" only once someone was told
             )
             handoff_id = handoff.id
     except SQLAlchemyError:
@@ -103,7 +103,8 @@ async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, route: di
     dispatcher.utter_message(
         text=f"Ik heb {who} van {route['municipality']} gevraagd om dit gesprek over te nemen. {when} "
         f"Tot die tijd antwoord ik zelf niet. Wat u hier schrijft, kan {reader} lezen. "
-        "Bent u nu in gevaar? Bel 112."
+        + ("Laat dit venster open: het antwoord verschijnt hier. " if channel == "socketio" else "")
+        + "Bent u nu in gevaar? Bel 112."
     )
     return [*done, ActiveLoop(None), ConversationPaused()]
 

@@ -15,6 +15,7 @@ import base64
 import getpass
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import sys
@@ -24,6 +25,7 @@ from pathlib import Path
 import yaml
 
 _N, _R, _P = 2**14, 8, 1
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,9 @@ def verify_password(password: str, stored: str) -> bool:
 class Accounts:
     def __init__(self, path: str | None = None) -> None:
         path = path or os.environ.get("GRIFFIE_ACCOUNTS_FILE")
+        if not path or not Path(path).is_file():
+            log.warning("no griffie accounts (GRIFFIE_ACCOUNTS_FILE %s): nobody can log in to the griffie page",
+                        "is not set" if not path else "does not exist")
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) if path and Path(path).is_file() else {}
         self._entries = (data or {}).get("accounts") or {}
 

@@ -9,10 +9,11 @@ municipality's handoff answers 404 as if it did not exist.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import html
 import logging
 import os
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -71,7 +72,7 @@ def _account(request: web.Request) -> tuple[Account, str]:
 
 async def _form(request: web.Request, csrf: str) -> dict:
     form = await request.post()
-    if form.get("csrf") != csrf:
+    if not hmac.compare_digest(str(form.get("csrf", "")).encode(), csrf.encode()):
         raise web.HTTPForbidden(text="Ongeldig formulier. Laad de pagina opnieuw.")
     return form
 
@@ -87,7 +88,8 @@ async def login_page(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.Response:
     form = await request.post()
-    account = request.app[ACCOUNTS].check(str(form.get("username", "")), str(form.get("password", "")))
+    # scrypt takes ~50 ms of CPU: off the event loop, so widget users are not kept waiting
+    account = await asyncio.to_thread(request.app[ACCOUNTS].check, str(form.get("username", ""))[:64], str(form.get("password", ""))[:256])
     if account is None:
         await asyncio.sleep(1)  # slows down guessing
         raise web.HTTPFound("/griffie/login?failed")
@@ -131,12 +133,30 @@ async def overview(request: web.Request) -> web.Response:
 
 
 def _status(status: str) -> str:
-    return {"open": "wacht op antwoord", "closed": "teruggegeven", "not_notified": "melding mislukt"}.get(status, status)
+    return {"open": "wacht op antwoord", "closed": "teruggegeven", "not_notified": "melding mislukt",
+            "pending": "wordt gemeld"}.get(status, status)
 
 
-def _transcript(tracker: dict) -> str:
+def _utc(moment: datetime | None) -> float | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()  # SQLite drops the zone
+
+
+def this_conversation(events: list[dict], created_at: datetime, closed_at: datetime | None) -> list[dict]:
+    """Only what belongs to this handoff: from the start of the Rasa session in which the user asked
+    (Telegram and Signal ids never change, so earlier stories are in the same tracker) to the hand-back."""
+    asked, closed = _utc(created_at), _utc(closed_at)
+    starts = [e.get("timestamp", 0) for e in events
+              if e.get("event") == "action" and e.get("name") == "action_session_start" and e.get("timestamp", 0) <= asked]
+    since = max(starts, default=0)
+    until = closed + 5 if closed is not None else float("inf")  # the hand-back's own events come just before closed_at
+    return [e for e in events if since <= e.get("timestamp", since) <= until]
+
+
+def _transcript(events: list[dict]) -> str:
     items = []
-    for event in tracker.get("events") or []:
+    for event in events:
         kind, when = event.get("event"), _when(event.get("timestamp"))
         if kind == "user" and event.get("text"):
             items.append(("user", "Gebruiker", event["text"], when))
@@ -166,7 +186,9 @@ async def handoff_page(request: web.Request) -> web.Response:
         cls, text = NOTICES[request.query["msg"]]
         notice = f'<p class="{cls}" role="status">{e(text)}</p>'
     try:
-        transcript = f'<ol class="log" aria-label="Gesprek">{_transcript(await request.app[RASA].tracker(handoff["conversation_id"]))}</ol>'
+        tracker = await request.app[RASA].tracker(handoff["conversation_id"])
+        events = this_conversation(tracker.get("events") or [], handoff["created_at"], handoff["closed_at"])
+        transcript = f'<ol class="log" aria-label="Gesprek">{_transcript(events)}</ol>'
     except RasaUnavailable:
         transcript = '<p class="error">Het gesprek kan nu niet worden geladen: de assistent is niet bereikbaar.</p>'
     facts = (f"<p>{e(ROLE_LABELS.get(handoff['role'], handoff['role']))} uit {e(handoff['municipality'])}, "
@@ -194,7 +216,8 @@ def _load(request: web.Request, account: Account) -> dict:
         handoff = HandoffRepository(session).get(account.municipality, handoff_id)
         if handoff is None:
             raise web.HTTPNotFound(text="Dit gesprek bestaat niet of hoort niet bij uw gemeente.")
-        return {c: getattr(handoff, c) for c in ("id", "conversation_id", "channel", "municipality", "role", "category", "status")}
+        return {c: getattr(handoff, c) for c in ("id", "conversation_id", "channel", "municipality", "role", "category", "status",
+                                                  "created_at", "closed_at")}
 
 
 async def reply(request: web.Request) -> web.Response:
@@ -223,15 +246,18 @@ async def resume(request: web.Request) -> web.Response:
     base = f"/griffie/handoffs/{handoff['id']}"
     if handoff["status"] != "open":
         raise web.HTTPSeeOther(f"{base}?msg=closed")
+    # Claim it first, so a second click (or a colleague) cannot hand back twice.
+    with Session(db.engine()) as session, session.begin():
+        if not HandoffRepository(session).close(account.municipality, handoff["id"], account.username):
+            raise web.HTTPSeeOther(f"{base}?msg=closed")
     try:
         await deliver.send(request.app[RASA], handoff["conversation_id"], handoff["channel"],
                            RESUMED.format(who=account.display_name), sender=account.username, resume=True)
     except deliver.DeliveryFailed as error:
-        log.warning("handback not delivered: %s", error)
+        log.warning("handback failed: %s", error)
+        with Session(db.engine()) as session, session.begin():
+            HandoffRepository(session).reopen(account.municipality, handoff["id"])
         raise web.HTTPSeeOther(f"{base}?msg=failed") from None
-    with Session(db.engine()) as session, session.begin():
-        repo = HandoffRepository(session)
-        repo.close(repo.get(account.municipality, handoff["id"]), account.username)
     raise web.HTTPSeeOther(f"{base}?msg=resumed")
 
 

@@ -6,12 +6,14 @@ Telegram and Signal are our bridges, reached through their POST /send (BRIDGE_TO
 
 from __future__ import annotations
 
+import logging
 import os
 
 import aiohttp
 
 from channels.rasa_client import RasaClient, RasaUnavailable
 
+log = logging.getLogger(__name__)
 BRIDGE_URLS = {"telegram": "TELEGRAM_BRIDGE_URL", "signal": "SIGNAL_BRIDGE_URL"}
 
 
@@ -37,18 +39,28 @@ async def _bridge_send(channel: str, address: str, text: str) -> None:
 
 async def send(rasa: RasaClient, conversation_id: str, channel: str, text: str, sender: str = "griffie",
                resume: bool = False) -> None:
-    """Send `text` to the user as a bot message and record it; with `resume`, hand the conversation back."""
+    """Send `text` to the user as a bot message and record it; with `resume`, hand the conversation back.
+
+    Raises DeliveryFailed when the answer did not reach the user. A hand-back always resumes the
+    conversation first: a user must never stay unanswered because a message did not arrive.
+    """
     events = [{"event": "bot", "text": text, "metadata": {"from": "griffie", "by": sender}}]
     if resume:
         # The bot's last turn was cut short by the pause, so it never listened; without this listen the
         # rules would continue from the last action (e.g. offer the report form) instead of the user's message.
         events = [{"event": "resume"}, *events, {"event": "action", "name": "action_listen"}]
     try:
-        if channel == "socketio":
+        if channel == "socketio":  # Rasa records and delivers in one step
             await rasa.append_events(conversation_id, events, output_channel="socketio")
+        elif channel in BRIDGE_URLS and resume:
+            await rasa.append_events(conversation_id, events)
+            await _bridge_send(channel, conversation_id.partition(":")[2], text)
         elif channel in BRIDGE_URLS:
             await _bridge_send(channel, conversation_id.partition(":")[2], text)
-            await rasa.append_events(conversation_id, events)
+            try:
+                await rasa.append_events(conversation_id, events)
+            except RasaUnavailable:  # it did arrive; sending it again would be worse than a gap in the record
+                log.warning("a griffie message was delivered but could not be added to the transcript")
         else:
             raise DeliveryFailed(f"via het kanaal '{channel}' kan ik geen berichten nasturen")
     except RasaUnavailable as error:

@@ -5,6 +5,7 @@ tests, on 127.0.0.1. Like the real one it refuses requests without the bridge to
         rasa.url                      # RASA_URL for the bridge
         rasa.script["hallo"] = [{"text": "Dag!", "buttons": [...]}]   # scripted answers; others: "Ontvangen: <text>"
         rasa.down = True              # answers 503, as a proxy in front of a restarting Rasa does
+        rasa.delay = 2.0              # answers late
         rasa.received, rasa.refused   # the request bodies handled, in order; how many were refused
         rasa.messages(sender=None)    # the texts received (of one sender)
         await rasa.wait_for(count)    # the texts, once at least `count` arrived
@@ -23,6 +24,7 @@ class FakeRasa:
         self.received: list[dict] = []
         self.script: dict[str, list[dict]] = {}
         self.down = False
+        self.delay = 0.0  # seconds before answering (a slow turn, e.g. a handoff waiting for SMTP)
         self.refused = 0
         self.url = ""
 
@@ -47,6 +49,7 @@ class FakeRasa:
             return web.Response(status=401)
         body = await request.json()
         self.received.append(body)
+        await asyncio.sleep(self.delay)
         replies = self.script.get(body["message"], [{"text": f"Ontvangen: {body['message']}"}])
         return web.json_response([{"recipient_id": body["sender"], **reply} for reply in replies])
 

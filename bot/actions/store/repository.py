@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from actions.store.models import Advice, Handoff, Municipality, Report, Route, SupportLine
@@ -174,5 +174,18 @@ class HandoffRepository:
         if handoff is not None:
             handoff.status, handoff.notified_via = status, notified_via
 
-    def close(self, handoff: Handoff, closed_by: str) -> None:
-        handoff.status, handoff.closed_by, handoff.closed_at = "closed", closed_by, datetime.now(UTC)
+    def close(self, municipality_key: str, handoff_id: int, closed_by: str) -> bool:
+        """Close an open handoff; False when it was not open (closed already, e.g. a second click)."""
+        result = self.session.execute(
+            update(Handoff)
+            .where(Handoff.id == handoff_id, Handoff.municipality_key == municipality_key, Handoff.status == "open")
+            .values(status="closed", closed_by=closed_by, closed_at=datetime.now(UTC))
+        )
+        return result.rowcount == 1
+
+    def reopen(self, municipality_key: str, handoff_id: int) -> None:
+        self.session.execute(
+            update(Handoff)
+            .where(Handoff.id == handoff_id, Handoff.municipality_key == municipality_key)
+            .values(status="open", closed_by=None, closed_at=None)
+        )

@@ -182,3 +182,45 @@ async def test_handing_back_resumes_the_conversation_and_closes_the_handoff(setu
     assert tuple(status) == ("closed", "griffie-leiden")
     page = await (await client.get(path)).text()
     assert "Uw antwoord" not in page  # no reply form on a closed handoff
+
+
+def test_the_griffie_sees_only_the_session_of_the_handoff_until_the_hand_back():
+    from datetime import UTC, datetime
+
+    asked = datetime(2026, 11, 23, 12, 0, tzinfo=UTC).timestamp()
+    events = [
+        {"event": "action", "name": "action_session_start", "timestamp": asked - 86400},
+        {"event": "user", "text": "een oud verhaal van gisteren", "timestamp": asked - 86000},
+        {"event": "action", "name": "action_session_start", "timestamp": asked - 600},
+        {"event": "user", "text": "hij bedreigde mij vandaag", "timestamp": asked - 500},
+        {"event": "pause", "timestamp": asked + 1},
+        {"event": "resume", "timestamp": asked + 3600},
+        {"event": "user", "text": "later, na het teruggeven", "timestamp": asked + 7200},
+    ]
+    created = datetime.fromtimestamp(asked + 1, UTC).replace(tzinfo=None)  # as SQLite returns it
+    closed = datetime.fromtimestamp(asked + 3600, UTC)
+    texts = [e.get("text") for e in griffie.this_conversation(events, created, closed) if e.get("text")]
+    assert texts == ["hij bedreigde mij vandaag"]
+    assert [e["event"] for e in griffie.this_conversation(events, created, None)][-1] == "user"  # still open: all since
+
+
+async def test_another_municipalitys_handoff_cannot_be_answered_or_handed_back(setup):
+    client, rasa, sent, ids, _ = setup
+    await login(client)
+    token = await csrf(client, "/griffie/")
+    other = f'/griffie/handoffs/{ids["signal:+31600000001"]}'
+    for action in ("reply", "resume"):
+        response = await client.post(f"{other}/{action}", data={"csrf": token, "text": "x"}, allow_redirects=False)
+        assert response.status == 404
+    assert rasa.appended == [] and sent == []
+
+
+async def test_a_second_hand_back_does_nothing(setup):
+    client, rasa, _sent, ids, _ = setup
+    await login(client)
+    path = f"/griffie/handoffs/{ids[WIDGET_ID]}"
+    token = await csrf(client, path)
+    await client.post(f"{path}/resume", data={"csrf": token})
+    second = await client.post(f"{path}/resume", data={"csrf": token}, allow_redirects=False)
+    assert second.headers["Location"] == f"{path}?msg=closed"
+    assert len(rasa.appended) == 1

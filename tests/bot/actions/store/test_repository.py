@@ -64,6 +64,8 @@ def test_a_griffie_sees_only_its_own_handoffs_and_one_open_per_conversation(sess
     assert created and not created_again and again.id == leiden.id
     assert [h.conversation_id for h in repo.for_municipality("leiden")] == ["c1"]
     assert repo.get("nijmegen", leiden.id) is None  # another griffie cannot open it by id
-    repo.close(leiden, "griffie-leiden")
+    assert not repo.close("nijmegen", leiden.id, "griffie-nijmegen")  # not theirs
+    assert repo.close("leiden", leiden.id, "griffie-leiden")
+    assert not repo.close("leiden", leiden.id, "griffie-leiden")  # a second click closes nothing
     assert repo.open_for_conversation("c1") is None
     assert repo.start(conversation_id="c1", channel="socketio", municipality_key="leiden")[1]  # a new one after closing
