@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
 
 import servers
+
+sys.path[:0] = [str(servers.ROOT), str(servers.ROOT / "bot")]  # channels/ and actions/, also without make
 
 
 class PrintingInbox:
@@ -23,8 +26,15 @@ class PrintingInbox:
         return "250 OK"
 
 
+def _stop(*_) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     from aiosmtpd.controller import Controller
+
+    # Stop cleanly on SIGTERM too (not only Ctrl+C), so the two servers are not left running.
+    signal.signal(signal.SIGTERM, _stop)
 
     from channels.griffie.accounts import hash_password
 
