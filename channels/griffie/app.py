@@ -156,15 +156,18 @@ def this_conversation(events: list[dict], created_at: datetime, closed_at: datet
 
 def _transcript(events: list[dict]) -> str:
     items = []
+    offered: dict = {}  # payload -> title of the latest buttons: show a press as the user saw it
     for event in events:
         kind, when = event.get("event"), _when(event.get("timestamp"))
         if kind == "user" and event.get("text"):
-            items.append(("user", "Gebruiker", event["text"], when))
+            items.append(("user", "Gebruiker", offered.get(event["text"], event["text"]), when))
+            offered = {}
         elif kind == "bot" and (event.get("text") or (event.get("data") or {}).get("buttons")):
             metadata = event.get("metadata") or {}
             griffie = metadata.get("from") == "griffie"
             text = event.get("text") or ""
             buttons = (event.get("data") or {}).get("buttons") or []
+            offered = {b.get("payload"): b.get("title") for b in buttons} or offered
             if buttons:
                 text += "\n[Knoppen: " + " / ".join(str(b.get("title", "")) for b in buttons) + "]"
             items.append(("griffie" if griffie else "bot", "Griffie" if griffie else "Assistent", text, when))

@@ -118,6 +118,7 @@ async def test_the_transcript_is_shown_as_text_never_as_html(setup):
     rasa.events = [
         {"event": "user", "text": "<script>alert(1)</script> hij riep dat hij weet waar ik woon", "timestamp": 1700000000},
         {"event": "bot", "text": "Wat is uw rol?", "data": {"buttons": [{"title": "Raadslid", "payload": "/x"}]}, "timestamp": 1700000001},
+        {"event": "user", "text": "/x", "timestamp": 1700000002},
         {"event": "slot", "name": "role", "value": "raadslid"},
         {"event": "pause"},
     ]
@@ -125,6 +126,7 @@ async def test_the_transcript_is_shown_as_text_never_as_html(setup):
     page = await (await client.get(f"/griffie/handoffs/{ids[WIDGET_ID]}")).text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; hij riep" in page and "<script>" not in page
     assert "[Knoppen: Raadslid]" in page and "Gesprek overgedragen aan de griffie" in page
+    assert "/x" not in page  # a button press is shown with its title, as the user saw it
     assert "role" not in page.split("<h2>Gesprek</h2>")[1].split("Uw antwoord")[0]  # no slots or internals
     response = await client.get(f"/griffie/handoffs/{ids[WIDGET_ID]}")
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
