@@ -13,6 +13,7 @@ import hmac
 import html
 import logging
 import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -44,6 +45,8 @@ RESUMED = ("{who} heeft het gesprek teruggegeven aan de assistent. U kunt mij we
            "Bent u nu in gevaar? Bel 112.")
 
 ACCOUNTS, RASA, SECRET = web.AppKey("accounts", Accounts), web.AppKey("rasa", RasaClient), web.AppKey("secret", str)
+FAILURES, FAILURE_DELAY = web.AppKey("failures", dict), web.AppKey("failure_delay", float)
+MAX_FAILURES, LOCKOUT_SECONDS = 5, 15 * 60
 
 
 def e(value) -> str:
@@ -88,11 +91,19 @@ async def login_page(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.Response:
     form = await request.post()
+    username = str(form.get("username", ""))[:64]
+    failures = request.app[FAILURES].setdefault(username, [])
+    now = time.monotonic()
+    failures[:] = [t for t in failures if now - t < LOCKOUT_SECONDS]
     # scrypt takes ~50 ms of CPU: off the event loop, so widget users are not kept waiting
-    account = await asyncio.to_thread(request.app[ACCOUNTS].check, str(form.get("username", ""))[:64], str(form.get("password", ""))[:256])
+    account = None
+    if len(failures) < MAX_FAILURES:  # after 5 wrong passwords in 15 minutes the name is locked for a while
+        account = await asyncio.to_thread(request.app[ACCOUNTS].check, username, str(form.get("password", ""))[:256])
     if account is None:
-        await asyncio.sleep(1)  # slows down guessing
+        failures.append(now)
+        await asyncio.sleep(request.app[FAILURE_DELAY])  # slows down guessing
         raise web.HTTPFound("/griffie/login?failed")
+    failures.clear()
     response = web.HTTPFound("/griffie/")
     secure = os.environ.get("GRIFFIE_URL", "").startswith("https://")
     response.set_cookie(COOKIE, make_cookie(request.app[SECRET], account.username), max_age=LIFETIME,
@@ -273,6 +284,7 @@ def add_routes(app: web.Application, rasa: RasaClient, accounts: Accounts | None
     if not secret or len(secret) < 16:
         raise RuntimeError("GRIFFIE_SECRET (at least 16 characters) is not set: it signs the griffie's login cookie.")
     app[ACCOUNTS], app[RASA], app[SECRET] = accounts or Accounts(), rasa, secret
+    app[FAILURES], app[FAILURE_DELAY] = {}, 1.0
     app.router.add_get("/griffie/login", login_page)
     app.router.add_post("/griffie/login", login)
     app.router.add_post("/griffie/logout", logout)

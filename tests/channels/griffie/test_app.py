@@ -226,3 +226,12 @@ async def test_a_second_hand_back_does_nothing(setup):
     second = await client.post(f"{path}/resume", data={"csrf": token}, allow_redirects=False)
     assert second.headers["Location"] == f"{path}?msg=closed"
     assert len(rasa.appended) == 1
+
+
+async def test_a_name_is_locked_after_five_wrong_passwords(setup):
+    client, *_ = setup
+    client.server.app[griffie.FAILURE_DELAY] = 0.0
+    for _ in range(5):
+        assert (await login(client, password="fout")).headers["Location"] == "/griffie/login?failed"
+    assert (await login(client)).headers["Location"] == "/griffie/login?failed"  # the right one, too late
+    assert (await login(client, username="griffie-nijmegen")).headers["Location"] == "/griffie/"  # others are not locked
