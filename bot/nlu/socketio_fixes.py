@@ -1,5 +1,5 @@
 """Two fixes so Rasa 3.6's socket.io channel (the web widget) works with this environment, applied when
-the Rasa server loads our NLU components (before any browser connects).
+the Rasa server loads our channels (bot/connectors.py), before any browser connects.
 
 1. Sanic 21.12's WebSocket receive hands a coroutine to asyncio.wait(), which Python 3.11 refuses
    (TypeError): every WebSocket closed right after it opened ("Invalid frame header" in the browser).
