@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from channels.signal.bridge import Config, SignalBridge
-from tests.channels.fake_rasa import FakeRasa
 from tests.channels.fake_signal import FakeSignal
 
 BOT = "+31600000000"
@@ -22,12 +21,6 @@ ROLE_BUTTONS = [
 @pytest.fixture
 async def sig():
     async with FakeSignal(number=BOT) as fake:
-        yield fake
-
-
-@pytest.fixture
-async def rasa():
-    async with FakeRasa() as fake:
         yield fake
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from channels.telegram.bridge import Config, TelegramBridge
-from tests.channels.fake_rasa import FakeRasa
 from tests.channels.fake_telegram import FakeTelegram
 from tests.channels.telegram.support import BRIDGE_TOKEN, FAST
 
@@ -13,12 +12,6 @@ from tests.channels.telegram.support import BRIDGE_TOKEN, FAST
 @pytest.fixture
 async def tg():
     async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def rasa():
-    async with FakeRasa() as fake:
         yield fake
 
 
