@@ -36,29 +36,29 @@ class RasaForwarder:
         self._queues: dict[str, asyncio.Queue] = {}
         self._workers: dict[str, asyncio.Task] = {}
 
-    async def submit(self, address: str, text: str, metadata: dict | None = None) -> None:
+    async def submit(self, address: str, text: str) -> None:
         """Queue a user's message; it reaches Rasa after that user's earlier messages."""
         queue = self._queues.setdefault(address, asyncio.Queue())
-        await queue.put((text, metadata or {}))
+        await queue.put(text)
         if address not in self._workers or self._workers[address].done():
             self._workers[address] = asyncio.create_task(self._work(address, queue))
 
     async def _work(self, address: str, queue: asyncio.Queue) -> None:
         while not queue.empty():
-            text, metadata = await queue.get()
+            text = await queue.get()
             try:
-                replies = await self._deliver(address, text, metadata)
+                replies = await self._deliver(address, text)
                 await self.reply(address, replies)
             except Exception:  # keep serving this user; the error is logged without the message
                 log.exception("could not handle a %s message", self.channel)
             finally:
                 queue.task_done()
 
-    async def _deliver(self, address: str, text: str, metadata: dict) -> list[dict]:
+    async def _deliver(self, address: str, text: str) -> list[dict]:
         attempt = 0
         while True:
             try:
-                return await self.client.send(sender_id(self.channel, address), text, {"channel": self.channel, **metadata})
+                return await self.client.send(sender_id(self.channel, address), text, {"channel": self.channel})
             except RasaTimeout:
                 # Rasa got the message and may still act on it; a second copy could answer the next question.
                 log.warning("Rasa did not answer a %s message in time; not sending it again", self.channel)

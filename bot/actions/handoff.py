@@ -16,9 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions import knowledge, texts
+from actions import knowledge
 from actions.notify import NotifyError, notify
-from actions.routing import route as find_route
+from actions.routing import route_for
 from actions.store import db
 from actions.store.repository import HandoffRepository
 
@@ -114,7 +114,7 @@ def _set_status(handoff_id: int, status: str, via: str | None) -> None:
         with Session(db.engine()) as session, session.begin():
             HandoffRepository(session).set_status(handoff_id, status, via)
     except SQLAlchemyError:
-        pass  # the handoff row stays "open"; the griffie page still shows it
+        pass  # the row keeps its earlier status ("pending"); the griffie page still lists it
 
 
 class ActionHandoff(Action):
@@ -124,10 +124,7 @@ class ActionHandoff(Action):
         return "action_handoff"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
-        try:
-            with Session(db.engine()) as session:
-                route = find_route(session, tracker.get_slot("municipality"), tracker.get_slot("role"))
-        except (ValueError, SQLAlchemyError):
-            dispatcher.utter_message(text=texts.NO_ROUTE)
+        route = route_for(tracker, dispatcher)
+        if route is None:
             return [SlotSet("handoff_requested", False)]
         return await hand_off(dispatcher, tracker, route)

@@ -188,16 +188,23 @@ class ActionAskMunicipality(Action):
         return []
 
 
+def route_for(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict | None:
+    """The route for the role and municipality in the slots; None (and a Dutch answer) when there is none."""
+    try:
+        with Session(db.engine()) as session:
+            return route(session, tracker.get_slot("municipality"), tracker.get_slot("role"))
+    except (ValueError, SQLAlchemyError):
+        dispatcher.utter_message(text=texts.NO_ROUTE)
+        return None
+
+
 class ActionRoute(Action):
     def name(self) -> str:
         return "action_route"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
-        try:
-            with Session(db.engine()) as session:
-                result = route(session, tracker.get_slot("municipality"), tracker.get_slot("role"))
-        except (ValueError, SQLAlchemyError):
-            dispatcher.utter_message(text=texts.NO_ROUTE)
+        result = route_for(tracker, dispatcher)
+        if result is None:
             return []
         for message in describe(result):
             dispatcher.utter_message(text=message)
