@@ -71,6 +71,18 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"(?![^.!?]{0,25}\b(?:klacht|rechtszaak|rechter|advocaat|pers|media|krant|bezwaar|ombudsman|handtekening\w*|verkiezingen|petitie|juridische|procedure|stemmen|opzeggen))",
             r"\bweet\s+(?:ik\s+)?(?:ook\s+)?waar\s+(?:je|jouw|uw)\s+(?:kinderen|kind|vrouw|man|dochter|zoon)",
             r"\b(?:je|jouw|uw)\s+(?:kinderen|dochter|zoon|vrouw|man|gezin)\s+(?:zijn|is)\s+(?:niet\s+)?(?:veilig|de volgende)",
+            # Veiled threats: common Dutch idioms that promise harm without naming it.
+            r"\bwacht\s+(?:jij|u|jullie)?\s*(?:maar|maar\s+eens)\s+af\b",
+            r"\b(?:een\s+)?(?:lesje|lesjes|lesje\s+of\s+twee)\s+(?:\w+\s+){0,2}(?:leren|geven|krijgen)\b",
+            r"\b(?:krijgt|krijg|krijgen|zal\s+krijgen)\s+(?:je|jij|u|jullie)?\s*(?:nog\s+)?(?:wel\s+)?wat\s+(?:je|jij|u|jullie)\s+(?:verdient|verdienen|toekomt)\b",
+            r"\b(?:berouwen|spijt\s+van\s+krijgen|gaat\s+(?:je|u)\s+(?:nog\s+)?spijten|komt\s+(?:je|u|jullie)\s+(?:nog\s+)?duur\s+te\s+staan)\b",
+            r"\b(?:we|wij|ik)\s+(?:weten|weet)\s+(?:je|jou|u|jullie)\s+(?:wel\s+)?te\s+vinden\b",
+            r"\b(?:anders|dan)\s+(?:merk|merkt|merken|zie|ziet|zien|voel|voelt|voelen)\s+(?:je|jij|u|jullie|ze|hij|zij)\s+(?:het|dat)\s+(?:nog\s+)?wel\b",
+            r"\b(?:ongelukje|ongelukken)\s+(?:\w+\s+){0,3}(?:gebeuren|overkomen|zitten|krijgen)\b",
+            r"\b(?:eindigen|eindig|eindigt|belanden|beland)\s+(?:\w+\s+){0,2}(?:in|op)\s+(?:een|de|het)\s+(?:greppel|sloot|kist|graf|ziekenhuis|kerkhof)\b",
+            r"\b(?:zou\s+(?:toch\s+)?zonde\s+zijn|zou\s+jammer\s+zijn)\s+als\s+(?:er\s+)?(?:\w+\s+){0,4}(?:gebeurt|overkomt|overkwam|gebeurde|kapot)",
+            r"\b(?:je|jouw|uw)\s+(?:dagen|tijd)\s+(?:zijn|is)\s+geteld\b",
+            r"\blet\s+(?:jij\s+|u\s+)?(?:maar\s+)?op\s*(?:[.!,]|$|\bjij\b|\bvriend\w*\b)",
         ),
     ),
     (
@@ -90,6 +102,11 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:ik|we|wij)\s+(?:word|werd|ben|worden|werden|zijn)\s+(?:\w+\s+){0,4}gevolgd\b",
             r"\b(?:stond|stonden|staat|staan|wachtte|wachtten|wacht)\s+(?:\w+\s+){0,3}(?:op\s+(?:me|mij)\s+)?(?:bij|voor|op)\s+(?:mijn|m'n|ons|onze)\s+(?:huis|deur|woning|oprit|stoep|werk|school)\b",
             r"\bbij\s+(?:mij|me|ons)\s+(?:thuis|aan\s+de\s+deur)\b",
+            # waiting for a family member counts the same (Alkmaar ch. 10)
+            r"\b(?:wacht|wachtte|wachten|wachtten|stond|stonden|staat|staan)\s+(?:\w+\s+){0,3}op\s+bij\s+(?:mijn|m'n|haar|zijn|hun|ons|onze)\s+(?:huis|deur|werk|school|sportclub|auto)\b",
+            r"\b(?:opgewacht|opwachten|opwachtte|opwachtten)\b",
+            r"\b(?:blijft|bleef|bleven|blijven)\b[^.!?]{0,40}\b(?:nadat|terwijl|hoewel|ook\s+al)\b[^.!?]{0,30}\b(?:geblokkeerd|blokkeerde|gevraagd\s+te\s+stoppen|gezegd\s+te\s+stoppen)\b",
+            r"\b(?:nieuwe|andere|verschillende|nep)\s*(?:accounts?|mailadressen|e-?mailadressen|nummers?|telefoonnummers?)\b[^.!?]{0,60}\b(?:geblokkeerd|blokkeerde|blokkeren)\b",
         ),
     ),
     (
@@ -127,6 +144,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:greep|grijpt|gegrepen|vastgepakt|vastgegrepen|beetgepakt|pakte\s+(?:me|mij)\s+(?:vast|beet))\b",
             r"\b(?:gooide|gooit|smeet|smijt|gegooid|gesmeten)\b[^.!?]{0,40}\b(?:naar|tegen|op|over)\s+(?:me|mij|mijn|m'n|ons|onze|mijn\s+\w+)\b",
             r"\b(?:gaf|gaven|geeft)\s+(?:me|mij|hem|haar)\s+(?:een\s+)?(?:duw|klap|stoot|schop|trap|por|kopstoot|vuistslag)\b",
+            r"\b(?:klap|duw|schop|trap|stoot|kopstoot|vuistslag)\s+(?:\w+\s+){0,2}gegeven\b",
             r"\b(?:mishandeld|mishandelde\s+(?:me|mij|hem|haar)|klap\s+gegeven|kopstoot|vuistslag|aangevallen|aanval\s+op\s+(?:me|mij))\b",
             r"\b(?:tegen\s+de\s+grond|op\s+de\s+grond\s+gewerkt)\b",
         ),
@@ -139,6 +157,8 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\bgraffiti\b",
             r"\bverf\s+(?:op|over|tegen)\b",
             r"\b(?:ruit|ruiten|raam|ramen)\b[^.!?]{0,30}\b(?:kapot|ingegooid|ingeslagen|gesneuveld)\b",
+            r"\b(?:omgetrapt|omvergetrapt|omgegooid|omvergegooid|kapot\s*gemaakt|kapot\s*getrapt|kapot\s*gegooid|gesloopt|verbogen|lekgestoken|opengesneden)\b",
+            r"\b(?:trapte|trapten|gooide|gooiden|smeet|smeten)\s+(?:\w+\s+){1,5}(?:om|omver|kapot)\b",
         ),
     ),
 ]
@@ -204,7 +224,7 @@ ACUTE = _rx(
 )
 
 # "Now" words: with a D cue in the same message, the danger may be happening now.
-NOW = _rx(r"\b(?:nu|op\s+dit\s+moment|op\s+dit\s+ogenblik|op\s+het\s+moment|momenteel|zojuist|nog\s+steeds)\b")
+NOW = _rx(r"\b(?:nu|op\s+dit\s+moment|op\s+dit\s+ogenblik|op\s+het\s+moment|momenteel|zojuist|nog\s+steeds|hier\s+nog|nog\s+hier)\b")
 
 PERSISTENT = _rx(
     r"\b(?:bleef|bleven|blijft|blijven)\s+(?:maar\s+|gewoon\s+)?(?:door\w*|schelden|roepen|schreeuwen|bellen|mailen|appen|berichten|terugkomen|komen|herhalen|dreigen|reageren|sturen|posten|staan|hangen)\b",
