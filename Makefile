@@ -92,8 +92,9 @@ test: lint unit validate test-stories eval-nlu e2e bench time-training ## The wh
 lint: .venv-actions/.installed ## ruff on all Python code
 	$(ACT_PY) -m ruff check bot scripts tests channels
 
-unit: .venv-actions/.installed ## pytest: actions, routing, repository, cue rules (no servers)
-	$(ACT_PY) -m pytest -q -m "not e2e"
+unit: .venv-actions/.installed .venv-rasa/.installed ## pytest: actions, routing, repository, cue rules, NLU components (no servers)
+	$(ACT_PY) -m pytest -q -m "not e2e and not rasa"
+	$(RASA_PY) -m pytest -q -m rasa -p no:cacheprovider -W ignore::pytest.PytestConfigWarning tests/bot/nlu
 
 validate: .venv-rasa/.installed ## rasa data validate
 	cd bot && $(RASA_PY) -m rasa data validate --fail-on-warnings --quiet

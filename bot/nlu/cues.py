@@ -48,7 +48,8 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\bzou\s+(?:ik\s+)?(?:maar\s+)?(?:goed\s+)?oppassen\b",
             r"\bdat\s+(?:gaat|zal)\s+(?:je|u)\s+(?:nog\s+)?(?:op)?breken\b",
             r"\b(?:je|jij|u)\s+(?:weet|weten)\s+niet\s+wat\s+(?:je|jou|u|er)\s+(?:nog\s+)?(?:gaat|zal|te\s+wachten)",
-            r"\b(?:vermoord|vermoorden|vermoorde|doodmaken|dood\s*maken|afmaken|opknopen|neerschieten|neersteken|onthoofd\w*)\b",
+            r"\b(?:je|jou|u|jullie|hem|haar|ze|me|mij)\s+(?:\w+\s+){0,2}afmaken\b",
+            r"\b(?:vermoord|vermoorden|vermoorde|doodmaken|dood\s*maken|opknopen|neerschieten|neersteken|onthoofd\w*)\b",
             r"\b(?:je|jou|u|jullie|hem|haar)\s+(?:\w+\s+){0,2}ophangen\b",  # not "een vlag ophangen"
             r"\btegen\s+de\s+muur\b",
             r"\b(?:koppen|hoofden)\s+(?:\w+\s+){0,2}rollen\b",
@@ -67,7 +68,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:mes|messen|pistool|vuurwapen|geweer|wapen)\b",
             r"\b(?:bedreig\w*|gedreigd|dreigde\w*|dreigt|dreigen|doodsbedreiging\w*|dreigbrief\w*|dreigmail\w*|dreigement\w*)\b"
             # "haar baan dreigt te verliezen": at risk of, not a threat
-            r"(?!\s+(?:\w+\s+){0,2}(?:te\s+(?:verliezen|worden|gaan|sluiten|verdwijnen|mislukken|raken|vallen|komen|lopen)|kwijt))"
+            r"(?!\s+(?:\w+\s+){0,5}(?:te\s+(?:verliezen|worden|gaan|sluiten|verdwijnen|mislukken|raken|vallen|komen|lopen)|kwijt))"
             r"(?![^.!?]{0,25}\b(?:klacht|rechtszaak|rechter|advocaat|pers|media|krant|bezwaar|ombudsman|handtekening\w*|verkiezingen|petitie|juridische|procedure|stemmen|opzeggen))",
             r"\bweet\s+(?:ik\s+)?(?:ook\s+)?waar\s+(?:je|jouw|uw)\s+(?:kinderen|kind|vrouw|man|dochter|zoon)",
             r"\b(?:je|jouw|uw)\s+(?:kinderen|dochter|zoon|vrouw|man|gezin)\s+(?:zijn|is)\s+(?:niet\s+)?(?:veilig|de volgende)",
@@ -82,6 +83,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:eindigen|eindig|eindigt|belanden|beland)\s+(?:\w+\s+){0,2}(?:in|op)\s+(?:een|de|het)\s+(?:greppel|sloot|kist|graf|ziekenhuis|kerkhof)\b",
             r"\b(?:zou\s+(?:toch\s+)?zonde\s+zijn|zou\s+jammer\s+zijn)\s+als\s+(?:er\s+)?(?:\w+\s+){0,4}(?:gebeurt|overkomt|overkwam|gebeurde|kapot)",
             r"\b(?:je|jouw|uw)\s+(?:dagen|tijd)\s+(?:zijn|is)\s+geteld\b",
+            r"\b(?:tent|gemeentehuis|stadhuis|raadhuis|huis|gebouw|boel|zaak|kantoor|auto)\s+(?:\w+\s+){0,2}(?:opblazen|opblaast|opgeblazen)\b",
             r"\blet\s+(?:jij\s+|u\s+)?(?:maar\s+)?op\s*(?:[.!,]|$|\bjij\b|\bvriend\w*\b)",
         ),
     ),
@@ -92,6 +94,8 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:kwam|kwamen|ging|gingen)\s+(?:heel\s+|vlak\s+|vreselijk\s+)?(?:dicht(?:\s*bij)?|vlak\s+voor\s+(?:me|mij))\s*(?:bij\s+)?(?:me|mij)?\s*(?:staan)?",
             r"\b(?:omsingeld|ingesloten|klem\s+gezet|de\s+weg\s+versperd|versperde\s+(?:me|mij)\s+de\s+weg)\b",
             r"\bdreigend\w*\b",
+            # mobilising followers against one person (Nunspeet ch. 7: online campaigns)
+            r"\b(?:roept|riep|riepen|roepen)\s+(?:zijn|haar|hun|de)\s+(?:volgers|achterban|aanhangers|fans)\s+op\b",
         ),
     ),
     (
@@ -105,6 +109,8 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             # waiting for a family member counts the same (Alkmaar ch. 10)
             r"\b(?:wacht|wachtte|wachten|wachtten|stond|stonden|staat|staan)\s+(?:\w+\s+){0,3}op\s+bij\s+(?:mijn|m'n|haar|zijn|hun|ons|onze)\s+(?:huis|deur|werk|school|sportclub|auto)\b",
             r"\b(?:opgewacht|opwachten|opwachtte|opwachtten)\b",
+            r"\b(?:honderden|tientallen|tig|dozijnen)\s+(?:\w+\s+){0,2}(?:berichten|dm'?s|mails|e-mails|appjes|appberichten|oproepen|telefoontjes)\b",
+            r"\b(?:belt|belde|belden|appt|appte|appten|stuurt|stuurde|stuurden|mailt|mailde)\b[^.!?]{0,40}(?:'s\s*|\bs)nachts\b",
             r"\b(?:blijft|bleef|bleven|blijven)\b[^.!?]{0,40}\b(?:nadat|terwijl|hoewel|ook\s+al)\b[^.!?]{0,30}\b(?:geblokkeerd|blokkeerde|gevraagd\s+te\s+stoppen|gezegd\s+te\s+stoppen)\b",
             r"\b(?:nieuwe|andere|verschillende|nep)\s*(?:accounts?|mailadressen|e-?mailadressen|nummers?|telefoonnummers?)\b[^.!?]{0,60}\b(?:geblokkeerd|blokkeerde|blokkeren)\b",
         ),
@@ -132,6 +138,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:in\s+bed|met\s+(?:me|mij)\s+naar\s+bed|hijgen|hijgde|kusgeluid\w*|likte\s+(?:zijn|z'n)\s+lippen)\b",
             r"\b(?:in|op)\s+(?:mijn|m'n)\s+(?:billen|kont|borst|borsten)\b",
             r"\bongewenst\s+aan\w*\b",
+            r"\b(?:hoeveel|wat)\s+(?:\w+\s+){0,2}(?:kost|kosten|vraag|vraagt)\b[^.!?]{0,30}\bnacht\w*\b",
         ),
     ),
     (
@@ -147,6 +154,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:klap|duw|schop|trap|stoot|kopstoot|vuistslag)\s+(?:\w+\s+){0,2}gegeven\b",
             r"\b(?:mishandeld|mishandelde\s+(?:me|mij|hem|haar)|klap\s+gegeven|kopstoot|vuistslag|aangevallen|aanval\s+op\s+(?:me|mij))\b",
             r"\b(?:tegen\s+de\s+grond|op\s+de\s+grond\s+gewerkt)\b",
+            r"\b(?:trok|trokken|rukte|rukten|sjorde)\s+(?:\w+\s+){0,4}aan\s+(?:mijn|m'n|haar|zijn)\s+(?:jas|arm|armen|haar|haren|mouw|tas|kleren|shirt|trui|kraag)\b",
         ),
     ),
     (
@@ -157,8 +165,9 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\bgraffiti\b",
             r"\bverf\s+(?:op|over|tegen)\b",
             r"\b(?:ruit|ruiten|raam|ramen)\b[^.!?]{0,30}\b(?:kapot|ingegooid|ingeslagen|gesneuveld)\b",
-            r"\b(?:omgetrapt|omvergetrapt|omgegooid|omvergegooid|kapot\s*gemaakt|kapot\s*getrapt|kapot\s*gegooid|gesloopt|verbogen|lekgestoken|opengesneden)\b",
+            r"\b(?:omgetrapt|omvergetrapt|omgegooid|omvergegooid|kapot\s*gemaakt|kapot\s*getrapt|kapot\s*gegooid|verbogen|lekgestoken|opengesneden)\b",
             r"\b(?:trapte|trapten|gooide|gooiden|smeet|smeten)\s+(?:\w+\s+){1,5}(?:om|omver|kapot)\b",
+            r"\b(?:gooide|gooiden|smeet|smeten|trapte|trapten|schopte|schopten)\b[^.!?]{0,40}\bdoor\s+(?:de|het|een|mijn|m'n|onze|ons)\s+(?:\w+\s+)?(?:ruit|raam|deur|glas|etalage)\b",
         ),
     ),
 ]
@@ -202,7 +211,7 @@ _C_RULES: list[tuple[str, re.Pattern]] = [
     ),
 ]
 
-_NEGATION = re.compile(r"\b(?:geen|niet|nooit|zonder|niks|niets)\b[^.!?,;]{0,25}$", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:geen|niet|nooit|zonder|niks|niets|niemand|nergens)\b[^.!?,;]{0,25}$", re.IGNORECASE)
 # "niet bedreigd, maar schold me wel uit": a negation does not reach past "maar"/"wel".
 _CLAUSE_BREAK = re.compile(r"\b(?:maar|wel|toch|echter|alleen)\b|[.!?,;:]", re.IGNORECASE)
 
@@ -260,7 +269,10 @@ HYPOTHETICAL = _rx(
     r"^\s*(?:stel\s+(?:dat|je\s+voor|nou)|wat\s+als|wat\s+(?:moet|kan|doe|zou)\s+ik\s+(?:\w+\s+){0,2}als|"
     r"wat\s+is\s+het\s+verschil|wat\s+(?:valt|telt)\s+(?:er\s+)?(?:onder|als)|wat\s+is\s+(?:een|het)\s+\w+\?|"
     r"(?:is|telt)\s+het\s+(?:ook\s+)?(?:al\s+)?(?:een\s+)?\w+\s+als|mag\s+(?:iemand|een\s+inwoner)|"
-    r"hoe\s+(?:ga|moet)\s+ik\s+om\s+met|wanneer\s+(?:is\s+(?:het|iets)|bel|meld))",
+    r"hoe\s+(?:ga|moet)\s+ik\s+om\s+met|wanneer\s+(?:is\s+(?:het|iets)|bel|meld)|"
+    r"wat\s+is\s+(?:\w+\s+){1,2}(?:precies|eigenlijk)|(?:kun|kunt|kan)\s+(?:je|jij|u)\s+(?:\w+\s+){0,3}uitleggen)",
+    r"\b(?:training|cursus|workshop|webinar|voorlichting)\s+(?:\w+\s+){0,3}over\b",
+    r"\b(?:in\s+het\s+nieuws|in\s+de\s+krant|op\s+het\s+journaal)\b[^?]*\?",
 )
 
 

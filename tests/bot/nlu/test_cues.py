@@ -28,6 +28,26 @@ def kinds(text):
         ("Er gaat een lijst rond met huisadressen van raadsleden", "doxing"),
         ("Hij vroeg welk ondergoed ik droeg", "seksuele_intimidatie"),
         ("Als dit doorgaat gaan er koppen rollen", "bedreiging"),
+        # veiled threats: idioms that promise harm without naming it
+        ("jij krijgt nog wat je verdient, wacht maar af", "bedreiging"),
+        ("Iemand moet die wethouder eens een lesje leren", "bedreiging"),
+        ("Stem voor, anders merk je het wel", "bedreiging"),
+        ("Mensen zoals jij eindigen ooit in een greppel", "bedreiging"),
+        ("Mooie auto, zou zonde zijn als daar iets mee gebeurt", "bedreiging"),
+        ("We weten je te vinden", "bedreiging"),
+        ("Hij riep dat hij de hele tent hier opblaast", "bedreiging"),
+        # family members count the same (Alkmaar ch. 10)
+        ("Een man wacht mijn vrouw op bij haar werk", "stalking"),
+        ("Hij bleef mailen vanaf nieuwe adressen nadat ik hem had geblokkeerd", "stalking"),
+        ("Honderden DM's inmiddels, ook om 4 uur snachts", "stalking"),
+        ("Hij belde me om drie uur 's nachts weer op", "stalking"),
+        ("Hij tagt me overal en roept zijn volgers op hetzelfde te doen", "intimidatie"),
+        ("Hij vroeg hoeveel ik kost voor een nachtje", "seksuele_intimidatie"),
+        ("Hij trok zo hard aan mijn jas dat de knopen eraf sprongen", "fysiek_geweld"),
+        ("Een man die een raadslid een klap heeft gegeven", "fysiek_geweld"),
+        ("Hij trapte onze partijkraam om", "vernieling"),
+        ("Iemand heeft beide wielen van mijn fiets verbogen", "vernieling"),
+        ("Hij smeet een stoel door de glazen deur", "vernieling"),
     ],
 )
 def test_d_cues(text, kind):
@@ -58,6 +78,12 @@ def test_personal_aggression_is_c_even_when_calm(text):
         "Ik snap niet waarom mijn vergunning is afgewezen, ik ben zo boos",
         "Hij gooide de hoorn erop neer",
         "Ik weet niet wat er met mijn uitkering gaat gebeuren",
+        # words that are threats in other senses
+        "Hij kon zijn verhaal amper afmaken van de zenuwen",
+        "Ze moet verhuizen omdat haar flat gesloopt wordt",
+        "Hij vertelde dat hij dreigt uit zijn huis gezet te worden",
+        "Let op de kosten van dit plan",
+        "Ik werk zelf vaak 's nachts",
     ],
 )
 def test_loud_criticism_and_own_emotion_give_no_strong_cue(text):
@@ -141,3 +167,21 @@ def test_a_question_that_tells_a_story_keeps_its_cues():
 )
 def test_verb_final_and_separable_verbs(text):
     assert cues.heaviest(cues.find_cues(text)) == "D"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nee, er is niemand bedreigd, ik test alleen of de knop werkt.",
+        "Wat is doxing precies? Ik hoor het steeds vaker.",
+        "Kun je uitleggen wat doxing is?",
+        "Ik heb gisteren een training gehad over agressie en intimidatie, heel nuttig.",
+        "In het nieuws las ik over een burgemeester die bedreigd werd. Hoe vaak gebeurt dat eigenlijk?",
+    ],
+)
+def test_questions_about_words_and_news_tell_no_incident(text):
+    assert cues.find_cues(text) == []
+
+
+def test_a_question_after_a_told_incident_keeps_its_cues():
+    assert cues.heaviest(cues.find_cues("Ik word al weken gevolgd door een man. Is dat stalking?")) == "D"

@@ -1,0 +1,87 @@
+"""The second classifier and the averaged ranking (nlu/ensemble.py). Needs Rasa: `make unit` runs
+these in the Rasa environment (marker `rasa`)."""
+
+import pytest
+
+pytestmark = pytest.mark.rasa
+
+ensemble = pytest.importorskip("nlu.ensemble")
+from rasa.engine.storage.local_model_storage import LocalModelStorage  # noqa: E402
+from rasa.engine.storage.resource import Resource  # noqa: E402
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT  # noqa: E402
+from rasa.shared.nlu.training_data.message import Message  # noqa: E402
+from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E402
+
+EXAMPLES = {
+    "incident_d": ["ik maak je af", "hij dreigde mij te slaan", "ik weet waar je woont", "hij bedreigde mijn kinderen",
+                   "ze zei dat ze mijn huis in brand steekt", "hij stond met een mes voor me"],
+    "incident_b": ["het beleid van de gemeente deugt niet", "jullie besluit over de brug is slecht",
+                   "de raad luistert nooit naar ons", "dit plan van het college is een schande",
+                   "waarom verhogen jullie de belasting", "de gemeente doet niks aan de wegen"],
+    "greet": ["hallo", "goedemorgen", "hoi", "dag", "hey daar", "goedemiddag"],
+}
+
+
+def component(tmp_path, **config):
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("text_logreg")
+    return ensemble.TextLogisticRegression.create(
+        {**ensemble.TextLogisticRegression.get_default_config(), "min_df": 1, **config}, storage, resource, None
+    ), storage, resource
+
+
+def message(text, diet_ranking):
+    msg = Message(data={TEXT: text})
+    msg.set(INTENT_RANKING_KEY, diet_ranking)
+    msg.set(INTENT, diet_ranking[0])
+    return msg
+
+
+def trained(tmp_path, **config):
+    clf, storage, resource = component(tmp_path, **config)
+    data = TrainingData([Message(data={TEXT: t, INTENT: intent}) for intent, texts in EXAMPLES.items() for t in texts])
+    clf.train(data)
+    return ensemble.TextLogisticRegression.load(clf._config, storage, resource, None)
+
+
+def test_blend_weights_both_rankings_and_counts_a_missing_intent_as_zero():
+    first = [{"name": "incident_b", "confidence": 0.8}, {"name": "incident_d", "confidence": 0.2}]
+    second = {"incident_b": 0.2, "incident_d": 0.5, "greet": 0.3}
+    ranking = ensemble.blend(first, second, 0.5)
+    assert [r["name"] for r in ranking] == ["incident_b", "incident_d", "greet"]
+    assert [round(r["confidence"], 3) for r in ranking] == [0.5, 0.35, 0.15]
+
+
+def test_trained_model_survives_persist_and_load_and_moves_the_ranking(tmp_path):
+    clf = trained(tmp_path)
+    # DIET (here faked) is sure it is B; the text is a threat the second model knows.
+    msg = message("hij dreigde dat hij mijn huis in brand steekt", [{"name": "incident_b", "confidence": 1.0}])
+    clf.process([msg])
+    ranking = msg.get(INTENT_RANKING_KEY)
+    confidences = {r["name"]: r["confidence"] for r in ranking}
+    assert confidences["incident_b"] >= 0.4  # DIET's share is 1 - weight
+    assert confidences["incident_d"] > confidences["greet"]
+    assert abs(sum(confidences.values()) - 1.0) < 1e-6
+    assert msg.get(INTENT) == ranking[0]
+
+
+def test_weight_zero_keeps_diets_ranking(tmp_path):
+    clf = trained(tmp_path, weight=0.0)
+    msg = message("hallo", [{"name": "incident_b", "confidence": 0.7}, {"name": "greet", "confidence": 0.3}])
+    clf.process([msg])
+    assert msg.get(INTENT)["name"] == "incident_b"
+    assert round(msg.get(INTENT)["confidence"], 6) == 0.7
+
+
+def test_empty_text_and_missing_model_leave_the_message_alone(tmp_path):
+    clf = trained(tmp_path)
+    diet = [{"name": "greet", "confidence": 0.9}]
+    empty = message("   ", diet)
+    clf.process([empty])
+    assert empty.get(INTENT_RANKING_KEY) == diet
+
+    untrained, storage, resource = component(tmp_path / "empty")
+    loaded = ensemble.TextLogisticRegression.load(untrained._config, storage, resource, None)
+    msg = message("ik maak je af", diet)
+    loaded.process([msg])
+    assert msg.get(INTENT_RANKING_KEY) == diet
