@@ -2,7 +2,7 @@
 
 Each --set names a held-out file and the floors it must reach; the run fails (exit 1) when a set
 falls below its floors. Usage:
-  python scripts/evaluate_nlu.py --model models/meldhulp.tar.gz --set tests/nlu/heldout4.jsonl:0.90:0.94
+  python scripts/evaluate_nlu.py --model models/meldhulp.tar.gz --set tests/nlu/heldout9.jsonl:0.90:0.94
 """
 
 from __future__ import annotations

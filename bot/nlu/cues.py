@@ -42,6 +42,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\bweet\s+(?:precies\s+)?waar\s+(?:je|jij|u|jullie)\s+(?:woont|wonen)",
             r"\b(?:maak|maken|sla|slaan|schiet|schieten|steek|steken|pak|pakken|krijg|krijgen|trap|trappen)\s+"
             + _YOU + r"\s+(?:nog\s+)?(?:wel\s+)?(?:af|dood|kapot|neer|lek|in elkaar|te grazen)\b",
+            r"\b(?:je|jou|u|me|mij|hem|haar|jullie)\s+(?:\w+\s+)?(?:kapot|dood|af)\s*(?:maakt|maken|maak|maakte)\b",
             r"\b(?:je|jij|u)\s+(?:gaat|gaan)\s+(?:er\s*aan|eraan|dood|boeten|hangen)",
             r"\bje\s+bent\s+de\s+volgende\b",
             r"\b(?:kijk\s+(?:maar\s+)?(?:goed\s+)?uit|pas\s+(?:maar\s+)?(?:goed\s+)?op)\b(?![^.!?]{0,20}\b(?:met|voor)\s+(?:de|het)\b)",
@@ -53,7 +54,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:je|jou|u|jullie|hem|haar)\s+(?:\w+\s+){0,2}ophangen\b",  # not "een vlag ophangen"
             r"\btegen\s+de\s+muur\b",
             r"\b(?:koppen|hoofden)\s+(?:\w+\s+){0,2}rollen\b",
-            r"\blaatste\s+waarschuwing\b",
+            r"\blaatste\s+waarschuwing\b(?![^.!?]{0,80}\b(?:advocaat|rechter|rechtszaak|juridisch\w*|bezwaar|klacht|ombudsman))",
             # "ik ga je pakken", "dat hij me gaat pakken", "ik krijg je nog wel"
             r"\b(?:ga|gaat|gaan|zal|zullen|kom|komt|komen)\s+(?:je|jou|u|me|mij|hem|haar|jullie)\s+(?:nog\s+)?(?:wel\s+)?(?:pakken|grijpen|halen)\b",
             r"\b(?:je|jou|u|me|mij|hem|haar|ons)\s+(?:\w+\s+){0,2}(?:gaat|gaan|zal|zullen|komt|komen)\s+(?:pakken|grijpen|halen)\b",
@@ -68,6 +69,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:mes|messen|pistool|vuurwapen|geweer|wapen)\b",
             r"\b(?:bedreig\w*|gedreigd|dreigde\w*|dreigt|dreigen|doodsbedreiging\w*|dreigbrief\w*|dreigmail\w*|dreigement\w*)\b"
             # "haar baan dreigt te verliezen": at risk of, not a threat
+            r"(?!\s+(?:nergens|niet|niks|niets)\s+mee\b)"
             r"(?!\s+(?:\w+\s+){0,5}(?:te\s+(?:verliezen|worden|gaan|sluiten|verdwijnen|mislukken|raken|vallen|komen|lopen)|kwijt))"
             r"(?![^.!?]{0,25}\b(?:klacht|rechtszaak|rechter|advocaat|pers|media|krant|bezwaar|ombudsman|handtekening\w*|verkiezingen|petitie|juridische|procedure|stemmen|opzeggen))",
             r"\bweet\s+(?:ik\s+)?(?:ook\s+)?waar\s+(?:je|jouw|uw)\s+(?:kinderen|kind|vrouw|man|dochter|zoon)",
@@ -83,6 +85,8 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:eindigen|eindig|eindigt|belanden|beland)\s+(?:\w+\s+){0,2}(?:in|op)\s+(?:een|de|het)\s+(?:greppel|sloot|kist|graf|ziekenhuis|kerkhof)\b",
             r"\b(?:zou\s+(?:toch\s+)?zonde\s+zijn|zou\s+jammer\s+zijn)\s+als\s+(?:er\s+)?(?:\w+\s+){0,4}(?:gebeurt|overkomt|overkwam|gebeurde|kapot)",
             r"\b(?:je|jouw|uw)\s+(?:dagen|tijd)\s+(?:zijn|is)\s+geteld\b",
+            r"\b(?:gaat|gaan|vliegt|vliegen)\s+(?:\w+\s+){0,2}de\s+lucht\s+in\b",
+            r"\blet\s+(?:maar\s+)?(?:goed\s+)?op\s+(?:je|jullie|uw|jouw)\s+(?:hond|kat|huisdier\w*|kinderen|kind|dochter|zoon|vrouw|man|gezin|huis|auto)\b",
             r"\b(?:tent|gemeentehuis|stadhuis|raadhuis|huis|gebouw|boel|zaak|kantoor|auto)\s+(?:\w+\s+){0,2}(?:opblazen|opblaast|opgeblazen)\b",
             r"\blet\s+(?:jij\s+|u\s+)?(?:maar\s+)?op\s*(?:[.!,]|$|\bjij\b|\bvriend\w*\b)",
         ),
@@ -138,6 +142,9 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:in\s+bed|met\s+(?:me|mij)\s+naar\s+bed|hijgen|hijgde|kusgeluid\w*|likte\s+(?:zijn|z'n)\s+lippen)\b",
             r"\b(?:in|op)\s+(?:mijn|m'n)\s+(?:billen|kont|borst|borsten)\b",
             r"\bongewenst\s+aan\w*\b",
+            r"\b(?:kontje|tieten|decollet\w*)\b",
+            r"\b(?:droom|droomde|fantaseer|fantaseert|fantaseerde)\s+(?:\w+\s+){0,2}(?:van|over)\s+(?:u|jou|je)\b",
+            r"\bwat\s+(?:ze|hij|zij|mannen)\s+(?:allemaal\s+)?met\s+(?:mij|me|haar)\s+(?:zouden|zou|willen|wil|gaan)\s+doen\b",
             r"\b(?:hoeveel|wat)\s+(?:\w+\s+){0,2}(?:kost|kosten|vraag|vraagt)\b[^.!?]{0,30}\bnacht\w*\b",
         ),
     ),
@@ -269,7 +276,7 @@ HYPOTHETICAL = _rx(
     r"^\s*(?:stel\s+(?:dat|je\s+voor|nou)|wat\s+als|wat\s+(?:moet|kan|doe|zou)\s+ik\s+(?:\w+\s+){0,2}als|"
     r"wat\s+is\s+het\s+verschil|wat\s+(?:valt|telt)\s+(?:er\s+)?(?:onder|als)|wat\s+is\s+(?:een|het)\s+\w+\?|"
     r"(?:is|telt)\s+het\s+(?:ook\s+)?(?:al\s+)?(?:een\s+)?\w+\s+als|mag\s+(?:iemand|een\s+inwoner)|"
-    r"hoe\s+(?:ga|moet)\s+ik\s+om\s+met|wanneer\s+(?:is\s+(?:het|iets)|bel|meld)|"
+    r"hoe\s+(?:ga|moet)\s+ik\s+om\s+met|hoe\s+(?:moet|kan|zal)\s+ik\s+(?:\w+\s+){0,2}als|wanneer\s+(?:is\s+(?:het|iets)|bel|meld)|"
     r"wat\s+is\s+(?:\w+\s+){1,2}(?:precies|eigenlijk)|(?:kun|kunt|kan)\s+(?:je|jij|u)\s+(?:\w+\s+){0,3}uitleggen)",
     r"\b(?:training|cursus|workshop|webinar|voorlichting)\s+(?:\w+\s+){0,3}over\b",
     r"\b(?:in\s+het\s+nieuws|in\s+de\s+krant|op\s+het\s+journaal)\b[^?]*\?",
@@ -284,9 +291,22 @@ _NARRATIVE = _rx(
 )
 
 
+# A question about the protocol or its words, for a talk or a course, or something that did not
+# happen ("puur theoretisch"): with no narrative verb in the text, no incident is being told.
+_ABOUT_THE_PROTOCOL = _rx(
+    r"\b(?:protocol\w*|tabel|handreiking|presentatie|cursus|training|voorbeeld\w*|documentaire|definitie)\b",
+    r"\b(?:er\s+is|het\s+is)\s+(?:nu\s+|nog\s+|verder\s+)?(?:niks|niets|niet)\s+(?:\w+\s+)?gebeurd\b",
+    r"\bvoor\s+de\s+zekerheid\b",
+)
+# A joke or a test: said outright, whatever else the text holds.
+_NOT_REAL = _rx(r"\b(?:puur\s+theoretisch|als\s+grap(?:je)?|negeer\s+(?:dat|dit)(?:\s+maar)?)\b")
+
+
 def is_hypothetical(text: str) -> bool:
     """A general or hypothetical question: no incident is being told."""
-    if HYPOTHETICAL.search(text):
+    if HYPOTHETICAL.search(text) or _NOT_REAL.search(text):
+        return True
+    if "?" in text and _ABOUT_THE_PROTOCOL.search(text) and not _NARRATIVE.search(text):
         return True
     stripped = text.strip()
     one_question = stripped.endswith("?") and not re.search(r"[.!?]\s", stripped[:-1])

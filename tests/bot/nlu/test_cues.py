@@ -48,6 +48,13 @@ def kinds(text):
         ("Hij trapte onze partijkraam om", "vernieling"),
         ("Iemand heeft beide wielen van mijn fiets verbogen", "vernieling"),
         ("Hij smeet een stoel door de glazen deur", "vernieling"),
+        ("Iemand riep naar mijn vrouw: 'Let maar goed op jullie hond.'", "bedreiging"),
+        ("Dat hele stadhuis gaat de lucht in als de raad dit besluit neemt", "bedreiging"),
+        ("Hij zei dat hij me kapot maakt. Er is verder niks gebeurd, maar ik ben geschrokken.", "bedreiging"),
+        ("Dit is je laatste waarschuwing", "bedreiging"),
+        ("Met zo'n kontje mag je van mij alles besluiten", "seksuele_intimidatie"),
+        ("Ik droom vaak van u, mevrouw de wethouder", "seksuele_intimidatie"),
+        ("Onder mijn foto schrijven mannen wat ze met mij zouden doen", "seksuele_intimidatie"),
     ],
 )
 def test_d_cues(text, kind):
@@ -84,6 +91,9 @@ def test_personal_aggression_is_c_even_when_calm(text):
         "Hij vertelde dat hij dreigt uit zijn huis gezet te worden",
         "Let op de kosten van dit plan",
         "Ik werk zelf vaak 's nachts",
+        "Een ondernemer klaagde. Hij dreigde nergens mee, was alleen gefrustreerd.",
+        "Mail met als onderwerp 'LAATSTE WAARSCHUWING': de afzender schakelt zijn advocaat in.",
+        "Ik wil het verslag nog af maken",
     ],
 )
 def test_loud_criticism_and_own_emotion_give_no_strong_cue(text):
@@ -177,11 +187,23 @@ def test_verb_final_and_separable_verbs(text):
         "Kun je uitleggen wat doxing is?",
         "Ik heb gisteren een training gehad over agressie en intimidatie, heel nuttig.",
         "In het nieuws las ik over een burgemeester die bedreigd werd. Hoe vaak gebeurt dat eigenlijk?",
+        "Valt stalking van een partner onder het protocol? Puur theoretisch, er is niks gebeurd.",
+        "Is spugen fysiek geweld of valt het onder iets anders? Het is voor de cursus die ik geef.",
+        "Als iemand mijn adres online zet, is dat dan doxing? Het is niet gebeurd hoor.",
+        "lol mijn dochter typte net 'ik word bedreigd' als grapje, negeer dat maar",
+        "Hoe moet ik reageren als een inspreker begint te schelden?",
     ],
 )
 def test_questions_about_words_and_news_tell_no_incident(text):
     assert cues.find_cues(text) == []
 
 
-def test_a_question_after_a_told_incident_keeps_its_cues():
-    assert cues.heaviest(cues.find_cues("Ik word al weken gevolgd door een man. Is dat stalking?")) == "D"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik word al weken gevolgd door een man. Is dat stalking?",
+        "Hij dreigde me in elkaar te slaan. Moet ik dat melden volgens het protocol?",
+    ],
+)
+def test_a_question_after_a_told_incident_keeps_its_cues(text):
+    assert cues.heaviest(cues.find_cues(text)) == "D"
