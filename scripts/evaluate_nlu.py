@@ -1,7 +1,9 @@
 """Evaluate the ABCD classifier (DIET + cue rules, as the bot runs it) on the held-out set.
 
 Each --set names a held-out file and the floors it must reach; the run fails (exit 1) when a set
-falls below its floors. Usage:
+falls below its floors. With several sets it also prints all of them together (no floors).
+--hide-errors keeps the misclassified texts out of the output file, so a blind set stays unread.
+Usage:
   python scripts/evaluate_nlu.py --model models/meldhulp.tar.gz --set tests/nlu/heldout9.jsonl:0.90:0.94
 """
 
@@ -44,6 +46,14 @@ def evaluate(cases: list[dict], results: list[dict]) -> dict:
     return report
 
 
+def show(name: str, report: dict, verdict: str) -> None:
+    d = report["per_label"]["D"]
+    print(f"{name}: {report['cases']} cases  macro-F1 {report['macro_f1']:.3f}  D recall {d['recall']:.3f}  "
+          f"acute recall {report['acute_recall']:.3f}  errors {len(report['errors'])}  {verdict}")
+    for label, v in report["per_label"].items():
+        print(f"    {label:>4}: P {v['precision']:.3f}  R {v['recall']:.3f}  F1 {v['f1']:.3f}  n={v['support']}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", required=True)
@@ -52,23 +62,31 @@ def main() -> int:
         help="a held-out file and the floors it must reach; repeat for several files",
     )
     parser.add_argument("--out")
+    parser.add_argument("--hide-errors", action="store_true", help="write no misclassified texts to --out")
     args = parser.parse_args()
     agent = load(args.model)
-    ok, summary = True, {}
+    ok, summary = True, {"model_id": agent.processor.model_metadata.model_id}
+    all_cases, all_results = [], []
     for spec in args.set:
         path, min_f1, min_d = spec.rsplit(":", 2)
         cases = [json.loads(line) for line in (ROOT / path).read_text(encoding="utf-8").splitlines() if line.strip()]
-        report = evaluate(cases, [result_of(p) for p in parse_all(agent, [c["text"] for c in cases])])
+        results = [result_of(p) for p in parse_all(agent, [c["text"] for c in cases])]
+        all_cases += cases
+        all_results += results
+        report = evaluate(cases, results)
         d_recall = report["per_label"]["D"]["recall"]
         passed = report["macro_f1"] >= float(min_f1) and d_recall >= float(min_d)
         ok &= passed
         report["floors"] = {"macro_f1": float(min_f1), "d_recall": float(min_d), "passed": passed}
         summary[path] = report
-        print(f"{path}: {len(cases)} cases  macro-F1 {report['macro_f1']:.3f}  D recall {d_recall:.3f}  "
-              f"acute recall {report['acute_recall']:.3f}  errors {len(report['errors'])}  "
-              f"{'PASS' if passed else 'FAIL'} (floors {min_f1} / {min_d})")
-        for label, v in report["per_label"].items():
-            print(f"    {label:>4}: P {v['precision']:.3f}  R {v['recall']:.3f}  F1 {v['f1']:.3f}  n={v['support']}")
+        show(path, report, f"{'PASS' if passed else 'FAIL'} (floors {min_f1} / {min_d})")
+    if len(args.set) > 1:
+        summary["all sets together"] = report = evaluate(all_cases, all_results)
+        show("all sets together", report, "")
+    if args.hide_errors:
+        for report in summary.values():
+            if isinstance(report, dict):
+                report["errors"] = len(report["errors"])
     if args.out:
         out = ROOT / args.out
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -40,21 +40,23 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
         _rx(
             r"\b(?:ik|we|wij)\s+(?:weet|weten)\s+(?:heus\s+|precies\s+|ook\s+)?waar\s+" + _TARGET + r"\s+(?:woont|wonen|woon|slaapt|werkt|op school)",
             r"\bweet\s+(?:precies\s+)?waar\s+(?:je|jij|u|jullie)\s+(?:woont|wonen)",
+            r"\b(?:hij|zij|ze|iemand)\s+(?:\w+\s+)?(?:weet|weten)\s+(?:\w+\s+)?waar\s+(?:ik|wij|we|mijn\s+\w+)\s+(?:woon|wonen|woont|slaap|werk|op\s+school)",
             r"\b(?:maak|maken|sla|slaan|schiet|schieten|steek|steken|pak|pakken|krijg|krijgen|trap|trappen)\s+"
             + _YOU + r"\s+(?:nog\s+)?(?:wel\s+)?(?:af|dood|kapot|neer|lek|in elkaar|te grazen)\b",
-            r"\b(?:je|jou|u|me|mij|hem|haar|jullie)\s+(?:\w+\s+)?(?:kapot|dood|af)\s*(?:maakt|maken|maak|maakte)\b",
+            r"\b(?:ik|we|wij|hij|zij|ze)\s+(?:\w+\s+){0,2}(?:je|jou|u|me|mij|hem|haar|jullie)\s+(?:\w+\s+)?(?:kapot|dood|af)\s*(?:maakt|maken|maak|maakte)\b",
             r"\b(?:je|jij|u)\s+(?:gaat|gaan)\s+(?:er\s*aan|eraan|dood|boeten|hangen)",
             r"\bje\s+bent\s+de\s+volgende\b",
             r"\b(?:kijk\s+(?:maar\s+)?(?:goed\s+)?uit|pas\s+(?:maar\s+)?(?:goed\s+)?op)\b(?![^.!?]{0,20}\b(?:met|voor)\s+(?:de|het)\b)",
             r"\bzou\s+(?:ik\s+)?(?:maar\s+)?(?:goed\s+)?oppassen\b",
             r"\bdat\s+(?:gaat|zal)\s+(?:je|u)\s+(?:nog\s+)?(?:op)?breken\b",
             r"\b(?:je|jij|u)\s+(?:weet|weten)\s+niet\s+wat\s+(?:je|jou|u|er)\s+(?:nog\s+)?(?:gaat|zal|te\s+wachten)",
-            r"\b(?:je|jou|u|jullie|hem|haar|ze|me|mij)\s+(?:\w+\s+){0,2}afmaken\b",
+            r"\b(?:je|jou|u|jullie|hem|haar|ze|me|mij)\s+(?:nog\s+|wel\s+|even\s+)*afmaken\b",  # not "je opleiding afmaken"
             r"\b(?:vermoord|vermoorden|vermoorde|doodmaken|dood\s*maken|opknopen|neerschieten|neersteken|onthoofd\w*)\b",
             r"\b(?:je|jou|u|jullie|hem|haar)\s+(?:\w+\s+){0,2}ophangen\b",  # not "een vlag ophangen"
             r"\btegen\s+de\s+muur\b",
             r"\b(?:koppen|hoofden)\s+(?:\w+\s+){0,2}rollen\b",
-            r"\blaatste\s+waarschuwing\b(?![^.!?]{0,80}\b(?:advocaat|rechter|rechtszaak|juridisch\w*|bezwaar|klacht|ombudsman))",
+            r"\blaatste\s+waarschuwing\b(?![^.!?]{0,80}\b(?:advocaat|rechter|rechtszaak|juridisch\w*))",
+            r"\b(?:loopt|lopen|zal)\s+(?:het\s+)?slecht\s+(?:met\s+(?:je|jou|u|jullie)\s+)?af\b",
             # "ik ga je pakken", "dat hij me gaat pakken", "ik krijg je nog wel"
             r"\b(?:ga|gaat|gaan|zal|zullen|kom|komt|komen)\s+(?:je|jou|u|me|mij|hem|haar|jullie)\s+(?:nog\s+)?(?:wel\s+)?(?:pakken|grijpen|halen)\b",
             r"\b(?:je|jou|u|me|mij|hem|haar|ons)\s+(?:\w+\s+){0,2}(?:gaat|gaan|zal|zullen|komt|komen)\s+(?:pakken|grijpen|halen)\b",
@@ -70,25 +72,26 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:bedreig\w*|gedreigd|dreigde\w*|dreigt|dreigen|doodsbedreiging\w*|dreigbrief\w*|dreigmail\w*|dreigement\w*)\b"
             # "haar baan dreigt te verliezen": at risk of, not a threat
             r"(?!\s+(?:nergens|niet|niks|niets)\s+mee\b)"
-            r"(?!\s+(?:\w+\s+){0,5}(?:te\s+(?:verliezen|worden|gaan|sluiten|verdwijnen|mislukken|raken|vallen|komen|lopen)|kwijt))"
+            r"(?![^.!?]{0,40}\bte\s+worden\b)"
+            r"(?!\s+(?:\w+\s+){0,2}(?:te\s+(?:verliezen|worden|gaan|sluiten|verdwijnen|mislukken|raken|vallen|komen|lopen)|kwijt))"
             r"(?![^.!?]{0,25}\b(?:klacht|rechtszaak|rechter|advocaat|pers|media|krant|bezwaar|ombudsman|handtekening\w*|verkiezingen|petitie|juridische|procedure|stemmen|opzeggen))",
             r"\bweet\s+(?:ik\s+)?(?:ook\s+)?waar\s+(?:je|jouw|uw)\s+(?:kinderen|kind|vrouw|man|dochter|zoon)",
             r"\b(?:je|jouw|uw)\s+(?:kinderen|dochter|zoon|vrouw|man|gezin)\s+(?:zijn|is)\s+(?:niet\s+)?(?:veilig|de volgende)",
             # Veiled threats: common Dutch idioms that promise harm without naming it.
-            r"\bwacht\s+(?:jij|u|jullie)?\s*(?:maar|maar\s+eens)\s+af\b",
-            r"\b(?:een\s+)?(?:lesje|lesjes|lesje\s+of\s+twee)\s+(?:\w+\s+){0,2}(?:leren|geven|krijgen)\b",
+            r"(?<!\bik\s)(?<!\bwe\s)(?<!\bwij\s)\bwacht\s+(?:jij\s+|u\s+|jullie\s+)?(?:maar|maar\s+eens)\s+af\b",
+            r"\blesje\s+(?:\w+\s+){0,2}leren\b",
             r"\b(?:krijgt|krijg|krijgen|zal\s+krijgen)\s+(?:je|jij|u|jullie)?\s*(?:nog\s+)?(?:wel\s+)?wat\s+(?:je|jij|u|jullie)\s+(?:verdient|verdienen|toekomt)\b",
             r"\b(?:berouwen|spijt\s+van\s+krijgen|gaat\s+(?:je|u)\s+(?:nog\s+)?spijten|komt\s+(?:je|u|jullie)\s+(?:nog\s+)?duur\s+te\s+staan)\b",
             r"\b(?:we|wij|ik)\s+(?:weten|weet)\s+(?:je|jou|u|jullie)\s+(?:wel\s+)?te\s+vinden\b",
-            r"\b(?:anders|dan)\s+(?:merk|merkt|merken|zie|ziet|zien|voel|voelt|voelen)\s+(?:je|jij|u|jullie|ze|hij|zij)\s+(?:het|dat)\s+(?:nog\s+)?wel\b",
-            r"\b(?:ongelukje|ongelukken)\s+(?:\w+\s+){0,3}(?:gebeuren|overkomen|zitten|krijgen)\b",
+            r"\banders\s+(?:merk|merkt|merken|zie|ziet|zien|voel|voelt|voelen)\s+(?:je|jij|u|jullie|ze|hij|zij)\s+(?:het|dat)\s+(?:nog\s+)?wel\b",
+            r"\bongelukje\s+(?:\w+\s+){0,3}(?:gebeuren|overkomen|zitten|krijgen)\b",
             r"\b(?:eindigen|eindig|eindigt|belanden|beland)\s+(?:\w+\s+){0,2}(?:in|op)\s+(?:een|de|het)\s+(?:greppel|sloot|kist|graf|ziekenhuis|kerkhof)\b",
-            r"\b(?:zou\s+(?:toch\s+)?zonde\s+zijn|zou\s+jammer\s+zijn)\s+als\s+(?:er\s+)?(?:\w+\s+){0,4}(?:gebeurt|overkomt|overkwam|gebeurde|kapot)",
+            r"\b(?:zou\s+(?:toch\s+)?zonde\s+zijn|zou\s+jammer\s+zijn)\s+als\s+(?:\w+\s+){0,3}(?:iets|wat)\s+(?:\w+\s+){0,3}(?:gebeurt|overkomt|overkwam|gebeurde)",
             r"\b(?:je|jouw|uw)\s+(?:dagen|tijd)\s+(?:zijn|is)\s+geteld\b",
-            r"\b(?:gaat|gaan|vliegt|vliegen)\s+(?:\w+\s+){0,2}de\s+lucht\s+in\b",
-            r"\blet\s+(?:maar\s+)?(?:goed\s+)?op\s+(?:je|jullie|uw|jouw)\s+(?:hond|kat|huisdier\w*|kinderen|kind|dochter|zoon|vrouw|man|gezin|huis|auto)\b",
-            r"\b(?:tent|gemeentehuis|stadhuis|raadhuis|huis|gebouw|boel|zaak|kantoor|auto)\s+(?:\w+\s+){0,2}(?:opblazen|opblaast|opgeblazen)\b",
-            r"\blet\s+(?:jij\s+|u\s+)?(?:maar\s+)?op\s*(?:[.!,]|$|\bjij\b|\bvriend\w*\b)",
+            r"\b(?:stadhuis|gemeentehuis|raadhuis|huis|gebouw|tent|boel|kantoor|auto)\s+(?:\w+\s+){0,2}(?:gaat|gaan|vliegt|vliegen)\s+(?:\w+\s+){0,2}de\s+lucht\s+in\b",
+            r"\blet\s+maar\s+(?:goed\s+)?op\s+(?:je|jullie|uw|jouw)\s+(?:hond|kat|huisdier\w*|kinderen|kind|dochter|zoon|vrouw|man|gezin|huis|auto)\b",
+            r"\b(?:tent|gemeentehuis|stadhuis|raadhuis|huis|gebouw|boel|kantoor|auto)\s+(?:\w+\s+){0,2}(?:opblazen|opblaast|opgeblazen)\b",
+            r"\blet\s+(?:jij\s+|u\s+)?maar\s+op\b",
         ),
     ),
     (
@@ -99,7 +102,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:omsingeld|ingesloten|klem\s+gezet|de\s+weg\s+versperd|versperde\s+(?:me|mij)\s+de\s+weg)\b",
             r"\bdreigend\w*\b",
             # mobilising followers against one person (Nunspeet ch. 7: online campaigns)
-            r"\b(?:roept|riep|riepen|roepen)\s+(?:zijn|haar|hun|de)\s+(?:volgers|achterban|aanhangers|fans)\s+op\b",
+            r"\b(?:roept|riep|riepen|roepen)\s+(?:zijn|haar|hun|de)\s+(?:volgers|achterban|aanhangers|fans)\s+op\s+(?:om\s+)?(?:hetzelfde|mij|me|hem|haar)\b",
         ),
     ),
     (
@@ -112,10 +115,10 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\bbij\s+(?:mij|me|ons)\s+(?:thuis|aan\s+de\s+deur)\b",
             # waiting for a family member counts the same (Alkmaar ch. 10)
             r"\b(?:wacht|wachtte|wachten|wachtten|stond|stonden|staat|staan)\s+(?:\w+\s+){0,3}op\s+bij\s+(?:mijn|m'n|haar|zijn|hun|ons|onze)\s+(?:huis|deur|werk|school|sportclub|auto)\b",
-            r"\b(?:opgewacht|opwachten|opwachtte|opwachtten)\b",
-            r"\b(?:honderden|tientallen|tig|dozijnen)\s+(?:\w+\s+){0,2}(?:berichten|dm'?s|mails|e-mails|appjes|appberichten|oproepen|telefoontjes)\b",
-            r"\b(?:belt|belde|belden|appt|appte|appten|stuurt|stuurde|stuurden|mailt|mailde)\b[^.!?]{0,40}(?:'s\s*|\bs)nachts\b",
-            r"\b(?:blijft|bleef|bleven|blijven)\b[^.!?]{0,40}\b(?:nadat|terwijl|hoewel|ook\s+al)\b[^.!?]{0,30}\b(?:geblokkeerd|blokkeerde|gevraagd\s+te\s+stoppen|gezegd\s+te\s+stoppen)\b",
+            r"\b(?:me|mij|haar|hem|mijn\s+\w+)\s+(?:\w+\s+){0,4}(?:opgewacht|opwachten|opwachtte|opwachtten)\b",
+            r"\b(?:honderden|tientallen|tig|dozijnen)\s+(?:\w+\s+){0,2}(?:berichten|dm'?s|mails|e-mails|appjes|appberichten|oproepen|telefoontjes)\b(?![^.!?]{0,20}\bvan\s+(?:\w+\s+)?(?:inwoners|bewoners|mensen|burgers|ondernemers|ouders))",
+            r"\b(?:belt|belde|belden|appt|appte|appten|stuurt|stuurde|stuurden|mailt|mailde)\s+(?:\w+\s+)?(?:me|mij|ons)\b[^.!?]{0,40}(?:'s\s*|\bs)nachts\b",
+            r"\b(?:blijft|bleef|bleven|blijven)\s+(?:\w+\s+){0,2}(?:mailen|bellen|appen|berichten|sturen|reageren|posten|taggen)\b[^.!?]{0,40}\b(?:nadat|terwijl|hoewel|ook\s+al)\b[^.!?]{0,30}\b(?:geblokkeerd|blokkeerde|gevraagd\s+te\s+stoppen|gezegd\s+te\s+stoppen)\b",
             r"\b(?:nieuwe|andere|verschillende|nep)\s*(?:accounts?|mailadressen|e-?mailadressen|nummers?|telefoonnummers?)\b[^.!?]{0,60}\b(?:geblokkeerd|blokkeerde|blokkeren)\b",
         ),
     ),
@@ -143,9 +146,9 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:in|op)\s+(?:mijn|m'n)\s+(?:billen|kont|borst|borsten)\b",
             r"\bongewenst\s+aan\w*\b",
             r"\b(?:kontje|tieten|decollet\w*)\b",
-            r"\b(?:droom|droomde|fantaseer|fantaseert|fantaseerde)\s+(?:\w+\s+){0,2}(?:van|over)\s+(?:u|jou|je)\b",
-            r"\bwat\s+(?:ze|hij|zij|mannen)\s+(?:allemaal\s+)?met\s+(?:mij|me|haar)\s+(?:zouden|zou|willen|wil|gaan)\s+doen\b",
-            r"\b(?:hoeveel|wat)\s+(?:\w+\s+){0,2}(?:kost|kosten|vraag|vraagt)\b[^.!?]{0,30}\bnacht\w*\b",
+            r"\b(?:droom|droomde|fantaseer|fantaseert|fantaseerde)\s+(?:\w+\s+){0,2}(?:van|over)\s+(?:u|jou)\b",
+            r"\bwat\s+(?:ze|hij|zij|mannen)\s+(?:allemaal\s+)?met\s+(?:mij|me|haar)\s+(?:zouden|zou)\s+(?:willen\s+)?doen\b",
+            r"\b(?:hoeveel|wat)\s+(?:\w+\s+){0,2}(?:kost|kosten|vraag|vraagt)\b[^.!?]{0,30}\bnacht(?:je)?\b",
         ),
     ),
     (
@@ -158,10 +161,11 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:greep|grijpt|gegrepen|vastgepakt|vastgegrepen|beetgepakt|pakte\s+(?:me|mij)\s+(?:vast|beet))\b",
             r"\b(?:gooide|gooit|smeet|smijt|gegooid|gesmeten)\b[^.!?]{0,40}\b(?:naar|tegen|op|over)\s+(?:me|mij|mijn|m'n|ons|onze|mijn\s+\w+)\b",
             r"\b(?:gaf|gaven|geeft)\s+(?:me|mij|hem|haar)\s+(?:een\s+)?(?:duw|klap|stoot|schop|trap|por|kopstoot|vuistslag)\b",
-            r"\b(?:klap|duw|schop|trap|stoot|kopstoot|vuistslag)\s+(?:\w+\s+){0,2}gegeven\b",
+            r"\b(?:me|mij|hem|haar|ons|raadslid|wethouder|burgemeester|bode|agent)\s+(?:een\s+)?(?:\w+\s+)?(?:klap|duw|schop|trap|stoot|kopstoot|vuistslag)\s+(?:\w+\s+){0,2}gegeven\b",
             r"\b(?:mishandeld|mishandelde\s+(?:me|mij|hem|haar)|klap\s+gegeven|kopstoot|vuistslag|aangevallen|aanval\s+op\s+(?:me|mij))\b",
             r"\b(?:tegen\s+de\s+grond|op\s+de\s+grond\s+gewerkt)\b",
-            r"\b(?:trok|trokken|rukte|rukten|sjorde)\s+(?:\w+\s+){0,4}aan\s+(?:mijn|m'n|haar|zijn)\s+(?:jas|arm|armen|haar|haren|mouw|tas|kleren|shirt|trui|kraag)\b",
+            r"\b(?:trok|trokken)\s+(?:\w+\s+){0,2}(?:hard|ruw|hardhandig)\s+aan\s+(?:mijn|m'n|haar|zijn)\s+\w+",
+            r"\b(?:rukte|rukten|sjorde)\s+(?:\w+\s+){0,2}aan\s+(?:mijn|m'n|haar|zijn)\s+\w+",
         ),
     ),
     (
@@ -172,8 +176,8 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\bgraffiti\b",
             r"\bverf\s+(?:op|over|tegen)\b",
             r"\b(?:ruit|ruiten|raam|ramen)\b[^.!?]{0,30}\b(?:kapot|ingegooid|ingeslagen|gesneuveld)\b",
-            r"\b(?:omgetrapt|omvergetrapt|omgegooid|omvergegooid|kapot\s*gemaakt|kapot\s*getrapt|kapot\s*gegooid|verbogen|lekgestoken|opengesneden)\b",
-            r"\b(?:trapte|trapten|gooide|gooiden|smeet|smeten)\s+(?:\w+\s+){1,5}(?:om|omver|kapot)\b",
+            r"\b(?:omgetrapt|omvergetrapt|kapot\s*getrapt|kapot\s*gegooid|verbogen|lekgestoken|opengesneden)\b",
+            r"\b(?:trapte|trapten|schopte|schopten)\s+(?:\w+\s+){1,5}(?:om|omver|kapot)\b",  # not "gooide het roer om"
             r"\b(?:gooide|gooiden|smeet|smeten|trapte|trapten|schopte|schopten)\b[^.!?]{0,40}\bdoor\s+(?:de|het|een|mijn|m'n|onze|ons)\s+(?:\w+\s+)?(?:ruit|raam|deur|glas|etalage)\b",
         ),
     ),
@@ -218,7 +222,7 @@ _C_RULES: list[tuple[str, re.Pattern]] = [
     ),
 ]
 
-_NEGATION = re.compile(r"\b(?:geen|niet|nooit|zonder|niks|niets|niemand|nergens)\b[^.!?,;]{0,25}$", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:geen|niet|nooit|zonder|niks|niets)\b[^.!?,;]{0,25}$|\bniemand\s+(?:is\s+|werd\s+|wordt\s+)?$", re.IGNORECASE)
 # "niet bedreigd, maar schold me wel uit": a negation does not reach past "maar"/"wel".
 _CLAUSE_BREAK = re.compile(r"\b(?:maar|wel|toch|echter|alleen)\b|[.!?,;:]", re.IGNORECASE)
 
@@ -240,7 +244,8 @@ ACUTE = _rx(
 )
 
 # "Now" words: with a D cue in the same message, the danger may be happening now.
-NOW = _rx(r"\b(?:nu|op\s+dit\s+moment|op\s+dit\s+ogenblik|op\s+het\s+moment|momenteel|zojuist|nog\s+steeds|hier\s+nog|nog\s+hier)\b")
+NOW = _rx(r"\b(?:nu|op\s+dit\s+moment|op\s+dit\s+ogenblik|op\s+het\s+moment|momenteel|zojuist|nog\s+steeds)\b",
+    r"\b(?:is|zijn|staat|staan|zit|zitten|loopt|lopen)\s+(?:hier\s+nog|nog\s+hier)\b")
 
 PERSISTENT = _rx(
     r"\b(?:bleef|bleven|blijft|blijven)\s+(?:maar\s+|gewoon\s+)?(?:door\w*|schelden|roepen|schreeuwen|bellen|mailen|appen|berichten|terugkomen|komen|herhalen|dreigen|reageren|sturen|posten|staan|hangen)\b",
@@ -270,64 +275,94 @@ def _not_negated(text: str, start: int) -> bool:
     return not _NEGATION.search(before)
 
 
-# A general or hypothetical question ("wat moet ik doen als iemand mij bedreigt?") describes no
-# incident: its words are not cues. Acute danger is still checked separately.
+# A general or hypothetical question ("wat moet ik doen als iemand mij bedreigt?") tells no incident:
+# its words are not cues. Judged per sentence, so that a story told next to a question keeps its cues
+# ("Kunt u uitleggen wat ik moet doen? Een man bedreigde mij gisteren."). Acute danger is checked
+# separately, on the whole text.
 HYPOTHETICAL = _rx(
     r"^\s*(?:stel\s+(?:dat|je\s+voor|nou)|wat\s+als|wat\s+(?:moet|kan|doe|zou)\s+ik\s+(?:\w+\s+){0,2}als|"
     r"wat\s+is\s+het\s+verschil|wat\s+(?:valt|telt)\s+(?:er\s+)?(?:onder|als)|wat\s+is\s+(?:een|het)\s+\w+\?|"
     r"(?:is|telt)\s+het\s+(?:ook\s+)?(?:al\s+)?(?:een\s+)?\w+\s+als|mag\s+(?:iemand|een\s+inwoner)|"
     r"hoe\s+(?:ga|moet)\s+ik\s+om\s+met|hoe\s+(?:moet|kan|zal)\s+ik\s+(?:\w+\s+){0,2}als|wanneer\s+(?:is\s+(?:het|iets)|bel|meld)|"
     r"wat\s+is\s+(?:\w+\s+){1,2}(?:precies|eigenlijk)|(?:kun|kunt|kan)\s+(?:je|jij|u)\s+(?:\w+\s+){0,3}uitleggen)",
-    r"\b(?:training|cursus|workshop|webinar|voorlichting)\s+(?:\w+\s+){0,3}over\b",
-    r"\b(?:in\s+het\s+nieuws|in\s+de\s+krant|op\s+het\s+journaal)\b[^?]*\?",
+    # "als iemand spuugt, telt dat als geweld?", but not "als hij mij weer bedreigt, ...?"
+    r"^\s*als\s+(?![^?]*\b(?:weer|opnieuw|nog\s+eens|nog\s+een\s+keer)\b)[^?]*\?\s*$",
 )
 
-
-# Words that tell something that happened; a question with these is a story, not a general question.
+# Verbs that tell something that happens or happened; a sentence with these is a story.
 _NARRATIVE = _rx(
     r"\b(?:zei|zeiden|riep|riepen|schreef|schreven|stuurde|stuurden|belde|kreeg|kregen|appte|mailde|stond|stonden|"
-    r"kwam|kwamen|sloeg|gooide|noemde|dreigde|spuugde|volgde|duwde|postte|plaatste|deelde|vandaag|gisteren|net|zojuist)\b",
-    r"\b(?:heeft|hebben|had|hadden|is|werd|ben)\s+(?:\w+\s+){0,4}(?:gezegd|geroepen|geschreven|gestuurd|gebeld|gedreigd|bedreigd|geslagen|gespuugd|gevolgd|gepost|gedeeld|uitgescholden)\b",
+    r"kwam|kwamen|sloeg|gooide|noemde|dreigde|spuugde|volgde|duwde|postte|plaatste|deelde)\b",
+    r"\b(?:zegt|zeggen|stuurt|appt|mailt|belt|dreigt|staat|volgt|wacht|roept|schrijft|post|komt|blijft|noemt|scheldt|"
+    r"slaat|duwt|spuugt|krijg|krijgen|bedreigt|bedreigen|intimideert|stalkt)\b",
+    r"\b(?:ik|we|wij)\s+(?:word|worden)\b|\bword\s+ik\b|\bworden\s+we\b",
+    r"\b(?:heeft|hebben|had|hadden|is|werd|werden|ben|wordt)\s+(?:\w+\s+){0,5}(?:gezegd|geroepen|geschreven|"
+    r"gestuurd|gebeld|geappt|gemaild|gedreigd|bedreigd|geslagen|geschopt|geduwd|gegrepen|gespuugd|gevolgd|achtervolgd|"
+    r"opgewacht|gepost|gedeeld|gezet|geplaatst|gegooid|vernield|beklad|bekrast|gefilmd|aangevallen|betast|gestalkt|"
+    r"uitgescholden|aangesproken)\b",
 )
-
-
-# A question about the protocol or its words, for a talk or a course, or something that did not
-# happen ("puur theoretisch"): with no narrative verb in the text, no incident is being told.
-_ABOUT_THE_PROTOCOL = _rx(
-    r"\b(?:protocol\w*|tabel|handreiking|presentatie|cursus|training|voorbeeld\w*|documentaire|definitie)\b",
+_WHEN = _rx(r"\b(?:vandaag|gisteren|vanochtend|vanmorgen|vanavond|vannacht|net|zojuist|weer|opnieuw)\b")
+# A sentence about the protocol or its words (a talk, a course, the news) tells no incident unless it
+# tells a story; nor does one in a text that says nothing happened ("puur theoretisch").
+_ABOUT_WORDS = _rx(
+    r"\b(?:protocol\w*|tabel|handreiking|presentatie|cursus|training|workshop|webinar|voorlichting|voorbeeld\w*|"
+    r"documentaire|definitie|in\s+het\s+nieuws|in\s+de\s+krant|op\s+het\s+journaal)\b",
+)
+_NOTHING_HAPPENED = _rx(
     r"\b(?:er\s+is|het\s+is)\s+(?:nu\s+|nog\s+|verder\s+)?(?:niks|niets|niet)\s+(?:\w+\s+)?gebeurd\b",
     r"\bvoor\s+de\s+zekerheid\b",
+    r"\bpuur\s+theoretisch\b",
 )
-# A joke or a test: said outright, whatever else the text holds.
-_NOT_REAL = _rx(r"\b(?:puur\s+theoretisch|als\s+grap(?:je)?|negeer\s+(?:dat|dit)(?:\s+maar)?)\b")
+# A joke or a test, said in the same clause as the words ("typte 'ik word bedreigd' als grapje").
+_NOT_REAL = _rx(r"\b(?:als\s+grap(?:je)?|negeer\s+(?:dat|dit)(?:\s+maar)?)\b")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _sentences(text: str):
+    """(offset, sentence) pairs."""
+    start = 0
+    for end in [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+        yield start, text[start:end]
+        start = end
+
+
+def _tells_nothing(sentence: str, text: str) -> bool:
+    if HYPOTHETICAL.search(sentence):
+        return True
+    if _NARRATIVE.search(sentence):
+        return False
+    if sentence.rstrip(" '\"").endswith("?"):
+        return not _WHEN.search(sentence)  # a question that tells no event
+    return bool(_ABOUT_WORDS.search(sentence) or _NOTHING_HAPPENED.search(text))
 
 
 def is_hypothetical(text: str) -> bool:
-    """A general or hypothetical question: no incident is being told."""
-    if HYPOTHETICAL.search(text) or _NOT_REAL.search(text):
-        return True
-    if "?" in text and _ABOUT_THE_PROTOCOL.search(text) and not _NARRATIVE.search(text):
-        return True
-    stripped = text.strip()
-    one_question = stripped.endswith("?") and not re.search(r"[.!?]\s", stripped[:-1])
-    return one_question and not _NARRATIVE.search(stripped)
+    """No sentence of the text tells an incident."""
+    return all(_tells_nothing(sentence, text) for _, sentence in _sentences(text) if sentence.strip())
+
+
+def _in_a_joke(text: str, start: int, end: int) -> bool:
+    before = _CLAUSE_BREAK.split(text[max(0, start - 80) : start])[-1]
+    after = _CLAUSE_BREAK.split(text[end : end + 80])[0]
+    return bool(_NOT_REAL.search(before + text[start:end] + after))
 
 
 def find_cues(text: str) -> list[Cue]:
     """All C and D cues in the text, in reading order, one per matched phrase."""
     found: dict[tuple[int, int], Cue] = {}
-    if is_hypothetical(text):
-        return []
-    for rules in (_D_RULES, _C_RULES):
-        for kind, pattern in rules:
-            category = "D" if rules is _D_RULES else "C"
-            for match in pattern.finditer(text):
-                span = match.span()
-                if span[1] - span[0] < 2 or not _not_negated(text, span[0]):
-                    continue
-                if any(s[0] <= span[0] and span[1] <= s[1] for s in found):
-                    continue  # already covered by a heavier or longer cue
-                found[span] = Cue(text=match.group(0).strip(), kind=kind, category=category)
+    for offset, sentence in _sentences(text):
+        if not sentence.strip() or _tells_nothing(sentence, text):
+            continue
+        for rules in (_D_RULES, _C_RULES):
+            for kind, pattern in rules:
+                category = "D" if rules is _D_RULES else "C"
+                for match in pattern.finditer(sentence):
+                    span = (offset + match.start(), offset + match.end())
+                    if span[1] - span[0] < 2 or not _not_negated(text, span[0]) or _in_a_joke(text, *span):
+                        continue
+                    if any(s[0] <= span[0] and span[1] <= s[1] for s in found):
+                        continue  # already covered by a heavier or longer cue
+                    found[span] = Cue(text=match.group(0).strip(), kind=kind, category=category)
     return [found[span] for span in sorted(found)]
 
 

@@ -2,8 +2,8 @@
 
 Why: DIET alone was brittle on new wording (a thank-you note got D with 0.98 on a held-out set,
 tests/nlu/README.md). A logistic regression on word and character n-grams errs in other places;
-the weighted average of both rankings scored better on all four development sets than either
-alone, for macro-F1 and for D recall. The weight and C were chosen on those sets.
+on development sets 1-4 the weighted average scored better than either alone, for macro-F1 and
+for D recall; the blind sets 5-6 then confirmed it (README: 0.874 / 0.817 -> 0.909 / 0.933 on set 5).
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ def blend(first: list[dict], second: dict[str, float], weight: float) -> list[di
     """(1 - weight) * first + weight * second, as a ranking (highest first).
 
     `first` is a Rasa intent ranking (DIET keeps only its top intents; a missing one counts 0).
+    Without a first ranking, the second one is used alone.
     """
+    if not first:
+        weight = 1.0
     scores = {name: weight * conf for name, conf in second.items()}
     for item in first:
         scores[item["name"]] = scores.get(item["name"], 0.0) + (1 - weight) * item["confidence"]
@@ -51,6 +54,21 @@ def _pipeline(config: dict[str, Any]):
         make_union(vectorizer("word", (1, 2)), vectorizer("char_wb", (2, 5))),
         LogisticRegression(C=config["C"], max_iter=config["max_iter"]),
     )
+
+
+class UntrustedModelFile(Exception):
+    """The stored model holds types we did not expect: refuse it rather than run without it unnoticed."""
+
+
+def _read(path):
+    import skops.io as sio
+
+    if not path.exists():
+        raise FileNotFoundError(path)
+    untrusted = set(sio.get_untrusted_types(file=path))
+    if untrusted - TRUSTED_TYPES:
+        raise UntrustedModelFile(f"unexpected types in {path.name}: {sorted(untrusted - TRUSTED_TYPES)}")
+    return sio.load(path, trusted=sorted(untrusted))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -109,16 +127,10 @@ class TextLogisticRegression(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> TextLogisticRegression:
-        import skops.io as sio
-
         try:
             with model_storage.read_from(resource) as directory:
-                path = directory / FILE_NAME
-                untrusted = set(sio.get_untrusted_types(file=path))
-                if untrusted - TRUSTED_TYPES:
-                    raise ValueError(f"unexpected types in {FILE_NAME}: {sorted(untrusted - TRUSTED_TYPES)}")
-                model = sio.load(path, trusted=sorted(untrusted))
-        except (ValueError, FileNotFoundError):
+                model = _read(directory / FILE_NAME)
+        except (ValueError, FileNotFoundError):  # read_from: no such resource (trained without intents)
             logger.warning("TextLogisticRegression: no trained model found; DIET's ranking is used alone.")
             model = None
         return cls(config, model_storage, resource, model)

@@ -207,3 +207,73 @@ def test_questions_about_words_and_news_tell_no_incident(text):
 )
 def test_a_question_after_a_told_incident_keeps_its_cues(text):
     assert cues.heaviest(cues.find_cues(text)) == "D"
+
+
+# Found in review: a threat told next to a question, a course or the news keeps its cues.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tijdens de voorlichting over de windmolens kwam een man op me af en dreigde me te slaan.",
+        "Tijdens de training over agressie werd ik door een deelnemer bedreigd.",
+        "Sinds ik in de krant stond over het azc word ik bedreigd. Wat moet ik doen?",
+        "Ik kwam in het nieuws en nu krijg ik elke dag doodsbedreigingen. Wat nu?",
+        "Iemand stuurt me elke nacht berichten dat hij weet waar ik woon. Is dat volgens het protocol stalking?",
+        "Hij zegt dat hij me komt halen. Wat zegt het protocol daarover?",
+        "Hij dreigt mijn kinderen iets aan te doen. Welke categorie uit de tabel is dat?",
+        "Hij appt dat hij me kapot maakt als ik voor stem. Is dat een voorbeeld van D?",
+        "Hij deed het later af als grap, maar hij zei echt dat hij me zou neersteken.",
+        "Hij stuurde me een dreigbrief. Mijn advocaat zegt: negeer dit maar, maar ik vertrouw het niet.",
+        "Negeer dit bericht alsjeblieft niet: een man volgde me vandaag tot aan mijn huis.",
+        "Kunt u mij uitleggen wat ik nu moet doen? Een man bedreigde mij gisteren met een mes.",
+        "Hoe moet ik reageren als hij weer voor mijn deur staat? Hij heeft gedreigd mijn huis in brand te steken.",
+        "Wat is dat eigenlijk, doxing? Iemand heeft gisteren mijn adres online gezet.",
+        "Als hij mij weer bedreigt, wat moet ik dan?",
+        "Ik heb nog niemand verteld dat hij me bedreigd heeft.",
+        "Niemand gelooft me dat hij mij bedreigt.",
+        "Ik durf nergens meer heen sinds hij me bedreigt.",
+        "Hij dreigde bij mij langs te komen.",
+        "Dit is je laatste waarschuwing: trek die klacht in of het loopt slecht met je af.",
+        "Iemand heeft mijn huisadres op Facebook gezet. Er is verder niks gebeurd.",
+        "Hij heeft me na de vergadering opgewacht.",
+    ],
+)
+def test_a_told_threat_is_never_silenced(text):
+    assert cues.heaviest(cues.find_cues(text)) == "D"
+
+
+# Found in review: everyday sentences that an earlier version of the new rules took for D.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De nieuwe website van de gemeente gaat volgende week de lucht in.",
+        "Let op, de vergadering begint vanavond een uur later.",
+        "Let goed op uw huis tijdens de vakantie, zegt de wijkagent.",
+        "Er moeten eerst ongelukken gebeuren voordat de gemeente iets aan dat kruispunt doet.",
+        "Kom gewoon naar het spreekuur, dan zie je het wel.",
+        "Ik wacht maar af wat de raad besluit.",
+        "Het zou zonde zijn als er niks gebeurt met dit mooie plan.",
+        "Op woensdag ga ik lesjes geven op de basisschool.",
+        "Deze zaak wordt enorm opgeblazen door de media.",
+        "Het is een baan die je kapot maakt.",
+        "Je moet je opleiding afmaken.",
+        "De partij riep haar achterban op om massaal te gaan stemmen.",
+        "We werden op het station opgewacht door de burgemeester.",
+        "We kregen tientallen mails van bezorgde inwoners over de bomenkap.",
+        "De gemeente stuurde een brief over werkzaamheden die 's nachts plaatsvinden.",
+        "De afrit blijft dicht terwijl de omleiding ook geblokkeerd is.",
+        "Ik droom al jaren van je plan voor een skatebaan.",
+        "Ik ben benieuwd wat ze met mij willen doen na de reorganisatie.",
+        "Ik wil weten wat het kost om de nachtbus te laten rijden.",
+        "De wethouder heeft het project een flinke duw gegeven.",
+        "Mijn zoontje trok de hele tijd aan mijn mouw.",
+        "Het college heeft het hele beleid omgegooid.",
+        "Het college gooide vorig jaar het roer om.",
+    ],
+)
+def test_everyday_sentences_are_no_threat(text):
+    assert cues.heaviest(cues.find_cues(text)) != "D"
+
+
+def test_here_is_only_now_when_somebody_is_still_there():
+    assert not cues.is_acute("Ik wil hier nog aan toevoegen dat hij me vorig jaar een keer bedreigde.")
+    assert cues.NOW.search("Hij staat hier nog, met een mes")

@@ -59,14 +59,33 @@ def test_trained_model_survives_persist_and_load_and_moves_the_ranking(tmp_path)
     clf.process([msg])
     ranking = msg.get(INTENT_RANKING_KEY)
     confidences = {r["name"]: r["confidence"] for r in ranking}
-    assert confidences["incident_b"] >= 0.4  # DIET's share is 1 - weight
+    assert confidences["incident_d"] > 0.2  # DIET gave it 0: all of it comes from the loaded second model
     assert confidences["incident_d"] > confidences["greet"]
     assert abs(sum(confidences.values()) - 1.0) < 1e-6
     assert msg.get(INTENT) == ranking[0]
 
 
+def test_without_a_diet_ranking_the_second_model_decides_alone(tmp_path):
+    clf = trained(tmp_path)
+    msg = Message(data={TEXT: "hallo"})
+    clf.process([msg])
+    assert msg.get(INTENT)["name"] == "greet"
+    assert abs(sum(r["confidence"] for r in msg.get(INTENT_RANKING_KEY)) - 1.0) < 1e-6
+
+
+def test_a_model_file_with_unexpected_types_is_refused_loudly(tmp_path, monkeypatch):
+    trained(tmp_path)
+    import skops.io as sio
+
+    monkeypatch.setattr(sio, "get_untrusted_types", lambda file: ["builtins.eval"])
+    clf, storage, resource = component(tmp_path)
+    with pytest.raises(ensemble.UntrustedModelFile):
+        ensemble.TextLogisticRegression.load(clf._config, storage, resource, None)
+
+
 def test_weight_zero_keeps_diets_ranking(tmp_path):
     clf = trained(tmp_path, weight=0.0)
+    assert clf._model is not None
     msg = message("hallo", [{"name": "incident_b", "confidence": 0.7}, {"name": "greet", "confidence": 0.3}])
     clf.process([msg])
     assert msg.get(INTENT)["name"] == "incident_b"
