@@ -32,6 +32,7 @@ def _rx(*parts: str) -> re.Pattern:
 
 _YOU = r"(?:je|jij|jou|u|jullie|ze|hem|haar|mij|me)"
 _TARGET = r"(?:je|jij|jou|u|jullie|je kinderen|jouw kinderen|je vrouw|je man|je gezin|je familie)"
+_PROPERTY = r"(?:stadhuis|gemeentehuis|raadhuis|huis|gebouw|tent|boel|kantoor|auto)"  # "... gaat de lucht in"
 
 # D: threats, intimidation, stalking, doxing, sexual intimidation, physical violence, vandalism.
 _D_RULES: list[tuple[str, re.Pattern]] = [
@@ -88,9 +89,9 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:eindigen|eindig|eindigt|belanden|beland)\s+(?:\w+\s+){0,2}(?:in|op)\s+(?:een|de|het)\s+(?:greppel|sloot|kist|graf|ziekenhuis|kerkhof)\b",
             r"\b(?:zou\s+(?:toch\s+)?zonde\s+zijn|zou\s+jammer\s+zijn)\s+als\s+(?:\w+\s+){0,3}(?:iets|wat)\s+(?:\w+\s+){0,3}(?:gebeurt|overkomt|overkwam|gebeurde)",
             r"\b(?:je|jouw|uw)\s+(?:dagen|tijd)\s+(?:zijn|is)\s+geteld\b",
-            r"\b(?:stadhuis|gemeentehuis|raadhuis|huis|gebouw|tent|boel|kantoor|auto)\s+(?:\w+\s+){0,2}(?:gaat|gaan|vliegt|vliegen)\s+(?:\w+\s+){0,2}de\s+lucht\s+in\b",
+            r"\b" + _PROPERTY + r"\s+(?:\w+\s+){0,2}(?:gaat|gaan|vliegt|vliegen)\s+(?:\w+\s+){0,2}de\s+lucht\s+in\b",
             r"\blet\s+maar\s+(?:goed\s+)?op\s+(?:je|jullie|uw|jouw)\s+(?:hond|kat|huisdier\w*|kinderen|kind|dochter|zoon|vrouw|man|gezin|huis|auto)\b",
-            r"\b(?:tent|gemeentehuis|stadhuis|raadhuis|huis|gebouw|boel|kantoor|auto)\s+(?:\w+\s+){0,2}(?:opblazen|opblaast|opgeblazen)\b",
+            r"\b" + _PROPERTY + r"\s+(?:\w+\s+){0,2}(?:opblazen|opblaast|opgeblazen)\b",
             r"\blet\s+(?:jij\s+|u\s+)?maar\s+op\b",
         ),
     ),
@@ -270,9 +271,13 @@ _CHANNELS = [
 ONLINE_CHANNELS = {"social_media", "message", "email"}
 
 
+def _clause_before(text: str, start: int, reach: int) -> str:
+    """The words before `start` in the same clause, at most `reach` characters back."""
+    return _CLAUSE_BREAK.split(text[max(0, start - reach) : start])[-1]
+
+
 def _not_negated(text: str, start: int) -> bool:
-    before = _CLAUSE_BREAK.split(text[max(0, start - 40) : start])[-1]
-    return not _NEGATION.search(before)
+    return not _NEGATION.search(_clause_before(text, start, 40))
 
 
 # A general or hypothetical question ("wat moet ik doen als iemand mij bedreigt?") tells no incident:
@@ -326,23 +331,18 @@ def _sentences(text: str):
         start = end
 
 
-def _tells_nothing(sentence: str, text: str) -> bool:
+def _tells_nothing(sentence: str, nothing_happened: bool) -> bool:
     if HYPOTHETICAL.search(sentence):
         return True
     if _NARRATIVE.search(sentence):
         return False
     if sentence.rstrip(" '\"").endswith("?"):
         return not _WHEN.search(sentence)  # a question that tells no event
-    return bool(_ABOUT_WORDS.search(sentence) or _NOTHING_HAPPENED.search(text))
-
-
-def is_hypothetical(text: str) -> bool:
-    """No sentence of the text tells an incident."""
-    return all(_tells_nothing(sentence, text) for _, sentence in _sentences(text) if sentence.strip())
+    return nothing_happened or bool(_ABOUT_WORDS.search(sentence))
 
 
 def _in_a_joke(text: str, start: int, end: int) -> bool:
-    before = _CLAUSE_BREAK.split(text[max(0, start - 80) : start])[-1]
+    before = _clause_before(text, start, 80)
     after = _CLAUSE_BREAK.split(text[end : end + 80])[0]
     return bool(_NOT_REAL.search(before + text[start:end] + after))
 
@@ -350,8 +350,9 @@ def _in_a_joke(text: str, start: int, end: int) -> bool:
 def find_cues(text: str) -> list[Cue]:
     """All C and D cues in the text, in reading order, one per matched phrase."""
     found: dict[tuple[int, int], Cue] = {}
+    nothing_happened = bool(_NOTHING_HAPPENED.search(text))
     for offset, sentence in _sentences(text):
-        if not sentence.strip() or _tells_nothing(sentence, text):
+        if not sentence.strip() or _tells_nothing(sentence, nothing_happened):
             continue
         for rules in (_D_RULES, _C_RULES):
             for kind, pattern in rules:
