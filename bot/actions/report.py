@@ -224,7 +224,7 @@ def draft_from(tracker: Tracker) -> dict | None:
         "subkind": tracker.get_slot("subkind"),
         "reporting": "required" if tracker.get_slot("report_required") else "optional",
         "acute": bool(tracker.get_slot("acute")),
-        "online": channel in cues.ONLINE_CHANNELS or bool(tracker.get_slot("online")),
+        "online": channel in cues.ONLINE_MEDIA or bool(tracker.get_slot("online")),
         "channel": channel,
         "contact_function": contact,
         "readable_by": f"{municipality_key or tracker.get_slot('municipality').lower()}:{contact}",

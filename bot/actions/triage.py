@@ -75,7 +75,7 @@ class ActionTriage(Action):
             SlotSet("doubt", result.get("doubt")),
             SlotSet("acute", bool(result.get("acute"))),
             SlotSet("online", bool(result.get("online"))),
-            SlotSet("channel_hint", result.get("channel")),
+            SlotSet("channel_hint", result.get("medium")),
             SlotSet("persistent", True if result.get("persistent") else None),
         ]
 

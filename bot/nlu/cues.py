@@ -260,7 +260,7 @@ PERSISTENT = _rx(
     r"\bvoor\s+de\s+(?:tweede|derde|vierde|vijfde|zoveelste|\d+e)\s+keer\b",
 )
 
-_CHANNELS = [
+_MEDIA = [
     ("social_media", _rx(r"\b(?:facebook|twitter|instagram|tiktok|linkedin|youtube|telegram|social\s*media|sociale\s+media|tweet\w*|dm|post|reactie\s+onder|online|internet|op\s+x)\b")),
     ("message", _rx(r"\b(?:whatsapp|app|appje|appjes|sms|signal|berichtje\w*)\b")),
     ("email", _rx(r"\b(?:e-?mail\w*|mailtje\w*|mailde|gemaild|mail|mails)\b")),
@@ -268,7 +268,7 @@ _CHANNELS = [
     ("phone", _rx(r"\b(?:belde|gebeld|telefoon\w*|telefonisch|aan\s+de\s+lijn|voicemail)\b")),
     ("face_to_face", _rx(r"\b(?:markt|straat|stadhuis|raadzaal|vergadering|deur|balie|supermarkt|bijeenkomst|in\s+het\s+gezicht|face\s*to\s*face|persoonlijk|op\s+bezoek|spreekuur)\b")),
 ]
-ONLINE_CHANNELS = {"social_media", "message", "email"}
+ONLINE_MEDIA = {"social_media", "message", "email"}
 
 
 def _clause_before(text: str, start: int, reach: int) -> str:
@@ -390,8 +390,9 @@ def is_persistent(text: str) -> bool:
     return bool(PERSISTENT.search(text))
 
 
-def channel(text: str) -> str | None:
-    for name, pattern in _CHANNELS:
+def medium(text: str) -> str | None:
+    """How it happened (face to face, phone, e-mail, social media, ...); not the messenger used to tell us."""
+    for name, pattern in _MEDIA:
         if pattern.search(text):
             return name
     return None

@@ -83,7 +83,7 @@ def decide(text: str, ranking: list[tuple[str, float]], config: dict | None = No
     else:
         confidence = probs[label]
 
-    channel = cue_rules.channel(text)
+    medium = cue_rules.medium(text)
     return {
         "label": label,
         "confidence": round(float(confidence), 4),
@@ -92,8 +92,8 @@ def decide(text: str, ranking: list[tuple[str, float]], config: dict | None = No
         "doubt": doubt,
         "acute": acute,
         "persistent": cue_rules.is_persistent(text),
-        "channel": channel,
-        "online": channel in cue_rules.ONLINE_CHANNELS,
+        "medium": medium,
+        "online": medium in cue_rules.ONLINE_MEDIA,
     }
 
 

@@ -22,7 +22,7 @@ ABCD_D = {
     "doubt": None,
     "acute": False,
     "persistent": False,
-    "channel": "face_to_face",
+    "medium": "face_to_face",
     "online": False,
 }
 

@@ -135,11 +135,11 @@ def test_acute(text, acute):
     assert cues.is_acute(text) is acute
 
 
-def test_persistence_and_channel():
+def test_persistence_and_medium():
     assert cues.is_persistent("Hij bleef maar doorgaan na mijn waarschuwing")
     assert not cues.is_persistent("Hij bleef rustig")
-    assert cues.channel("Ze stuurde een mail") == "email"
-    assert cues.channel("Op Facebook schreef hij") == "social_media"
+    assert cues.medium("Ze stuurde een mail") == "email"
+    assert cues.medium("Op Facebook schreef hij") == "social_media"
 
 
 @pytest.mark.parametrize(
