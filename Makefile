@@ -12,7 +12,6 @@ ACTION_PORT ?= 5055
 RASA_PORT ?= 5005
 export REPORT_ENCRYPTION_KEY_FILE ?= $(ROOT)/var/report.key
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
-export PYTHONPATH := $(ROOT)/bot:$(ROOT)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
@@ -20,7 +19,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
 
-.PHONY: help install train db run actions demo web telegram signal stack test lint unit validate test-stories eval-nlu e2e bench time-training classify route lock-rasa lock-actions clean
+.PHONY: help install train db settings run actions demo web telegram signal stack test lint unit validate test-stories eval-nlu e2e bench time-training classify route lock-rasa lock-actions clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -30,12 +29,15 @@ help: ## List the targets
 	.venv-rasa/bin/pip install -q "pip<25"
 	# Rasa 3.6 declares Python <3.11; the lock pins what a Python 3.10 resolution gives (see README).
 	.venv-rasa/bin/pip install -q --no-deps --ignore-requires-python -r requirements/rasa.lock.txt
+	# Our own packages (actions, nlu, patches, connectors, channels, core: pyproject.toml), editable.
+	.venv-rasa/bin/pip install -q --no-deps -e .
 	touch $@
 
 .venv-actions/.installed: requirements/actions.lock.txt
 	$(PYTHON) -m venv .venv-actions
 	.venv-actions/bin/pip install -q "pip<25"
 	.venv-actions/bin/pip install -q --no-deps --ignore-requires-python -r requirements/actions.lock.txt
+	.venv-actions/bin/pip install -q --no-deps -e .
 	touch $@
 
 # The widget's browser files (socket.io-client) and, for its test, axe-core: npm, from the committed lock file.
@@ -66,12 +68,15 @@ db: .venv-actions/.installed var/report.key ## Migrate the database and load the
 actions: install db ## Start the action server in the foreground
 	cd bot && $(ACT_PY) -m rasa_sdk --actions actions --port $(ACTION_PORT)
 
-run: install train db ## Set up everything, start the action server and chat in the terminal
+settings: .venv-actions/.installed ## Print the settings (environment variables) in use, never secrets
+	@$(ACT_PY) -m core.config
+
+run: install train db settings ## Set up everything, start the action server and chat in the terminal
 	@cd bot && ($(ACT_PY) -m rasa_sdk --actions actions --port $(ACTION_PORT) > ../var/actions.log 2>&1 & echo $$! > ../var/actions.pid)
 	@$(ACT_PY) scripts/wait_http.py http://localhost:$(ACTION_PORT)/health 60
 	cd bot && $(RASA_PY) -m rasa shell --model ../$(MODEL) --endpoints endpoints.yml; kill $$(cat ../var/actions.pid) 2>/dev/null || true
 
-demo: install train db ## Widget demo page and griffie page on http://localhost:8080 (both servers, local SMTP)
+demo: install train db settings ## Widget demo page and griffie page on http://localhost:8080 (both servers, local SMTP)
 	$(ACT_PY) scripts/demo.py
 
 web: install db ## The web service alone (widget + griffie page); needs RASA_URL, RASA_TOKEN, GRIFFIE_SECRET, ...
@@ -89,8 +94,9 @@ stack: ## The docker compose services as local commands (no Docker needed)
 test: lint unit validate test-stories eval-nlu e2e bench time-training ## The whole test suite (CI runs this)
 	@echo "make test: all checks passed"
 
-lint: .venv-actions/.installed ## ruff on all Python code
-	$(ACT_PY) -m ruff check bot scripts tests channels
+lint: .venv-actions/.installed ## ruff on all Python code, mypy on actions, channels, core (pyproject.toml)
+	$(ACT_PY) -m ruff check bot scripts tests channels core
+	$(ACT_PY) -m mypy
 
 unit: .venv-actions/.installed .venv-rasa/.installed ## pytest: actions, routing, repository, cue rules, NLU components (no servers)
 	$(ACT_PY) -m pytest -q -m "not e2e and not rasa"

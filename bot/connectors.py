@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 import re
 
 from rasa.core.channels.rest import RestInput
@@ -24,9 +23,10 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic.exceptions import InvalidUsage as BadRequest  # Sanic 21.12 (Rasa 3.6) has no BadRequest yet
 from sanic.exceptions import Unauthorized
 
-from nlu import socketio_fixes
+from core.config import get_settings
+from patches import socketio_fixes
 
-socketio_fixes.apply()  # see nlu/socketio_fixes.py: Rasa 3.6's socket.io channel on Python 3.11
+socketio_fixes.apply()  # see patches/socketio_fixes.py: Rasa 3.6's socket.io channel on Python 3.11
 
 log = logging.getLogger(__name__)
 BRIDGE_ID = re.compile(r"^(?:telegram:-?\d{1,20}|signal:[+\w.-]{3,64})$")
@@ -53,7 +53,7 @@ class BridgeInput(RestInput):
         return self.name()
 
     async def _extract_sender(self, req) -> str | None:
-        token = os.environ.get("BRIDGE_TOKEN", "")
+        token = get_settings().bridge_token
         given = req.headers.get("Authorization", "").removeprefix("Bearer ")
         if not token or not hmac.compare_digest(given.encode(), token.encode()):
             raise Unauthorized("bridge token required")

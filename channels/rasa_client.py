@@ -7,11 +7,12 @@ answer through the same channel.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from urllib.parse import quote
 
 import aiohttp
+
+from core.config import get_settings
 
 
 class RasaUnavailable(Exception):
@@ -35,11 +36,12 @@ class RasaClient:
     bridge_token: str | None = None  # the bridges' channel (bot/connectors.py: BridgeInput)
 
     def __post_init__(self) -> None:
-        self.url = (self.url or os.environ.get("RASA_URL", "http://localhost:5005")).rstrip("/")
+        settings = get_settings()
+        self.url = (self.url or settings.rasa_url).rstrip("/")
         if self.token is None:
-            self.token = os.environ.get("RASA_TOKEN") or None
+            self.token = settings.rasa_token or None
         if self.bridge_token is None:
-            self.bridge_token = os.environ.get("BRIDGE_TOKEN", "")
+            self.bridge_token = settings.bridge_token
 
     def _params(self, **extra: str) -> dict:
         return {**({"token": self.token} if self.token else {}), **extra}

@@ -1,6 +1,6 @@
 """The web service: the chat widget with its demo page, and the griffie page. `python -m channels.web`.
 
-Environment: RASA_URL (server side), RASA_TOKEN (Rasa API: transcripts, griffie answers), RASA_PUBLIC_URL
+Settings (core.config): RASA_URL (server side), RASA_TOKEN (Rasa API: transcripts, griffie answers), RASA_PUBLIC_URL
 (the Rasa address a browser can reach, for the widget), GRIFFIE_SECRET, GRIFFIE_ACCOUNTS_FILE, DATABASE_URL,
 TELEGRAM_BRIDGE_URL / SIGNAL_BRIDGE_URL and BRIDGE_TOKEN (to answer users on those channels), WEB_HOST, WEB_PORT.
 """
@@ -8,13 +8,13 @@ TELEGRAM_BRIDGE_URL / SIGNAL_BRIDGE_URL and BRIDGE_TOKEN (to answer users on tho
 from __future__ import annotations
 
 import logging
-import os
 
 from aiohttp import web
 
 from channels.griffie import app as griffie
 from channels.rasa_client import RasaClient
 from channels.widget import app as widget
+from core.config import get_settings
 
 
 async def health(_: web.Request) -> web.Response:
@@ -33,7 +33,8 @@ def make_app(rasa: RasaClient | None = None) -> web.Application:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # access logs would carry conversation ids
-    web.run_app(make_app(), host=os.environ.get("WEB_HOST", "0.0.0.0"), port=int(os.environ.get("WEB_PORT", "8080")))
+    settings = get_settings()
+    web.run_app(make_app(), host=settings.web_host, port=settings.web_port)
 
 
 if __name__ == "__main__":

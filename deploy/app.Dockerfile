@@ -25,16 +25,18 @@ FROM python:3.11-slim-bookworm
 RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/app app
 COPY --from=venv /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH \
-    PYTHONPATH=/app/bot:/app \
     PYTHONUNBUFFERED=1 \
     PYTHONWARNINGS=ignore::DeprecationWarning \
     HOME=/home/app
 WORKDIR /app
 # Code stays owned by root: the services cannot change it.
-COPY alembic.ini ./
+COPY alembic.ini pyproject.toml ./
 COPY bot ./bot
 COPY channels ./channels
+COPY core ./core
 COPY --from=widget /src/channels/widget/node_modules ./channels/widget/node_modules
+# Our packages (actions, channels, core, ...: pyproject.toml), editable so they stay in /app as the Makefile has them.
+RUN pip install -q --no-deps -e . && rm -rf bot/*.egg-info
 USER app
 EXPOSE 5055 8080 8081 8082
 CMD ["python", "-m", "rasa_sdk", "--actions", "actions", "--port", "5055"]

@@ -19,15 +19,19 @@ FROM python:3.11-slim-bookworm
 RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/app app
 COPY --from=venv /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH \
-    PYTHONPATH=/app/bot:/app \
     PYTHONUNBUFFERED=1 \
     PYTHONWARNINGS=ignore::DeprecationWarning \
     TF_CPP_MIN_LOG_LEVEL=3 \
     SQLALCHEMY_SILENCE_UBER_WARNING=1 \
     RASA_TELEMETRY_ENABLED=false
 WORKDIR /app
+COPY pyproject.toml ./
 COPY bot ./bot
+COPY channels ./channels
+COPY core ./core
 COPY scripts/build_spacy_nl.py ./scripts/
+# Our packages (nlu, patches, connectors, core, ...: pyproject.toml), editable so they stay in /app.
+RUN pip install -q --no-deps -e . && rm -rf bot/*.egg-info
 COPY deploy/endpoints.yml ./deploy/
 # Train as root at build time (about 2.5 minutes on 2 cores), so that code and model stay read-only
 # for the server; the training cache is not kept.

@@ -6,16 +6,17 @@ Usage: python scripts/check_protocols.py [file.yml ...]   (default: all files)
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from pathlib import Path
 
 import yaml
 
+from core.config import get_settings
+
 ROOT = Path(__file__).resolve().parents[1]
 PROTOCOLS = ROOT / "bot" / "actions" / "protocols"
-SEEDS = Path(os.environ.get("SEEDS_DIR", ROOT.parent / "shared" / "seeds"))
+SEEDS = Path(get_settings().seeds_dir)
 
 
 def normalize(text: str) -> str:

@@ -55,7 +55,7 @@ def main() -> int:
         with servers.running(workdir, database_url=f"sqlite:///{workdir / 'meldhulp.db'}", extra_env=env) as bot:
             web_env = {**bot.env, "RASA_URL": bot.rasa_url, "RASA_PUBLIC_URL": bot.rasa_url.replace("127.0.0.1", "localhost"),
                        "GRIFFIE_SECRET": secrets.token_urlsafe(32), "GRIFFIE_ACCOUNTS_FILE": str(accounts),
-                       "WEB_PORT": str(port), "WEB_HOST": "127.0.0.1", "PYTHONPATH": f"{servers.ROOT / 'bot'}:{servers.ROOT}"}
+                       "WEB_PORT": str(port), "WEB_HOST": "127.0.0.1"}
             print(f"\nWidget demo:   http://localhost:{port}/demo\n"
                   f"Griffie page:  http://localhost:{port}/griffie/  (gebruiker griffie-leiden, wachtwoord {password})\n"
                   "Stop with Ctrl+C.\n", flush=True)

@@ -75,7 +75,6 @@ def running(workdir: Path, database_url: str | None = None, extra_env: dict | No
         **os.environ,
         "DATABASE_URL": database_url,
         "REPORT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-        "PYTHONPATH": str(ROOT / "bot"),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "RASA_TELEMETRY_ENABLED": "false",

@@ -5,7 +5,7 @@
 For each service of docker-compose.yml that we build (rasa, actions, web, telegram, signal; not the
 third-party images postgres and signal-cli) this prints the command the container runs, as a shell
 line for this checkout: the container's /app is the repository root, `python` is .venv-rasa's for
-the Rasa image and .venv-actions' for the app image, and PYTHONPATH is set as in the images. The
+the Rasa image and .venv-actions' for the app image (both have our packages installed, as the images). The
 line before it names the environment variables the service gets in docker-compose.yml; set them
 (with local addresses instead of the compose service names) before running it.
 """
@@ -44,14 +44,13 @@ def local_dir(working_dir: str) -> Path:
 
 
 def local_command(service: dict) -> str:
-    """`(cd DIR && export PYTHONPATH=... && LINE)` with the venv's python in place of the image's."""
+    """`(cd DIR && LINE)` with the venv's python in place of the image's."""
     python = ROOT / VENVS[service["build"]["dockerfile"]] / "bin" / "python"
     line = shell_line(service["command"])
     line = re.sub(r"(?<![\w/.-])exec\s+", "", line)  # exec replaces the container's shell, not yours
     line = re.sub(r"(?<![\w/.-])python(?=\s)", shlex.quote(str(python)), line)
     workdir = local_dir(service.get("working_dir", CONTAINER_ROOT))
-    pythonpath = f"{ROOT / 'bot'}:{ROOT}"
-    return f"(cd {shlex.quote(str(workdir))} && export PYTHONPATH={shlex.quote(pythonpath)} && {line})"
+    return f"(cd {shlex.quote(str(workdir))} && {line})"
 
 
 def commands(names: list[str]) -> int:

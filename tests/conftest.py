@@ -14,7 +14,38 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
+from core.config import Settings, get_settings
+
 ROOT = Path(__file__).resolve().parents[1]
+
+
+# The settings are read once per process (core.config.get_settings). A test that changes the environment
+# through monkeypatch (setenv, delenv, and undo afterwards) gets them read again on next use.
+def _reading_settings_again(method):
+    def changed_environment(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            get_settings.cache_clear()
+
+    return changed_environment
+
+
+for _name in ("setenv", "delenv", "undo"):
+    setattr(pytest.MonkeyPatch, _name, _reading_settings_again(getattr(pytest.MonkeyPatch, _name)))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def settings_from():
+    """Settings from a dict of environment variables, as a service would read them: `settings_from({...})`."""
+    return Settings.from_env
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,17 +1,17 @@
-"""Configuration from the environment, read when needed (never at import time)."""
+"""The action server's view of the settings (core.config): the database URL, the report key, the contacts file."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from core.config import REPO_ROOT, get_settings
+
 PROTOCOLS_DIR = Path(__file__).resolve().parent / "protocols"
 
 
 def database_url() -> str:
     """DATABASE_URL, or a SQLite file in var/ (created on first use)."""
-    url = os.environ.get("DATABASE_URL")
+    url = get_settings().database_url
     if url:
         # Accept the common postgres:// form and use the psycopg 3 driver we ship.
         if url.startswith("postgres://"):
@@ -29,8 +29,9 @@ def report_key() -> bytes:
 
     REPORT_ENCRYPTION_KEY, or a file named by REPORT_ENCRYPTION_KEY_FILE (the local default).
     """
-    key = os.environ.get("REPORT_ENCRYPTION_KEY")
-    key_file = os.environ.get("REPORT_ENCRYPTION_KEY_FILE")
+    settings = get_settings()
+    key = settings.report_encryption_key
+    key_file = settings.report_encryption_key_file
     if not key and key_file and Path(key_file).is_file():
         key = Path(key_file).read_text().strip()
     if not key:
@@ -44,5 +45,5 @@ def report_key() -> bytes:
 
 def contacts_file() -> Path | None:
     """YAML with the local names, phone numbers and e-mail addresses a griffie fills in."""
-    path = os.environ.get("CONTACTS_FILE")
+    path = get_settings().contacts_file
     return Path(path) if path else None

@@ -8,7 +8,6 @@ that person comes from the contacts file a griffie fills in. On success the conv
 from __future__ import annotations
 
 import asyncio
-import os
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
@@ -21,9 +20,10 @@ from actions.notify import NotifyError, notify
 from actions.routing import route_for
 from actions.store import db
 from actions.store.repository import HandoffRepository
+from channels.messengers import in_sentence
+from core.config import get_settings
 
 CHANNEL_PREFIXES = ("telegram", "signal")
-CHANNEL_NAMES = {"socketio": "de chat op de website", "telegram": "Telegram", "signal": "Signal", "rest": "de chat"}
 
 
 def channel_of(conversation_id: str, latest_input_channel: str | None = None) -> str:
@@ -46,12 +46,12 @@ def _call_yourself(contact: dict) -> str:
 
 
 def _message(handoff_id: int, route: dict, category: str | None, channel: str) -> tuple[str, str, dict]:
-    base = os.environ.get("GRIFFIE_URL", "http://localhost:8080").rstrip("/")
+    base = get_settings().griffie_url.rstrip("/")
     link = f"{base}/griffie/handoffs/{handoff_id}"
     role = knowledge.ROLE_LABELS.get(route["role"], route["role"])
     subject = f"Meldhulp: een {role} uit {route['municipality']} vraagt om een gesprek"
     body = (
-        f"Een {role} uit {route['municipality']} vraagt via {CHANNEL_NAMES.get(channel, channel)} om een gesprek "
+        f"Een {role} uit {route['municipality']} vraagt via {in_sentence(channel)} om een gesprek "
         f"met {route['contact']['label']}. Categorie volgens de assistent: {category or 'nog niet bepaald'}.\n"
         f"Lees het gesprek en antwoord op de griffiepagina: {link}\n"
         "Het verhaal zelf staat om privacyredenen niet in dit bericht."

@@ -2,7 +2,7 @@
 
 The notification never contains the user's story (special personal data): only who asks, from where,
 and the link to the griffie page, where the griffier logs in to read the conversation.
-Configuration comes from the environment (SMTP_*, TELEGRAM_BOT_TOKEN, WEBHOOK_SECRET); the addresses
+Configuration comes from the settings (core.config: SMTP_*, TELEGRAM_BOT_TOKEN, WEBHOOK_SECRET); the addresses
 per municipality come from the contacts file (`notify:` in protocols/contacts.example.yml).
 """
 
@@ -12,10 +12,11 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import smtplib
 import urllib.request
 from email.message import EmailMessage
+
+from core.config import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -25,19 +26,20 @@ class NotifyError(Exception):
 
 
 def send_email(to: str, subject: str, body: str) -> None:
-    host = os.environ.get("SMTP_HOST")
+    settings = get_settings()
+    host = settings.smtp_host
     if not host:
         raise NotifyError("SMTP_HOST is not set")
     message = EmailMessage()
-    message["From"] = os.environ.get("SMTP_FROM", "meldhulp@localhost")
+    message["From"] = settings.smtp_from
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
-    with smtplib.SMTP(host, int(os.environ.get("SMTP_PORT", "25")), timeout=15) as smtp:
-        if os.environ.get("SMTP_STARTTLS", "").lower() in ("1", "true", "yes"):
+    with smtplib.SMTP(host, settings.smtp_port, timeout=15) as smtp:
+        if settings.smtp_starttls:
             smtp.starttls()
-        if os.environ.get("SMTP_USER"):
-            smtp.login(os.environ["SMTP_USER"], os.environ.get("SMTP_PASSWORD", ""))
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password)
         smtp.send_message(message)
 
 
@@ -50,16 +52,17 @@ def _post_json(url: str, payload: dict, headers: dict | None = None) -> None:
 
 
 def send_telegram(chat_id: str, text: str) -> None:
-    token = os.environ.get("TELEGRAM_BOT_TOKEN")
+    settings = get_settings()
+    token = settings.telegram_bot_token
     if not token:
         raise NotifyError("TELEGRAM_BOT_TOKEN is not set")
-    base = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org/bot")
+    base = settings.telegram_api_url
     _post_json(f"{base}{token}/sendMessage", {"chat_id": chat_id, "text": text})
 
 
 def send_webhook(url: str, payload: dict) -> None:
     """POST the JSON; with WEBHOOK_SECRET the body is signed (X-Meldhulp-Signature: sha256=<hmac>)."""
-    secret = os.environ.get("WEBHOOK_SECRET")
+    secret = get_settings().webhook_secret
     headers = {}
     if secret:
         digest = hmac.new(secret.encode(), json.dumps(payload).encode(), hashlib.sha256).hexdigest()

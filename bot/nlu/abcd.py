@@ -17,9 +17,10 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu import speedups, triage
+from nlu import triage
+from patches import speedups
 
-speedups.apply()  # see nlu/speedups.py: Rasa 3.6 re-checks a JSON schema on every action call
+speedups.apply()  # see patches/speedups.py: Rasa 3.6 re-checks a JSON schema on every action call
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -16,13 +16,14 @@ import getpass
 import hashlib
 import hmac
 import logging
-import os
 import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from core.config import get_settings
 
 _N, _R, _P = 2**14, 8, 1
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def verify_password(password: str, stored: str) -> bool:
 
 class Accounts:
     def __init__(self, path: str | None = None) -> None:
-        path = path or os.environ.get("GRIFFIE_ACCOUNTS_FILE")
+        path = path or get_settings().griffie_accounts_file or None
         if not path or not Path(path).is_file():
             log.warning("no griffie accounts (GRIFFIE_ACCOUNTS_FILE %s): nobody can log in to the griffie page",
                         "is not set" if not path else "does not exist")

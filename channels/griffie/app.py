@@ -12,7 +12,6 @@ import asyncio
 import hmac
 import html
 import logging
-import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +26,9 @@ from actions.store.repository import HandoffRepository
 from channels.griffie import deliver
 from channels.griffie.accounts import Account, Accounts
 from channels.griffie.session import COOKIE, LIFETIME, csrf_token, make_cookie, read_cookie
+from channels.messengers import label as messenger_label
 from channels.rasa_client import RasaClient, RasaUnavailable
+from core.config import get_settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -40,7 +41,6 @@ NOTICES = {  # fixed texts only: nothing from the query string is ever echoed
     "failed": ("error", "Het versturen is niet gelukt. Probeer het opnieuw."),
     "closed": ("error", "Dit gesprek is al teruggegeven aan de assistent."),
 }
-CHANNELS = {"socketio": "website-chat", "telegram": "Telegram", "signal": "Signal", "rest": "REST"}
 RESUMED = ("{who} heeft het gesprek teruggegeven aan de assistent. U kunt mij weer alles vragen. "
            "Bent u nu in gevaar? Bel 112.")
 
@@ -105,7 +105,7 @@ async def login(request: web.Request) -> web.Response:
         raise web.HTTPFound("/griffie/login?failed")
     failures.clear()
     response = web.HTTPFound("/griffie/")
-    secure = os.environ.get("GRIFFIE_URL", "").startswith("https://")
+    secure = get_settings().griffie_url.startswith("https://")
     response.set_cookie(COOKIE, make_cookie(request.app[SECRET], account.username), max_age=LIFETIME,
                         httponly=True, samesite="Strict", secure=secure, path="/griffie")
     raise response
@@ -134,7 +134,7 @@ async def overview(request: web.Request) -> web.Response:
         rows = "".join(
             f'<tr><td><a href="/griffie/handoffs/{h.id}">{_when(h.created_at)}</a></td>'
             f"<td>{e(ROLE_LABELS.get(h.role, h.role))}</td><td>{e(h.category or '–')}</td>"
-            f"<td>{e(CHANNELS.get(h.channel, h.channel))}</td><td>{e(_status(h.status))}</td></tr>"
+            f"<td>{e(messenger_label(h.channel))}</td><td>{e(_status(h.status))}</td></tr>"
             for h in handoffs
         )
     table = ("<table><caption>Gesprekken waarin iemand om de griffie vroeg</caption><thead><tr><th scope='col'>Gevraagd op</th>"
@@ -206,7 +206,7 @@ async def handoff_page(request: web.Request) -> web.Response:
     except RasaUnavailable:
         transcript = '<p class="error">Het gesprek kan nu niet worden geladen: de assistent is niet bereikbaar.</p>'
     facts = (f"<p>{e(ROLE_LABELS.get(handoff['role'], handoff['role']))} uit {e(handoff['municipality'])}, "
-             f"via {e(CHANNELS.get(handoff['channel'], handoff['channel']))}. Categorie volgens de assistent: "
+             f"via {e(messenger_label(handoff['channel']))}. Categorie volgens de assistent: "
              f"{e(handoff['category'] or 'niet bepaald')}. Status: {e(_status(handoff['status']))}.</p>")
     actions = ""
     if handoff["status"] == "open":
@@ -280,7 +280,7 @@ async def css(_: web.Request) -> web.FileResponse:
 
 
 def add_routes(app: web.Application, rasa: RasaClient, accounts: Accounts | None = None, secret: str | None = None) -> None:
-    secret = secret or os.environ.get("GRIFFIE_SECRET")
+    secret = secret or get_settings().griffie_secret
     if not secret or len(secret) < 16:
         raise RuntimeError("GRIFFIE_SECRET (at least 16 characters) is not set: it signs the griffie's login cookie.")
     app[ACCOUNTS], app[RASA], app[SECRET] = accounts or Accounts(), rasa, secret

@@ -7,14 +7,14 @@ Telegram and Signal are our bridges, reached through their POST /send (BRIDGE_TO
 from __future__ import annotations
 
 import logging
-import os
 
 import aiohttp
 
 from channels.rasa_client import RasaClient, RasaUnavailable
+from core.config import get_settings
 
 log = logging.getLogger(__name__)
-BRIDGE_URLS = {"telegram": "TELEGRAM_BRIDGE_URL", "signal": "SIGNAL_BRIDGE_URL"}
+BRIDGE_URLS = {"telegram": "TELEGRAM_BRIDGE_URL", "signal": "SIGNAL_BRIDGE_URL"}  # the setting that names each bridge
 
 
 class DeliveryFailed(Exception):
@@ -22,10 +22,11 @@ class DeliveryFailed(Exception):
 
 
 async def _bridge_send(channel: str, address: str, text: str) -> None:
-    url = os.environ.get(BRIDGE_URLS[channel])
+    settings = get_settings()
+    url = settings.telegram_bridge_url if channel == "telegram" else settings.signal_bridge_url
     if not url:
         raise DeliveryFailed(f"{BRIDGE_URLS[channel]} is niet ingesteld")
-    headers = {"Authorization": f"Bearer {os.environ.get('BRIDGE_TOKEN', '')}"}
+    headers = {"Authorization": f"Bearer {settings.bridge_token}"}
     try:
         async with (
             aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http,

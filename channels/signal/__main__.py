@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import sys
 
 from channels.signal.bridge import Config, ConfigError, SignalBridge
+from core.config import get_settings
 
 log = logging.getLogger("channels.signal")
 
@@ -32,7 +32,7 @@ async def run(config: Config) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+    logging.basicConfig(level=get_settings().log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         config = Config.from_env()

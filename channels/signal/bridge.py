@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ import aiohttp
 
 from channels.bridge import RasaForwarder, send_app, serve
 from channels.rasa_client import RasaClient
+from core.config import Settings, SettingsError, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -64,23 +64,28 @@ class Config:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
-        env = os.environ if env is None else env
-        number = env.get("SIGNAL_NUMBER", "").strip()
+        """From the settings (core.config), or from `env` when given (tests)."""
+        try:
+            settings = get_settings() if env is None else Settings.from_env(env)
+        except SettingsError as error:
+            raise ConfigError(f"{error}, e.g. 8082" if "_PORT" in str(error) else str(error)) from None
+        return cls.from_settings(settings)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Config:
+        number = settings.signal_number
         if not number:
             raise ConfigError("SIGNAL_NUMBER is not set: give the bot's Signal number as registered in "
                               "signal-cli-rest-api, e.g. SIGNAL_NUMBER=+31612345678")
         if not _PHONE_NUMBER.fullmatch(number):
             raise ConfigError("SIGNAL_NUMBER must be the full international number with +, e.g. +31612345678")
-        port = env.get("BRIDGE_PORT", "8082").strip()
-        if not port.isdigit() or not 0 <= int(port) <= 65535:
-            raise ConfigError("BRIDGE_PORT must be a port number, e.g. 8082")
         return cls(
-            api_url=(env.get("SIGNAL_API_URL") or "http://localhost:8080").rstrip("/"),
+            api_url=settings.signal_api_url.rstrip("/"),
             number=number,
-            rasa_url=(env.get("RASA_URL") or "http://localhost:5005").rstrip("/"),
-            token=env.get("BRIDGE_TOKEN", ""),
-            host=env.get("BRIDGE_HOST") or "0.0.0.0",
-            port=int(port),
+            rasa_url=settings.rasa_url.rstrip("/"),
+            token=settings.bridge_token,
+            host=settings.bridge_host,
+            port=cls.port if settings.bridge_port is None else settings.bridge_port,
         )
 
 

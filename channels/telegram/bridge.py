@@ -15,7 +15,6 @@ import datetime as dtm
 import hashlib
 import hmac
 import logging
-import os
 import re
 import signal
 import sys
@@ -33,6 +32,7 @@ from telegram.helpers import escape_markdown
 
 from channels.bridge import RasaForwarder, send_app, serve
 from channels.rasa_client import RasaClient
+from core.config import Settings, SettingsError, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -74,35 +74,39 @@ class Config:
     port: int = 8081
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> Config:
-        token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        """From the settings (core.config), or from `env` when given (tests)."""
+        try:
+            settings = get_settings() if env is None else Settings.from_env(env)
+        except SettingsError as error:
+            raise ConfigError(str(error)) from None
+        return cls.from_settings(settings)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Config:
+        token = settings.telegram_bot_token
         if not token:
             raise ConfigError("TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather in Telegram and set its token.")
-        mode = env.get("TELEGRAM_MODE", "").strip().lower() or "polling"
+        mode = settings.telegram_mode
         if mode not in ("polling", "webhook"):
             raise ConfigError(f"TELEGRAM_MODE must be 'polling' or 'webhook', not {mode!r}.")
-        webhook_url = env.get("TELEGRAM_WEBHOOK_URL", "").strip()
-        secret = env.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
+        webhook_url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
         if mode == "webhook":
             if not webhook_url.startswith("https://"):
                 raise ConfigError(f"TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL, the public https:// address of {WEBHOOK_PATH}.")
             # Without a secret anyone who finds the address could post fake messages in a user's name.
             if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
                 raise ConfigError("TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET: 1-256 characters A-Z, a-z, 0-9, _ or -.")
-        try:
-            port = int(env.get("BRIDGE_PORT", "").strip() or 8081)
-        except ValueError:
-            raise ConfigError("BRIDGE_PORT must be a number.") from None
         return cls(
             token=token,
-            api_url=env.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL,
+            api_url=settings.telegram_api_url,
             mode=mode,
             webhook_url=webhook_url,
             webhook_secret=secret,
-            rasa_url=env.get("RASA_URL", "").strip(),
-            bridge_token=env.get("BRIDGE_TOKEN", "").strip(),
-            host=env.get("BRIDGE_HOST", "").strip() or "0.0.0.0",
-            port=port,
+            rasa_url=settings.rasa_url,
+            bridge_token=settings.bridge_token,
+            host=settings.bridge_host,
+            port=cls.port if settings.bridge_port is None else settings.bridge_port,
         )
 
     @property

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from channels.rasa_client import RasaClient, RasaUnavailable
+from core.config import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ DEMO_PAGE = """<!doctype html>
 
 def add_routes(app: web.Application, rasa: RasaClient) -> None:
     """Add the widget's routes (static files, history, demo page) to a web app."""
-    public_url = (os.environ.get("RASA_PUBLIC_URL") or rasa.url).rstrip("/")
+    public_url = (get_settings().rasa_public_url or rasa.url).rstrip("/")
     http_origin, ws_origin = _origin(public_url)
     demo_headers = {
         # No inline scripts or styles at all: even if some text ever reached the page as HTML, it could not run.

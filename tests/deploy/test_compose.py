@@ -31,7 +31,7 @@ SCHEMA_FILE = HERE / "compose-spec.json"
 ENV_EXAMPLE = ROOT / "deploy" / ".env.example"
 ENDPOINTS = ROOT / "deploy" / "endpoints.yml"
 CONTAINER_ROOT = "/app"
-IMAGE_PYTHONPATH = ["bot", "."]  # PYTHONPATH=/app/bot:/app in both images
+IMAGE_PACKAGE_ROOTS = ["bot", "."]  # pyproject.toml package-dir: actions, nlu, ... in bot/; channels, core at the top
 
 SECRET_NAME = re.compile(r"PASSWORD|TOKEN|SECRET|KEY")
 REQUIRED_REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*):\?[^}]+\}")
@@ -345,7 +345,7 @@ def test_commands_run_code_that_exists(raw, service_name):
     runs = python_runs(service)
     assert runs, f"{service_name} runs no python"
     for cwd, argv in runs:
-        search = [cwd, *(ROOT / p for p in IMAGE_PYTHONPATH)]
+        search = [cwd, *(ROOT / p for p in IMAGE_PACKAGE_ROOTS)]
         if argv[0] != "-m":
             assert (cwd / argv[0]).is_file(), f"{service_name}: {argv[0]} not found"
             continue
@@ -395,13 +395,14 @@ def test_health_checks_use_the_port_each_server_listens_on_and_a_route_it_serves
     for name in ("rasa", "web"):
         assert services[name]["ports"][0].split(":")[-1] == str(health_url(services[name])[0])
 
-    # web: GET /health of channels.web's app, on WEB_PORT (default in channels/web.py)
+    # web: GET /health of channels.web's app, on WEB_PORT (default in core/config.py)
     port, path = health_url(services["web"])
     monkeypatch.setenv("GRIFFIE_SECRET", "x" * 32)
     web = importlib.import_module("channels.web")  # fails until channels/web.py exists
     assert ("GET", path) in routes(web.make_app())
-    default = re.search(r"""WEB_PORT["'],\s*["'](\d+)""", Path(web.__file__).read_text(encoding="utf-8"))
-    assert str(port) == str(environment(services["web"]).get("WEB_PORT") or (default and default[1]))
+    from core.config import Settings
+
+    assert str(port) == str(environment(services["web"]).get("WEB_PORT") or Settings().web_port)
 
     # the bridges: GET /health from channels.bridge.send_app, on BRIDGE_PORT (default in each Config)
     from channels.bridge import send_app
@@ -501,6 +502,7 @@ def test_dockerfiles_install_from_the_committed_lock_files(name, lock):
     assert re.search(rf"^COPY {re.escape(lock)} requirements/$", text, re.M)
     assert re.search(r'pip install (-q )?"pip<25"', text)
     assert re.search(rf"pip install (-q )?--no-deps --ignore-requires-python -r {re.escape(lock)}", text)
+    assert re.search(r"pip install (-q )?--no-deps -e \.", text), "our packages (pyproject.toml), as the Makefile installs them"
     users = re.findall(r"^USER (\S+)$", text, re.M)
     assert users and users[-1] not in ("root", "0"), "the server runs as a non-root user"
     assert re.search(rf"useradd .*\b{re.escape(users[-1])}$", text, re.M)
@@ -550,5 +552,5 @@ def test_stack_commands_cover_every_service_we_build(raw):
         for _, argv in python_runs(raw["services"][name]):
             assert shlex.join(argv[:2]) in command
         workdir = container_to_repo(raw["services"][name].get("working_dir", CONTAINER_ROOT))
-        assert command.startswith(f"(cd {workdir} && export PYTHONPATH={ROOT / 'bot'}:{ROOT} && ")
+        assert command.startswith(f"(cd {workdir} && ")
     assert "exec " not in done.stdout and "$$" not in done.stdout

@@ -225,7 +225,7 @@ def test_a_conversation_survives_reload_and_a_dropped_connection(site, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     driver.get(f"{site.url}/demo")
     wait(driver, lambda d: status(d) == "Verbonden",
-         message=f"the widget did not connect ({status(driver)}); Rasa's socket.io channel needs bot/nlu/socketio_fixes.py "
+         message=f"the widget did not connect ({status(driver)}); Rasa's socket.io channel needs bot/patches/socketio_fixes.py "
                  f"on this stack. Browser log: {driver.get_log('browser')}")
     assert messages(driver) == []
     assert driver.find_element(By.CSS_SELECTOR, "#meldhulp-chat .mh-danger").text == "In direct gevaar? Bel 112."

@@ -1,6 +1,5 @@
 """The protocol files: complete, and every quote and phone number traceable to the source protocol."""
 
-import os
 import re
 from pathlib import Path
 
@@ -8,9 +7,10 @@ import check_protocols
 import pytest
 
 from actions import knowledge
+from core.config import get_settings
 
 ROOT = Path(__file__).resolve().parents[3]
-SEEDS = Path(os.environ.get("SEEDS_DIR", ROOT.parent / "shared" / "seeds"))
+SEEDS = Path(get_settings().seeds_dir)
 FILES = knowledge.load_files()
 
 

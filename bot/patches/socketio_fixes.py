@@ -7,6 +7,13 @@ the Rasa server loads our channels (bot/connectors.py), before any browser conne
 2. Rasa calls `sio.enter_room(...)` without `await` (RasaHQ/rasa#13027): since python-socketio 5.x it is a
    coroutine, so with session_persistence the browser never joined its session's room and got no bot
    messages. Here the call is started as a task, so it happens whether or not the caller awaits it.
+
+When they can go:
+1. when Sanic is 22.x or later (it wraps the coroutine itself; Rasa 3.6 pins Sanic 21.12) or the server runs on
+   Python 3.10: then remove the first patch and check that the widget still connects
+   (tests/e2e/test_widget_browser.py);
+2. when Rasa awaits `enter_room` in rasa/core/channels/socketio.py (`grep -n "enter_room" .venv-rasa/lib/*/
+   site-packages/rasa/core/channels/socketio.py` shows `await sio.enter_room`): then remove the second patch.
 """
 
 from __future__ import annotations
@@ -29,5 +36,5 @@ def _enter_room_as_task(self, sid, room, namespace=None) -> asyncio.Task:
 
 
 def apply() -> None:
-    WebsocketFrameAssembler.get = _get_as_task
-    AsyncServer.enter_room = _enter_room_as_task
+    WebsocketFrameAssembler.get = _get_as_task  # patch 1: Sanic 21.12 on Python 3.11
+    AsyncServer.enter_room = _enter_room_as_task  # patch 2: RasaHQ/rasa#13027

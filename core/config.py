@@ -1,0 +1,186 @@
+"""Every environment variable Meldhulp reads, in one place, read once (`get_settings()`).
+
+Standard library only: this module is imported by the action server and the channels (.venv-actions) and by
+bot/connectors.py inside the Rasa server (.venv-rasa, with an old pydantic), so it cannot use pydantic-settings.
+The defaults are those of the local setup (`make run`, `make demo`): SQLite in var/, Rasa on localhost:5005, no
+mail, no bridges. `python -m core.config` prints the settings in use, with secrets hidden.
+
+A secret that a service cannot start without is asked for with `settings.require(NAME)`; when it is missing the
+service stops with a `SettingsError` that names the variable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class SettingsError(ValueError):
+    """The environment does not describe a service that can run; the text names the variable to set."""
+
+
+def _setting(env: str, doc: str, *, secret: bool = False, services: str = "") -> dict:
+    return {"env": env, "doc": doc, "secret": secret, "services": services}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One attribute per environment variable (metadata: its name, what it is for, whether it is a secret)."""
+
+    # --- the action server (bot/actions) ------------------------------------------------------------------------
+    database_url: str = field(default="", metadata=_setting(
+        "DATABASE_URL", "reports and handoffs; empty: SQLite in var/meldhulp.db", secret=True, services="actions, web"))
+    report_encryption_key: str = field(default="", metadata=_setting(
+        "REPORT_ENCRYPTION_KEY", "Fernet key for the free text of reports (or the file below)", secret=True,
+        services="actions"))
+    report_encryption_key_file: str = field(default="", metadata=_setting(
+        "REPORT_ENCRYPTION_KEY_FILE", "file holding that key; `make run` creates var/report.key", services="actions"))
+    contacts_file: str = field(default="", metadata=_setting(
+        "CONTACTS_FILE", "YAML with a griffie's names, numbers and notification addresses", services="actions"))
+    griffie_url: str = field(default="http://localhost:8080", metadata=_setting(
+        "GRIFFIE_URL", "public address of the griffie page (links in notifications; https:// makes its cookie Secure)",
+        services="actions, web"))
+    smtp_host: str = field(default="", metadata=_setting("SMTP_HOST", "mail server for handoff e-mails; empty: no e-mail",
+                                                         services="actions"))
+    smtp_port: int = field(default=25, metadata=_setting("SMTP_PORT", "its port", services="actions"))
+    smtp_from: str = field(default="meldhulp@localhost", metadata=_setting("SMTP_FROM", "sender address",
+                                                                           services="actions"))
+    smtp_starttls: bool = field(default=False, metadata=_setting("SMTP_STARTTLS", "1/true/yes: STARTTLS",
+                                                                 services="actions"))
+    smtp_user: str = field(default="", metadata=_setting("SMTP_USER", "login; empty: none", services="actions"))
+    smtp_password: str = field(default="", metadata=_setting("SMTP_PASSWORD", "password for SMTP_USER", secret=True,
+                                                             services="actions"))
+    webhook_secret: str = field(default="", metadata=_setting(
+        "WEBHOOK_SECRET", "signs handoff webhooks (X-Meldhulp-Signature); empty: unsigned", secret=True,
+        services="actions"))
+
+    # --- Telegram: the bot token serves the bridge and the handoff notifications ---------------------------------
+    telegram_bot_token: str = field(default="", metadata=_setting(
+        "TELEGRAM_BOT_TOKEN", "token from @BotFather (required by the Telegram bridge)", secret=True,
+        services="actions, telegram"))
+    telegram_api_url: str = field(default="https://api.telegram.org/bot", metadata=_setting(
+        "TELEGRAM_API_URL", "Bot API base, the token follows it", services="actions, telegram"))
+    telegram_mode: str = field(default="polling", metadata=_setting("TELEGRAM_MODE", "polling or webhook",
+                                                                    services="telegram"))
+    telegram_webhook_url: str = field(default="", metadata=_setting(
+        "TELEGRAM_WEBHOOK_URL", "public https:// address of the webhook (webhook mode)", services="telegram"))
+    telegram_webhook_secret: str = field(default="", metadata=_setting(
+        "TELEGRAM_WEBHOOK_SECRET", "secret Telegram sends with each update (webhook mode)", secret=True,
+        services="telegram"))
+
+    # --- Signal -----------------------------------------------------------------------------------------------------
+    signal_number: str = field(default="", metadata=_setting(
+        "SIGNAL_NUMBER", "the bot's number in signal-cli-rest-api (required by the Signal bridge)", services="signal"))
+    signal_api_url: str = field(default="http://localhost:8080", metadata=_setting(
+        "SIGNAL_API_URL", "signal-cli-rest-api (json-rpc mode)", services="signal"))
+
+    # --- the bridges and the Rasa server's bridge channel -----------------------------------------------------------
+    bridge_token: str = field(default="", metadata=_setting(
+        "BRIDGE_TOKEN", "bearer token between the bridges, the Rasa bridge channel and the griffie page; "
+        "empty: refused", secret=True, services="rasa, web, telegram, signal"))
+    bridge_host: str = field(default="0.0.0.0", metadata=_setting("BRIDGE_HOST", "a bridge's /send and /health",
+                                                                  services="telegram, signal"))
+    bridge_port: int | None = field(default=None, metadata=_setting(
+        "BRIDGE_PORT", "its port; empty: 8081 (Telegram), 8082 (Signal)", services="telegram, signal"))
+    telegram_bridge_url: str = field(default="", metadata=_setting(
+        "TELEGRAM_BRIDGE_URL", "the Telegram bridge, for griffie answers", services="web"))
+    signal_bridge_url: str = field(default="", metadata=_setting(
+        "SIGNAL_BRIDGE_URL", "the Signal bridge, for griffie answers", services="web"))
+
+    # --- Rasa as the channels see it ---------------------------------------------------------------------------------
+    rasa_url: str = field(default="http://localhost:5005", metadata=_setting(
+        "RASA_URL", "the Rasa server, server side", services="web, telegram, signal"))
+    rasa_token: str = field(default="", metadata=_setting(
+        "RASA_TOKEN", "Rasa's API token (transcripts, griffie answers)", secret=True, services="web"))
+    rasa_public_url: str = field(default="", metadata=_setting(
+        "RASA_PUBLIC_URL", "the Rasa address a browser reaches (widget); empty: RASA_URL", services="web"))
+
+    # --- the web service (widget + griffie page) -------------------------------------------------------------------
+    griffie_secret: str = field(default="", metadata=_setting(
+        "GRIFFIE_SECRET", "signs the griffie page's session cookies (required by the web service)", secret=True,
+        services="web"))
+    griffie_accounts_file: str = field(default="", metadata=_setting(
+        "GRIFFIE_ACCOUNTS_FILE", "YAML with the griffie accounts; empty: nobody can log in", services="web"))
+    web_host: str = field(default="0.0.0.0", metadata=_setting("WEB_HOST", "the web service's address", services="web"))
+    web_port: int = field(default=8080, metadata=_setting("WEB_PORT", "its port", services="web"))
+
+    seeds_dir: str = field(default=str(REPO_ROOT.parent / "shared" / "seeds"), metadata=_setting(
+        "SEEDS_DIR", "the source protocols the protocol files quote (scripts/check_protocols.py and its test)",
+        services="scripts, tests"))
+    log_level: str = field(default="INFO", metadata=_setting("LOG_LEVEL", "log level of the Signal bridge",
+                                                             services="signal"))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from `env` (default: the process environment); unset or blank variables take the default."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(f.metadata["env"], "").strip()
+            if not raw:
+                continue
+            values[f.name] = _parse(f.metadata["env"], raw, f.default)
+        settings = cls(**values)  # type: ignore[arg-type]
+        return dataclasses.replace(settings, telegram_mode=settings.telegram_mode.lower())
+
+    def require(self, name: str, hint: str = "") -> str:
+        """The value of the variable `name` (e.g. "GRIFFIE_SECRET"); SettingsError naming it when it is empty."""
+        value = getattr(self, _FIELD_BY_ENV[name])
+        if value in ("", None):
+            raise SettingsError(f"{name} is not set. {hint}".strip())
+        return str(value)
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(variable, value as shown, what it is for) for every setting; secrets show only whether they are set."""
+        rows = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.metadata["secret"]:
+                shown = "(set)" if value else "(not set)"
+            else:
+                shown = "(not set)" if value in ("", None) else str(value)
+            rows.append((f.metadata["env"], shown, f"{f.metadata['doc']} [{f.metadata['services']}]"))
+        return rows
+
+
+_FIELD_BY_ENV = {f.metadata["env"]: f.name for f in dataclasses.fields(Settings)}
+ENV_NAMES = tuple(_FIELD_BY_ENV)
+
+
+def _parse(name: str, raw: str, default: object) -> object:
+    if isinstance(default, bool):
+        return raw.lower() in ("1", "true", "yes")
+    if isinstance(default, int) or name.endswith("_PORT"):
+        if not raw.isdigit() or not 0 <= int(raw) <= 65535:
+            raise SettingsError(f"{name} must be a port number (0-65535), not {raw!r}")
+        return int(raw)
+    return raw
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The settings of this process, read from the environment on first use (tests: `get_settings.cache_clear()`)."""
+    return Settings.from_env()
+
+
+def main() -> int:
+    try:
+        settings = get_settings()
+    except SettingsError as error:
+        print(f"settings: {error}", file=sys.stderr)
+        return 2
+    print("Meldhulp settings (environment variable, value; secrets are never shown):")
+    for name, shown, _ in settings.describe():
+        print(f"  {name:27} {shown}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
