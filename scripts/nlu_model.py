@@ -49,6 +49,7 @@ def result_of(parsed: dict) -> dict:
         "cues": abcd.get("cues", []),
         "subkind": abcd.get("subkind"),
         "acute": abcd.get("acute", False),
+        "colleague": abcd.get("colleague", False),
         "doubt": abcd.get("doubt"),
         "intent": (parsed.get("intent") or {}).get("name"),
     }

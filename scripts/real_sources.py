@@ -20,8 +20,11 @@ def normalise(source: str) -> str:
     s = source.strip().lower()
     s = re.sub(r"^[a-z]+://", "", s)
     s = re.sub(r"^www\.", "", s)
-    s = s.split("#", 1)[0].split("?", 1)[0]
-    return s.rstrip("/")
+    s = s.split("#", 1)[0]
+    address, _, query = s.partition("?")
+    if query and "/" not in address.rstrip("/"):
+        return address.rstrip("/") + "/?" + query  # "site.nl/?news/123": the query names the article
+    return address.rstrip("/")
 
 
 def part_of(source: str) -> str:

@@ -77,6 +77,26 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"(?!\s+(?:\w+\s+){0,2}(?:te\s+(?:verliezen|worden|gaan|sluiten|verdwijnen|mislukken|raken|vallen|komen|lopen)|kwijt))"
             r"(?![^.!?]{0,25}\b(?:klacht|rechtszaak|rechter|advocaat|pers|media|krant|bezwaar|ombudsman|handtekening\w*|verkiezingen|petitie|juridische|procedure|stemmen|opzeggen))",
             r"\bweet\s+(?:ik\s+)?(?:ook\s+)?waar\s+(?:je|jouw|uw)\s+(?:kinderen|kind|vrouw|man|dochter|zoon)",
+            # "we weten waar je kinderen naar school gaan", "ze weten waar jullie dochter sport"
+            r"\b(?:weet|weten|wist|wisten)\s+(?:\w+\s+){0,2}waar\s+(?:je|jij|jouw|u|uw|jullie)\s+(?:\w+\s+){0,2}(?:woont|wonen|werkt|werken|slaapt|slapen|sport|sporten|naar\s+school|op\s+school|zit|zitten|uithangt|uithangen|loopt|lopen|parkeert)\b",
+            # "mensen die weten wat ze met je moeten doen", "jongens die wel weten wat ze met je moeten"
+            r"\b(?:weten|weet)\s+(?:\w+\s+){0,2}wat\s+(?:ze|hij|we|wij)\s+met\s+(?:je|jou|u|jullie|haar|hem|mij|me)\s+(?:moeten|moet|gaan|zullen|willen)\b",
+            # a bullet, a dead animal or a coffin left as a message
+            r"\b(?:dode|dood|onthoofde|opgehangen|gevilde)\s+(?:kat|kip|rat|ratten|vogel|duif|konijn|vis|hond|dier|dieren|varken\w*|big|haan)\b",
+            r"\b(?:kogelhuls\w*|patroonhuls\w*|lijkkist\w*|doodskist\w*|strop|galg)\b",
+            # "een kogel door je kop", "jaag ik een kogel door zijn hoofd" (kogel is already a cue); death wished on the person
+            r"\b(?:verdien|verdient|verdienen)\s+(?:het\s+)?(?:\w+\s+)?(?:dood|kogel|te\s+sterven|opgehangen)\b",
+            r"\b(?:overhoop|neer|kapot)\s*(?:schieten|steken|knallen|slaan|geschoten|gestoken)\b",
+            r"\b(?:knal|knallen|schiet|schieten|jaag|jagen)\s+(?:ik\s+|we\s+)?(?:je|jou|u|hem|haar|jullie)\s+(?:\w+\s+){0,2}(?:neer|overhoop|dood|kapot|door\s+(?:je|zijn|haar)\s+(?:kop|hoofd))\b",
+            r"\b(?:omleggen|omgelegd|om\s+zeep\s+helpen|koud\s+maken|uit\s+de\s+weg\s+ruimen|afrekenen\s+met)\b",
+            r"\b(?:ik|we|wij)\s+(?:\w+\s+){0,2}(?:je|jou|u|hem|haar|jullie)\s+(?:\w+\s+){0,3}(?:om\s*leggen|omleggen|wurgen|verzuipen|verdrinken|in\s+elkaar\s+(?:slaan|trappen|rammen)|de\s+nek\s+omdraaien|de\s+keel\s+doorsnijden)\b",
+            r"\b(?:nek\s+omdraaien|keel\s+doorsnijden|kop\s+eraf|kop\s+inslaan|hoofd\s+inslaan|hersens\s+inslaan|benen\s+breken)\b",
+            # the home or car set on fire, told actively ("stak mijn auto in brand") or passively
+            r"\b(?:stak|staken|steekt|steken|zet|zette|zetten)\s+(?:\w+\s+){1,4}in\s+(?:de\s+fik|brand|de\s+hens)\b",
+            r"\b(?:autobrand|brandbom\w*|vuurwerkbom\w*|beschoten|brandgesticht|brand\s+gesticht)\b",
+            r"\b(?:explosie(?:f|ven)?|ontploffing|zwaar\s+vuurwerk)\s+(?:\w+\s+){0,2}(?:bij|aan|voor|tegen|onder|op)\s+(?:ons|onze|mijn|m'n|het|de)\s+(?:huis|woning|deur|voordeur|auto|gevel|raam|tuin|brievenbus)\b",
+            r"\ber\s+(?:is|werd|wordt)\s+(?:\w+\s+){0,4}(?:geschoten|gegooid\s+met\s+(?:een\s+)?(?:steen|stenen|molotov\w*|brandbom\w*|vuurwerk))\b",
+            r"\b(?:op|door|naar)\s+(?:ons|onze|mijn|m'n|het)\s+(?:huis|woning|raam|ramen|deur|voordeur|auto|gevel)\s+(?:\w+\s+){0,2}(?:geschoten|gegooid|gesmeten)\b",
             r"\b(?:je|jouw|uw)\s+(?:kinderen|dochter|zoon|vrouw|man|gezin)\s+(?:zijn|is)\s+(?:niet\s+)?(?:veilig|de volgende)",
             # Veiled threats: common Dutch idioms that promise harm without naming it.
             r"(?<!\bik\s)(?<!\bwe\s)(?<!\bwij\s)\bwacht\s+(?:jij\s+|u\s+|jullie\s+)?(?:maar|maar\s+eens)\s+af\b",
@@ -147,6 +167,8 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:in|op)\s+(?:mijn|m'n)\s+(?:billen|kont|borst|borsten)\b",
             r"\bongewenst\s+aan\w*\b",
             r"\b(?:kontje|tieten|decollet\w*)\b",
+            r"\b(?:neuk\w*|geneukt|pijpen|pijpbeurt|beffen|afrukken|aftrekken|rukken\s+op|klaarkomen|sperma|naakt\w*|bloot|uitkleden|uit\s+de\s+kleren)\b",
+            r"\b(?:wat\s+ik\s+met\s+(?:je|jou|u|haar)\s+zou\s+doen|met\s+(?:je|jou|haar)\s+(?:naar\s+bed|het\s+bed\s+in)|je\s+(?:even\s+)?flink\s+pakken)\b",
             r"\b(?:droom|droomde|fantaseer|fantaseert|fantaseerde)\s+(?:\w+\s+){0,2}(?:van|over)\s+(?:u|jou)\b",
             r"\bwat\s+(?:ze|hij|zij|mannen)\s+(?:allemaal\s+)?met\s+(?:mij|me|haar)\s+(?:zouden|zou)\s+(?:willen\s+)?doen\b",
             r"\b(?:hoeveel|wat)\s+(?:\w+\s+){0,2}(?:kost|kosten|vraag|vraagt)\b[^.!?]{0,30}\bnacht(?:je)?\b",
@@ -167,6 +189,13 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:tegen\s+de\s+grond|op\s+de\s+grond\s+gewerkt)\b",
             r"\b(?:trok|trokken)\s+(?:\w+\s+){0,2}(?:hard|ruw|hardhandig)\s+aan\s+(?:mijn|m'n|haar|zijn)\s+\w+",
             r"\b(?:rukte|rukten|sjorde)\s+(?:\w+\s+){0,2}aan\s+(?:mijn|m'n|haar|zijn)\s+\w+",
+            # an object or a body part that reached the person: "een fles tegen mijn hoofd", "een vuist in mijn gezicht"
+            r"\b(?:tegen|in|op|naar)\s+(?:mijn|m'n|haar|zijn|het|je|jouw)\s+(?:hoofd|kop|gezicht|neus|oog|ogen|kaak|mond|lip|borst|rug|buik|nek|keel|been|benen|arm|armen|schouder|knie)\b[^.!?]{0,30}\b(?:gegooid|gesmeten|geslagen|geschopt|getrapt|gestompt|geraakt|gekregen|gekomen)\b",
+            r"\b(?:gooide|gooiden|smeet|smeten|sloeg|sloegen|schopte|schopten|trapte|trapten|stompte|stompten|raakte|raakten|ramde|ramden|beukte)\b[^.!?]{0,40}\b(?:tegen|in|op)\s+(?:mijn|m'n|haar|zijn|het)\s+(?:hoofd|kop|gezicht|neus|oog|kaak|mond|borst|rug|buik|nek|keel|been|arm|schouder)\b",
+            r"\b(?:met|door)\s+(?:een|zijn|haar|z'n)\s+(?:vuist|vuisten|elleboog|knie|knuppel|stok|fles|bierflesje|steen|stoel|paraplu|tas|helm|riem|hamer|honkbalknuppel|boxbeugel)\b[^.!?]{0,40}\b(?:geslagen|sloeg|raakte|geraakt|gegooid|gooide|aangevallen|gestompt|stompte)\b",
+            r"\b(?:sloeg|slaat|stompte|stompt|schopte|schopt|trapte|trapt|kneep|knijpt|wurgde|wurgt|beet|bijt|krabde|duwde|duwt|trok|rukte)\s+(?:me|mij|hem|haar|ons|mijn\s+\w+|m'n\s+\w+)\b",
+            r"\b(?:klappen|slagen|schoppen|trappen|vuistslagen|stompen)\s+(?:gekregen|gehad|uitgedeeld|gegeven)\b",
+            r"\b(?:in\s+(?:mijn|m'n)\s+gezicht\s+(?:gespuugd|geslagen|gestompt))\b",
         ),
     ),
     (
@@ -227,6 +256,10 @@ _NEGATION = re.compile(r"\b(?:geen|niet|nooit|zonder|niks|niets)\b[^.!?,;]{0,25}
 # "niet bedreigd, maar schold me wel uit": a negation does not reach past "maar"/"wel".
 _CLAUSE_BREAK = re.compile(r"\b(?:maar|wel|toch|echter|alleen)\b|[.!?,;:]", re.IGNORECASE)
 
+# Who can be there now: a person or a group, not a thing ("de wachtlijst staat nog steeds vast").
+_WHO = (r"\b(?:hij|zij|ze|er|iemand|die\s+man|die\s+vrouw|die\s+jongens|een\s+man|een\s+vrouw|een\s+groep|een\s+stel|"
+        r"mensen|demonstranten|betogers|jongeren|jongens|de\s+dader|de\s+groep|de\s+man|de\s+vrouw)")
+
 ACUTE = _rx(
     # somebody is at the door/house now: present tense only ("stond" is not acute)
     r"\b(?:hij|zij|ze|er|iemand|die\s+man|die\s+vrouw|een\s+man|een\s+vrouw|een\s+groep|mensen|de\s+dader)\s+"
@@ -242,6 +275,19 @@ ACUTE = _rx(
     r"\b(?:hij|zij|ze|er|iemand|een\s+man|een\s+vrouw)\s+(?:is|zijn|staat|staan)\s+(?:nu\s+|hier\s+)?binnen\b",
     r"\b(?:staat|staan|zit|zitten|loopt|lopen)\b[^.!?]{0,30}\bmet\s+een\s+(?:mes|wapen|pistool|vuurwapen|geweer|knuppel|bijl)\b",
     r"\b(?:heeft|hebben)\s+(?:\w+\s+)?een\s+(?:mes|wapen|pistool|vuurwapen|geweer|knuppel|bijl)\b",
+    # told as a story in the present tense: still there, outside, on the way, no safe way out
+    _WHO + r"\s+(?:staat|staan|zit|zitten|wacht|wachten|loopt|lopen|rijdt|rijden|hangt|hangen)\s+(?:\w+\s+){0,3}(?:nog\s+steeds|nog\s+altijd|nu\s+al|al\s+een\s+(?:uur|half\s+uur|kwartier|tijdje)|al\s+\d+\s+minuten)\s+"
+    r"(?:\w+\s+){0,4}(?:buiten\b|te\s+(?:schreeuwen|roepen|bonken|filmen|loeren)\b|te\s+wachten\s+op\s+(?:me|mij|ons)\b|(?:voor|bij|in|op|rond|om|achter)\s+"
+    r"(?:de|het|ons|onze|mijn|m'n)\s+(?:deur|voordeur|huis|woning|tuin|straat|hal|gang|auto|parkeerplaats|kantoor|raam|oprit|stoep|gemeentehuis|stadhuis)\b)",
+    r"\b(?:staat|staan|wacht|wachten|zit|zitten)\s+(?:\w+\s+){0,3}(?:buiten|beneden|in\s+de\s+hal|in\s+de\s+gang|bij\s+de\s+uitgang|op\s+de\s+parkeerplaats|naast\s+mijn\s+auto)\s+(?:\w+\s+){0,2}(?:op\s+(?:me|mij|ons)|te\s+(?:schreeuwen|wachten|roepen|kijken|filmen))\b",
+    r"\b(?:ik|we|wij)\s+(?:weet|weten|durf|durven|kan|kunnen)\s+(?:\w+\s+){0,2}niet\s+(?:meer\s+)?(?:\w+\s+){0,4}(?:veilig|naar\s+buiten|de\s+deur\s+uit|naar\s+huis|weg\s+(?:kan|kunnen|komen|te\s+komen))\b",
+    r"\b(?:ik|we|wij)\s+(?:zit|zitten|ben|zijn)\s+(?:\w+\s+){0,2}(?:opgesloten|ingesloten|verstopt|verschanst|omsingeld|klem)\b",
+    r"\b(?:ik|we|wij)\s+(?:heb|hebben)\s+(?:\w+\s+){0,2}(?:ons|me|mij|mezelf|onszelf)\s+(?:\w+\s+){0,2}(?:opgesloten|verstopt|verschanst|ingesloten)\b",
+    r"\b(?:hij|zij|ze|iemand|een\s+man|een\s+auto|een\s+scooter)\s+(?:rijdt|rijden|fietst|fietsen|loopt|lopen)\s+(?:\w+\s+){0,4}(?:achter|naast)\s+(?:me|mij|ons|mijn\s+auto)\s+aan\b",
+    r"\b(?:bonkt|bonken|beukt|beuken|slaat|slaan|trapt|trappen|rammelt|rammelen|schopt|schoppen|klopt\s+hard|bellen\s+aan)\s+(?:\w+\s+){0,3}(?:op|tegen|aan)\s+(?:de|mijn|m'n|onze|ons)\s+(?:deur|voordeur|raam|ramen|auto)\b",
+    r"\b(?:hij|zij|ze|iemand)\s+(?:komt|komen)\s+(?:nu\s+)?(?:op\s+(?:me|mij|ons)\s+af|naar\s+binnen|eraan|de\s+trap\s+op)\b",
+    r"\b(?:de\s+)?politie\s+is\s+(?:\w+\s+)?onderweg\b",
+    r"^\s*(?:help|hulp)\s*(?:[!.]|$)|\bhelp\s+(?:me|mij|ons)\s*(?:[!]|$)",
 )
 
 # "Now" words: with a D cue in the same message, the danger may be happening now.
@@ -384,6 +430,41 @@ def is_acute(text: str) -> bool:
     # No negation check here: "ik weet niet wat ik moet doen, hij staat nu voor mijn deur" must
     # get 112. A wrong "bel 112 als u in gevaar bent" costs little; a missed one can cost a lot.
     return bool(ACUTE.search(text))
+
+
+# The other person is a fellow office holder (Alkmaar §1: conduct between office holders falls under the
+# gedragscode, not the aggression protocol). A colleague named as the one who acted: the subject of a
+# verb of speaking or acting, the agent of a passive ("door een collega"), or the sender ("van een raadslid").
+_COLLEAGUE = (
+    r"(?:collega(?:-\w+)?|mede-?raadslid|raadscollega|fractiegenoot|partijgenoot|fractievoorzitter|fractieleider|"
+    r"oppositielid|coalitiegenoot|(?:ander|andere)\s+(?:raadslid|raadsleden|fractie|partij)|"
+    r"(?:raadslid|raadsleden|fractievoorzitter|wethouder|commissielid|statenlid)\s+(?:van|uit)\s+(?:de|het|een)\s+(?:\w+\s+)?(?:partij|fractie|oppositie|coalitie|[A-Z][\w-]+)|"
+    r"(?:raadslid|raadsleden|fractievoorzitter|wethouder|commissielid|statenlid)\s+van\s+[A-Z][\w-]+|"
+    r"(?:de|een|die|onze|mijn)\s+wethouder|(?:de|een|die)\s+burgemeester|iemand\s+(?:van|uit)\s+(?:de|een)\s+(?:andere\s+)?(?:fractie|partij|oppositie|coalitie))"
+)
+_ACTED = (
+    r"(?:\w+\s+){0,4}(?:schold|scheldt|noemde|noemt|riep|roept|dreigde|dreigt|duwde|sloeg|beledigde|intimideerde|"
+    r"kleineerde|bespotte|snauwde|schreeuwde|brulde|greep|betastte|zei|zegt|schreef|appte|stuurde|tweette|twitterde|"
+    r"postte|deelde|ging\s+tekeer|viel\s+(?:me|mij)\s+aan|lachte\s+(?:me|mij)\s+uit|"
+    r"fluisterde|siste|mailde|belde)\b"
+)
+COLLEAGUE = _rx(
+    r"\b" + _COLLEAGUE + r"\s+" + _ACTED,
+    r"\b(?:door|van)\s+(?:een|mijn|m'n|de|die|onze)?\s*" + _COLLEAGUE + r"\b",
+    r"\b(?:mijn|m'n|een|onze)\s+(?:collega|fractiegenoot|partijgenoot|raadscollega|mede-?raadslid)\w*\b",
+)
+_COLLEAGUE_NOT = _rx(
+    r"\b(?:aan|met|bij|naar)\s+(?:de|een|mijn|m'n|onze)\s+(?:collega|fractiegenoot|burgemeester|wethouder|fractievoorzitter)\w*\s*(?:gemeld|verteld|gesproken|gepraat|gebeld|gegaan|[.,!?]|$)",
+    r"\b(?:collega|collega's|fractiegenoten)\s+(?:\w+\s+){0,2}(?:steunden|steunen|hielpen|helpen|troostten|waren\s+er|stonden\s+achter)\b",
+)
+
+
+def is_colleague(text: str) -> bool:
+    """True when the story says the other person is a fellow office holder, not a resident."""
+    for _, sentence in _sentences(text):
+        if COLLEAGUE.search(sentence) and not _COLLEAGUE_NOT.search(sentence):
+            return True
+    return False
 
 
 def is_persistent(text: str) -> bool:

@@ -92,6 +92,8 @@ def decide(text: str, ranking: list[tuple[str, float]], config: dict | None = No
         "doubt": doubt,
         "acute": acute,
         "persistent": cue_rules.is_persistent(text),
+        # the other person is a fellow office holder: another route (gedragscode), bot/actions/protocols
+        "colleague": label is not None and cue_rules.is_colleague(text),
         "medium": medium,
         "online": medium in cue_rules.ONLINE_MEDIA,
     }

@@ -1,0 +1,74 @@
+"""The real-world sets keep their promises: every case names its source and its reason, a source sits
+in exactly one part (so the blind set shares none with training or development), and the Rasa
+training file is generated from the training part."""
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = ROOT / "tests/nlu/real"
+sys.path.insert(0, str(ROOT / "scripts"))
+from real_sources import normalise, part_of  # noqa: E402
+
+LABELS = {"A", "B", "C", "D", None}
+KINDS = {"news", "rechtspraak", "hatecheck", "report", "interview"}
+FILES = sorted(REAL.glob("*.jsonl"))
+
+
+def rows(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_case_has_a_label_a_source_and_a_reason(path):
+    for number, case in enumerate(rows(path), 1):
+        where = f"{path.name}:{number}"
+        assert isinstance(case.get("text"), str) and case["text"].strip(), where
+        assert case.get("label") in LABELS, where
+        assert case.get("source") and case.get("source_kind") in KINDS, where
+        assert case.get("reason"), where
+        assert isinstance(case.get("acute"), bool) and isinstance(case.get("colleague"), bool), where
+        assert not case["acute"] or case["label"] == "D", where
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_source_sits_in_the_part_its_file_is_for(path):
+    part = path.name.split("_")[0].removesuffix(".jsonl")
+    wrong = {c["source"] for c in rows(path) if part_of(c["source"]) != part}
+    assert not wrong, f"{path.name}: sources of another part: {sorted(wrong)[:5]}"
+
+
+def test_no_source_and_no_text_is_shared_between_parts():
+    sources: dict[str, set] = {}
+    texts: dict[str, set] = {}
+    for path in FILES:
+        part = path.name.split("_")[0].removesuffix(".jsonl")
+        for case in rows(path):
+            sources.setdefault(part, set()).add(normalise(case["source"]))
+            texts.setdefault(part, set()).add(" ".join(case["text"].lower().split()))
+    for a in sources:
+        for b in sources:
+            if a < b:
+                assert not sources[a] & sources[b], (a, b)
+                assert not texts[a] & texts[b], (a, b)
+
+
+def test_the_blind_set_is_large_enough():
+    cases = [c for p in FILES if p.name.startswith("blind") for c in rows(p)]
+    if not cases:
+        pytest.skip("no blind set yet")
+    counts = Counter(c["label"] for c in cases)
+    assert len(cases) >= 300
+    assert all(counts[label] >= 50 for label in "ABCD"), counts
+    assert counts[None] >= 30, counts
+    assert sum(c["acute"] for c in cases) >= 25
+
+
+def test_rasa_training_file_is_generated_from_the_training_part():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts/real_data.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
