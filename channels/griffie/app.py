@@ -13,8 +13,10 @@ import hmac
 import html
 import logging
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -70,10 +72,10 @@ def _account(request: web.Request) -> tuple[Account, str]:
     account = request.app[ACCOUNTS].get(username) if username else None
     if account is None:
         raise web.HTTPFound("/griffie/login")
-    return account, csrf_token(request.app[SECRET], cookie)
+    return account, csrf_token(request.app[SECRET], cookie or "")
 
 
-async def _form(request: web.Request, csrf: str) -> dict:
+async def _form(request: web.Request, csrf: str) -> Mapping[str, Any]:
     form = await request.post()
     if not hmac.compare_digest(str(form.get("csrf", "")).encode(), csrf.encode()):
         raise web.HTTPForbidden(text="Ongeldig formulier. Laad de pagina opnieuw.")
@@ -133,7 +135,7 @@ async def overview(request: web.Request) -> web.Response:
         handoffs = HandoffRepository(session).for_municipality(account.municipality)
         rows = "".join(
             f'<tr><td><a href="/griffie/handoffs/{h.id}">{_when(h.created_at)}</a></td>'
-            f"<td>{e(ROLE_LABELS.get(h.role, h.role))}</td><td>{e(h.category or '–')}</td>"
+            f"<td>{e(ROLE_LABELS.get(h.role or '', h.role))}</td><td>{e(h.category or '–')}</td>"
             f"<td>{e(messenger_label(h.channel))}</td><td>{e(_status(h.status))}</td></tr>"
             for h in handoffs
         )

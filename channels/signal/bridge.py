@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import aiohttp
+import aiohttp.web
 
 from channels.bridge import RasaForwarder, send_app, serve
 from channels.rasa_client import RasaClient
@@ -139,7 +140,7 @@ class SignalBridge:
                                        first_delay=first_delay, max_delay=max_delay)
         self.options: dict[str, list[dict]] = {}  # address -> the buttons of the last message that user got
         self._http: aiohttp.ClientSession | None = None
-        self._runner = None
+        self._runner: aiohttp.web.AppRunner | None = None
         self._receiver: asyncio.Task | None = None
         self._notes: set[asyncio.Task] = set()
         self._mode_checked = False
@@ -151,6 +152,7 @@ class SignalBridge:
     @property
     def port(self) -> int:
         """The port of the /send API (useful when the config asked for port 0)."""
+        assert self._runner is not None, "start() first"
         return self._runner.addresses[0][1]
 
     async def start(self) -> None:
@@ -191,6 +193,7 @@ class SignalBridge:
             connected_at = None
             try:
                 await self._check_mode()
+                assert self._http is not None, "start() first"
                 async with self._http.ws_connect(self.receive_url, heartbeat=self.heartbeat) as ws:
                     connected_at = loop.time()
                     log.info("connected to the signal-cli-rest-api websocket")
@@ -213,6 +216,7 @@ class SignalBridge:
         """Say clearly, once, when the API is not in json-rpc mode: then /v1/receive is no websocket."""
         if self._mode_checked:
             return
+        assert self._http is not None, "start() first"
         async with self._http.get(f"{self.config.api_url}/v1/about", timeout=aiohttp.ClientTimeout(total=10)) as response:
             try:
                 mode = (await response.json(content_type=None)).get("mode")
@@ -289,6 +293,7 @@ class SignalBridge:
 
     async def send_text(self, address: str, text: str) -> None:
         body = {"message": text, "number": self.config.number, "recipients": [address]}
+        assert self._http is not None, "start() first"
         for attempt in range(1, self.send_attempts + 1):
             try:
                 async with self._http.post(f"{self.config.api_url}/v2/send", json=body, timeout=_SEND_TIMEOUT) as response:

@@ -193,6 +193,7 @@ class TelegramBridge:
 
     async def on_text(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
+        assert message is not None and message.text is not None  # the handler's filter: a text message
         text = as_rasa_text(message.text)
         log.debug("chat %s: text message, %d characters", message.chat_id, len(text))
         if text.strip():
@@ -200,18 +201,24 @@ class TelegramBridge:
 
     async def on_other(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """Photos, stickers, voice messages: the assistant reads text only."""
-        log.debug("chat %s: non-text message", update.effective_chat.id)
-        await self.send(update.effective_chat.id, ONLY_TEXT)
+        chat = update.effective_chat
+        assert chat is not None  # the handler's filter: a private chat
+        log.debug("chat %s: non-text message", chat.id)
+        await self.send(chat.id, ONLY_TEXT)
 
     async def on_edited(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         # Rasa has already answered the original; an edit cannot change that conversation.
-        await self.send(update.effective_chat.id, EDITED)
+        chat = update.effective_chat
+        assert chat is not None  # the handler's filter: a private chat
+        await self.send(chat.id, EDITED)
 
     async def on_button(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
+        assert query is not None  # a CallbackQueryHandler
         message = query.message
         chat_id = message.chat.id if message else query.from_user.id
-        payload = self._long_payloads.get(chat_id, {}).get(query.data) if (query.data or "").startswith(KEY_PREFIX) else query.data
+        data = query.data or ""
+        payload = self._long_payloads.get(chat_id, {}).get(data) if data.startswith(KEY_PREFIX) else query.data
         if not payload or not isinstance(message, Message):  # a key from before a restart, or a message too old to show
             log.info("chat %s: button without a known payload", chat_id)
             await self._quietly(query.answer(EXPIRED_BUTTON), chat_id, "answerCallbackQuery")
@@ -326,7 +333,9 @@ class TelegramBridge:
                     await with_retry(set_webhook, "setWebhook", self.send_attempts, self.send_delay)
                 else:
                     # Messages sent while the bridge was down are still waiting at Telegram: keep them.
-                    await app.updater.start_polling(timeout=self.poll_timeout, allowed_updates=UPDATES, drop_pending_updates=False)
+                    assert app.updater is not None  # polling mode builds the application with its updater
+                    await app.updater.start_polling(timeout=self.poll_timeout,  # type: ignore[arg-type]  # seconds; PTB takes floats
+                                                    allowed_updates=UPDATES, drop_pending_updates=False)
                 log.info("Telegram bridge running (%s); HTTP on %s:%s", self.config.mode, self.config.host, self.config.port)
                 yield self
             finally:

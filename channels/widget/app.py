@@ -145,9 +145,10 @@ def add_routes(app: web.Application, rasa: RasaClient) -> None:
     demo_html = DEMO_PAGE.replace("{server}", html.escape(public_url, quote=True))
 
     async def static(request: web.Request) -> web.StreamResponse:
-        path, content_type = STATIC.get(request.match_info["name"], (None, None))
-        if path is None:
+        entry = STATIC.get(request.match_info["name"])
+        if entry is None:
             raise web.HTTPNotFound()
+        path, content_type = entry
         if not path.is_file():
             log.warning("%s is missing: run 'npm ci' in channels/widget", path)
             raise web.HTTPNotFound()
