@@ -11,6 +11,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import texts
+from actions.report_fields import FORM_SLOTS
 from nlu import cues
 
 MAX_TEXT = 5000  # longer answers are cut; the user is told so
@@ -23,11 +24,9 @@ YES_NO = [
 _YES = re.compile(r"^\s*(?:ja|jawel|jazeker|klopt|zeker|inderdaad|yes|yep|graag|ja graag|doe maar|wel|dat klopt|correct)\b", re.I)
 _NO = re.compile(r"^\s*(?:nee|neen|niet|nooit|geen|no|nope|liever niet|helemaal niet|dat klopt niet)\b", re.I)
 
-TRIAGE_SLOTS = ["category", "subkind", "cues", "doubt", "acute", "online", "channel_hint", "persistent", "triage_check", "triage_persistent"]
-REPORT_SLOTS = [
-    "report_wanted", "report_what", "report_who", "report_when", "report_where", "report_channel",
-    "report_with_what", "report_how", "report_why", "report_status", "report_draft_id", "change_field",
-]
+TRIAGE_SLOTS = ["category", "subkind", "cues", "doubt", "acute", "online", "medium_hint", "persistent", "triage_check", "triage_persistent"]
+# Everything a report in progress keeps: the report form's slots (report_fields.py) and where it stands.
+REPORT_SLOTS = [*FORM_SLOTS, "report_status", "report_draft_id", "change_field"]
 
 
 _UNSURE = re.compile(r"\b(?:geen\s+idee|weet\s+(?:ik\s+)?(?:het\s+)?niet|niet\s+zeker|misschien|twijfel)\b", re.I)

@@ -13,13 +13,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from actions import knowledge
 from actions.notify import NotifyError, notify
 from actions.routing import route_for
-from actions.store import db
-from actions.store.repository import HandoffRepository
+from actions.store import db, repository
 from channels.messengers import in_sentence
 from core.config import get_settings
 
@@ -74,9 +72,9 @@ async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, route: di
     channel = channel_of(tracker.sender_id, tracker.get_latest_input_channel())
     category = tracker.get_slot("category")
     try:
-        with Session(db.engine()) as session, session.begin():
-            handoff, created = HandoffRepository(session).start(
-                conversation_id=tracker.sender_id, channel=channel, municipality_key=key,
+        with db.transaction() as session:
+            handoff, created = repository.start_handoff(
+                session, conversation_id=tracker.sender_id, channel=channel, municipality_key=key,
                 municipality=route["municipality"], role=route["role"], category=category,
                 contact_function=contact["function"], status="pending",  # "open" only once someone was told
             )
@@ -111,8 +109,8 @@ async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, route: di
 
 def _set_status(handoff_id: int, status: str, via: str | None) -> None:
     try:
-        with Session(db.engine()) as session, session.begin():
-            HandoffRepository(session).set_status(handoff_id, status, via)
+        with db.transaction() as session:
+            repository.set_handoff_status(session, handoff_id, status, via)
     except SQLAlchemyError:
         pass  # the row keeps its earlier status ("pending"); the griffie page still lists it
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,44 +18,47 @@ from sqlalchemy.orm import Session
 from actions import config
 
 MODEL_KEY = "_model"
-ROLES = [
-    "raadslid",
-    "duolid",
-    "fractievolger",
-    "commissielid",
-    "fractiemedewerker",
-    "wethouder",
-    "burgemeester",
-    "oud_raadslid",
-    "familielid",
-]
 CATEGORIES = ["A", "B", "C", "D", "D_fysiek"]
 REPORTING = {"optional", "on_repeat", "on_continue", "required"}
 
-ROLE_LABELS = {
-    "raadslid": "raadslid",
-    "duolid": "duolid",
-    "fractievolger": "fractievolger",
-    "commissielid": "commissielid",
-    "fractiemedewerker": "fractiemedewerker",
-    "wethouder": "wethouder",
-    "burgemeester": "burgemeester",
-    "oud_raadslid": "oud-raadslid",
-    "familielid": "familielid van een ambtsdrager",
-}
 
-# Words people use for their role, longest first so "burgercommissielid" wins over "commissielid".
-_ROLE_WORDS = {
-    "oud_raadslid": ["oud-raadslid", "oud raadslid", "oudraadslid", "voormalig raadslid", "ex-raadslid", "oud-wethouder", "oud wethouder"],
-    "familielid": ["familielid", "familie", "partner", "echtgenoot", "echtgenote", "mijn man", "mijn vrouw", "zoon", "dochter", "kind van", "vader van", "moeder van"],
-    "fractiemedewerker": ["fractiemedewerker", "fractieassistent", "fractieondersteuner", "fractiesecretaris", "fractiemedewerkster", "beleidsmedewerker fractie"],
-    "fractievolger": ["fractievolger", "steunfractielid", "fractielid", "schaduwraadslid"],
-    "duolid": ["duolid", "duo-lid", "duo lid", "duoraadslid", "duo-raadslid"],
-    "commissielid": ["burgercommissielid", "burgerraadslid", "burgerlid", "commissielid", "commissievoorzitter", "commissie", "raadscommissie"],
-    "burgemeester": ["burgemeester", "burgervader"],
-    "wethouder": ["locoburgemeester", "loco-burgemeester", "wethouder", "collegelid", "lid van het college", "college"],
-    "raadslid": ["gemeenteraadslid", "raadslid", "raadsleden", "lid van de raad", "lid van de gemeenteraad", "fractievoorzitter", "raad"],
-}
+@dataclass(frozen=True)
+class Role:
+    key: str  # in the protocol files' routes and in the role slot
+    label: str  # in sentences ("Als oud-raadslid meldt u dit bij ...")
+    button: str  # on the role question's button
+    words: tuple[str, ...]  # what people type for it
+    tie: int  # two matching words of the same length: the lower tie wins
+
+
+# Every role, once; in the order of the role question's buttons.
+ROLE_TABLE: tuple[Role, ...] = (
+    Role("raadslid", "raadslid", "Raadslid",
+         ("gemeenteraadslid", "raadslid", "raadsleden", "lid van de raad", "lid van de gemeenteraad", "fractievoorzitter", "raad"), 8),
+    Role("duolid", "duolid", "Duolid", ("duolid", "duo-lid", "duo lid", "duoraadslid", "duo-raadslid"), 4),
+    Role("fractievolger", "fractievolger", "Fractievolger", ("fractievolger", "steunfractielid", "fractielid", "schaduwraadslid"), 3),
+    Role("commissielid", "commissielid", "Commissielid",
+         ("burgercommissielid", "burgerraadslid", "burgerlid", "commissielid", "commissievoorzitter", "commissie", "raadscommissie"), 5),
+    Role("wethouder", "wethouder", "Wethouder",
+         ("locoburgemeester", "loco-burgemeester", "wethouder", "collegelid", "lid van het college", "college"), 7),
+    Role("burgemeester", "burgemeester", "Burgemeester", ("burgemeester", "burgervader"), 6),
+    Role("fractiemedewerker", "fractiemedewerker", "Fractiemedewerker",
+         ("fractiemedewerker", "fractieassistent", "fractieondersteuner", "fractiesecretaris", "fractiemedewerkster", "beleidsmedewerker fractie"), 2),
+    Role("familielid", "familielid van een ambtsdrager", "Familielid van een ambtsdrager",
+         ("familielid", "familie", "partner", "echtgenoot", "echtgenote", "mijn man", "mijn vrouw", "zoon", "dochter", "kind van", "vader van", "moeder van"), 1),
+    Role("oud_raadslid", "oud-raadslid", "Oud-raadslid",
+         ("oud-raadslid", "oud raadslid", "oudraadslid", "voormalig raadslid", "ex-raadslid", "oud-wethouder", "oud wethouder"), 0),
+)
+ROLES = [role.key for role in ROLE_TABLE]
+ROLE_LABELS = {role.key: role.label for role in ROLE_TABLE}
+_ROLE_WORDS = {role.key: role.words for role in ROLE_TABLE}
+# Longest first, so "burgercommissielid" wins over "commissielid".
+_ROLE_PAIRS = [(word, key) for word, _tie, key in sorted(
+    ((word, role.tie, role.key) for role in ROLE_TABLE for word in role.words), key=lambda t: (-len(t[0]), t[1]))]
+
+
+def role_buttons() -> list[dict]:
+    return [{"title": role.button, "payload": f'/inform{{"role":"{role.key}"}}'} for role in ROLE_TABLE]
 
 
 def _fold(text: str) -> str:
@@ -69,16 +73,12 @@ def normalize_role(text: str | None) -> str | None:
     folded = _fold(text).replace("_", " ")
     if folded.replace(" ", "_") in ROLES:
         return folded.replace(" ", "_")
-    pairs = sorted(
-        ((word, role) for role, words in _ROLE_WORDS.items() for word in words),
-        key=lambda pair: -len(pair[0]),
-    )
     # A relative or a former office holder names the role they relate to ("mijn man is
     # wethouder", "oud-raadslid"): those words decide before the role itself.
     for role in ("familielid", "oud_raadslid"):
         if any(re.search(rf"\b{re.escape(word)}\b", folded) for word in _ROLE_WORDS[role]):
             return role
-    for word, role in pairs:
+    for word, role in _ROLE_PAIRS:
         if re.search(rf"\b{re.escape(word)}\b", folded):
             return role
     return None
@@ -148,27 +148,96 @@ def handoff_config(municipality_key: str, function: str) -> dict:
     return {"notify": own or general.get("notify") or {}, "own": bool(own), "response_time": general.get("response_time")}
 
 
+@dataclass(frozen=True)
+class RouteRule:
+    contact: str  # the function the user reports to
+    informs: tuple[str, ...]
+    section: str
+    quote: str | None = None
+    named: bool = True
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class AdviceRule:
+    approach: str
+    steps: tuple[str, ...]
+    reporting: str  # one of REPORTING
+    section: str
+    quote: str | None = None  # verbatim from the protocol (checked by the tests)
+
+
+@dataclass(frozen=True)
+class SupportLine:
+    name: str
+    section: str
+    what: str | None = None
+    phone: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """What one municipality's protocol says (protocols/<key>.yml, as loaded into the database):
+    who a role reports to, who is informed, the advice per category, the support lines; and the local
+    contacts a griffie configured. The general route shared by all protocols has the key MODEL_KEY."""
+
+    key: str
+    name: str
+    protocol: str | None
+    register: str | None
+    functions: dict[str, str]
+    routes: dict[str, RouteRule]
+    advice_rules: dict[str, AdviceRule]
+    support_lines: tuple[SupportLine, ...]
+    online: dict | None = None
+    aangifte: dict | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def loaded(self) -> bool:
+        """False for the general route (a municipality without its own protocol)."""
+        return self.key != MODEL_KEY
+
+    def route(self, role: str) -> RouteRule:
+        return self.routes[role]
+
+    def advice(self, category: str, subkind: str | None = None) -> AdviceRule:
+        """The advice for a category; D with physical violence or vandalism has its own (D_fysiek)."""
+        fysiek = category == "D" and subkind in ("fysiek_geweld", "vernieling")
+        return self.advice_rules["D_fysiek" if fysiek else category]
+
+    def label(self, function: str) -> str:
+        return self.functions.get(function, function)
+
+    def contact(self, function: str) -> dict:
+        """The function, its label and the name/phone/e-mail a griffie configured (CONTACTS_FILE)."""
+        return {"function": function, "label": self.label(function), **local_contact(self.key, function)}
+
+    def handoff_config(self, function: str) -> dict:
+        return handoff_config(self.key, function)
+
+
 def load_into(session: Session, directory: Path | None = None) -> list[str]:
     """Replace the protocol tables with the YAML files; returns the municipality keys loaded."""
-    from actions.store.repository import ProtocolRepository
+    from actions.store import repository
 
     files = load_files(directory)
     errors = [p for data in files for p in problems(data)]
     if errors:
         raise ValueError("protocol files are not valid:\n" + "\n".join(errors))
-    repo = ProtocolRepository(session)
     for data in files:
-        repo.replace(data)
+        repository.replace_protocol(session, data)
     return [data["key"] for data in files]
 
 
 def main(argv: list[str]) -> int:
-    from actions.store.db import engine
+    from actions.store import db
 
     if argv[:1] != ["load"]:
         print("usage: python -m actions.knowledge load", file=sys.stderr)
         return 2
-    with Session(engine()) as session, session.begin():
+    with db.transaction() as session:
         keys = load_into(session)
     print(f"protocollen geladen: {', '.join(keys)}", file=sys.stderr)  # stdout stays for JSON (make route)
     return 0

@@ -1,11 +1,12 @@
-"""Report (melding): the 7 W's (Alkmaar §5) and the channel, a summary, and only after an explicit
-"ja" one transaction that writes the report and gives a reference number."""
+"""Report (melding): the 7 W's (Alkmaar §5) and how it happened, a summary, and only after an
+explicit "ja" one transaction that writes the report and gives a reference number.
+
+The fields are one table, actions.report_fields.REPORT_FIELDS: the form's validation, the summary,
+the "Aanpassen" buttons and the draft below are generated from it."""
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import uuid
 from typing import Any
 
@@ -13,57 +14,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from actions import texts
 from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no_answer
-from actions.store import db
-from actions.store.repository import ReportRepository
-from nlu import cues
+from actions.report_fields import BY_SLOT, MEDIA, REPORT_FIELDS, ReportDraft, ReportField
+from actions.store import db, repository
 
 log = logging.getLogger(__name__)
-
-FIELDS = {
-    "report_what": "Wat",
-    "report_who": "Wie",
-    "report_when": "Wanneer",
-    "report_where": "Waar",
-    "report_channel": "Kanaal",
-    "report_with_what": "Waarmee",
-    "report_how": "Op welke wijze",
-    "report_why": "Waarom",
-}
-CHANNELS = {
-    "face_to_face": "persoonlijk (face to face)",
-    "phone": "telefoon",
-    "email": "e-mail",
-    "social_media": "sociale media",
-    "message": "bericht (WhatsApp, sms)",
-    "letter": "brief",
-    "other": "anders",
-}
-_CHANNEL_WORDS = [
-    ("face_to_face", ("persoonlijk", "face to face", "gezicht", "op straat", "markt", "stadhuis", "vergadering", "deur")),
-    ("phone", ("telefoon", "gebeld", "belde", "telefonisch")),
-    ("email", ("mail",)),
-    ("social_media", ("sociale", "social", "facebook", "twitter", "instagram", "tiktok", "linkedin", "online", "internet", "x")),
-    ("message", ("whatsapp", "app", "sms", "bericht", "signal")),
-    ("letter", ("brief", "post", "kaart")),
-    ("other", ("anders", "overig")),
-]
-
-
-def channel_of(text: str | None) -> str | None:
-    if not text:
-        return None
-    folded = text.lower().strip()
-    if folded in CHANNELS:
-        return folded
-    for key, words in _CHANNEL_WORDS:
-        if any(re.search(rf"\b{re.escape(word)}", folded) for word in words):
-            return key
-    return None
-
 
 class ActionRequestReport(Action):
     """'Ik wil een melding doen': go through routing to the report, skipping the offer."""
@@ -94,15 +51,6 @@ class ValidateReportForm(SafeFormValidationAction):
             return {"report_wanted": True, "report_what": tracker.get_slot("incident_text")}
         return {"report_wanted": answer}
 
-    def validate_report_channel(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        channel = channel_of(clean_text(value))
-        if value is None:
-            return {"report_channel": None}
-        if channel is None:
-            dispatcher.utter_message(text="Dat kanaal herken ik niet. Kies een van de knoppen.")
-            return {"report_channel": None}
-        return {"report_channel": channel}
-
     def validate_report_what(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         """The story typed into the form; when there was no triage yet, its ABCD result is kept too."""
         result = _free_text("report_what", value, dispatcher)
@@ -112,23 +60,24 @@ class ValidateReportForm(SafeFormValidationAction):
             result.update(category=abcd["label"], subkind=abcd.get("subkind"), cues=abcd.get("cues") or [])
         return result
 
-    def validate_report_who(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        return _free_text("report_who", value, dispatcher)
+    def __getattr__(self, name: str) -> Any:
+        """validate_<slot> for every report field without its own method: free text, or a choice."""
+        field = BY_SLOT.get(name.removeprefix("validate_")) if name.startswith("validate_") else None
+        if field is None:
+            raise AttributeError(name)
+        return lambda value, dispatcher, tracker, domain: _answer(field, value, dispatcher)
 
-    def validate_report_when(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        return _free_text("report_when", value, dispatcher)
 
-    def validate_report_where(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        return _free_text("report_where", value, dispatcher)
-
-    def validate_report_with_what(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        return _free_text("report_with_what", value, dispatcher)
-
-    def validate_report_how(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        return _free_text("report_how", value, dispatcher)
-
-    def validate_report_why(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        return _free_text("report_why", value, dispatcher)
+def _answer(field: ReportField, value: Any, dispatcher: CollectingDispatcher) -> dict:
+    """A field's answer: a choice (asked again when it is none of them) or free text."""
+    if field.parse is None:
+        return _free_text(field.slot, value, dispatcher)
+    if value is None:  # a slot reset by an action, not an answer
+        return {field.slot: None}
+    choice = field.parse(clean_text(value))
+    if choice is None:
+        dispatcher.utter_message(text=field.unknown_choice)
+    return {field.slot: choice}
 
 
 def _free_text(slot: str, value: Any, dispatcher: CollectingDispatcher) -> dict:
@@ -159,12 +108,12 @@ class ActionAskReportWanted(Action):
         return []
 
 
-class ActionAskReportChannel(Action):
+class ActionAskReportMedium(Action):
     def name(self) -> str:
-        return "action_ask_report_channel"
+        return "action_ask_report_medium"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
-        buttons = [{"title": label[:1].upper() + label[1:], "payload": key} for key, label in CHANNELS.items()]
+        buttons = [{"title": label[:1].upper() + label[1:], "payload": key} for key, label in MEDIA.items()]
         dispatcher.utter_message(text="Hoe gebeurde het?", buttons=buttons)
         return []
 
@@ -175,11 +124,7 @@ def summary(tracker: Tracker) -> str:
     if category:
         lines.append(f"- Soort gedrag: {category}-gedrag")
     lines.append(f"- Gemeente: {tracker.get_slot('municipality')}; rol: {tracker.get_slot('role')}")
-    for slot, label in FIELDS.items():
-        value = tracker.get_slot(slot)
-        if slot == "report_channel":
-            value = CHANNELS.get(value, value)
-        lines.append(f"- {label}: {value}")
+    lines += [f"- {f.label}: {f.shown(tracker.get_slot(f.slot))}" for f in REPORT_FIELDS]
     lines.append(f"- Naar: {tracker.get_slot('contact_label') or 'uw contactpersoon'}")
     return "\n".join(lines)
 
@@ -205,50 +150,21 @@ class ActionReportSummary(Action):
         return [SlotSet("report_status", "confirming"), SlotSet("report_draft_id", uuid.uuid4().hex)]
 
 
-def draft_from(tracker: Tracker) -> dict | None:
-    """The report row to write, or None when something it needs is missing."""
-    values = {slot: tracker.get_slot(slot) for slot in FIELDS}
-    draft_id = tracker.get_slot("report_draft_id")
-    if not draft_id or any(not values[slot] for slot in FIELDS) or not tracker.get_slot("municipality"):
-        return None
-    municipality_key = tracker.get_slot("municipality_key")
-    contact = tracker.get_slot("contact_function") or "griffier"
-    channel = values["report_channel"]
-    return {
-        "draft_id": draft_id,
-        "conversation_id": tracker.sender_id,
-        "municipality": tracker.get_slot("municipality"),
-        "municipality_key": municipality_key,
-        "role": tracker.get_slot("role"),
-        "category": tracker.get_slot("category"),
-        "subkind": tracker.get_slot("subkind"),
-        "reporting": "required" if tracker.get_slot("report_required") else "optional",
-        "acute": bool(tracker.get_slot("acute")),
-        "online": channel in cues.ONLINE_MEDIA or bool(tracker.get_slot("online")),
-        "channel": channel,
-        "contact_function": contact,
-        "readable_by": f"{municipality_key or tracker.get_slot('municipality').lower()}:{contact}",
-        "what": values["report_what"],
-        "who": values["report_who"],
-        "when": values["report_when"],
-        "where": values["report_where"],
-        "with_what": values["report_with_what"],
-        "how": values["report_how"],
-        "why": values["report_why"],
-        "cues": json.dumps(tracker.get_slot("cues") or [], ensure_ascii=False),
-    }
+def draft_from(tracker: Tracker) -> ReportDraft | None:
+    """The report to write, or None when something it needs is missing."""
+    return ReportDraft.from_slots(tracker.get_slot, tracker.sender_id)
 
 
-def file_report(draft: dict) -> tuple[str, bool]:
+def file_report(draft: ReportDraft) -> tuple[str, bool]:
     """Write the report in one transaction; (reference, created). Idempotent per draft."""
     try:
-        with Session(db.engine()) as session, session.begin():
-            report, created = ReportRepository(session).submit(draft)
+        with db.transaction() as session:
+            report, created = repository.submit_report(session, draft)
             reference = report.reference
     except IntegrityError:
         # Two confirmations at the same moment: the other one won, use its report.
-        with Session(db.engine()) as session:
-            existing = ReportRepository(session).by_draft(draft["draft_id"])
+        with db.session() as session:
+            existing = repository.report_by_draft(session, draft.draft_id)
         if existing is None:
             raise
         return existing.reference, False
@@ -278,7 +194,7 @@ class ActionSubmitReport(Action):
                 buttons=YES_NO[:1],
             )
             return []
-        log.info("report %s filed for %s (new: %s)", reference, draft["readable_by"], created)
+        log.info("report %s filed for %s (new: %s)", reference, draft.readable_by, created)
         dispatcher.utter_message(
             text=f"Uw melding is ingediend. Uw meldingsnummer is {reference}. De melding is bestemd voor {contact}, die contact met u opneemt. Bewaar het nummer."
         )
@@ -308,30 +224,19 @@ class ValidateChangeForm(SafeFormValidationAction):
         return {"change_field": field}
 
 
-_FIELD_WORDS = {
-    "report_what": ("wat", "gebeurd", "verhaal"),
-    "report_who": ("wie", "dader", "persoon"),
-    "report_when": ("wanneer", "datum", "tijd", "dag"),
-    "report_where": ("waar", "plaats", "plek", "locatie"),
-    "report_channel": ("kanaal", "hoe gebeurde"),
-    "report_with_what": ("waarmee", "wapen", "voorwerp"),
-    "report_how": ("wijze", "manier"),
-    "report_why": ("waarom", "reden"),
-}
-
-
 def field_of(value: Any) -> str | None:
+    """The slot of the report field the user wants to change (button payload, label or words)."""
     if not isinstance(value, str):
         return None
     folded = value.lower().strip()
-    if folded in FIELDS:
+    if folded in BY_SLOT:
         return folded
-    for slot, label in FIELDS.items():
-        if folded == label.lower():
-            return slot
-    for slot, words in _FIELD_WORDS.items():
-        if any(folded == w or folded.startswith(w + " ") or f" {w}" in f" {folded}" for w in words):
-            return slot
+    for f in REPORT_FIELDS:
+        if folded == f.label.lower():
+            return f.slot
+    for f in REPORT_FIELDS:
+        if any(folded == w or folded.startswith(w + " ") or f" {w}" in f" {folded}" for w in f.change_words):
+            return f.slot
     return None
 
 
@@ -340,7 +245,7 @@ class ActionAskChangeField(Action):
         return "action_ask_change_field"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
-        buttons = [{"title": label, "payload": f'/change{{"change_field":"{slot}"}}'} for slot, label in FIELDS.items()]
+        buttons = [{"title": f.label, "payload": f'/change{{"change_field":"{f.slot}"}}'} for f in REPORT_FIELDS]
         dispatcher.utter_message(text="Wat wilt u aanpassen?", buttons=buttons)
         return []
 
@@ -354,6 +259,6 @@ class ActionChangeReport(Action):
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         field = tracker.get_slot("change_field")
         events = [SlotSet("change_field", None), SlotSet("report_status", None), SlotSet("report_draft_id", None)]
-        if field in FIELDS:
+        if field in BY_SLOT:
             events.append(SlotSet(field, None))
         return events

@@ -16,23 +16,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions import knowledge, texts
+from actions import texts
 from actions.common import SafeFormValidationAction
-from actions.knowledge import MODEL_KEY, ROLE_LABELS, normalize_role
-from actions.store import db
-from actions.store.repository import ProtocolRepository
+from actions.knowledge import MODEL_KEY, ROLE_LABELS, Protocol, normalize_role, role_buttons
+from actions.store import db, repository
 
-ROLE_BUTTONS = [
-    ("Raadslid", "raadslid"),
-    ("Duolid", "duolid"),
-    ("Fractievolger", "fractievolger"),
-    ("Commissielid", "commissielid"),
-    ("Wethouder", "wethouder"),
-    ("Burgemeester", "burgemeester"),
-    ("Fractiemedewerker", "fractiemedewerker"),
-    ("Familielid van een ambtsdrager", "familielid"),
-    ("Oud-raadslid", "oud_raadslid"),
-]
 _NAME = re.compile(r"^[A-Za-zÀ-ÿ' .-]{2,40}$")
 _FILLER = re.compile(r"^(?:ik\s+(?:woon|zit|werk)\s+in|in\s+de\s+gemeente|gemeente|in|bij|de|het)\s+", re.I)
 
@@ -51,14 +39,17 @@ def _looks_like_a_place(folded: str) -> bool:
 
 
 def resolve_municipality(session: Session, text: str | None) -> tuple[str | None, str | None]:
-    """(key of a loaded protocol or None, display name or None) for what the user typed."""
+    """(key of a loaded protocol or None, display name or None) for what the user typed.
+
+    Called once, by the routing form's validation, which keeps both in slots (municipality_key,
+    municipality); everything after that reads the key from the slot."""
     if not text or not isinstance(text, str):
         return None, None
     cleaned = text.strip().strip(".!?")
     while _FILLER.match(cleaned):
         cleaned = _FILLER.sub("", cleaned, count=1).strip()
     folded = cleaned.lower()
-    for municipality in ProtocolRepository(session).all():
+    for municipality in repository.municipalities(session):
         if municipality.key != MODEL_KEY and (folded == municipality.key or folded in municipality.aliases):
             return municipality.key, municipality.name
     if not _NAME.match(cleaned) or not _looks_like_a_place(folded):
@@ -66,41 +57,47 @@ def resolve_municipality(session: Session, text: str | None) -> tuple[str | None
     return None, " ".join(part[:1].upper() + part[1:] for part in cleaned.split(" "))
 
 
+def protocol_for(session: Session, municipality_key: str | None) -> Protocol:
+    """The municipality's protocol, or the general route when it has none (key None)."""
+    found = repository.protocol(session, municipality_key or MODEL_KEY) or repository.protocol(session, MODEL_KEY)
+    if found is None:
+        raise LookupError("the protocols are not loaded (make db)")
+    return found
+
+
+def route_of(protocol: Protocol, municipality: str, role: str) -> dict:
+    """The route of a known role in a resolved municipality, as a JSON-ready dict."""
+    rule = protocol.route(role)
+    return {
+        "municipality": municipality,
+        "municipality_key": protocol.key if protocol.loaded else None,
+        "protocol_loaded": protocol.loaded,
+        "protocol": protocol.protocol if protocol.loaded else None,
+        "role": role,
+        "contact": protocol.contact(rule.contact),
+        "informs": [protocol.contact(f) for f in rule.informs],
+        "support_lines": [
+            {"name": s.name, "what": s.what, "phone": s.phone, "url": s.url, "section": s.section}
+            for s in protocol.support_lines
+        ],
+        "section": rule.section,
+        "quote": rule.quote,
+        "source": f"protocol {protocol.name}" if protocol.loaded else "algemene route (gedeeld door de vijf geladen protocollen)",
+        "named": rule.named,
+        "note": rule.note,
+        "register": protocol.register,
+    }
+
+
 def route(session: Session, municipality_text: str | None, role_text: str | None) -> dict:
-    """The route as a JSON-ready dict; raises ValueError for an unknown role or municipality."""
+    """The route for what was typed (make route); raises ValueError for an unknown role or municipality."""
     role = normalize_role(role_text)
     if role is None:
         raise ValueError(f"onbekende rol: {role_text!r}")
     key, name = resolve_municipality(session, municipality_text)
     if name is None:
         raise ValueError(f"onbekende gemeente: {municipality_text!r}")
-    repo = ProtocolRepository(session)
-    municipality = repo.get(key or MODEL_KEY)
-    r = repo.route(municipality.key, role)
-
-    def person(function: str) -> dict:
-        label = municipality.functions.get(function, function)
-        return {"function": function, "label": label, **knowledge.local_contact(key or MODEL_KEY, function)}
-
-    return {
-        "municipality": name,
-        "municipality_key": key,
-        "protocol_loaded": key is not None,
-        "protocol": municipality.protocol if key else None,
-        "role": role,
-        "contact": person(r.contact),
-        "informs": [person(f) for f in r.informs],
-        "support_lines": [
-            {"name": s.name, "what": s.what, "phone": s.phone, "url": s.url, "section": s.section}
-            for s in municipality.support_lines
-        ],
-        "section": r.section,
-        "quote": r.quote,
-        "source": f"protocol {municipality.name}" if key else "algemene route (gedeeld door de vijf geladen protocollen)",
-        "named": r.named,
-        "note": r.note,
-        "register": municipality.register,
-    }
+    return route_of(protocol_for(session, key), name, role)
 
 
 def describe(result: dict) -> list[str]:
@@ -158,12 +155,13 @@ class ValidateRoutingForm(SafeFormValidationAction):
     def validate_municipality(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
         if value is None:
             return {"municipality": None}
-        with Session(db.engine()) as session:
-            _key, name = resolve_municipality(session, value)
+        with db.session() as session:
+            key, name = resolve_municipality(session, value)
         if name is None:
             dispatcher.utter_message(text="Die gemeente herken ik niet. Typ alleen de naam, bijvoorbeeld 'Leiden'.")
-            return {"municipality": None}
-        return {"municipality": name}
+            return {"municipality": None, "municipality_key": None}
+        # The key (None: no protocol loaded, the general route) is resolved here once and carried.
+        return {"municipality": name, "municipality_key": key}
 
 
 class ActionAskRole(Action):
@@ -171,8 +169,7 @@ class ActionAskRole(Action):
         return "action_ask_role"
 
     async def run(self, dispatcher, tracker, domain) -> list:
-        buttons = [{"title": title, "payload": f'/inform{{"role":"{value}"}}'} for title, value in ROLE_BUTTONS]
-        dispatcher.utter_message(text="Wat is uw rol? Dan zoek ik uw contactpersoon.", buttons=buttons)
+        dispatcher.utter_message(text="Wat is uw rol? Dan zoek ik uw contactpersoon.", buttons=role_buttons())
         return []
 
 
@@ -181,19 +178,24 @@ class ActionAskMunicipality(Action):
         return "action_ask_municipality"
 
     async def run(self, dispatcher, tracker, domain) -> list:
-        with Session(db.engine()) as session:
-            names = [m.name for m in ProtocolRepository(session).all() if m.key != MODEL_KEY]
+        with db.session() as session:
+            names = [m.name for m in repository.municipalities(session) if m.key != MODEL_KEY]
         buttons = [{"title": n, "payload": f'/inform{{"municipality":"{n}"}}'} for n in names]
         dispatcher.utter_message(text="In welke gemeente bent u actief? Kies of typ de naam.", buttons=buttons)
         return []
 
 
 def route_for(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict | None:
-    """The route for the role and municipality in the slots; None (and a Dutch answer) when there is none."""
+    """The route for the role and the resolved municipality in the slots; None (and a Dutch answer)
+    when there is none."""
+    municipality, role = tracker.get_slot("municipality"), normalize_role(tracker.get_slot("role"))
+    if not municipality or role is None:
+        dispatcher.utter_message(text=texts.NO_ROUTE)
+        return None
     try:
-        with Session(db.engine()) as session:
-            return route(session, tracker.get_slot("municipality"), tracker.get_slot("role"))
-    except (ValueError, SQLAlchemyError):
+        with db.session() as session:
+            return route_of(protocol_for(session, tracker.get_slot("municipality_key")), municipality, role)
+    except (LookupError, SQLAlchemyError):
         dispatcher.utter_message(text=texts.NO_ROUTE)
         return None
 
@@ -211,7 +213,6 @@ class ActionRoute(Action):
         return [
             SlotSet("contact_function", result["contact"]["function"]),
             SlotSet("contact_label", result["contact"]["label"]),
-            SlotSet("municipality_key", result["municipality_key"]),
         ]
 
 
@@ -220,9 +221,9 @@ def main(argv: list[str]) -> int:
         print("gebruik: python -m actions.routing GEMEENTE ROL", file=sys.stderr)
         return 2
     try:
-        with Session(db.engine()) as session:
+        with db.session() as session:
             result = route(session, argv[0], argv[1])
-    except ValueError as error:
+    except (ValueError, LookupError) as error:
         print(json.dumps({"error": str(error)}, ensure_ascii=False))
         return 1
     print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -10,14 +10,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from actions import texts
 from actions.common import MAX_TEXT, REPORT_SLOTS, YES_NO, SafeFormValidationAction, is_unsure, reset, yes_no_answer
-from actions.knowledge import MODEL_KEY
-from actions.routing import resolve_municipality
+from actions.knowledge import Protocol
+from actions.routing import protocol_for
 from actions.store import db
-from actions.store.repository import ProtocolRepository
 from nlu.triage import INCIDENT_INTENTS, SEVERITY
 
 
@@ -75,7 +73,7 @@ class ActionTriage(Action):
             SlotSet("doubt", result.get("doubt")),
             SlotSet("acute", bool(result.get("acute"))),
             SlotSet("online", bool(result.get("online"))),
-            SlotSet("channel_hint", result.get("medium")),
+            SlotSet("medium_hint", result.get("medium")),
             SlotSet("persistent", True if result.get("persistent") else None),
         ]
 
@@ -134,10 +132,6 @@ class ActionAskTriagePersistent(Action):
         return []
 
 
-def advice_key(category: str, subkind: str | None) -> str:
-    return "D_fysiek" if category == "D" and subkind in ("fysiek_geweld", "vernieling") else category
-
-
 class ActionAdvice(Action):
     """The protocol's advice for the category, and whether reporting is optional or required."""
 
@@ -149,40 +143,32 @@ class ActionAdvice(Action):
         if category not in SEVERITY:
             return []
         try:
-            return self._advise(dispatcher, tracker, category)
-        except SQLAlchemyError:
+            with db.session() as session:
+                protocol = protocol_for(session, tracker.get_slot("municipality_key"))
+        except (LookupError, SQLAlchemyError):
             dispatcher.utter_message(text=texts.NO_ADVICE)
             return []
+        return self._advise(dispatcher, tracker, category, protocol)
 
-    def _advise(self, dispatcher, tracker: Tracker, category: str) -> list:
+    def _advise(self, dispatcher, tracker: Tracker, category: str, protocol: Protocol) -> list:
         persistent = tracker.get_slot("persistent")
-        with Session(db.engine()) as session:
-            repo = ProtocolRepository(session)
-            key, _name = resolve_municipality(session, tracker.get_slot("municipality"))
-            municipality = repo.get(key or MODEL_KEY) or repo.get(MODEL_KEY)
-            advice = repo.advice(municipality.key, advice_key(category, tracker.get_slot("subkind")))
-            source = _source(municipality)
-            required = texts.reporting_required(advice.reporting, persistent)
-            lines = [f"Het is {texts.CATEGORY_SHORT[category]}. Advies: {advice.approach.lower()}."]
-            lines += [f"- {step}" for step in advice.steps]
-            lines.append(f"({source}, {advice.section})")
-            dispatcher.utter_message(text="\n".join(lines))
-            report_line = texts.reporting_sentence(advice.reporting, persistent)
-            if advice.quote:  # verbatim, so it may be shown as a quote
-                report_line += f" Het protocol zegt: '{advice.quote}'"
-            dispatcher.utter_message(text=report_line)
-            if tracker.get_slot("online") and municipality.online:
-                online = municipality.online
-                steps = "\n".join(f"- {s}" for s in online.get("steps") or [])
-                dispatcher.utter_message(text=f"Omdat het online of via een bericht gebeurde:\n{steps}\n({source}, {online.get('section')})")
-            if category == "D" and municipality.aangifte:
-                aangifte = municipality.aangifte
-                extra = " Vraag de politie om de VPT-code (Veilige Publieke Taak) op de aangifte te zetten." if aangifte.get("vpt_code") else ""
-                dispatcher.utter_message(text=f"Aangifte: {aangifte['text']}{extra} ({source}, {aangifte.get('section')})")
+        advice = protocol.advice(category, tracker.get_slot("subkind"))
+        source = f"protocol {protocol.name}" if protocol.loaded else "algemene route uit de protocollen"
+        required = texts.reporting_required(advice.reporting, persistent)
+        lines = [f"Het is {texts.CATEGORY_SHORT[category]}. Advies: {advice.approach.lower()}."]
+        lines += [f"- {step}" for step in advice.steps]
+        lines.append(f"({source}, {advice.section})")
+        dispatcher.utter_message(text="\n".join(lines))
+        report_line = texts.reporting_sentence(advice.reporting, persistent)
+        if advice.quote:  # verbatim, so it may be shown as a quote
+            report_line += f" Het protocol zegt: '{advice.quote}'"
+        dispatcher.utter_message(text=report_line)
+        if tracker.get_slot("online") and protocol.online:
+            online = protocol.online
+            steps = "\n".join(f"- {s}" for s in online.get("steps") or [])
+            dispatcher.utter_message(text=f"Omdat het online of via een bericht gebeurde:\n{steps}\n({source}, {online.get('section')})")
+        if category == "D" and protocol.aangifte:
+            aangifte = protocol.aangifte
+            extra = " Vraag de politie om de VPT-code (Veilige Publieke Taak) op de aangifte te zetten." if aangifte.get("vpt_code") else ""
+            dispatcher.utter_message(text=f"Aangifte: {aangifte['text']}{extra} ({source}, {aangifte.get('section')})")
         return [SlotSet("report_required", required)]
-
-
-def _source(municipality) -> str:
-    if municipality.key == MODEL_KEY:
-        return "algemene route uit de protocollen"
-    return f"protocol {municipality.name}"

@@ -1,10 +1,14 @@
-"""The engine, made on first use from DATABASE_URL (never at import time)."""
+"""The engine, made on first use from DATABASE_URL (never at import time), and the two ways the
+actions open a session: `transaction()` (commits at the end) and `session()` (reads)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session
 
 from actions import config
 
@@ -24,3 +28,17 @@ def engine(url: str | None = None) -> Engine:
 
         return eng
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """A session in one transaction: committed when the block ends, rolled back on an error."""
+    with Session(engine()) as s, s.begin():
+        yield s
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    """A session for reading."""
+    with Session(engine()) as s:
+        yield s

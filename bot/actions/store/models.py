@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from actions.report_fields import REPORT_FIELDS, ReportField
 from actions.store.crypto import EncryptedText
 
 
@@ -85,8 +86,13 @@ class Advice(Base):
     municipality: Mapped[Municipality] = relationship(back_populates="advice")
 
 
+def _column_type(field: ReportField) -> EncryptedText | String:
+    return EncryptedText() if field.encrypted else String(64)
+
+
 class Report(Base):
-    """A melding. Free text is encrypted at rest; `readable_by` says which contact may read it."""
+    """A melding (one confirmed actions.report_fields.ReportDraft). Free text is encrypted at rest;
+    `readable_by` says which contact may read it."""
 
     __tablename__ = "reports"
 
@@ -106,17 +112,12 @@ class Report(Base):
     reporting: Mapped[str | None] = mapped_column(String(32))
     acute: Mapped[bool] = mapped_column(Boolean, default=False)
     online: Mapped[bool] = mapped_column(Boolean, default=False)
-    channel: Mapped[str | None] = mapped_column(String(64))
     contact_function: Mapped[str | None] = mapped_column(String(64))
     readable_by: Mapped[str] = mapped_column(String(128))  # e.g. "leiden:griffier"
     status: Mapped[str] = mapped_column(String(32), default="nieuw")
-    what: Mapped[str | None] = mapped_column(EncryptedText)
-    who: Mapped[str | None] = mapped_column(EncryptedText)
-    when: Mapped[str | None] = mapped_column(EncryptedText)
-    where: Mapped[str | None] = mapped_column(EncryptedText)
-    with_what: Mapped[str | None] = mapped_column(EncryptedText)
-    how: Mapped[str | None] = mapped_column(EncryptedText)
-    why: Mapped[str | None] = mapped_column(EncryptedText)
+    # One column per field of the report form (actions/report_fields.py): free text encrypted,
+    # a choice (the medium) as its key. A new field there needs only an Alembic migration here.
+    locals().update({f.column: mapped_column(f.column, _column_type(f), nullable=True) for f in REPORT_FIELDS})
     cues: Mapped[str | None] = mapped_column(EncryptedText)  # JSON text of the cues the bot saw
 
 

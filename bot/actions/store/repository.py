@@ -1,14 +1,19 @@
-"""The only place that queries the database. Callers own the session and the transaction."""
+"""The only place that queries the database: plain functions that take a session (crud-style).
+Callers own the session and the transaction (`with db.transaction() as session:`)."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from actions.store.models import Advice, Handoff, Municipality, Report, Route, SupportLine
+from actions.knowledge import AdviceRule, Protocol, RouteRule, SupportLine
+from actions.report_fields import ReportDraft
+from actions.store.models import Advice, Handoff, Municipality, Report, Route
+from actions.store.models import SupportLine as SupportLineRow
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
@@ -19,118 +24,150 @@ def new_reference(now: datetime | None = None) -> str:
     return f"MLD-{now:%Y%m%d}-{suffix}"
 
 
-class ProtocolRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+# --- protocols -------------------------------------------------------------------------------------
 
-    def all(self) -> list[Municipality]:
-        return list(self.session.scalars(select(Municipality).order_by(Municipality.key)))
 
-    def get(self, key: str) -> Municipality | None:
-        return self.session.scalar(
-            select(Municipality)
-            .where(Municipality.key == key)
-            .options(selectinload(Municipality.support_lines))
+def municipalities(session: Session) -> list[Municipality]:
+    """Every loaded protocol's municipality (with the general route, key MODEL_KEY), by key."""
+    return list(session.scalars(select(Municipality).order_by(Municipality.key)))
+
+
+def protocol(session: Session, key: str) -> Protocol | None:
+    """One municipality's protocol knowledge as a plain object (no session needed afterwards)."""
+    m = session.scalar(
+        select(Municipality)
+        .where(Municipality.key == key)
+        .options(selectinload(Municipality.support_lines), selectinload(Municipality.routes), selectinload(Municipality.advice))
+    )
+    if m is None:
+        return None
+    return Protocol(
+        key=m.key,
+        name=m.name or m.key,
+        protocol=m.protocol,
+        register=m.register,
+        functions=dict(m.functions or {}),
+        routes={r.role: RouteRule(r.contact, tuple(r.informs or ()), r.section, r.quote, r.named, r.note) for r in m.routes},
+        advice_rules={a.category: AdviceRule(a.approach, tuple(a.steps), a.reporting, a.section, a.quote) for a in m.advice},
+        support_lines=tuple(SupportLine(s.name, s.section, s.what, s.phone, s.url) for s in m.support_lines),
+        online=m.online,
+        aangifte=m.aangifte,
+        aliases=tuple(m.aliases or ()),
+    )
+
+
+def replace_protocol(session: Session, data: dict) -> None:
+    """Replace one municipality's knowledge with the content of its YAML file."""
+    existing = session.get(Municipality, data["key"])
+    if existing is not None:
+        session.delete(existing)  # the ORM cascade removes its routes, lines and advice
+        session.flush()
+    municipality = Municipality(
+        key=data["key"],
+        name=data.get("municipality"),
+        protocol=data.get("protocol"),
+        source=data.get("source"),
+        year=data.get("year"),
+        register=data.get("register"),
+        aliases=list(data.get("aliases") or []),
+        functions=dict(data.get("functions") or {}),
+        online=data.get("online"),
+        aangifte=data.get("aangifte"),
+    )
+    municipality.routes = [
+        Route(
+            role=role,
+            contact=r["contact"],
+            informs=list(r.get("informs") or []),
+            section=r["section"],
+            quote=r.get("quote"),
+            named=bool(r.get("named", True)),
+            note=r.get("note"),
         )
-
-    def route(self, key: str, role: str) -> Route | None:
-        return self.session.scalar(select(Route).where(Route.municipality_key == key, Route.role == role))
-
-    def advice(self, key: str, category: str) -> Advice | None:
-        return self.session.scalar(
-            select(Advice).where(Advice.municipality_key == key, Advice.category == category)
+        for role, r in data["routes"].items()
+    ]
+    municipality.support_lines = [
+        SupportLineRow(
+            position=i,
+            key=s["key"],
+            name=s["name"],
+            what=s.get("what"),
+            phone=s.get("phone"),
+            url=s.get("url"),
+            section=s["section"],
         )
-
-    def replace(self, data: dict) -> None:
-        """Replace one municipality's knowledge with the content of its YAML file."""
-        existing = self.session.get(Municipality, data["key"])
-        if existing is not None:
-            self.session.delete(existing)  # the ORM cascade removes its routes, lines and advice
-            self.session.flush()
-        municipality = Municipality(
-            key=data["key"],
-            name=data.get("municipality"),
-            protocol=data.get("protocol"),
-            source=data.get("source"),
-            year=data.get("year"),
-            register=data.get("register"),
-            aliases=list(data.get("aliases") or []),
-            functions=dict(data.get("functions") or {}),
-            online=data.get("online"),
-            aangifte=data.get("aangifte"),
+        for i, s in enumerate(data.get("support_lines") or [])
+    ]
+    municipality.advice = [
+        Advice(
+            category=category,
+            approach=a["approach"],
+            steps=list(a["steps"]),
+            reporting=a["reporting"],
+            reporting_text=a["reporting_text"],
+            quote=a.get("quote"),
+            section=a["section"],
         )
-        municipality.routes = [
-            Route(
-                role=role,
-                contact=r["contact"],
-                informs=list(r.get("informs") or []),
-                section=r["section"],
-                quote=r.get("quote"),
-                named=bool(r.get("named", True)),
-                note=r.get("note"),
-            )
-            for role, r in data["routes"].items()
-        ]
-        municipality.support_lines = [
-            SupportLine(
-                position=i,
-                key=s["key"],
-                name=s["name"],
-                what=s.get("what"),
-                phone=s.get("phone"),
-                url=s.get("url"),
-                section=s["section"],
-            )
-            for i, s in enumerate(data.get("support_lines") or [])
-        ]
-        municipality.advice = [
-            Advice(
-                category=category,
-                approach=a["approach"],
-                steps=list(a["steps"]),
-                reporting=a["reporting"],
-                reporting_text=a["reporting_text"],
-                quote=a.get("quote"),
-                section=a["section"],
-            )
-            for category, a in data["advice"].items()
-        ]
-        self.session.add(municipality)
-        self.session.flush()
+        for category, a in data["advice"].items()
+    ]
+    session.add(municipality)
+    session.flush()
 
 
-class ReportRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+# --- reports ---------------------------------------------------------------------------------------
 
-    def by_draft(self, draft_id: str) -> Report | None:
-        return self.session.scalar(select(Report).where(Report.draft_id == draft_id))
 
-    def by_reference(self, reference: str) -> Report | None:
-        return self.session.scalar(select(Report).where(Report.reference == reference))
+def report_by_draft(session: Session, draft_id: str) -> Report | None:
+    return session.scalar(select(Report).where(Report.draft_id == draft_id))
 
-    def readable_by(self, reader: str) -> list[Report]:
-        return list(
-            self.session.scalars(
-                select(Report).where(Report.readable_by == reader).order_by(Report.created_at)
-            )
-        )
 
-    def submit(self, draft: dict) -> tuple[Report, bool]:
-        """Write one report for a confirmed draft; return (report, created).
+def report_by_reference(session: Session, reference: str) -> Report | None:
+    return session.scalar(select(Report).where(Report.reference == reference))
 
-        A second confirmation of the same draft returns the first report (created=False).
-        """
-        existing = self.by_draft(draft["draft_id"])
-        if existing is not None:
-            return existing, False
+
+def reports_readable_by(session: Session, reader: str) -> list[Report]:
+    return list(session.scalars(select(Report).where(Report.readable_by == reader).order_by(Report.created_at)))
+
+
+def submit_report(session: Session, draft: ReportDraft) -> tuple[Report, bool]:
+    """Write one report for a confirmed draft; return (report, created).
+
+    A second confirmation of the same draft returns the first report (created=False).
+    """
+    existing = report_by_draft(session, draft.draft_id)
+    if existing is not None:
+        return existing, False
+    reference = new_reference()
+    while report_by_reference(session, reference) is not None:
         reference = new_reference()
-        while self.by_reference(reference) is not None:
-            reference = new_reference()
-        report = Report(reference=reference, **draft)
-        self.session.add(report)
-        self.session.flush()
-        return report, True
+    report = Report(reference=reference, **draft.row())
+    session.add(report)
+    session.flush()
+    return report, True
+
+
+# --- handoffs --------------------------------------------------------------------------------------
+
+
+def open_handoff(session: Session, conversation_id: str) -> Handoff | None:
+    return session.scalar(select(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.status == "open"))
+
+
+def start_handoff(session: Session, **fields: Any) -> tuple[Handoff, bool]:
+    """An open handoff for the conversation; (existing, False) when one is already open."""
+    existing = open_handoff(session, fields["conversation_id"])
+    if existing is not None:
+        return existing, False
+    handoff = Handoff(**fields)
+    session.add(handoff)
+    session.flush()
+    return handoff, True
+
+
+def set_handoff_status(session: Session, handoff_id: int, status: str, notified_via: str | None) -> None:
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is not None:
+        handoff.status, handoff.notified_via = status, notified_via
 
 
 class HandoffRepository:
@@ -138,21 +175,6 @@ class HandoffRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def open_for_conversation(self, conversation_id: str) -> Handoff | None:
-        return self.session.scalar(
-            select(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.status == "open")
-        )
-
-    def start(self, **fields) -> tuple[Handoff, bool]:
-        """An open handoff for the conversation; (existing, False) when one is already open."""
-        existing = self.open_for_conversation(fields["conversation_id"])
-        if existing is not None:
-            return existing, False
-        handoff = Handoff(**fields)
-        self.session.add(handoff)
-        self.session.flush()
-        return handoff, True
 
     def for_municipality(self, municipality_key: str, limit: int = 50) -> list[Handoff]:
         """Open handoffs first, then the most recent closed ones."""
@@ -168,11 +190,6 @@ class HandoffRepository:
         return self.session.scalar(
             select(Handoff).where(Handoff.id == handoff_id, Handoff.municipality_key == municipality_key)
         )
-
-    def set_status(self, handoff_id: int, status: str, notified_via: str | None) -> None:
-        handoff = self.session.get(Handoff, handoff_id)
-        if handoff is not None:
-            handoff.status, handoff.notified_via = status, notified_via
 
     def close(self, municipality_key: str, handoff_id: int, closed_by: str) -> bool:
         """Close an open handoff; False when it was not open (closed already, e.g. a second click)."""

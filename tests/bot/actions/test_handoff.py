@@ -135,7 +135,7 @@ async def test_the_action_finds_the_route_for_role_and_municipality(connection, 
     from actions.handoff import ActionHandoff
 
     contacts("nijmegen:\n  burgemeester:\n    notify: {email: burgemeester@nijmegen.example}\n")
-    tracker = tracker_factory(slots={"role": "wethouder", "municipality": "Nijmegen", "handoff_requested": True})
+    tracker = tracker_factory(slots={"role": "wethouder", "municipality": "Nijmegen", "municipality_key": "nijmegen", "handoff_requested": True})
     events = await ActionHandoff().run(dispatcher, tracker, domain)
     assert names(events)[-1] == "pause"
     assert "Ik heb de burgemeester van Nijmegen gevraagd" in dispatcher.messages[0]["text"]  # Nijmegen: wethouder -> burgemeester

@@ -12,9 +12,9 @@ from actions.report import (
     ActionReportSummary,
     ActionSubmitReport,
     ValidateReportForm,
-    channel_of,
     field_of,
 )
+from actions.report_fields import medium_of
 from actions.store.models import Report
 
 FILLED = {
@@ -32,7 +32,7 @@ FILLED = {
     "report_who": "Man van ongeveer 50",
     "report_when": "Gisteren 14:00",
     "report_where": "Op de markt",
-    "report_channel": "face_to_face",
+    "report_medium": "face_to_face",
     "report_with_what": "Alleen woorden",
     "report_how": "Schreeuwend",
     "report_why": "Het besluit over de markt",
@@ -164,11 +164,11 @@ async def test_empty_answer_is_asked_again(dispatcher, tracker_factory, domain):
 
 
 @pytest.mark.parametrize(
-    "typed, channel",
+    "typed, medium",
     [("face_to_face", "face_to_face"), ("Telefoon", "phone"), ("via Facebook", "social_media"), ("een brief", "letter"), ("fluitje", None)],
 )
-def test_channel_of(typed, channel):
-    assert channel_of(typed) == channel
+def test_medium_of(typed, medium):
+    assert medium_of(typed) == medium
 
 
 @pytest.mark.parametrize("typed, field", [("Waar", "report_where"), ("de datum klopt niet", "report_when"), ("report_who", "report_who"), ("banaan", None)])
@@ -221,15 +221,15 @@ async def test_story_typed_into_the_form_is_classified_when_there_was_no_triage(
 
 
 async def test_a_failing_write_leaves_no_row(connection, dispatcher, tracker_factory, domain, monkeypatch):
-    from actions.store.repository import ReportRepository
+    from actions.store import repository
 
-    real_submit = ReportRepository.submit
+    real_submit = repository.submit_report
 
-    def submit_then_fail(self, draft):
-        real_submit(self, draft)  # the row is added and flushed ...
+    def submit_then_fail(session, draft):
+        real_submit(session, draft)  # the row is added and flushed ...
         raise __import__("sqlalchemy").exc.OperationalError("COMMIT", {}, Exception("disk full"))  # ... then it fails
 
-    monkeypatch.setattr(ReportRepository, "submit", submit_then_fail)
+    monkeypatch.setattr(repository, "submit_report", submit_then_fail)
     slots = await confirmed(dispatcher, tracker_factory, domain)
     await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots), domain)
     assert "niet gelukt" in dispatcher.messages[-1]["text"]

@@ -51,7 +51,7 @@ def test_unknown_role_raises(session):
 
 
 async def test_route_action_names_contact_source_and_support(connection, dispatcher, tracker_factory, domain):
-    tracker = tracker_factory(slots={"municipality": "Leiden", "role": "duolid"})
+    tracker = tracker_factory(slots={"municipality": "Leiden", "municipality_key": "leiden", "role": "duolid"})
     events = await ActionRoute().run(dispatcher, tracker, domain)
     said = "\n".join(m["text"] for m in dispatcher.messages)
     assert "meldt u dit bij de griffier" in said
@@ -103,3 +103,28 @@ async def test_a_database_outage_gets_a_clear_answer(dispatcher, tracker_factory
     assert await ActionRoute().run(dispatcher, tracker, domain) == []
     assert await ActionAdvice().run(dispatcher, tracker, domain) == []
     assert [m["text"] for m in dispatcher.messages] == [texts.NO_ROUTE, texts.NO_ADVICE]
+
+
+@pytest.mark.parametrize("typed, key, name", [("gemeente Leiden", "leiden", "Leiden"), ("Utrecht", None, "Utrecht")])
+async def test_the_municipality_is_resolved_once_and_its_key_carried_in_a_slot(connection, dispatcher, tracker_factory, domain, typed, key, name):
+    tracker = tracker_factory(slots={"role": "raadslid", "requested_slot": "municipality"}, new_slots={"municipality": typed},
+                              active_loop="routing_form")
+    events = await ValidateRoutingForm().run(dispatcher, tracker, domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert (slots["municipality"], slots["municipality_key"]) == (name, key)
+
+
+async def test_the_route_follows_the_key_slot_not_the_typed_name(connection, dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(slots={"municipality": "Leiden", "municipality_key": None, "role": "raadslid"})
+    await ActionRoute().run(dispatcher, tracker, domain)
+    assert "geen protocol geladen" in dispatcher.messages[0]["text"]  # key None: the general route
+
+
+def test_roles_are_listed_once_and_buttons_and_labels_follow():
+    from actions.knowledge import ROLE_LABELS, ROLE_TABLE, ROLES, normalize_role, role_buttons
+
+    assert [r.key for r in ROLE_TABLE] == ROLES and len(set(ROLES)) == len(ROLES)
+    assert [b["title"] for b in role_buttons()] == [r.button for r in ROLE_TABLE]
+    assert ROLE_LABELS["oud_raadslid"] == "oud-raadslid"
+    assert all(normalize_role(r.button) == r.key for r in ROLE_TABLE)
+    assert normalize_role("wethouder in de commissie") == "commissielid"  # same-length words: the tie order decides

@@ -125,7 +125,7 @@ async def test_no_question_for_d_without_doubt(dispatcher, tracker_factory, doma
 
 
 async def test_advice_uses_the_municipality_protocol_and_says_reporting_is_required(connection, dispatcher, tracker_factory, domain):
-    tracker = tracker_factory(slots={"category": "D", "subkind": "bedreiging", "municipality": "Leiden", "online": False})
+    tracker = tracker_factory(slots={"category": "D", "subkind": "bedreiging", "municipality": "Leiden", "municipality_key": "leiden", "online": False})
     events = await ActionAdvice().run(dispatcher, tracker, domain)
     said = "\n".join(m["text"] for m in dispatcher.messages)
     assert "protocol Leiden" in said
@@ -155,7 +155,7 @@ async def test_advice_for_a_once_is_optional_and_online_steps_follow(connection,
 
 async def test_the_municipality_protocol_decides_whether_c_must_be_reported(connection, dispatcher, tracker_factory, domain):
     # Nunspeet reports every C incident; the general route only C that went on after a warning.
-    nunspeet = tracker_factory(slots={"category": "C", "municipality": "Nunspeet", "persistent": False})
+    nunspeet = tracker_factory(slots={"category": "C", "municipality": "Nunspeet", "municipality_key": "nunspeet", "persistent": False})
     general = tracker_factory(slots={"category": "C", "municipality": "Utrecht", "persistent": False})
     assert slots_of(await ActionAdvice().run(dispatcher, nunspeet, domain))["report_required"] is True
     assert slots_of(await ActionAdvice().run(dispatcher, general, domain))["report_required"] is False

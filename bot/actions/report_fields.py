@@ -1,0 +1,162 @@
+"""The report (melding) in one table: every question the report form asks is one `ReportField`.
+
+The report form's questions and their validation (report.py), the summary, the "Aanpassen" buttons,
+the draft (`ReportDraft`) and the encrypted columns of the `reports` table (store/models.py) are all
+generated from REPORT_FIELDS. Adding a field is one line here plus an Alembic migration; Rasa also
+needs the slot, the form entry and the question declared in domain.yml, and
+tests/bot/actions/test_report_fields.py fails (and prints the YAML to paste) until they are.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# How an incident happened (the report's `medium`); "channel" means only the messenger a person writes in.
+MEDIA = {
+    "face_to_face": "persoonlijk (face to face)",
+    "phone": "telefoon",
+    "email": "e-mail",
+    "social_media": "sociale media",
+    "message": "bericht (WhatsApp, sms)",
+    "letter": "brief",
+    "other": "anders",
+}
+_MEDIUM_WORDS = [
+    ("face_to_face", ("persoonlijk", "face to face", "gezicht", "op straat", "markt", "stadhuis", "vergadering", "deur")),
+    ("phone", ("telefoon", "gebeld", "belde", "telefonisch")),
+    ("email", ("mail",)),
+    ("social_media", ("sociale", "social", "facebook", "twitter", "instagram", "tiktok", "linkedin", "online", "internet", "x")),
+    ("message", ("whatsapp", "app", "sms", "bericht", "signal")),
+    ("letter", ("brief", "post", "kaart")),
+    ("other", ("anders", "overig")),
+]
+
+
+def medium_of(text: str | None) -> str | None:
+    """The MEDIA key for what the user typed or clicked, or None."""
+    if not text:
+        return None
+    folded = text.lower().strip()
+    if folded in MEDIA:
+        return folded
+    for key, words in _MEDIUM_WORDS:
+        if any(re.search(rf"\b{re.escape(word)}", folded) for word in words):
+            return key
+    return None
+
+
+@dataclass(frozen=True)
+class ReportField:
+    """One question of the report form and where its answer goes."""
+
+    name: str  # key in ReportDraft.answers
+    slot: str  # the Rasa slot the report form fills (declared in domain.yml)
+    question: str  # what asks it: a domain response utter_ask_<slot> or an action action_ask_<slot>
+    label: str  # in the summary and on the "Aanpassen" button
+    column: str  # column of the reports table; free text is encrypted at rest
+    change_words: tuple[str, ...] = ()  # words that pick this field after "Aanpassen"
+    choices: Mapping[str, str] | None = None  # key -> label, for a field answered with buttons
+    parse: Callable[[str | None], str | None] | None = None  # typed text -> choice key
+    unknown_choice: str = ""  # said when a typed answer is none of the choices
+
+    @property
+    def encrypted(self) -> bool:
+        """Free text (special personal data) is encrypted; a choice key is not."""
+        return self.choices is None
+
+    def shown(self, value: Any) -> Any:
+        return self.choices.get(value, value) if self.choices else value
+
+
+def _free(name: str, label: str, *change_words: str) -> ReportField:
+    return ReportField(name, f"report_{name}", f"utter_ask_report_{name}", label, name, change_words)
+
+
+# The 7 W's of the Alkmaar protocol (§5) and how it happened, in the order the form asks them.
+REPORT_FIELDS: tuple[ReportField, ...] = (
+    _free("what", "Wat", "wat", "gebeurd", "verhaal"),
+    _free("who", "Wie", "wie", "dader", "persoon"),
+    _free("when", "Wanneer", "wanneer", "datum", "tijd", "dag"),
+    _free("where", "Waar", "waar", "plaats", "plek", "locatie"),
+    ReportField("medium", "report_medium", "action_ask_report_medium", "Kanaal", "medium",
+                ("kanaal", "hoe gebeurde"), choices=MEDIA, parse=medium_of,
+                unknown_choice="Dat kanaal herken ik niet. Kies een van de knoppen."),
+    _free("with_what", "Waarmee", "waarmee", "wapen", "voorwerp"),
+    _free("how", "Op welke wijze", "wijze", "manier"),
+    _free("why", "Waarom", "waarom", "reden"),
+)
+BY_SLOT = {f.slot: f for f in REPORT_FIELDS}
+FIELD_SLOTS = [f.slot for f in REPORT_FIELDS]
+# The report form asks first whether a report is wanted, then every field.
+FORM_SLOTS = ["report_wanted", *FIELD_SLOTS]
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    """A confirmed summary, ready to be written as one row of the reports table."""
+
+    draft_id: str
+    conversation_id: str
+    municipality: str
+    municipality_key: str | None
+    role: str | None
+    category: str | None
+    subkind: str | None
+    reporting: str  # "required" or "optional"
+    acute: bool
+    online: bool
+    contact_function: str
+    answers: Mapping[str, str] = field(default_factory=dict)  # ReportField.name -> answer
+    cues: list[dict] = field(default_factory=list)
+
+    @property
+    def readable_by(self) -> str:
+        return f"{self.municipality_key or self.municipality.lower()}:{self.contact_function}"
+
+    @classmethod
+    def from_slots(cls, slot: Callable[[str], Any], conversation_id: str) -> ReportDraft | None:
+        """The draft from the tracker's slots, or None when something it needs is missing."""
+        answers = {f.name: slot(f.slot) for f in REPORT_FIELDS}
+        draft_id, municipality = slot("report_draft_id"), slot("municipality")
+        if not draft_id or not municipality or not all(answers.values()):
+            return None
+        from nlu import cues  # the same list of online media as the classifier
+
+        return cls(
+            draft_id=draft_id,
+            conversation_id=conversation_id,
+            municipality=municipality,
+            municipality_key=slot("municipality_key"),
+            role=slot("role"),
+            category=slot("category"),
+            subkind=slot("subkind"),
+            reporting="required" if slot("report_required") else "optional",
+            acute=bool(slot("acute")),
+            online=answers["medium"] in cues.ONLINE_MEDIA or bool(slot("online")),
+            contact_function=slot("contact_function") or "griffier",
+            answers=answers,
+            cues=list(slot("cues") or []),
+        )
+
+    def row(self) -> dict[str, Any]:
+        """The columns of the reports table (store.models.Report) for this draft."""
+        return {
+            "draft_id": self.draft_id,
+            "conversation_id": self.conversation_id,
+            "municipality": self.municipality,
+            "municipality_key": self.municipality_key,
+            "role": self.role,
+            "category": self.category,
+            "subkind": self.subkind,
+            "reporting": self.reporting,
+            "acute": self.acute,
+            "online": self.online,
+            "contact_function": self.contact_function,
+            "readable_by": self.readable_by,
+            **{f.column: self.answers.get(f.name) for f in REPORT_FIELDS},
+            "cues": json.dumps(self.cues, ensure_ascii=False),
+        }

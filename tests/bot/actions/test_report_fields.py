@@ -1,0 +1,123 @@
+"""One table of report fields (actions/report_fields.py): the form, the summary, the change buttons,
+the draft and the reports table all follow it, and domain.yml and the migrations cannot drift from it.
+
+Adding a field is one line in REPORT_FIELDS plus an Alembic migration; the tests below say exactly
+what Rasa still needs declared in domain.yml (and print the YAML) or which migration is missing."""
+
+import pytest
+import yaml
+from sqlalchemy import create_engine, inspect, text
+
+from actions.common import REPORT_SLOTS
+from actions.report import ActionAskChangeField, ValidateReportForm, field_of, summary
+from actions.report_fields import FORM_SLOTS, MEDIA, REPORT_FIELDS, ReportDraft
+from actions.store.crypto import EncryptedText
+from actions.store.models import Base, Report
+
+FIXED_COLUMNS = {"id", "reference", "draft_id", "conversation_id", "created_at", "municipality", "municipality_key", "role",
+                 "category", "subkind", "reporting", "acute", "online", "contact_function", "readable_by", "status", "cues"}
+
+
+def _slot_yaml(field) -> str:
+    return yaml.safe_dump({field.slot: {
+        "type": "text", "influence_conversation": False,
+        "mappings": [{"type": "from_text", "not_intent": ["stop", "request_human"],
+                      "conditions": [{"active_loop": "report_form", "requested_slot": field.slot}]}],
+    }}, allow_unicode=True, sort_keys=False)
+
+
+def test_the_domain_declares_the_report_form_exactly_as_the_table(domain):
+    assert domain["forms"]["report_form"]["required_slots"] == FORM_SLOTS, (
+        "domain.yml forms.report_form.required_slots must be: " + ", ".join(FORM_SLOTS))
+    for field in REPORT_FIELDS:
+        assert field.slot in domain["slots"], f"domain.yml needs this slot:\n{_slot_yaml(field)}"
+        mappings = domain["slots"][field.slot]["mappings"]
+        assert {"active_loop": "report_form", "requested_slot": field.slot} in mappings[0]["conditions"]
+        if field.question.startswith("utter_"):
+            assert field.question in domain["responses"], f"domain.yml needs a response {field.question} (the question)"
+        else:
+            assert field.question in domain["actions"], f"domain.yml needs the action {field.question}"
+
+
+def test_every_report_slot_in_the_domain_is_in_the_table(domain):
+    report_slots = {s for s in domain["slots"] if s.startswith("report_")}
+    bookkeeping = {"report_wanted", "report_status", "report_draft_id", "report_reference", "report_required"}
+    assert report_slots - bookkeeping == {f.slot for f in REPORT_FIELDS}
+
+
+def test_the_form_validates_every_field(dispatcher, tracker_factory, domain):
+    for field in REPORT_FIELDS:
+        assert callable(getattr(ValidateReportForm(), f"validate_{field.slot}"))
+    with pytest.raises(AttributeError):
+        ValidateReportForm().validate_report_colour  # noqa: B018 - not a field, no validator
+
+
+def test_the_reports_table_has_one_column_per_field_encrypted_when_free_text():
+    columns = Report.__table__.columns
+    assert set(columns.keys()) == FIXED_COLUMNS | {f.column for f in REPORT_FIELDS}
+    for field in REPORT_FIELDS:
+        assert isinstance(columns[field.column].type, EncryptedText) is (field.choices is None), field.name
+
+
+def test_summary_change_buttons_and_reset_follow_the_table(dispatcher, tracker_factory, domain):
+    slots = {f.slot: f"antwoord {f.name}" for f in REPORT_FIELDS} | {"report_medium": "phone", "municipality": "Leiden"}
+    lines = summary(tracker_factory(slots=slots)).splitlines()
+    assert [line.split(":")[0] for line in lines[2:-1]] == [f"- {f.label}" for f in REPORT_FIELDS]
+    assert f"- Kanaal: {MEDIA['phone']}" in lines
+    assert set(FORM_SLOTS) <= set(REPORT_SLOTS)
+    assert all(field_of(f.label) == f.slot and field_of(f.slot) == f.slot for f in REPORT_FIELDS)
+
+
+async def test_change_buttons_follow_the_table(dispatcher, tracker_factory, domain):
+    await ActionAskChangeField().run(dispatcher, tracker_factory(), domain)
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == [f.label for f in REPORT_FIELDS]
+
+
+def test_the_draft_fills_every_column_of_the_row():
+    slots = {f.slot: f"antwoord {f.name}" for f in REPORT_FIELDS} | {
+        "report_medium": "email", "report_draft_id": "d1", "municipality": "Utrecht", "role": "raadslid"}
+    draft = ReportDraft.from_slots(slots.get, "gesprek")
+    row = draft.row()
+    assert set(row) == set(Report.__table__.columns.keys()) - {"id", "reference", "created_at", "status"}
+    assert row["medium"] == "email" and row["online"] is True  # e-mail is an online medium
+    assert row["readable_by"] == "utrecht:griffier"  # no protocol: the name, the griffier
+    assert ReportDraft.from_slots({**slots, "report_who": None}.get, "gesprek") is None
+
+
+def test_the_migrations_create_exactly_the_model(migrated_url):
+    """A field added to the table without a migration (or the other way round) fails here."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = create_engine(migrated_url)
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_the_medium_migration_keeps_the_data(migrated_url, monkeypatch):
+    """0003 renames reports.channel to reports.medium (batch mode: SQLite and PostgreSQL) and back."""
+    from alembic import command
+    from alembic.config import Config
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("DATABASE_URL", migrated_url)
+    alembic_config = Config(str(ROOT / "alembic.ini"))
+    engine = create_engine(migrated_url)
+    try:
+        command.downgrade(alembic_config, "0002")
+        assert "channel" in {c["name"] for c in inspect(engine).get_columns("reports")}
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO reports (reference, draft_id, conversation_id, created_at, readable_by, "
+                                    "status, acute, online, channel) VALUES ('MLD-TEST', 'd-migration', 'c', "
+                                    "CURRENT_TIMESTAMP, 'leiden:griffier', 'nieuw', false, false, 'phone')"))
+        command.upgrade(alembic_config, "head")
+        with engine.begin() as connection:
+            assert connection.execute(text("SELECT medium FROM reports WHERE draft_id = 'd-migration'")).scalar_one() == "phone"
+    finally:
+        command.upgrade(alembic_config, "head")
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM reports WHERE draft_id = 'd-migration'"))
+        engine.dispose()
