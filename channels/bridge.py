@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from channels.rasa_client import RasaClient, RasaTimeout, RasaUnavailable, sender_id
+from channels.retry import backoff, retry
 
 log = logging.getLogger(__name__)
 
@@ -55,23 +56,27 @@ class RasaForwarder:
                 queue.task_done()
 
     async def _deliver(self, address: str, text: str) -> list[dict]:
-        attempt = 0
-        while True:
-            try:
-                return await self.client.send(sender_id(self.channel, address), text, {"channel": self.channel})
-            except RasaTimeout:
-                # Rasa got the message and may still act on it; a second copy could answer the next question.
-                log.warning("Rasa did not answer a %s message in time; not sending it again", self.channel)
-                return []
-            except RasaUnavailable as error:
-                log.warning("Rasa unavailable (%s); retrying a %s message", error, self.channel)
-                if attempt == 0 and self.notice:
-                    try:
-                        await self.notice(address, DELAYED)
-                    except Exception:
-                        log.exception("could not tell the user about the delay")
-                await asyncio.sleep(min(self.max_delay, self.first_delay * 2**attempt))
-                attempt += 1
+        def delay(attempt: int, error: Exception) -> float | None:
+            # A timeout is not retried: Rasa got the message and may still act on it.
+            if isinstance(error, RasaTimeout) or not isinstance(error, RasaUnavailable):
+                return None
+            return backoff(attempt, self.first_delay, self.max_delay)
+
+        async def tell_once(attempt: int, error: Exception, _: float) -> None:
+            log.warning("Rasa unavailable (%s); retrying a %s message", error, self.channel)
+            if attempt == 1 and self.notice:
+                try:
+                    await self.notice(address, DELAYED)
+                except Exception:
+                    log.exception("could not tell the user about the delay")
+
+        try:
+            return await retry(lambda: self.client.send(sender_id(self.channel, address), text, {"channel": self.channel}),
+                               attempts=None, delay=delay, before_retry=tell_once)
+        except RasaTimeout:
+            # A second copy could answer the next question.
+            log.warning("Rasa did not answer a %s message in time; not sending it again", self.channel)
+            return []
 
     async def join(self) -> None:
         """Wait until every queued message has been handled (tests, shutdown)."""

@@ -32,6 +32,7 @@ import aiohttp.web
 
 from channels.bridge import RasaForwarder, send_app, serve
 from channels.rasa_client import RasaClient
+from channels.retry import backoff, retry
 from core.config import Settings, SettingsError, get_settings
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,10 @@ class ConfigError(ValueError):
 
 class SignalSendError(Exception):
     """signal-cli-rest-api did not accept a message. The text never contains the message or the recipient."""
+
+
+class _ServerError(Exception):
+    """A 5xx answer to a send: worth another attempt."""
 
 
 @dataclass(frozen=True)
@@ -184,7 +189,7 @@ class SignalBridge:
 
     def _delay(self, failures: int) -> float:
         """0 for the first attempt after a healthy connection, then first_delay doubling up to max_delay."""
-        return 0.0 if failures == 0 else min(self.max_delay, self.first_delay * 2 ** min(failures - 1, 30))
+        return 0.0 if failures == 0 else backoff(failures, self.first_delay, self.max_delay)
 
     async def _receive_forever(self) -> None:
         loop = asyncio.get_running_loop()
@@ -293,18 +298,25 @@ class SignalBridge:
 
     async def send_text(self, address: str, text: str) -> None:
         body = {"message": text, "number": self.config.number, "recipients": [address]}
-        assert self._http is not None, "start() first"
-        for attempt in range(1, self.send_attempts + 1):
-            try:
-                async with self._http.post(f"{self.config.api_url}/v2/send", json=body, timeout=_SEND_TIMEOUT) as response:
-                    if response.status < 300:
-                        return
-                    if response.status < 500:  # a refused request does not get better by sending it again
-                        raise SignalSendError(f"signal-cli-rest-api answered {response.status}")
-                    reason = f"HTTP {response.status}"
-            except (aiohttp.ClientError, TimeoutError) as error:
-                reason = type(error).__name__
+        http = self._http
+        assert http is not None, "start() first"
+
+        async def send_once() -> None:
+            async with http.post(f"{self.config.api_url}/v2/send", json=body, timeout=_SEND_TIMEOUT) as response:
+                if response.status < 300:
+                    return
+                if response.status < 500:  # a refused request does not get better by sending it again
+                    raise SignalSendError(f"signal-cli-rest-api answered {response.status}")
+                raise _ServerError(f"HTTP {response.status}")
+
+        def delay(attempt: int, error: Exception) -> float | None:
+            if not isinstance(error, _ServerError | aiohttp.ClientError | TimeoutError):
+                return None
+            reason = str(error) if isinstance(error, _ServerError) else type(error).__name__
             log.warning("sending to Signal failed (%s), attempt %d of %d", reason, attempt, self.send_attempts)
-            if attempt < self.send_attempts:
-                await asyncio.sleep(self._delay(attempt))
-        raise SignalSendError(f"gave up after {self.send_attempts} attempts")
+            return self._delay(attempt)
+
+        try:
+            await retry(send_once, attempts=self.send_attempts, delay=delay)
+        except (_ServerError, aiohttp.ClientError, TimeoutError):
+            raise SignalSendError(f"gave up after {self.send_attempts} attempts") from None

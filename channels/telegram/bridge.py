@@ -32,6 +32,7 @@ from telegram.helpers import escape_markdown
 
 from channels.bridge import RasaForwarder, send_app, serve
 from channels.rasa_client import RasaClient
+from channels.retry import backoff, retry
 from core.config import Settings, SettingsError, get_settings
 
 log = logging.getLogger(__name__)
@@ -146,17 +147,19 @@ async def with_retry(call: Callable[[], Awaitable[T]], what: str, attempts: int 
     """Survive short network trouble: retry NetworkError and TimedOut with backoff, wait as told on RetryAfter.
 
     BadRequest is a NetworkError too, but the same request fails again, so it is not retried."""
-    for attempt in range(1, attempts + 1):
-        try:
-            return await call()
-        except (NetworkError, RetryAfter) as error:
-            if isinstance(error, BadRequest) or attempt == attempts:
-                log.error("%s failed after %d attempt(s): %s", what, attempt, type(error).__name__)
-                raise
-            delay = _seconds(error.retry_after) if isinstance(error, RetryAfter) else first_delay * 2 ** (attempt - 1)
-            log.warning("%s: %s on attempt %d of %d; retrying in %.2f s", what, type(error).__name__, attempt, attempts, delay)
-            await asyncio.sleep(delay)
-    raise AssertionError("unreachable")
+
+    def delay(attempt: int, error: Exception) -> float | None:
+        if not isinstance(error, NetworkError | RetryAfter):
+            return None
+        if isinstance(error, BadRequest) or attempt == attempts:
+            log.error("%s failed after %d attempt(s): %s", what, attempt, type(error).__name__)
+            return None
+        return _seconds(error.retry_after) if isinstance(error, RetryAfter) else backoff(attempt, first_delay)
+
+    def warn(attempt: int, error: Exception, wait: float) -> None:
+        log.warning("%s: %s on attempt %d of %d; retrying in %.2f s", what, type(error).__name__, attempt, attempts, wait)
+
+    return await retry(call, attempts=attempts, delay=delay, before_retry=warn)
 
 
 def _escaped(text: str) -> str:
