@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from actions.knowledge import ROLE_LABELS
 from actions.store import db
 from actions.store.repository import HandoffRepository
+from channels import transcript
 from channels.griffie import deliver
 from channels.griffie.accounts import Account, Accounts
 from channels.griffie.session import COOKIE, LIFETIME, csrf_token, make_cookie, read_cookie
@@ -169,24 +170,19 @@ def this_conversation(events: list[dict], created_at: datetime, closed_at: datet
 
 def _transcript(events: list[dict]) -> str:
     items = []
-    offered: dict = {}  # payload -> title of the latest buttons: show a press as the user saw it
-    for event in events:
-        kind, when = event.get("event"), _when(event.get("timestamp"))
-        if kind == "user" and event.get("text"):
-            items.append(("user", "Gebruiker", offered.get(event["text"], event["text"]), when))
-            offered = {}
-        elif kind == "bot" and (event.get("text") or (event.get("data") or {}).get("buttons")):
-            metadata = event.get("metadata") or {}
-            griffie = metadata.get("from") == "griffie"
-            text = event.get("text") or ""
-            buttons = (event.get("data") or {}).get("buttons") or []
-            offered = {b.get("payload"): b.get("title") for b in buttons} or offered
-            if buttons:
-                text += "\n[Knoppen: " + " / ".join(str(b.get("title", "")) for b in buttons) + "]"
+    for turn in transcript.turns(events):
+        when = _when(turn.timestamp)
+        if turn.kind == "user":
+            items.append(("user", "Gebruiker", turn.text, when))
+        elif turn.kind == "bot":
+            griffie = turn.metadata.get("from") == "griffie"
+            text = turn.text
+            if turn.buttons:
+                text += "\n[Knoppen: " + " / ".join(b["title"] for b in turn.buttons) + "]"
             items.append(("griffie" if griffie else "bot", "Griffie" if griffie else "Assistent", text, when))
-        elif kind == "pause":
+        elif turn.kind == "pause":
             items.append(("event", "", "Gesprek overgedragen aan de griffie", when))
-        elif kind == "resume":
+        elif turn.kind == "resume":
             items.append(("event", "", "Gesprek teruggegeven aan de assistent", when))
     return "".join(
         f'<li class="{cls}"><span class="who">{e(who)} <small>{e(when)}</small></span>{e(text)}</li>'

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from channels import transcript
 from channels.rasa_client import RasaClient, RasaUnavailable
 from core.config import get_settings
 
@@ -45,52 +46,29 @@ STATIC_CACHE = "public, max-age=300"
 # path trick) is not a widget conversation. The id is the only key to a conversation: 122 random bits.
 SESSION_ID = re.compile(r"[0-9a-f]{32}")
 MESSAGE_ID = re.compile(r"[0-9a-f]{8,64}")  # the widget's own id for a user message (dedup after a reconnect)
-EXTERNAL = "EXTERNAL: "  # Rasa's text for intents triggered through its API: not something the user typed
 
 UNAVAILABLE = "De chat is even niet bereikbaar. Probeer het over een paar minuten opnieuw. In direct gevaar? Bel 112."
 
 
-def _buttons(data: dict) -> list[dict]:
-    # Rasa keeps buttons in "buttons" or "quick_replies"; the socket.io channel sends both as quick replies.
-    raw = data.get("buttons") or data.get("quick_replies") or []
-    return [
-        {"title": b["title"], "payload": b["payload"]}
-        for b in raw
-        if isinstance(b, dict) and isinstance(b.get("title"), str) and isinstance(b.get("payload"), str)
-    ]
-
-
 def conversation(tracker: dict) -> list[dict]:
-    """User and bot messages as the widget shows them; no intents, slots, actions or other internals.
+    """User and bot messages as the widget shows them (channels.transcript); no internals.
 
     Bot texts are split on blank lines and the buttons go with the last part, exactly as Rasa's socket.io
     channel sends them, so the widget can match these messages one to one with what it already shows.
     A button press is shown with the button's title, as the widget showed it, not its payload.
     """
     messages: list[dict] = []
-    offered: list[dict] = []  # buttons of the latest bot messages: the user may have pressed one
-    for event in tracker.get("events") or []:
-        kind = event.get("event")
-        if kind == "user":
-            text = event.get("text")
-            if not isinstance(text, str) or not text.strip() or text.startswith(EXTERNAL):
-                continue
-            titles = {b["payload"]: b["title"] for b in offered}
-            message = {"sender": "user", "text": titles.get(text, text)}
-            message_id = (event.get("metadata") or {}).get("widget_message_id")
+    for turn in transcript.turns(tracker.get("events") or []):
+        if turn.kind == "user":
+            message = {"sender": "user", "text": turn.text}
+            message_id = turn.metadata.get("widget_message_id")
             if isinstance(message_id, str) and MESSAGE_ID.fullmatch(message_id):
                 message["id"] = message_id
             messages.append(message)
-            offered = []
-        elif kind == "bot":
-            text = event.get("text") if isinstance(event.get("text"), str) else ""
-            buttons = _buttons(event.get("data") or {})
-            if not text.strip() and not buttons:
-                continue  # images, custom payloads: the widget does not show them
-            parts = text.strip().split("\n\n")  # as rasa.core.channels.socketio.SocketIOOutput
+        elif turn.kind == "bot":
+            parts = turn.text.strip().split("\n\n")  # as rasa.core.channels.socketio.SocketIOOutput
             messages += [{"sender": "bot", "text": part, "buttons": []} for part in parts[:-1]]
-            messages.append({"sender": "bot", "text": parts[-1], "buttons": buttons})
-            offered = buttons or offered
+            messages.append({"sender": "bot", "text": parts[-1], "buttons": turn.buttons})
     return messages
 
 
