@@ -160,3 +160,9 @@ class ReportDraft:
             **{f.column: self.answers.get(f.name) for f in REPORT_FIELDS},
             "cues": json.dumps(self.cues, ensure_ascii=False),
         }
+
+
+def answers_of(report: Any) -> list[tuple[ReportField, Any]]:
+    """A stored report's answers in form order, each with its field (for its label and shown value):
+    what a griffie page or an export lists, so they follow the table too."""
+    return [(f, getattr(report, f.column)) for f in REPORT_FIELDS]

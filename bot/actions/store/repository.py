@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from actions.knowledge import AdviceRule, Protocol, RouteRule, SupportLine
@@ -193,11 +193,11 @@ class HandoffRepository:
 
     def close(self, municipality_key: str, handoff_id: int, closed_by: str) -> bool:
         """Close an open handoff; False when it was not open (closed already, e.g. a second click)."""
-        result = self.session.execute(
+        result = cast(CursorResult, self.session.execute(
             update(Handoff)
             .where(Handoff.id == handoff_id, Handoff.municipality_key == municipality_key, Handoff.status == "open")
             .values(status="closed", closed_by=closed_by, closed_at=datetime.now(UTC))
-        )
+        ))
         return result.rowcount == 1
 
     def reopen(self, municipality_key: str, handoff_id: int) -> None:
