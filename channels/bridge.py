@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import signal
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -123,6 +124,15 @@ def send_app(deliver: Deliver, token: str) -> web.Application:
     app.router.add_get("/health", health)
     app.router.add_post("/send", send)
     return app
+
+
+def stop_on_signals() -> asyncio.Event:
+    """An event that SIGTERM or SIGINT sets: a bridge runs until it is set."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
 
 
 async def serve(app: web.Application, host: str, port: int) -> web.AppRunner:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 import sys
 
+from channels.bridge import stop_on_signals
 from channels.signal.bridge import Config, ConfigError, SignalBridge
 from core.config import get_settings
 
@@ -18,10 +18,7 @@ log = logging.getLogger("channels.signal")
 
 
 async def run(config: Config) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+    stop = stop_on_signals()
     bridge = SignalBridge(config)
     await bridge.start()
     log.info("Signal bridge started; /send and /health on %s:%d", config.host, bridge.port)

@@ -47,8 +47,7 @@ _PHONE_NUMBER = re.compile(r"\+\d{7,15}")
 _SEND_TIMEOUT = aiohttp.ClientTimeout(total=60)  # signal-cli can take a few seconds to send
 
 
-class ConfigError(ValueError):
-    """The environment does not describe a usable bridge; the text says what to set."""
+ConfigError = SettingsError  # the environment does not describe a bridge that can run; the text says what to set
 
 
 class SignalSendError(Exception):
@@ -71,11 +70,7 @@ class Config:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
         """From the settings (core.config), or from `env` when given (tests)."""
-        try:
-            settings = get_settings() if env is None else Settings.from_env(env)
-        except SettingsError as error:
-            raise ConfigError(f"{error}, e.g. 8082" if "_PORT" in str(error) else str(error)) from None
-        return cls.from_settings(settings)
+        return cls.from_settings(get_settings() if env is None else Settings.from_env(env))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Config:

@@ -16,7 +16,6 @@ import hashlib
 import hmac
 import logging
 import re
-import signal
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, T
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 from telegram.helpers import escape_markdown
 
-from channels.bridge import RasaForwarder, send_app, serve
+from channels.bridge import RasaForwarder, send_app, serve, stop_on_signals
 from channels.rasa_client import RasaClient
 from channels.retry import backoff, retry
 from core.config import Settings, SettingsError, get_settings
@@ -58,8 +57,7 @@ CHOOSE = "Kies een antwoord:"  # Telegram needs text above buttons
 T = TypeVar("T")
 
 
-class ConfigError(Exception):
-    """The environment does not describe a bridge that can run; the message says what to set."""
+ConfigError = SettingsError  # the environment does not describe a bridge that can run; the text says what to set
 
 
 @dataclass(frozen=True)
@@ -77,11 +75,7 @@ class Config:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
         """From the settings (core.config), or from `env` when given (tests)."""
-        try:
-            settings = get_settings() if env is None else Settings.from_env(env)
-        except SettingsError as error:
-            raise ConfigError(str(error)) from None
-        return cls.from_settings(settings)
+        return cls.from_settings(get_settings() if env is None else Settings.from_env(env))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Config:
@@ -356,10 +350,7 @@ class TelegramBridge:
 
 
 async def run(config: Config) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+    stop = stop_on_signals()
     if not config.bridge_token:
         log.warning("BRIDGE_TOKEN is not set: POST /send refuses every request")
     async with TelegramBridge(config).running():
