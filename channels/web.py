@@ -8,13 +8,14 @@ TELEGRAM_BRIDGE_URL / SIGNAL_BRIDGE_URL and BRIDGE_TOKEN (to answer users on tho
 from __future__ import annotations
 
 import logging
+import sys
 
 from aiohttp import web
 
 from channels.griffie import app as griffie
 from channels.rasa_client import RasaClient
 from channels.widget import app as widget
-from core.config import get_settings
+from core.config import SettingsError, get_settings
 
 
 async def health(_: web.Request) -> web.Response:
@@ -33,8 +34,12 @@ def make_app(rasa: RasaClient | None = None) -> web.Application:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # access logs would carry conversation ids
-    settings = get_settings()
-    web.run_app(make_app(), host=settings.web_host, port=settings.web_port)
+    try:
+        settings = get_settings()
+        app = make_app()
+    except (SettingsError, RuntimeError) as error:  # a missing or wrong setting: one line naming it, no traceback
+        sys.exit(f"channels.web: {error}")
+    web.run_app(app, host=settings.web_host, port=settings.web_port)
 
 
 if __name__ == "__main__":
