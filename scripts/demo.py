@@ -8,15 +8,13 @@ Stop with Ctrl+C; the data of the demo stays in var/demo/.
 
 from __future__ import annotations
 
-import os
 import secrets
 import signal
 import subprocess
 import sys
 
 import servers
-
-sys.path[:0] = [str(servers.ROOT), str(servers.ROOT / "bot")]  # channels/ and actions/, also without make
+from core.config import get_settings
 
 
 class PrintingInbox:
@@ -48,7 +46,7 @@ def main() -> int:
                         f"    password_hash: '{hash_password(password)}'\n")
     contacts = workdir / "contacts.yml"
     contacts.write_text("leiden:\n  handoff:\n    notify: {email: griffie@leiden.example}\n")
-    port = int(os.environ.get("WEB_PORT", "8080"))
+    port = get_settings().web_port
     env = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port), "CONTACTS_FILE": str(contacts),
            "GRIFFIE_URL": f"http://localhost:{port}"}
     try:
