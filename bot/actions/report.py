@@ -113,8 +113,9 @@ class ActionAskReportMedium(Action):
         return "action_ask_report_medium"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        field = BY_SLOT["report_medium"]
         buttons = [{"title": label[:1].upper() + label[1:], "payload": key} for key, label in MEDIA.items()]
-        dispatcher.utter_message(text="Hoe gebeurde het?", buttons=buttons)
+        dispatcher.utter_message(text=field.question, buttons=buttons)
         return []
 
 

@@ -1,18 +1,20 @@
 """The report (melding) in one table: every question the report form asks is one `ReportField`.
 
 The report form's questions and their validation (report.py), the summary, the "Aanpassen" buttons,
-the draft (`ReportDraft`) and the encrypted columns of the `reports` table (store/models.py) are all
-generated from REPORT_FIELDS. Adding a field is one line here plus an Alembic migration; Rasa also
-needs the slot, the form entry and the question declared in domain.yml, and
-tests/bot/actions/test_report_fields.py fails (and prints the YAML to paste) until they are.
+the draft (`ReportDraft`) and the columns of the `reports` table (store/models.py) are all generated
+from REPORT_FIELDS. Adding a field is one line here plus an Alembic migration. Rasa reads slots,
+forms and responses only from domain.yml: its report-field blocks are written from this table by
+`python -m actions.report_fields` (tests/bot/actions/test_report_fields.py fails until they match).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 # How an incident happened (the report's `medium`); "channel" means only the messenger a person writes in.
@@ -55,13 +57,18 @@ class ReportField:
 
     name: str  # key in ReportDraft.answers
     slot: str  # the Rasa slot the report form fills (declared in domain.yml)
-    question: str  # what asks it: a domain response utter_ask_<slot> or an action action_ask_<slot>
+    question: str  # the question the form asks (a domain response; a choice field asks it with buttons)
     label: str  # in the summary and on the "Aanpassen" button
     column: str  # column of the reports table; free text is encrypted at rest
     change_words: tuple[str, ...] = ()  # words that pick this field after "Aanpassen"
     choices: Mapping[str, str] | None = None  # key -> label, for a field answered with buttons
     parse: Callable[[str | None], str | None] | None = None  # typed text -> choice key
     unknown_choice: str = ""  # said when a typed answer is none of the choices
+
+    @property
+    def asked_by(self) -> str:
+        """The domain response (free text) or the action with buttons (a choice) that asks it."""
+        return f"action_ask_{self.slot}" if self.choices else f"utter_ask_{self.slot}"
 
     @property
     def encrypted(self) -> bool:
@@ -72,22 +79,27 @@ class ReportField:
         return self.choices.get(value, value) if self.choices else value
 
 
-def _free(name: str, label: str, *change_words: str) -> ReportField:
-    return ReportField(name, f"report_{name}", f"utter_ask_report_{name}", label, name, change_words)
+def _free(name: str, label: str, question: str, *change_words: str) -> ReportField:
+    return ReportField(name, f"report_{name}", question, label, name, change_words)
 
 
 # The 7 W's of the Alkmaar protocol (§5) and how it happened, in the order the form asks them.
 REPORT_FIELDS: tuple[ReportField, ...] = (
-    _free("what", "Wat", "wat", "gebeurd", "verhaal"),
-    _free("who", "Wie", "wie", "dader", "persoon"),
-    _free("when", "Wanneer", "wanneer", "datum", "tijd", "dag"),
-    _free("where", "Waar", "waar", "plaats", "plek", "locatie"),
-    ReportField("medium", "report_medium", "action_ask_report_medium", "Kanaal", "medium",
-                ("kanaal", "hoe gebeurde"), choices=MEDIA, parse=medium_of,
-                unknown_choice="Dat kanaal herken ik niet. Kies een van de knoppen."),
-    _free("with_what", "Waarmee", "waarmee", "wapen", "voorwerp"),
-    _free("how", "Op welke wijze", "wijze", "manier"),
-    _free("why", "Waarom", "waarom", "reden"),
+    _free("what", "Wat", "Wat is er gebeurd? Beschrijf het zo precies mogelijk, met de woorden die zijn gebruikt.",
+          "wat", "gebeurd", "verhaal"),
+    _free("who", "Wie", "Wie deed het? Bijvoorbeeld: een man van ongeveer 40, een inwoner die u kent, een account op "
+          "Facebook. Weet u het niet, typ dan 'onbekend'.", "wie", "dader", "persoon"),
+    _free("when", "Wanneer", "Wanneer gebeurde het? Datum en tijd, zo goed als u weet.", "wanneer", "datum", "tijd", "dag"),
+    _free("where", "Waar", "Waar gebeurde het? Bijvoorbeeld: op de markt, in het stadhuis, bij u thuis, of online (op welk "
+          "platform).", "waar", "plaats", "plek", "locatie"),
+    ReportField("medium", "report_medium", "Hoe gebeurde het?", "Kanaal", "medium", ("kanaal", "hoe gebeurde"),
+                choices=MEDIA, parse=medium_of, unknown_choice="Dat kanaal herken ik niet. Kies een van de knoppen."),
+    _free("with_what", "Waarmee", "Waarmee gebeurde het? Bijvoorbeeld: alleen met woorden, met een gebaar, met een voorwerp "
+          "of wapen. Typ 'alleen woorden' als dat zo is.", "waarmee", "wapen", "voorwerp"),
+    _free("how", "Op welke wijze", "Op welke wijze gebeurde het? Bijvoorbeeld: schreeuwend, rustig maar dreigend, herhaald, "
+          "samen met anderen.", "wijze", "manier"),
+    _free("why", "Waarom", "Waarom denkt u dat het gebeurde? Bijvoorbeeld: een besluit van de raad, een bericht van u. "
+          "Weet u het niet, typ dan 'weet ik niet'.", "waarom", "reden"),
 )
 BY_SLOT = {f.slot: f for f in REPORT_FIELDS}
 FIELD_SLOTS = [f.slot for f in REPORT_FIELDS]
@@ -166,3 +178,63 @@ def answers_of(report: Any) -> list[tuple[ReportField, Any]]:
     """A stored report's answers in form order, each with its field (for its label and shown value):
     what a griffie page or an export lists, so they follow the table too."""
     return [(f, getattr(report, f.column)) for f in REPORT_FIELDS]
+
+
+# --- domain.yml: the report fields' slots, the report form's slot list and the questions -------------
+
+BEGIN, END = "# >>> report fields: written by `python -m actions.report_fields` from REPORT_FIELDS; do not edit", "# <<< report fields"
+DOMAIN = Path(__file__).resolve().parents[1] / "domain.yml"
+
+
+def _domain_blocks() -> list[list[str]]:
+    """The three generated blocks of domain.yml, in file order: slots, form slots, responses."""
+    slots = []
+    for f in REPORT_FIELDS:
+        slots += [
+            f"  {f.slot}:",
+            "    type: text",
+            "    influence_conversation: false",
+            "    mappings:",
+            "      - type: from_text",
+            "        not_intent: [stop, request_human]",
+            f"        conditions: [{{active_loop: report_form, requested_slot: {f.slot}}}]",
+        ]
+    form = [f"      - {slot}" for slot in FORM_SLOTS]
+    responses = []
+    for f in REPORT_FIELDS:
+        if not f.choices:
+            responses += [f"  {f.asked_by}:", f"    - text: {json.dumps(f.question, ensure_ascii=False)}"]
+    return [slots, form, responses]
+
+
+def render_domain(text: str) -> str:
+    """domain.yml's text with its report-field blocks written from the table (the rest untouched)."""
+    lines = text.split("\n")
+    blocks = iter(_domain_blocks())
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        out.append(lines[i])
+        if lines[i].strip() == BEGIN:
+            out += next(blocks)
+            while lines[i].strip() != END:
+                i += 1
+            out.append(lines[i])
+        i += 1
+    if next(blocks, None) is not None:
+        raise ValueError(f"domain.yml lacks the three '{BEGIN}' ... '{END}' blocks")
+    return "\n".join(out)
+
+
+def main(argv: list[str]) -> int:
+    text = DOMAIN.read_text(encoding="utf-8")
+    rendered = render_domain(text)
+    if argv[:1] == ["--check"]:
+        return 0 if rendered == text else 1
+    DOMAIN.write_text(rendered, encoding="utf-8")
+    print(f"{DOMAIN}: report fields written ({len(REPORT_FIELDS)})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
