@@ -14,10 +14,11 @@ from actions.report import (
     ValidateReportForm,
     field_of,
 )
-from actions.report_fields import medium_of
+from actions.report_fields import REPORT_FIELDS, medium_of
 from actions.store.models import Report
 
 FILLED = {
+    **{f.slot: "onbekend" for f in REPORT_FIELDS},  # a field added to the table is answered too
     "category": "D",
     "subkind": "bedreiging",
     "cues": [{"text": "ik weet waar je woont", "kind": "bedreiging", "category": "D"}],
