@@ -265,7 +265,7 @@ ACUTE = _rx(
     r"\b(?:hij|zij|ze|er|iemand|die\s+man|die\s+vrouw|een\s+man|een\s+vrouw|een\s+groep|mensen|de\s+dader)\s+"
     r"(?:staat|staan|zit|zitten|is|zijn|loopt|lopen|komt)\s+(?:\w+\s+){0,3}(?:voor|bij|in|op|rond|om)\s+"
     r"(?:mijn|m'n|ons|onze|het|de)\s+(?:deur|voordeur|huis|tuin|woning|raam|erf|kantoor|stoep|oprit|auto|gang|kamer)\b",
-    r"\b(?:ik\s+word|we\s+worden|wij\s+worden)\s+(?:\w+\s+){0,3}(?:gevolgd|achtervolgd|belaagd|aangevallen|bedreigd)\b",
+    r"\b(?:ik\s+word|we\s+worden|wij\s+worden)\s+(?:(?!al\b)\w+\s+){0,3}(?:gevolgd|achtervolgd|belaagd|aangevallen|bedreigd)\b",  # not "al weken"
     r"\b(?:hij|zij|ze|iemand)\s+(?:volgt|volgen|achtervolgt)\s+(?:me|mij|ons)\s+(?:nu|op\s+dit\s+moment|al\s+de\s+hele)\b",
     r"\b(?:nu|op\s+dit\s+moment|op\s+dit\s+ogenblik)\b[^.!?]{0,40}\b(?:staat|staan|dreigt|volgt|komt|probeert|slaat|bonkt|beukt|heeft)\b[^.!?]{0,40}\b(?:deur|huis|binnen|mes|wapen|tuin|raam)\b",
     r"\b(?:staat|staan)\b[^.!?]{0,30}\b(?:nu|hier|op\s+dit\s+moment)\b[^.!?]{0,30}\b(?:deur|huis|binnen|mes|wapen|tuin)\b",
@@ -436,35 +436,48 @@ def is_acute(text: str) -> bool:
 # gedragscode, not the aggression protocol). A colleague named as the one who acted: the subject of a
 # verb of speaking or acting, the agent of a passive ("door een collega"), or the sender ("van een raadslid").
 _COLLEAGUE = (
-    r"(?:collega(?:-\w+)?|mede-?raadslid|raadscollega|fractiegenoot|partijgenoot|fractievoorzitter|fractieleider|"
-    r"oppositielid|coalitiegenoot|(?:ander|andere)\s+(?:raadslid|raadsleden|fractie|partij)|"
-    r"(?:raadslid|raadsleden|fractievoorzitter|wethouder|commissielid|statenlid)\s+(?:van|uit)\s+(?:de|het|een)\s+(?:\w+\s+)?(?:partij|fractie|oppositie|coalitie|[A-Z][\w-]+)|"
-    r"(?:raadslid|raadsleden|fractievoorzitter|wethouder|commissielid|statenlid)\s+van\s+[A-Z][\w-]+|"
-    r"(?:de|een|die|onze|mijn)\s+wethouder|(?:de|een|die)\s+burgemeester|iemand\s+(?:van|uit)\s+(?:de|een)\s+(?:andere\s+)?(?:fractie|partij|oppositie|coalitie))"
+    r"(?:collega(?:-\w+)?(?:\s+(?:uit|in|van)\s+de\s+(?:raad|fractie|commissie))?|mede-?raadslid|raadscollega|fractiegeno(?:ot|te)|partijgeno(?:ot|te)|"
+    r"fractievoorzitter|fractieleider|oppositie\w*|coalitie\w*|eenmansfractie|(?:een\s+|de\s+)?(?:andere|alle)\s+(?:fracties?|partijen|partij)|"
+    r"(?:raadslid|raadsleden|fractievoorzitter|wethouder|commissielid|statenlid)\s+(?:van|uit)\s+(?:de\s+|het\s+|een\s+|mijn\s+|onze\s+)?(?:eigen\s+)?\w+|"
+    r"(?:de|een|die|onze)\s+wethouder|(?:de|een|die)\s+burgemeester|(?:de\s+)?(?:mannen|vrouwen|leden|mensen)\s+in\s+de\s+raad|"
+    r"iemand\s+(?:van|uit)\s+(?:de|een)\s+(?:andere\s+)?(?:fractie|partij|oppositie|coalitie))"
 )
 _ACTED = (
-    r"(?:\w+\s+){0,4}(?:schold|scheldt|noemde|noemt|riep|roept|dreigde|dreigt|duwde|sloeg|beledigde|intimideerde|"
-    r"kleineerde|bespotte|snauwde|schreeuwde|brulde|greep|betastte|zei|zegt|schreef|appte|stuurde|tweette|twitterde|"
-    r"postte|deelde|ging\s+tekeer|viel\s+(?:me|mij)\s+aan|lachte\s+(?:me|mij)\s+uit|"
-    r"fluisterde|siste|mailde|belde)\b"
+    r"(?:\w+\s+){0,4}(?:schold|scholden|scheldt|noemde|noemden|noemt|riep|riepen|roept|dreigde|dreigt|duwde|sloeg|beledigde|"
+    r"intimideerde|kleineerde|bespotte|snauwde|snauwt|schreeuwde|brulde|greep|betastte|zei|zeiden|zegt|schreef|appte|"
+    r"stuurde|stuurt|tweette|twitterde|postte|deelde|ging\s+tekeer|viel\s+(?:me|mij)\s+aan|lachte\s+(?:me|mij)\s+uit|"
+    r"fluisterde|siste|mompelde|beet|toebeet|eist|eiste|diende|dient|drijft|drijven|maakte|maakt|heeft\s+(?:me|mij)|"
+    r"wil|willen|betastte|aanrandde|zat\s+aan)\b"
 )
 COLLEAGUE = _rx(
     r"\b" + _COLLEAGUE + r"\s+" + _ACTED,
-    r"\b(?:door|van)\s+(?:een|mijn|m'n|de|die|onze)?\s*" + _COLLEAGUE + r"\b",
-    r"\b(?:mijn|m'n|een|onze)\s+(?:collega|fractiegenoot|partijgenoot|raadscollega|mede-?raadslid)\w*\b",
+    r"\bdoor\s+(?:een|mijn|m'n|de|die|onze)?\s*" + _COLLEAGUE + r"\b",
+    r"\b(?:berichte?n?|mail|mails|appje|appjes|brief|sms|opmerking\w*|dm|tweets?|reacties?|sneer\w*|toespeling\w*|grap\w*)\s+van\s+(?:een|mijn|m'n|de|die|onze)?\s*" + _COLLEAGUE + r"\b",
+    r"\b(?:aangifte|klacht|melding)\s+(?:\w+\s+){0,3}(?:tegen|over)\s+(?:een|mijn|m'n|de|die|onze)?\s*" + _COLLEAGUE + r"\b",
+    r"\b(?:in|tijdens)\s+(?:de\s+)?(?:raad|raadsvergadering|fractievergadering|commissie\w*|presidium|debat|partijbijeenkomst)\b[^.!?]{0,30}\b(?:noemde|zei|riep|schold|drijven|drijft|mompelde|snauwde)\b",
 )
 _COLLEAGUE_NOT = _rx(
-    r"\b(?:aan|met|bij|naar)\s+(?:de|een|mijn|m'n|onze)\s+(?:collega|fractiegenoot|burgemeester|wethouder|fractievoorzitter)\w*\s*(?:gemeld|verteld|gesproken|gepraat|gebeld|gegaan|[.,!?]|$)",
-    r"\b(?:collega|collega's|fractiegenoten)\s+(?:\w+\s+){0,2}(?:steunden|steunen|hielpen|helpen|troostten|waren\s+er|stonden\s+achter)\b",
+    r"\b(?:aan|met|bij|naar)\s+(?:de|een|mijn|m'n|onze)\s+(?:collega|fractiegenoot|burgemeester|wethouder|fractievoorzitter)\w*\s*(?:gemeld|verteld|gesproken|gepraat|gebeld|gegaan|vertellen|[.,!?]|$)",
+    r"\b(?:collega|collega's|fractiegenoten)\s+(?:\w+\s+){0,2}(?:steunden|steunen|hielpen|helpen|troostten|waren\s+er|stonden\s+achter|zeggen|zeiden)\b",
+    r"\b(?:wethouder|burgemeester|collega)\s+(?:belde|vertelde|liet\s+weten|meldde)\b[^.!?]{0,40}:",
 )
 
 
 def is_colleague(text: str) -> bool:
     """True when the story says the other person is a fellow office holder, not a resident."""
-    for _, sentence in _sentences(text):
-        if COLLEAGUE.search(sentence) and not _COLLEAGUE_NOT.search(sentence):
-            return True
-    return False
+    return any(COLLEAGUE.search(s) and not _COLLEAGUE_NOT.search(s) for _, s in _sentences(text))
+
+
+# Somebody is doing something in the present tense, and the story says "now": "hij roept door de
+# brievenbus ... ik ben nu alleen thuis", not "ik ben nog steeds bang" or "nu bedreigt hij mij".
+_PRESENT_ACT = _rx(
+    r"\b(?:staat|staan|zit|zitten|loopt|lopen|komt|komen|volgt|volgen|wacht|wachten|rijdt|rijden|bonkt|bonken|"
+    r"schreeuwt|schreeuwen|roept|roepen|filmt|filmen|belt\s+aan|is\s+hier|zijn\s+hier|is\s+er\s+nog|zijn\s+er\s+nog)\b"
+)
+
+
+def is_happening_now(text: str) -> bool:
+    return bool(NOW.search(text) and _PRESENT_ACT.search(text))
 
 
 def is_persistent(text: str) -> bool:

@@ -10,7 +10,11 @@ The protocol rules it follows (Leiden ch. 3-4, Nijmegen table, Alkmaar matrix):
 
 from __future__ import annotations
 
+import re
+
 from nlu import cues as cue_rules
+
+_WORD = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more
 
 INCIDENT_INTENTS = {
     "incident_a": "A",
@@ -30,7 +34,28 @@ DEFAULTS = {
     # averaged ranking of nlu/ensemble.py on development sets 1-4, checked on 5-6 (README).
     "d_threshold": 0.2,
     "incident_mass": 0.5,  # incident intents together this likely: treat as an incident
+    # Calibration: the averaged ranking is over-confident on words it knows and flat on words it does
+    # not. A temperature above 1 softens it, below 1 sharpens it, so that a probability means what it
+    # says; fitted on the real-world development set (scripts/tune_triage.py, README).
+    "temperature": 1.0,
+    # Acute danger when the acute intent alone is this likely, also when it is not the top intent.
+    "acute_threshold": 0.5,
 }
+
+
+def calibrated(probs: dict[str, float], temperature: float) -> tuple[dict[str, float], float]:
+    """The A-D probabilities and the incident mass after temperature scaling of the five-way
+    distribution A, B, C, D, not an incident."""
+    rest = max(0.0, 1.0 - sum(probs.values()))
+    if temperature == 1.0:
+        return dict(probs), sum(probs.values())
+    scaled = {k: v ** (1.0 / temperature) for k, v in probs.items()}
+    scaled_rest = rest ** (1.0 / temperature)
+    total = sum(scaled.values()) + scaled_rest
+    if total <= 0:
+        return dict(probs), sum(probs.values())
+    out = {k: v / total for k, v in scaled.items()}
+    return out, sum(out.values())
 
 
 def decide(text: str, ranking: list[tuple[str, float]], config: dict | None = None) -> dict:
@@ -45,14 +70,18 @@ def decide(text: str, ranking: list[tuple[str, float]], config: dict | None = No
         if name in INCIDENT_INTENTS:
             probs[INCIDENT_INTENTS[name]] += conf
     top_intent = ranking[0][0] if ranking else None
-    mass = sum(probs.values())
+    acute_prob = sum(conf for name, conf in ranking if name == "acute_danger")
+    probs, mass = calibrated(probs, cfg["temperature"])
+    if not _WORD.search(text):
+        mass = 0.0  # emoji or punctuation only: nothing told yet, whatever the embedding makes of it
 
     found = cue_rules.find_cues(text)
     cue_level = cue_rules.heaviest(found)
     acute = (
         cue_rules.is_acute(text)
         or top_intent == "acute_danger"
-        or (cue_level == "D" and bool(cue_rules.NOW.search(text)))  # a threat and "nu": maybe now
+        or acute_prob >= cfg["acute_threshold"]
+        or (cue_level == "D" and cue_rules.is_happening_now(text))  # a threat, somebody there now
     )
 
     by_prob = sorted(probs, key=probs.__getitem__, reverse=True)
