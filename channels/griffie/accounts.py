@@ -3,8 +3,16 @@
     accounts:
       griffie-leiden:
         municipality: leiden          # the key of the protocol file: this account sees only Leiden
+        function: griffier            # the contact function (protocol file, `functions:`); default griffier
         display_name: Griffie Leiden  # shown to the user next to each answer
         password_hash: "scrypt$..."   # python -m channels.griffie.accounts hash
+      beheer:
+        role: beheerder               # functional administrator: the audit log only, never a report or handoff
+        display_name: Functioneel beheer
+        password_hash: "scrypt$..."
+
+An account reads the reports whose `readable_by` is "<municipality>:<function>" (e.g. "leiden:griffier")
+and the handoffs of its municipality. The functional administrator has no municipality and sees no content.
 
 `python -m channels.griffie.accounts hash` asks for a password and prints the hash to put in the file.
 """
@@ -29,11 +37,21 @@ _N, _R, _P = 2**14, 8, 1
 log = logging.getLogger(__name__)
 
 
+ADMIN_ROLE = "beheerder"
+
+
 @dataclass(frozen=True)
 class Account:
     username: str
-    municipality: str
+    municipality: str  # "" for the functional administrator
     display_name: str
+    function: str = "griffier"  # the contact function a report is routed to (ReportDraft.readable_by)
+    admin: bool = False  # functional administrator: the audit log, no report content
+
+    @property
+    def reader(self) -> str | None:
+        """The `readable_by` value of the reports this account may read ("leiden:griffier"); None for the admin."""
+        return None if self.admin else f"{self.municipality}:{self.function}"
 
 
 def hash_password(password: str) -> str:
@@ -72,9 +90,17 @@ class Accounts:
 
     def get(self, username: str) -> Account | None:
         entry = self._entries.get(username)
-        if not entry or not entry.get("municipality"):
+        if not entry:
             return None
-        return Account(username, entry["municipality"], entry.get("display_name") or "De griffie")
+        if entry.get("role") == ADMIN_ROLE:
+            return Account(username, "", entry.get("display_name") or "Functioneel beheer", function="", admin=True)
+        if not entry.get("municipality"):
+            return None
+        return Account(username, str(entry["municipality"]), entry.get("display_name") or "De griffie",
+                       function=str(entry.get("function") or "griffier"))
+
+    def usernames(self) -> list[str]:
+        return sorted(self._entries)
 
 
 def main(argv: list[str]) -> int:
