@@ -89,6 +89,16 @@ def load_files(directory: Path | None = None) -> list[dict]:
     return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.yml")) if not p.name.startswith("contacts")]
 
 
+@lru_cache(maxsize=None)
+def colleague_route(municipality_key: str | None) -> dict | None:
+    """What the protocol says when the other person is a fellow office holder (the file's `colleague`:
+    covered, text, section, quote); None for a municipality whose protocol file has none."""
+    for data in load_files():
+        if data.get("key") == municipality_key:
+            return data.get("colleague")
+    return None
+
+
 def problems(data: dict) -> list[str]:
     """Shape errors in one protocol file (the quotes are checked against the source in the tests)."""
     found = []

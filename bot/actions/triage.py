@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import texts
+from actions import knowledge, texts
 from actions.common import MAX_TEXT, REPORT_SLOTS, YES_NO, SafeFormValidationAction, is_unsure, reset, yes_no_answer
 from actions.knowledge import Protocol
 from actions.routing import protocol_for
@@ -132,6 +132,32 @@ class ActionAskTriagePersistent(Action):
         return []
 
 
+# The other person is a fellow office holder, and there is no protocol of the user's municipality: what
+# all five protocols share ("bij twijfel altijd contact ... met de griffier of de burgemeester",
+# protocols/_model.yml, routes.fractiemedewerker; the colleague sections of the five files).
+COLLEAGUE_GENERAL = (
+    "U schrijft dat de ander een collega-ambtsdrager is. De protocollen gaan over gedrag van inwoners."
+    " Twijfelt u of het over de grens ging? Neem dan contact op met de griffier of de burgemeester."
+)
+
+
+def story_result(tracker: Tracker) -> dict:
+    """The ABCD result of the story: the last user message that the classifier called an incident."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            abcd = (event.get("parse_data") or {}).get("abcd") or {}
+            if abcd.get("label"):
+                return abcd
+    return {}
+
+
+def colleague_text(protocol: Protocol, source: str) -> str:
+    route = knowledge.colleague_route(protocol.key) if protocol.loaded else None
+    if not route:
+        return COLLEAGUE_GENERAL
+    return f"U schrijft dat de ander een collega-ambtsdrager is. {route['text']} ({source}, {route['section']})"
+
+
 class ActionAdvice(Action):
     """The protocol's advice for the category, and whether reporting is optional or required."""
 
@@ -154,6 +180,8 @@ class ActionAdvice(Action):
         persistent = tracker.get_slot("persistent")
         advice = protocol.advice(category, tracker.get_slot("subkind"))
         source = f"protocol {protocol.name}" if protocol.loaded else "algemene route uit de protocollen"
+        if story_result(tracker).get("colleague"):
+            dispatcher.utter_message(text=colleague_text(protocol, source))
         required = texts.reporting_required(advice.reporting, persistent)
         lines = [f"Het is {texts.CATEGORY_SHORT[category]}. Advies: {advice.approach.lower()}."]
         lines += [f"- {step}" for step in advice.steps]
