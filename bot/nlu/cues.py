@@ -92,7 +92,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:ik|we|wij)\s+(?:\w+\s+){0,2}(?:je|jou|u|hem|haar|jullie)\s+(?:\w+\s+){0,3}(?:om\s*leggen|omleggen|wurgen|verzuipen|verdrinken|in\s+elkaar\s+(?:slaan|trappen|rammen)|de\s+nek\s+omdraaien|de\s+keel\s+doorsnijden)\b",
             r"\b(?:nek\s+omdraaien|keel\s+doorsnijden|kop\s+eraf|kop\s+inslaan|hoofd\s+inslaan|hersens\s+inslaan|benen\s+breken)\b",
             # the home or car set on fire, told actively ("stak mijn auto in brand") or passively
-            r"\b(?:stak|staken|steekt|steken|zet|zette|zetten)\s+(?:\w+\s+){1,4}in\s+(?:de\s+fik|brand|de\s+hens)\b",
+            r"\b(?:stak|staken|steekt|steken|zet|zette|zetten)\s+(?:\w+\s+){1,8}in\s+(?:de\s+fik|brand|de\s+hens)\b",
             r"\b(?:autobrand|brandbom\w*|vuurwerkbom\w*|beschoten|brandgesticht|brand\s+gesticht)\b",
             r"\b(?:explosie(?:f|ven)?|ontploffing|zwaar\s+vuurwerk)\s+(?:\w+\s+){0,2}(?:bij|aan|voor|tegen|onder|op)\s+(?:ons|onze|mijn|m'n|het|de)\s+(?:huis|woning|deur|voordeur|auto|gevel|raam|tuin|brievenbus)\b",
             r"\ber\s+(?:is|werd|wordt)\s+(?:\w+\s+){0,4}(?:geschoten|gegooid\s+met\s+(?:een\s+)?(?:steen|stenen|molotov\w*|brandbom\w*|vuurwerk))\b",
@@ -393,8 +393,28 @@ def _in_a_joke(text: str, start: int, end: int) -> bool:
     return bool(_NOT_REAL.search(before + text[start:end] + after))
 
 
+# How people write when they type fast or quote abuse: masked profanity ("k*t", "k@nker", "kk"),
+# stretched letters ("doooood"), leet ("h0er"). Cue rules read the text in its plain spelling.
+_MASKED = [
+    (re.compile(r"\bk[\*@#\.]+t\b", re.IGNORECASE), lambda m: "kut"),
+    (re.compile(r"\bk[a\*@#\.]+nk[e3\*@#\.]+r", re.IGNORECASE), lambda m: "kanker"),
+    (re.compile(r"\bkk\b", re.IGNORECASE), lambda m: "kanker"),
+    (re.compile(r"\bt[y\*@#]f[u\*@#]s", re.IGNORECASE), lambda m: "tyfus"),
+    (re.compile(r"\bh[0o\*@#][e3\*@#]r", re.IGNORECASE), lambda m: "hoer"),
+    (re.compile(r"(\w)\1{2,}"), lambda m: m.group(1) * 2),  # "doooood" -> "dood"
+]
+
+
+def plain(text: str) -> str:
+    """The text in plain spelling for the cue rules (masked profanity, stretched letters, leet)."""
+    for pattern, replace in _MASKED:
+        text = pattern.sub(replace, text)
+    return text
+
+
 def find_cues(text: str) -> list[Cue]:
     """All C and D cues in the text, in reading order, one per matched phrase."""
+    text = plain(text)
     found: dict[tuple[int, int], Cue] = {}
     nothing_happened = bool(_NOTHING_HAPPENED.search(text))
     for offset, sentence in _sentences(text):
@@ -429,7 +449,7 @@ def d_subkind(cues: list[Cue]) -> str | None:
 def is_acute(text: str) -> bool:
     # No negation check here: "ik weet niet wat ik moet doen, hij staat nu voor mijn deur" must
     # get 112. A wrong "bel 112 als u in gevaar bent" costs little; a missed one can cost a lot.
-    return bool(ACUTE.search(text))
+    return bool(ACUTE.search(plain(text)))
 
 
 # The other person is a fellow office holder (Alkmaar §1: conduct between office holders falls under the

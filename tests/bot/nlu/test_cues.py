@@ -277,3 +277,74 @@ def test_everyday_sentences_are_no_threat(text):
 def test_here_is_only_now_when_somebody_is_still_there():
     assert not cues.is_acute("Ik wil hier nog aan toevoegen dat hij me vorig jaar een keer bedreigde.")
     assert cues.NOW.search("Hij staat hier nog, met een mes")
+
+
+# Real-world wording (issue 9): kinds of error described in the issue, in sentences of our own.
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Vannacht is er op ons huis geschoten", "bedreiging"),
+        ("Ze hebben mijn auto in brand gestoken", "bedreiging"),
+        ("Hij stak vorige week de auto van mijn vrouw in de fik", "bedreiging"),
+        ("Er lag een dode kat op de stoep met een briefje", "bedreiging"),
+        ("We weten waar je kinderen naar school gaan", "bedreiging"),
+        ("Er staan jongens die wel weten wat ze met je moeten doen", "bedreiging"),
+        ("Als ik hem tegenkom jaag ik een kogel door zijn kop", "bedreiging"),
+        ("Ze gooide een fles tegen mijn hoofd", "fysiek_geweld"),
+        ("Hij wil me neuken zei hij op de markt", "seksuele_intimidatie"),
+    ],
+)
+def test_real_world_d_forms(text, kind):
+    assert (kind, "D") in kinds(text), kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hij was erg opgewonden over het besluit", "Ze ontplofte bijna van woede in de vergadering",
+     "Hij schoot in de lach", "De wethouder schoot in de stress over de begroting"],
+)
+def test_everyday_words_near_the_new_d_forms_are_not_cues(text):
+    assert not [k for k in kinds(text) if k[1] == "D"], kinds(text)
+
+
+def test_masked_profanity_and_stretched_letters_are_read_plainly():
+    assert cues.plain("vuile k@nkerhoer") == "vuile kankerhoer"
+    assert ("belediging", "C") in kinds("kk mongool ben je")
+    assert ("bedreiging", "D") in kinds("ik maak je doooood")
+    assert cues.plain("de heer zei hoera") == "de heer zei hoera"
+
+
+@pytest.mark.parametrize(
+    "text, acute",
+    [
+        ("ze staan nog steeds voor de deur", True),
+        ("er staat nog steeds een groep voor ons huis", True),
+        ("we weten niet hoe we hier veilig weg kunnen komen", True),
+        ("hij rijdt al tien minuten achter me aan", True),
+        ("Help!", True),
+        ("help me te begrijpen wat ik moet doen", False),
+        ("De wachtlijst staat nog steeds vast", False),
+        ("ze zitten nog steeds te wachten op hun uitkering", False),
+        ("ik word al weken gevolgd door dezelfde man", False),
+        ("Gisteren stond hij voor de deur", False),
+    ],
+)
+def test_acute_danger_told_as_a_story(text, acute):
+    assert cues.is_acute(text) is acute
+
+
+@pytest.mark.parametrize(
+    "text, colleague",
+    [
+        ("Een collega-raadslid noemde me een domme trut tijdens de fractievergadering", True),
+        ("Ik werd uitgescholden door een raadslid van de PVV", True),
+        ("ik kreeg een dreigend appje van een fractiegenoot", True),
+        ("Ik doe aangifte tegen een wethouder uit mijn eigen college", True),
+        ("Een inwoner schold me uit op de markt", False),
+        ("Ik heb het aan de burgemeester gemeld", False),
+        ("De wethouder belde me: een boze man zei dat hij me zou pakken", False),
+        ("Mijn collega's steunden me", False),
+    ],
+)
+def test_the_other_person_is_a_colleague(text, colleague):
+    assert cues.is_colleague(text) is colleague
