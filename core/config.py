@@ -61,6 +61,32 @@ class Settings:
         "WEBHOOK_SECRET", "signs handoff webhooks (X-Meldhulp-Signature); empty: unsigned", secret=True,
         services="actions"))
 
+    # --- a filed report (issue 11): who filed it, notifications, retention, erasure ----------------------------------
+    identity_secret: str = field(default="", metadata=_setting(
+        "IDENTITY_SECRET", "HMAC key for the messenger identity kept with a report (a keyed hash of channel and sender "
+        "id, never the id itself; asking for the status or withdrawing works only from that identity); empty: derived "
+        "from the report encryption key", secret=True, services="actions"))
+    report_retention: str = field(default="afgesloten=1825,ingetrokken=1825", metadata=_setting(
+        "REPORT_RETENTION", "days a report is kept after it was closed, per final status (status=days, comma-separated); "
+        "a status not named here is never purged (`make purge`)", services="actions, scripts"))
+    erasure_report_days: int = field(default=30, metadata=_setting(
+        "ERASURE_REPORT_DAYS", "after a user's 'verwijder mijn gegevens' their conversation is erased within minutes "
+        "and their reports this many days later (so the griffie can still act); 0: at the next purge",
+        services="actions, scripts"))
+    outbox_poll_seconds: int = field(default=30, metadata=_setting(
+        "OUTBOX_POLL_SECONDS", "how often the delivery worker (python -m actions.outbox) looks for pending "
+        "notifications", services="outbox"))
+    outbox_retry_seconds: int = field(default=60, metadata=_setting(
+        "OUTBOX_RETRY_SECONDS", "wait after a failed notification; doubles per failure, at most 6 hours",
+        services="actions, outbox"))
+    outbox_max_attempts: int = field(default=30, metadata=_setting(
+        "OUTBOX_MAX_ATTEMPTS", "attempts before a notification is given up (the inbox shows it as not delivered)",
+        services="actions, outbox"))
+    tracker_store_url: str = field(default="", metadata=_setting(
+        "TRACKER_STORE_URL", "Rasa's SQL tracker store as a database URL (compose: the rasa database), to erase a "
+        "conversation's events (purge, 'verwijder mijn gegevens'); empty: Rasa keeps conversations in memory and "
+        "they are erased through Rasa's API (RASA_URL, RASA_TOKEN)", secret=True, services="actions, outbox, scripts"))
+
     # --- Telegram: the bot token serves the bridge and the handoff notifications ---------------------------------
     telegram_bot_token: str = field(default="", metadata=_setting(
         "TELEGRAM_BOT_TOKEN", "token from @BotFather (required by the Telegram bridge)", secret=True,
@@ -96,9 +122,10 @@ class Settings:
 
     # --- Rasa as the channels see it ---------------------------------------------------------------------------------
     rasa_url: str = field(default="http://localhost:5005", metadata=_setting(
-        "RASA_URL", "the Rasa server, server side", services="web, telegram, signal"))
+        "RASA_URL", "the Rasa server, server side", services="web, telegram, signal, outbox"))
     rasa_token: str = field(default="", metadata=_setting(
-        "RASA_TOKEN", "Rasa's API token (transcripts, griffie answers)", secret=True, services="web"))
+        "RASA_TOKEN", "Rasa's API token (transcripts, griffie answers, erasing a conversation)", secret=True,
+        services="web, outbox"))
     rasa_public_url: str = field(default="", metadata=_setting(
         "RASA_PUBLIC_URL", "the Rasa address a browser reaches (widget); empty: RASA_URL", services="web"))
 

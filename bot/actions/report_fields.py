@@ -124,6 +124,8 @@ class ReportDraft:
     contact_function: str
     answers: Mapping[str, str] = field(default_factory=dict)  # ReportField.name -> answer
     cues: list[dict] = field(default_factory=list)
+    identity_hash: str | None = None  # who filed it (actions/identity.py): a keyed hash, never the sender id
+    identity_channel: str | None = None
 
     @property
     def readable_by(self) -> str:
@@ -171,6 +173,8 @@ class ReportDraft:
             "readable_by": self.readable_by,
             **{f.column: self.answers.get(f.name) for f in REPORT_FIELDS},
             "cues": json.dumps(self.cues, ensure_ascii=False),
+            "identity_hash": self.identity_hash,
+            "identity_channel": self.identity_channel,
         }
 
 

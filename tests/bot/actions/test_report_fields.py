@@ -14,7 +14,10 @@ from actions.store.crypto import EncryptedText
 from actions.store.models import Base, Report
 
 FIXED_COLUMNS = {"id", "reference", "draft_id", "conversation_id", "created_at", "municipality", "municipality_key", "role",
-                 "category", "subkind", "reporting", "acute", "online", "contact_function", "readable_by", "status", "cues"}
+                 "category", "subkind", "reporting", "acute", "online", "contact_function", "readable_by", "status", "cues",
+                 "identity_hash", "identity_channel", "status_changed_at", "closed_at", "erase_after"}
+# Set by what happens after filing (status changes, erasure requests), not by the draft.
+LIFECYCLE_COLUMNS = {"status", "status_changed_at", "closed_at", "erase_after"}
 
 
 def test_domain_yml_is_written_from_the_table():
@@ -75,7 +78,7 @@ def test_the_draft_fills_every_column_of_the_row():
         "report_medium": "email", "report_draft_id": "d1", "municipality": "Utrecht", "role": "raadslid"}
     draft = ReportDraft.from_slots(slots.get, "gesprek")
     row = draft.row()
-    assert set(row) == set(Report.__table__.columns.keys()) - {"id", "reference", "created_at", "status"}
+    assert set(row) == set(Report.__table__.columns.keys()) - {"id", "reference", "created_at"} - LIFECYCLE_COLUMNS
     assert row["medium"] == "email" and row["online"] is True  # e-mail is an online medium
     assert row["readable_by"] == "utrecht:griffier"  # no protocol: the name, the griffier
     assert ReportDraft.from_slots({**slots, "report_who": None}.get, "gesprek") is None
