@@ -9,15 +9,10 @@ municipality's handoff answers 404 as if it did not exist.
 from __future__ import annotations
 
 import asyncio
-import hmac
-import html
 import logging
 import time
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy.orm import Session
@@ -26,17 +21,26 @@ from actions.knowledge import ROLE_LABELS
 from actions.store import db
 from actions.store.repository import HandoffRepository
 from channels import transcript
-from channels.griffie import deliver
+from channels.griffie import audit, deliver, reports
 from channels.griffie.accounts import Account, Accounts
-from channels.griffie.session import COOKIE, LIFETIME, csrf_token, make_cookie, read_cookie
+from channels.griffie.pages import (
+    ACCOUNTS,
+    RASA,
+    SECRET,
+    checked_form,
+    content_account,
+    current_account,
+    e,
+    page,
+    when,
+)
+from channels.griffie.session import COOKIE, LIFETIME, make_cookie
 from channels.messengers import label as messenger_label
 from channels.rasa_client import RasaClient, RasaUnavailable
 from core.config import get_settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-CSP = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 NOTICES = {  # fixed texts only: nothing from the query string is ever echoed
     "sent": ("notice", "Uw antwoord is verstuurd."),
     "resumed": ("notice", "Het gesprek is teruggegeven aan de assistent."),
@@ -47,40 +51,8 @@ NOTICES = {  # fixed texts only: nothing from the query string is ever echoed
 RESUMED = ("{who} heeft het gesprek teruggegeven aan de assistent. U kunt mij weer alles vragen. "
            "Bent u nu in gevaar? Bel 112.")
 
-ACCOUNTS, RASA, SECRET = web.AppKey("accounts", Accounts), web.AppKey("rasa", RasaClient), web.AppKey("secret", str)
 FAILURES, FAILURE_DELAY = web.AppKey("failures", dict), web.AppKey("failure_delay", float)
 MAX_FAILURES, LOCKOUT_SECONDS = 5, 15 * 60
-
-
-def e(value) -> str:
-    return html.escape("" if value is None else str(value))
-
-
-def page(title: str, body: str, account: Account | None = None, csrf: str = "") -> web.Response:
-    logout = (f'<form method="post" action="/griffie/logout"><input type="hidden" name="csrf" value="{e(csrf)}">'
-              f'<button class="secondary">Uitloggen</button></form>') if account else ""
-    who = f"<p>{e(account.display_name)}</p>" if account else ""
-    text = (f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" '
-            f'content="width=device-width, initial-scale=1"><title>{e(title)} – Meldhulp griffie</title>'
-            f'<link rel="stylesheet" href="/griffie/static/griffie.css"></head><body><header><p><strong>Meldhulp – griffie</strong>'
-            f'</p>{who}{logout}</header><main><h1>{e(title)}</h1>{body}</main></body></html>')
-    return web.Response(text=text, content_type="text/html", headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store"})
-
-
-def _account(request: web.Request) -> tuple[Account, str]:
-    cookie = request.cookies.get(COOKIE)
-    username = read_cookie(request.app[SECRET], cookie)
-    account = request.app[ACCOUNTS].get(username) if username else None
-    if account is None:
-        raise web.HTTPFound("/griffie/login")
-    return account, csrf_token(request.app[SECRET], cookie or "")
-
-
-async def _form(request: web.Request, csrf: str) -> Mapping[str, Any]:
-    form = await request.post()
-    if not hmac.compare_digest(str(form.get("csrf", "")).encode(), csrf.encode()):
-        raise web.HTTPForbidden(text="Ongeldig formulier. Laad de pagina opnieuw.")
-    return form
 
 
 async def login_page(request: web.Request) -> web.Response:
@@ -115,23 +87,20 @@ async def login(request: web.Request) -> web.Response:
 
 
 async def logout(request: web.Request) -> web.Response:
-    _account_, csrf = _account(request)
-    await _form(request, csrf)
+    _account_, csrf = current_account(request)
+    await checked_form(request, csrf)
     response = web.HTTPFound("/griffie/login")
     response.del_cookie(COOKIE, path="/griffie")
     raise response
 
 
-def _when(moment: datetime | float | None) -> str:
-    if moment is None:
-        return ""
-    if isinstance(moment, int | float):
-        moment = datetime.fromtimestamp(moment, AMSTERDAM)
-    return moment.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+_when = when
 
 
 async def overview(request: web.Request) -> web.Response:
-    account, csrf = _account(request)
+    account, csrf = current_account(request)
+    if account.admin:  # the functional administrator sees the audit log, never a conversation
+        raise web.HTTPFound("/griffie/audit")
     with Session(db.engine()) as session:
         handoffs = HandoffRepository(session).for_municipality(account.municipality)
         rows = "".join(
@@ -143,7 +112,7 @@ async def overview(request: web.Request) -> web.Response:
     table = ("<table><caption>Gesprekken waarin iemand om de griffie vroeg</caption><thead><tr><th scope='col'>Gevraagd op</th>"
              "<th scope='col'>Rol</th><th scope='col'>Categorie</th><th scope='col'>Kanaal</th><th scope='col'>Status</th></tr>"
              f"</thead><tbody>{rows}</tbody></table>") if rows else "<p>Er zijn geen gesprekken.</p>"
-    return page("Overdrachten", table + '<p><a href="/griffie/">Vernieuwen</a></p>', account, csrf)
+    return page("Overdrachten", table + '<p><a href="/griffie/">Vernieuwen</a></p>', account, csrf, current="/griffie/")
 
 
 def _status(status: str) -> str:
@@ -191,7 +160,7 @@ def _transcript(events: list[dict]) -> str:
 
 
 async def handoff_page(request: web.Request) -> web.Response:
-    account, csrf = _account(request)
+    account, csrf = content_account(request)
     handoff = _load(request, account)
     notice = ""
     if request.query.get("msg") in NOTICES:
@@ -233,8 +202,8 @@ def _load(request: web.Request, account: Account) -> dict:
 
 
 async def reply(request: web.Request) -> web.Response:
-    account, csrf = _account(request)
-    form = await _form(request, csrf)
+    account, csrf = content_account(request)
+    form = await checked_form(request, csrf)
     handoff = _load(request, account)
     base = f"/griffie/handoffs/{handoff['id']}"
     text = str(form.get("text", "")).strip()[:4000]
@@ -252,8 +221,8 @@ async def reply(request: web.Request) -> web.Response:
 
 
 async def resume(request: web.Request) -> web.Response:
-    account, csrf = _account(request)
-    await _form(request, csrf)
+    account, csrf = content_account(request)
+    await checked_form(request, csrf)
     handoff = _load(request, account)
     base = f"/griffie/handoffs/{handoff['id']}"
     if handoff["status"] != "open":
@@ -291,3 +260,5 @@ def add_routes(app: web.Application, rasa: RasaClient, accounts: Accounts | None
     app.router.add_post("/griffie/handoffs/{handoff_id}/reply", reply)
     app.router.add_post("/griffie/handoffs/{handoff_id}/resume", resume)
     app.router.add_get("/griffie/static/griffie.css", css)
+    reports.add_routes(app)
+    audit.add_routes(app)
