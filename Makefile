@@ -19,7 +19,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
 
-.PHONY: help install train db settings run actions demo web telegram signal stack test lint unit validate test-stories eval-nlu e2e bench time-training classify route lock-rasa lock-actions clean
+.PHONY: help install train db settings run actions demo web telegram signal stack test lint unit validate test-stories eval-nlu e2e bench time-training classify route export lock-rasa lock-actions clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -129,6 +129,9 @@ classify: $(MODEL) ## Classify JSON Lines from stdin ({"text": ...}) to JSON Lin
 
 route: db ## Print the route for MUNICIPALITY= and ROLE= as JSON
 	@cd bot && $(ACT_PY) -m actions.routing "$(MUNICIPALITY)" "$(ROLE)"
+
+export: db ## Reports of a period as CSV on stdout: FROM=2026-01-01 TO=2026-12-31 [MUNICIPALITY=leiden] [FORMAT=json]
+	@$(ACT_PY) scripts/export.py --from "$(FROM)" --to "$(TO)" --municipality "$(MUNICIPALITY)" --format "$(or $(FORMAT),csv)"
 
 lock-rasa: ## Regenerate requirements/rasa.lock.txt from requirements/rasa-deps.in
 	rm -rf /tmp/lock-rasa && $(PYTHON) -m venv /tmp/lock-rasa && /tmp/lock-rasa/bin/pip install -q "pip<25"
