@@ -33,9 +33,9 @@ async def audit_page(request: web.Request) -> web.Response:
         for a in entries
     )
     form = ('<form method="get" action="/griffie/audit" class="filters"><fieldset><legend>Zoeken</legend>'
-            f'<label for="a-ref">Kenmerk</label><input id="a-ref" name="kenmerk" value="{e(reference)}">'
-            f'<label for="a-van">Vanaf datum</label><input id="a-van" name="van" type="date" value="{e(since or "")}">'
-            f'<label for="a-tot">Tot en met datum</label><input id="a-tot" name="tot" type="date" value="{e(until or "")}">'
+            f'<div class="field"><label for="a-ref">Kenmerk</label><input id="a-ref" name="kenmerk" value="{e(reference)}"></div>'
+            f'<div class="field"><label for="a-van">Vanaf datum</label><input id="a-van" name="van" type="date" value="{e(since or "")}"></div>'
+            f'<div class="field"><label for="a-tot">Tot en met datum</label><input id="a-tot" name="tot" type="date" value="{e(until or "")}"></div>'
             '<button>Zoeken</button></fieldset></form>')
     table = ('<table><caption>Wie deed wat met welke melding (nieuwste eerst)</caption><thead><tr><th scope="col">Moment</th>'
              '<th scope="col">Wie</th><th scope="col">Handeling</th><th scope="col">Melding</th><th scope="col">Vanaf (adres)</th>'

@@ -39,8 +39,8 @@ from channels.rasa_client import RasaUnavailable
 
 log = logging.getLogger(__name__)
 
-CATEGORIES = {"A": "A – onprettig gedrag", "B": "B – intimidatie", "C": "C – discriminatie, beledigend",
-              "D": "D – bedreiging of geweld"}
+CATEGORIES = {"A": "A – 'ik'-gedrag (emotie)", "B": "B – 'jullie'-gedrag (kritiek op beleid)",
+              "C": "C – 'jij'-gedrag (persoonlijk gericht)", "D": "D – bedreiging, intimidatie of geweld"}
 NOTICES = {  # fixed texts only: nothing from the query string is echoed
     "status": ("notice", "De status is gewijzigd."),
     "status-told": ("notice", "De status is gewijzigd en de melder heeft een bericht gekregen."),
@@ -82,10 +82,10 @@ def _options(choices: dict[str, str], chosen: str | None) -> str:
 
 def _filter_form(filters: inbox.Filters) -> str:
     return ('<form method="get" action="/griffie/meldingen" class="filters"><fieldset><legend>Filteren</legend>'
-            f'<label for="f-status">Status</label><select id="f-status" name="status">{_options(inbox.STATUSES, filters.status)}</select>'
-            f'<label for="f-cat">Categorie</label><select id="f-cat" name="categorie">{_options(CATEGORIES, filters.category)}</select>'
-            f'<label for="f-van">Vanaf datum</label><input id="f-van" name="van" type="date" value="{e(filters.since or "")}">'
-            f'<label for="f-tot">Tot en met datum</label><input id="f-tot" name="tot" type="date" value="{e(filters.until or "")}">'
+            f'<div class="field"><label for="f-status">Status</label><select id="f-status" name="status">{_options(inbox.STATUSES, filters.status)}</select></div>'
+            f'<div class="field"><label for="f-cat">Categorie</label><select id="f-cat" name="categorie">{_options(CATEGORIES, filters.category)}</select></div>'
+            f'<div class="field"><label for="f-van">Vanaf datum</label><input id="f-van" name="van" type="date" value="{e(filters.since or "")}"></div>'
+            f'<div class="field"><label for="f-tot">Tot en met datum</label><input id="f-tot" name="tot" type="date" value="{e(filters.until or "")}"></div>'
             '<button>Toon meldingen</button> <a href="/griffie/meldingen">Alle meldingen</a></fieldset></form>')
 
 
@@ -93,10 +93,10 @@ def _export_form(filters: inbox.Filters) -> str:
     return ('<form method="get" action="/griffie/export" class="filters"><fieldset><legend>Exporteren (CSV of JSON)</legend>'
             '<p>Per melding één regel: kenmerk, datum, gemeente, rol, categorie, kanaal en status. Geen verhaal, '
             'geen namen.</p>'
-            f'<label for="x-van">Vanaf datum</label><input id="x-van" name="van" type="date" required value="{e(filters.since or "")}">'
-            f'<label for="x-tot">Tot en met datum</label><input id="x-tot" name="tot" type="date" required value="{e(filters.until or "")}">'
-            '<label for="x-fmt">Formaat</label><select id="x-fmt" name="formaat"><option value="csv">CSV (Excel)</option>'
-            '<option value="json">JSON</option></select><button>Exporteren</button></fieldset></form>')
+            f'<div class="field"><label for="x-van">Vanaf datum</label><input id="x-van" name="van" type="date" required value="{e(filters.since or "")}"></div>'
+            f'<div class="field"><label for="x-tot">Tot en met datum</label><input id="x-tot" name="tot" type="date" required value="{e(filters.until or "")}"></div>'
+            '<div class="field"><label for="x-fmt">Formaat</label><select id="x-fmt" name="formaat"><option value="csv">CSV (Excel)</option>'
+            '<option value="json">JSON</option></select></div><button>Exporteren</button></fieldset></form>')
 
 
 async def inbox_page(request: web.Request) -> web.Response:
@@ -117,7 +117,7 @@ async def inbox_page(request: web.Request) -> web.Response:
              f"<tbody>{rows}</tbody></table>") if rows else "<p>Er zijn geen meldingen die bij dit filter passen.</p>"
     intro = (f"<p>Hier staan de meldingen die volgens het protocol naar u gaan ({e(account.function)}, "
              f"{e(account.municipality)}). 'Nog niet bezorgd' betekent: de melding is opgeslagen, maar het bericht "
-             "erover kon nog niet worden verstuurd; het wordt opnieuw geprobeerd.</p>")
+             "erover heeft de contactpersoon nog niet bereikt (het versturen mislukte of er is geen adres ingesteld).</p>")
     return page("Meldingen", intro + _filter_form(filters) + table + _export_form(filters), account, csrf,
                 current="/griffie/meldingen")
 
@@ -218,7 +218,7 @@ def _status_form(report: Report, csrf: str) -> str:
     choices = "".join(f'<option value="{e(key)}">{e(inbox.status_label(key))}</option>' for key in allowed)
     return (f'<form method="post" action="/griffie/meldingen/{e(report.reference)}/status">'
             f'<input type="hidden" name="csrf" value="{e(csrf)}">'
-            f'<label for="s-status">Nieuwe status</label><select id="s-status" name="status" required>{choices}</select>'
+            f'<div class="field"><label for="s-status">Nieuwe status</label><select id="s-status" name="status" required>{choices}</select></div>'
             '<label for="s-note">Notitie (alleen intern, de melder ziet dit niet)</label>'
             '<textarea id="s-note" name="note" rows="3"></textarea>'
             '<p class="check"><input type="checkbox" id="s-tell" name="tell" value="1">'

@@ -32,7 +32,7 @@ async def test_the_inbox_lists_reference_date_category_role_and_status_with_filt
     page = await (await site.client.get("/griffie/meldingen")).text()
     for key in ("leiden-nieuw", "leiden-afgesloten"):
         assert site.references[key] in page
-    assert "D – bedreiging of geweld" in page and "raadslid" in page and "in behandeling" in page
+    assert "D – bedreiging, intimidatie of geweld" in page and "raadslid" in page and "in behandeling" in page
     assert dutch_date(datetime.now(UTC), with_time=False) in page  # "4 december 2026": Dutch dates
 
     only_new = await (await site.client.get("/griffie/meldingen?status=nieuw")).text()
@@ -73,7 +73,7 @@ async def test_the_detail_page_shows_everything_decrypted_with_the_conversation_
     assert response.status == 200 and "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert "Demo (in behandeling): scheldwoorden onder mijn bericht op Facebook" in page  # decrypted answer
     assert "sociale media" in page and "Demo: een man van ongeveer 40" in page  # choice label, free text
-    assert "C – discriminatie, beledigend" in page and "&#x27;Demo&#x27;" in page  # category and cues
+    assert "C – &#x27;jij&#x27;-gedrag (persoonlijk gericht)" in page and "&#x27;Demo&#x27;" in page  # category and cues
     assert "&lt;b&gt;Ze schelden&lt;/b&gt; mij uit" in page and "<b>Ze schelden" not in page  # escaped
     assert "[Knoppen: Ja]" in page and "/affirm" not in page.split("<h2>Gesprek</h2>")[1]
     assert "een ander verhaal van gisteren" not in page  # another session of the same person
