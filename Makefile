@@ -133,6 +133,12 @@ route: db ## Print the route for MUNICIPALITY= and ROLE= as JSON
 export: db ## Reports of a period as CSV on stdout: FROM=2026-01-01 TO=2026-12-31 [MUNICIPALITY=leiden] [FORMAT=json]
 	@$(ACT_PY) scripts/export.py --from "$(FROM)" --to "$(TO)" --municipality "$(MUNICIPALITY)" --format "$(or $(FORMAT),csv)"
 
+purge: db ## Erase reports past retention with their conversations (AVG); NOW=2031-06-01 judges at another moment
+	@$(ACT_PY) scripts/purge.py $(if $(NOW),--now "$(NOW)")
+
+outbox: db ## The notification delivery worker (retries pending notifications from the database)
+	cd bot && $(ACT_PY) -m actions.outbox
+
 lock-rasa: ## Regenerate requirements/rasa.lock.txt from requirements/rasa-deps.in
 	rm -rf /tmp/lock-rasa && $(PYTHON) -m venv /tmp/lock-rasa && /tmp/lock-rasa/bin/pip install -q "pip<25"
 	/tmp/lock-rasa/bin/pip install -q -r requirements/rasa-deps.in

@@ -1,11 +1,14 @@
 """Report (melding): the 7 W's (Alkmaar §5) and how it happened, a summary, and only after an
-explicit "ja" one transaction that writes the report and gives a reference number.
+explicit "ja" one transaction that writes the report and its notifications (outbox rows) and gives a reference
+number; then the notification is tried at once, and the user hears the truth about whether it arrived.
 
 The fields are one table, actions.report_fields.REPORT_FIELDS: the form's validation, the summary,
 the "Aanpassen" buttons and the draft below are generated from it."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import logging
 import uuid
 from typing import Any
@@ -15,7 +18,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from actions import texts
+from actions import identity, outbox, texts
 from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no_answer
 from actions.report_fields import BY_SLOT, MEDIA, REPORT_FIELDS, ReportDraft, ReportField
 from actions.store import db, repository
@@ -152,24 +155,59 @@ class ActionReportSummary(Action):
 
 
 def draft_from(tracker: Tracker) -> ReportDraft | None:
-    """The report to write, or None when something it needs is missing."""
-    return ReportDraft.from_slots(tracker.get_slot, tracker.sender_id)
+    """The report to write, or None when something it needs is missing; with the filer's identity."""
+    draft = ReportDraft.from_slots(tracker.get_slot, tracker.sender_id)
+    if draft is None:
+        return None
+    identity_hash, channel = identity.of_tracker(tracker)
+    return dataclasses.replace(draft, identity_hash=identity_hash, identity_channel=channel)
 
 
-def file_report(draft: ReportDraft) -> tuple[str, bool]:
-    """Write the report in one transaction; (reference, created). Idempotent per draft."""
+@dataclasses.dataclass(frozen=True)
+class Filed:
+    reference: str
+    created: bool
+    report_id: int
+    routes: int  # notification routes configured for the contact (0: none, the user must call)
+
+
+def file_report(draft: ReportDraft) -> Filed:
+    """Write the report and its notifications (one outbox row per configured route of the routed contact) in
+    one transaction. Idempotent per draft: a second confirmation returns the first report."""
     try:
         with db.transaction() as session:
             report, created = repository.submit_report(session, draft)
-            reference = report.reference
+            rows = repository.queue_contact_notifications(session, report, "filed") if created else [
+                m for m in repository.outbox_for(session, report.id) if m.kind == "contact" and m.event == "filed"]
+            return Filed(report.reference, created, report.id, sum(m.route != "none" for m in rows))
     except IntegrityError:
         # Two confirmations at the same moment: the other one won, use its report.
         with db.session() as session:
             existing = repository.report_by_draft(session, draft.draft_id)
-        if existing is None:
-            raise
-        return existing.reference, False
-    return reference, created
+            if existing is None:
+                raise
+            rows = [m for m in repository.outbox_for(session, existing.id) if m.kind == "contact"]
+            return Filed(existing.reference, False, existing.id, sum(m.route != "none" for m in rows))
+
+
+async def notify_contact(report_id: int) -> bool:
+    """Try the report's notifications now; True when the contact was reached (else the worker retries)."""
+    try:
+        return bool(await asyncio.to_thread(outbox.deliver_for_report, report_id))
+    except SQLAlchemyError as error:
+        log.error("notification for report %s not tried: %s", report_id, type(error).__name__)
+        return False
+
+
+def _filed_text(reference: str, contact: str, routes: int, delivered: bool) -> str:
+    if delivered:
+        return (f"Uw melding is ingediend. Uw meldingsnummer is {reference}. {contact[:1].upper() + contact[1:]} "
+                "heeft bericht gekregen en neemt contact met u op. Bewaar het nummer.")
+    if routes == 0:
+        return (f"Uw melding is opgeslagen. Uw meldingsnummer is {reference}. Ik kan {contact} niet automatisch "
+                f"bericht geven. Neem zelf contact op met {contact} en noem het nummer. Bewaar het nummer.")
+    return (f"Uw melding is opgeslagen. Uw meldingsnummer is {reference}. {contact[:1].upper() + contact[1:]} is "
+            "nog niet bereikt; wij proberen het opnieuw. Bewaar het nummer.")
 
 
 class ActionSubmitReport(Action):
@@ -186,7 +224,7 @@ class ActionSubmitReport(Action):
             dispatcher.utter_message(text="Er ontbreekt nog iets in de melding, dus ik heb niets ingediend. Kies 'Aanpassen' om het aan te vullen.")
             return []
         try:
-            reference, created = file_report(draft)
+            filed = file_report(draft)
         except SQLAlchemyError as error:
             # The error class only: a traceback or message could contain report text.
             log.error("report could not be stored (conversation %s): %s", tracker.sender_id, type(error).__name__)
@@ -195,11 +233,13 @@ class ActionSubmitReport(Action):
                 buttons=YES_NO[:1],
             )
             return []
-        log.info("report %s filed for %s (new: %s)", reference, draft.readable_by, created)
-        dispatcher.utter_message(
-            text=f"Uw melding is ingediend. Uw meldingsnummer is {reference}. De melding is bestemd voor {contact}, die contact met u opneemt. Bewaar het nummer."
-        )
-        return [SlotSet("report_status", "submitted"), SlotSet("report_reference", reference)]
+        log.info("report %s filed for %s (new: %s)", filed.reference, draft.readable_by, filed.created)
+        delivered = await notify_contact(filed.report_id) if filed.routes else False
+        if not delivered and not filed.created:  # a repeated "ja": an earlier attempt may have reached them
+            with db.session() as session:
+                delivered = filed.report_id not in repository.undelivered_report_ids(session, [filed.report_id])
+        dispatcher.utter_message(text=_filed_text(filed.reference, contact, filed.routes, delivered))
+        return [SlotSet("report_status", "submitted"), SlotSet("report_reference", filed.reference)]
 
 
 class ActionCancelReport(Action):

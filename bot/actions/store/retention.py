@@ -1,0 +1,79 @@
+"""Retention (AVG): reports are erased when their time is up, with everything about them.
+
+A report is past retention when it reached a final status (afgesloten, ingetrokken: closed_at) longer ago than
+REPORT_RETENTION says for that status, or when the user asked for erasure (erase_after, ERASURE_REPORT_DAYS).
+Purging deletes the report, its status history and additions, its outbox rows, the handoffs of that conversation
+and the conversation's tracker events (the transcript), and writes one audit row per report without content.
+`make purge` (scripts/purge.py) runs it; schedule it daily.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from actions.store import db, repository
+from actions.store.models import Report
+from core.config import SettingsError, get_settings
+
+log = logging.getLogger(__name__)
+PURGE_ACTOR = "systeem:purge"
+
+
+def retention_days(value: str | None = None) -> dict[str, int]:
+    """REPORT_RETENTION ("afgesloten=1825,ingetrokken=1825") as {status: days}."""
+    from actions.store.models import FINAL_STATUSES
+
+    value = get_settings().report_retention if value is None else value
+    days: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        status, sep, number = part.partition("=")
+        status = status.strip().replace(" ", "_")
+        if not sep or not number.strip().isdigit() or status not in FINAL_STATUSES:
+            raise SettingsError(f"REPORT_RETENTION: {part!r} is not <status>=<days> for a status in {FINAL_STATUSES}")
+        days[status] = int(number)
+    return days
+
+
+@dataclass(frozen=True)
+class Purged:
+    reference: str
+    why: str  # "bewaartermijn afgesloten (1825 dagen)" or "verzoek melder"
+    tracker: str  # how the conversation was erased, or why not
+
+
+def purge_expired(now: datetime | None = None, address: str = "") -> list[Purged]:
+    """Erase every report past retention at `now` (a fake clock in the tests). The tracker events go first: when
+    that fails the report stays, and the next run tries again (nothing is half gone without a trace)."""
+    from actions.store import tracker
+
+    now = now or datetime.now(UTC)
+    days = retention_days()
+    with db.session() as session:
+        due = [(r.id, r.reference, r.conversation_id, r.status, r.erase_after)
+               for r in repository.reports_due_for_purge(session, now, days)]
+    done = []
+    for report_id, reference, conversation_id, status, erase_after in due:
+        why = ("verzoek melder" if erase_after is not None and _utc(erase_after) <= now
+               else f"bewaartermijn {status} ({days.get(status)} dagen)")
+        try:
+            how = tracker.erase_conversation(conversation_id)
+        except Exception as error:  # Rasa or its database unreachable: keep the report for the next run
+            log.error("purge %s: conversation not erased (%s); report kept", reference, type(error).__name__)
+            continue
+        with db.transaction() as session:
+            report = session.get(Report, report_id)
+            if report is None:
+                continue
+            repository.delete_report(session, report)
+            repository.delete_handoffs(session, conversation_id)
+            repository.record_audit(session, PURGE_ACTOR, "purged", reference=reference, address=address,
+                                    detail=why, now=now)
+        log.info("purged %s (%s)", reference, why)
+        done.append(Purged(reference, why, how))
+    return done
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,61 @@
+"""Erasing a conversation from Rasa's tracker store (the user's words, the bot's answers, the slots: also the
+transcript the griffie page and the widget history read).
+
+With TRACKER_STORE_URL (Rasa's SQL tracker store, compose: the `rasa` database) the events rows of that sender
+are deleted (Rasa 3.6 SQLTrackerStore: table `events`, column `sender_id`). Without it Rasa keeps conversations
+in memory; then the conversation is replaced by an empty one through Rasa's HTTP API
+(PUT /conversations/<id>/tracker/events, RASA_URL and RASA_TOKEN).
+
+Never call this inside the turn of the same conversation: Rasa writes the tracker at the end of a turn and would
+write the events back. The bot queues an erasure (repository.queue_erasure) that the outbox worker runs later.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+import urllib.request
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine, inspect, text
+
+from core.config import get_settings
+
+EVENTS_TABLE = "events"
+
+
+@lru_cache(maxsize=4)
+def _engine(url: str) -> Engine:
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return create_engine(url, hide_parameters=True, pool_pre_ping=True)
+
+
+def erase_conversation(sender_id: str) -> str:
+    """Erase every tracker event of `sender_id`; returns how ("sql: 12 events", "rasa api"). Raises when the
+    store cannot be reached (the outbox retries)."""
+    url = get_settings().tracker_store_url
+    if url:
+        return f"sql: {erase_sql(_engine(url), sender_id)} events"
+    erase_via_rasa(sender_id)
+    return "rasa api"
+
+
+def erase_sql(engine: Engine, sender_id: str) -> int:
+    with engine.begin() as connection:
+        if not inspect(connection).has_table(EVENTS_TABLE):
+            return 0  # Rasa creates the table with its first conversation
+        return connection.execute(text(f"DELETE FROM {EVENTS_TABLE} WHERE sender_id = :sender"), {"sender": sender_id}).rowcount
+
+
+def erase_via_rasa(sender_id: str) -> None:
+    settings = get_settings()
+    query = f"?token={urllib.parse.quote(settings.rasa_token)}" if settings.rasa_token else ""
+    url = f"{settings.rasa_url.rstrip('/')}/conversations/{urllib.parse.quote(sender_id, safe='')}/tracker/events{query}"
+    request = urllib.request.Request(url, data=json.dumps([]).encode(), method="PUT",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        if response.status >= 300:
+            raise RuntimeError(f"HTTP {response.status}")

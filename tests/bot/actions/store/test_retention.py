@@ -1,0 +1,147 @@
+"""Retention and erasure (AVG) with a fake clock, on SQLite and PostgreSQL: an expired report, its history,
+outbox rows, handoffs and its conversation's tracker events are gone from every store; the audit row stays,
+without content. Rasa's tracker store is a separate database here, with the table Rasa 3.6's SQLTrackerStore
+makes (events: sender_id, type_name, timestamp, intent_name, action_name, data)."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, func, select, text
+
+from actions.store import repository, retention
+from actions.store import tracker as tracker_store
+from actions.store.models import Handoff, OutboxMessage, Report, ReportEvent
+from tests.bot.actions.store.test_lifecycle import STORY, draft
+
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+_metadata = MetaData()
+EVENTS = Table("events", _metadata, Column("id", Integer, primary_key=True), Column("sender_id", String(255), index=True),
+               Column("type_name", String(255)), Column("timestamp", Float), Column("intent_name", String(255)),
+               Column("action_name", String(255)), Column("data", Text))
+
+
+@pytest.fixture
+def rasa_tracker_store(migrated_url, tmp_path, monkeypatch):
+    """Rasa's SQL tracker store, on the same kind of database as the report store; TRACKER_STORE_URL points at it."""
+    if migrated_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'rasa.db'}"
+    else:
+        admin = create_engine(os.environ["TEST_POSTGRES_URL"].replace("postgresql://", "postgresql+psycopg://"),
+                              isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            if not c.execute(text("SELECT 1 FROM pg_database WHERE datname = 'meldhulp_rasa_test'")).first():
+                c.execute(text("CREATE DATABASE meldhulp_rasa_test"))
+        admin.dispose()
+        url = os.environ["TEST_POSTGRES_URL"].rsplit("/", 1)[0] + "/meldhulp_rasa_test"
+    monkeypatch.setenv("TRACKER_STORE_URL", url)
+    engine = tracker_store._engine(url)
+    _metadata.drop_all(engine)
+    _metadata.create_all(engine)
+    yield engine
+    _metadata.drop_all(engine)
+
+
+def _say(engine, sender: str, words: str) -> None:
+    with engine.begin() as c:
+        c.execute(EVENTS.insert(), [{"sender_id": sender, "type_name": "user", "timestamp": 1.0, "intent_name": "incident_d",
+                                     "data": json.dumps({"event": "user", "text": words})}])
+
+
+def _events(engine, sender: str) -> int:
+    with engine.connect() as c:
+        return c.execute(select(func.count()).select_from(EVENTS).where(EVENTS.c.sender_id == sender)).scalar_one()
+
+
+def _count(session, model, **where) -> int:
+    query = select(func.count()).select_from(model)
+    for column, value in where.items():
+        query = query.where(getattr(model, column) == value)
+    return session.execute(query).scalar_one()
+
+
+def test_retention_setting_is_read_per_status(monkeypatch):
+    monkeypatch.setenv("REPORT_RETENTION", "afgesloten=1825, ingetrokken=30")
+    assert retention.retention_days() == {"afgesloten": 1825, "ingetrokken": 30}
+    from core.config import SettingsError
+
+    for wrong in ("nieuw=3", "afgesloten", "afgesloten=vijf"):
+        with pytest.raises(SettingsError):
+            retention.retention_days(wrong)
+
+
+def test_purge_with_a_fake_clock_erases_every_store_and_keeps_a_contentless_audit_row(session, rasa_tracker_store,
+                                                                                       monkeypatch):
+    monkeypatch.setenv("REPORT_RETENTION", "afgesloten=1825")
+    old, _ = repository.submit_report(session, draft("d-old"), now=T0)
+    young, _ = repository.submit_report(session, draft("d-young", identity="id-2"), now=T0)
+    young.conversation_id = "socketio-young"
+    open_one, _ = repository.submit_report(session, draft("d-open", identity="id-3"), now=T0)
+    open_one.conversation_id = "socketio-open"
+    repository.add_addition(session, old, "een aanvulling", now=T0)
+    repository.queue_contact_notifications(session, old, "filed", T0, routes={"email": "g@x.example"})
+    session.add(Handoff(conversation_id=old.conversation_id, channel="telegram", municipality_key="leiden", status="closed"))
+    repository.change_status(session, old.id, "afgesloten", "intern", "g", notify_user=True, now=T0 + timedelta(days=10))
+    repository.change_status(session, young.id, "afgesloten", None, "g", notify_user=False, now=T0 + timedelta(days=400))
+    session.flush()
+    for sender in (old.conversation_id, young.conversation_id, open_one.conversation_id):
+        _say(rasa_tracker_store, sender, STORY)
+    old_id, old_ref, old_sender = old.id, old.reference, old.conversation_id
+
+    # the day before the five years are up: nothing goes
+    assert retention.purge_expired(T0 + timedelta(days=10 + 1824)) == []
+    purged = retention.purge_expired(T0 + timedelta(days=10 + 1825), address="purge-host")
+
+    assert [p.reference for p in purged] == [old_ref] and purged[0].why == "bewaartermijn afgesloten (1825 dagen)"
+    session.expire_all()
+    assert session.get(Report, old_id) is None
+    assert _count(session, ReportEvent, report_id=old_id) == 0
+    assert _count(session, OutboxMessage, report_id=old_id) == 0
+    assert _count(session, Handoff, conversation_id=old_sender) == 0
+    assert _events(rasa_tracker_store, old_sender) == 0
+    # the others are untouched: closed later, or still open
+    assert _events(rasa_tracker_store, "socketio-young") == 1 and _events(rasa_tracker_store, "socketio-open") == 1
+    assert session.get(Report, young.id) is not None and session.get(Report, open_one.id) is not None
+    [audit] = [a for a in repository.audit_entries(session, reference=old_ref) if a.action == "purged"]
+    assert (audit.action, audit.actor, audit.address, audit.report_id) == ("purged", "systeem:purge", "purge-host", None)
+    stored = " ".join(str(v) for v in (audit.actor, audit.action, audit.reference, audit.address, audit.detail))
+    assert STORY not in stored and "aanvulling" not in stored and "intern" not in stored
+
+
+def test_a_users_erasure_request_marks_reports_and_the_purge_honours_it(session, rasa_tracker_store):
+    report, _ = repository.submit_report(session, draft("d-erase", identity="id-9"), now=T0)
+    _say(rasa_tracker_store, report.conversation_id, STORY)
+    repository.mark_for_erasure(session, "id-9", T0 + timedelta(days=30))
+    session.flush()
+    assert retention.purge_expired(T0 + timedelta(days=29)) == []
+    [purged] = retention.purge_expired(T0 + timedelta(days=30))
+    assert purged.why == "verzoek melder" and _events(rasa_tracker_store, report.conversation_id) == 0
+
+
+def test_when_the_tracker_store_is_unreachable_the_report_stays(session, monkeypatch):
+    monkeypatch.setenv("TRACKER_STORE_URL", "")
+    monkeypatch.setenv("RASA_URL", "http://127.0.0.1:9")  # nothing listens
+    report, _ = repository.submit_report(session, draft("d-keep"), now=T0)
+    repository.mark_for_erasure(session, "id-1", T0)
+    session.flush()
+    assert retention.purge_expired(T0 + timedelta(days=1)) == []
+    session.expire_all()
+    assert session.get(Report, report.id) is not None
+    assert [a for a in repository.audit_entries(session, reference=report.reference) if a.action == "purged"] == []
+
+
+def test_queued_erasure_runs_after_the_turn(session, rasa_tracker_store):
+    from actions import outbox
+
+    _say(rasa_tracker_store, "telegram:77", STORY)
+    session.add(Handoff(conversation_id="telegram:77", channel="telegram", municipality_key="leiden", status="open"))
+    row = repository.queue_erasure(session, "telegram:77", now=T0)
+    session.flush()
+    assert outbox.deliver_pending(T0) == 0  # not during the turn that asked for it
+    assert outbox.deliver_pending(T0 + timedelta(minutes=1)) == 1
+    assert _events(rasa_tracker_store, "telegram:77") == 0 and _count(session, Handoff, conversation_id="telegram:77") == 0
+    session.refresh(row)
+    assert row.state == "delivered"
