@@ -7,6 +7,8 @@ answer through the same channel.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -22,6 +24,46 @@ class RasaUnavailable(Exception):
 class RasaTimeout(RasaUnavailable):
     """Rasa did not answer in time. It may still handle the message, so sending it again could answer
     the wrong question twice: callers must not retry a user message on this."""
+
+
+# What a user's text may be when it reaches Rasa (issue 12). Rasa reads a text that starts with "/" as an intent
+# (its buttons' payloads); these are its own control intents, which a user must not trigger by typing them.
+CONTROL_INTENTS = frozenset({"session_start", "restart", "back", "nlu_fallback"})
+MAX_TEXT = 4000
+UNREADABLE = ("Ik kon uw bericht niet lezen. Vertel in een paar gewone zinnen wat er gebeurde, of typ 'stop'. "
+              "Bent u in direct gevaar? Bel 112.")
+CONTROL = ("Berichten die met een / beginnen zijn opdrachten voor het systeem; die voer ik niet uit. Vertel in "
+           "gewone zinnen wat er gebeurde, of typ 'stop'. Bent u in direct gevaar? Bel 112.")
+TOO_LONG = ("Uw bericht is te lang voor mij. Vertel het in een paar korte berichten. "
+            "Bent u in direct gevaar? Bel 112.")
+_INTENT = re.compile(r"/\s*([^{\s]*)")
+
+
+def clean_user_text(text: object) -> tuple[str | None, str | None]:
+    """(text to hand to Rasa, None) or (None, the calm answer to give instead).
+
+    Lone surrogates (invalid Unicode from a JSON escape) and control characters are removed; a text with
+    nothing readable left, one longer than MAX_TEXT, or one of Rasa's control intents ("/restart",
+    "/session_start{...}") is answered here and never reaches the dialogue.
+    """
+    if not isinstance(text, str):
+        return None, UNREADABLE
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        # valid pairs become their character again, lone halves become U+FFFD and are dropped below
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    text = "".join(ch for ch in text if ch in "\n\t" or (unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn")
+                                                         and ch != "\ufffd"))
+    text = text.strip()
+    if not text:
+        return None, UNREADABLE
+    if len(text) > MAX_TEXT:
+        return None, TOO_LONG
+    if text.startswith("/"):
+        match = _INTENT.match(text)
+        intent = match.group(1) if match else ""
+        if intent in CONTROL_INTENTS or intent.startswith(("action_", "utter_")):
+            return None, CONTROL
+    return text, None
 
 
 def sender_id(channel: str, address: str) -> str:

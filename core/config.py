@@ -61,6 +61,17 @@ class Settings:
         "WEBHOOK_SECRET", "signs handoff webhooks (X-Meldhulp-Signature); empty: unsigned", secret=True,
         services="actions"))
 
+    action_server_token: str = field(default="", metadata=_setting(
+        "ACTION_SERVER_TOKEN", "shared token between the Rasa server and the action server (header X-Action-Token; "
+        "bot/endpoints.yml sends it, patches.action_server checks it); empty: the action server refuses to start",
+        secret=True, services="rasa, actions"))
+    action_server_host: str = field(default="127.0.0.1", metadata=_setting(
+        "ACTION_SERVER_HOST", "address the action server listens on (compose: 0.0.0.0 on the internal network only)",
+        services="actions"))
+    action_timeout: int = field(default=30, metadata=_setting(
+        "ACTION_TIMEOUT", "seconds Rasa waits for one custom action before it answers with the fixed "
+        "fallback text (patches.never_silent)", services="rasa"))
+
     # --- a filed report (issue 11): who filed it, notifications, retention, erasure ----------------------------------
     identity_secret: str = field(default="", metadata=_setting(
         "IDENTITY_SECRET", "HMAC key for the messenger identity kept with a report (a keyed hash of channel and sender "
@@ -135,6 +146,12 @@ class Settings:
         services="web"))
     griffie_accounts_file: str = field(default="", metadata=_setting(
         "GRIFFIE_ACCOUNTS_FILE", "YAML with the griffie accounts; empty: nobody can log in", services="web"))
+    widget_secret: str = field(default="", metadata=_setting(
+        "WIDGET_SECRET", "signs the widget's session tokens (HMAC; the Rasa socket.io channel issues them, the "
+        "web service checks them for the history); at least 16 characters; empty: the widget channel refuses "
+        "every session", secret=True, services="rasa, web"))
+    widget_token_hours: int = field(default=24, metadata=_setting(
+        "WIDGET_TOKEN_HOURS", "how long a widget session token stays valid", services="rasa, web"))
     web_host: str = field(default="0.0.0.0", metadata=_setting("WEB_HOST", "the web service's address", services="web"))
     web_port: int = field(default=8080, metadata=_setting("WEB_PORT", "its port", services="web"))
 

@@ -10,7 +10,7 @@ import socket
 import subprocess
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +39,18 @@ def _wait(url: str, seconds: float, process: subprocess.Popen, log: Path) -> Non
     raise RuntimeError(f"{url} did not come up in {seconds:.0f} s, see {log}")
 
 
+def action_server_command(port: int) -> list[str]:
+    """The action server with the token check and a loopback address (bot/patches/action_server.py); from bot/."""
+    return [str(ACT_PY), "-m", "patches.action_server", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_command(port: int, token: str, endpoints: str = "endpoints.yml") -> list[str]:
+    """The Rasa server on 127.0.0.1 with our logging configuration (no user text); from bot/."""
+    return [str(RASA_PY), "-m", "rasa", "run", "--enable-api", "--model", str(MODEL), "--endpoints", endpoints,
+            "--credentials", "credentials.yml", "--logging-config-file", "logging.yml", f"--auth-token={token}",  # a token may start with "-"
+            "--port", str(port), "-i", "127.0.0.1"]
+
+
 @dataclass
 class Servers:
     rasa_url: str
@@ -46,6 +58,8 @@ class Servers:
     env: dict
     logs: list[Path]
     rasa_token: str = ""
+    action_url: str = ""  # the action server's base address (it needs the X-Action-Token header)
+    processes: list = field(default_factory=list)  # [action server, Rasa server]
 
     def say(self, sender: str, message: str) -> list[dict]:
         request = urllib.request.Request(
@@ -80,6 +94,8 @@ def running(workdir: Path, database_url: str | None = None, extra_env: dict | No
         "RASA_TELEMETRY_ENABLED": "false",
         "RASA_TOKEN": secrets.token_urlsafe(24),
         "BRIDGE_TOKEN": secrets.token_urlsafe(24),
+        "ACTION_SERVER_TOKEN": secrets.token_urlsafe(24),
+        "WIDGET_SECRET": os.environ.get("WIDGET_SECRET") or secrets.token_urlsafe(24),
         **(extra_env or {}),
     }
     env.pop("REPORT_ENCRYPTION_KEY_FILE", None)
@@ -91,7 +107,7 @@ def running(workdir: Path, database_url: str | None = None, extra_env: dict | No
         with open(action_log, "w") as out:
             processes.append(
                 subprocess.Popen(
-                    [str(ACT_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+                    action_server_command(action_port),
                     cwd=ROOT / "bot", env=env, stdout=out, stderr=subprocess.STDOUT,
                 )
             )
@@ -99,14 +115,13 @@ def running(workdir: Path, database_url: str | None = None, extra_env: dict | No
         with open(rasa_log, "w") as out:
             processes.append(
                 subprocess.Popen(
-                    [str(RASA_PY), "-m", "rasa", "run", "--enable-api", "--model", str(MODEL),
-                     "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-                     "--auth-token", env["RASA_TOKEN"], "--port", str(rasa_port), "-i", "127.0.0.1"],
+                    rasa_command(rasa_port, env["RASA_TOKEN"]),
                     cwd=ROOT / "bot", env=env, stdout=out, stderr=subprocess.STDOUT,
                 )
             )
         _wait(f"http://127.0.0.1:{rasa_port}/status?token={env['RASA_TOKEN']}", 180, processes[1], rasa_log)
-        yield Servers(f"http://127.0.0.1:{rasa_port}", database_url, env, [action_log, rasa_log], env["RASA_TOKEN"])
+        yield Servers(f"http://127.0.0.1:{rasa_port}", database_url, env, [action_log, rasa_log], env["RASA_TOKEN"],
+                      f"http://127.0.0.1:{action_port}", processes)
     finally:
         for process in processes:
             process.terminate()

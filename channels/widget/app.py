@@ -5,8 +5,9 @@ The widget itself talks to Rasa's socket.io channel directly. This app only serv
 
 - `GET /widget/static/{name}`: the widget's JavaScript and CSS, and socket.io-client from node_modules
   (`npm ci` in channels/widget);
-- `GET /widget/history/{session_id}`: what was said in a conversation, read from Rasa's tracker, so bot
-  messages sent while the browser was away (a griffier's answer) are not lost;
+- `GET /widget/history/{session_token}`: what was said in a conversation, read from Rasa's tracker, so bot
+  messages sent while the browser was away (a griffier's answer) are not lost. Only with the signed token the
+  Rasa server gave that browser (channels/widget/session.py, WIDGET_SECRET): a session id alone reads nothing;
 - `GET /demo`: a plain griffie page with the widget on it.
 
 Environment: RASA_URL and RASA_TOKEN (through RasaClient), RASA_PUBLIC_URL (the Rasa address the
@@ -25,6 +26,7 @@ from aiohttp import web
 
 from channels import transcript
 from channels.rasa_client import RasaClient, RasaUnavailable
+from channels.widget import session as widget_session
 from core.config import get_settings
 
 log = logging.getLogger(__name__)
@@ -42,9 +44,9 @@ STATIC = {
 # Short, so a new widget version reaches users within minutes; ETag/Last-Modified make revalidation cheap.
 STATIC_CACHE = "public, max-age=300"
 
-# Rasa's socket.io channel makes session ids with uuid4().hex. Anything else (e.g. "telegram:123", a
-# path trick) is not a widget conversation. The id is the only key to a conversation: 122 random bits.
-SESSION_ID = re.compile(r"[0-9a-f]{32}")
+# The Rasa server's widget channel (bot/connectors.py) makes session ids of 32 hex and signs them; the signed
+# token is the key to a conversation, the id alone is not (it shows in the griffie page and in Rasa's API).
+SESSION_ID = widget_session.SESSION_ID
 MESSAGE_ID = re.compile(r"[0-9a-f]{8,64}")  # the widget's own id for a user message (dedup after a reconnect)
 
 UNAVAILABLE = "De chat is even niet bereikbaar. Probeer het over een paar minuten opnieuw. In direct gevaar? Bel 112."
@@ -135,10 +137,10 @@ def add_routes(app: web.Application, rasa: RasaClient) -> None:
 
     async def history(request: web.Request) -> web.Response:
         # The page embedding the widget may live on another site than this app; no cookies are involved
-        # (the session id in the URL is the only key), so any origin may read it.
+        # (the signed token in the URL is the only key), so any origin may read it.
         headers = {"Cache-Control": "no-store", "Access-Control-Allow-Origin": "*"}
-        session_id = request.match_info["session_id"]
-        if not SESSION_ID.fullmatch(session_id):
+        session_id = widget_session.verify(request.match_info["session_token"])
+        if session_id is None:
             return web.json_response({"error": "Dit gesprek bestaat niet."}, status=404, headers=headers)
         try:
             tracker = await rasa.tracker(session_id)
@@ -151,5 +153,5 @@ def add_routes(app: web.Application, rasa: RasaClient) -> None:
         return web.Response(text=demo_html, content_type="text/html", charset="utf-8", headers=demo_headers)
 
     app.router.add_get("/widget/static/{name}", static)
-    app.router.add_get("/widget/history/{session_id}", history)
+    app.router.add_get("/widget/history/{session_token}", history)
     app.router.add_get("/demo", demo)

@@ -2,25 +2,40 @@
 
 The action server gets a local SMTP server and a contacts file in which Leiden's griffie is reachable by
 e-mail, so the handoff to a person can be followed from the user's request to the griffier's inbox.
+The servers write their logs under var/e2e/ (emptied first), where tests/e2e/test_zz_log_privacy.py reads
+every log after the other end-to-end tests. The widget secret is shared with this process, so the widget's
+routes served by the tests accept the tokens the Rasa server issues.
 """
 
 from __future__ import annotations
 
+import os
+import secrets
+import shutil
+
 import pytest
 
 import servers
+from core.config import get_settings
 
 GRIFFIE_EMAIL = "griffie@leiden.example"
+E2E_DIR = servers.ROOT / "var" / "e2e"
 
 
 @pytest.fixture(scope="session")
-def bot(tmp_path_factory, smtp_server) -> servers.Servers:
+def bot(smtp_server) -> servers.Servers:
     if not servers.MODEL.exists():
         pytest.fail("no trained model: run 'make train' first")
-    workdir = tmp_path_factory.mktemp("e2e")
+    shutil.rmtree(E2E_DIR, ignore_errors=True)
+    workdir = E2E_DIR / "bot"
+    workdir.mkdir(parents=True)
     contacts = workdir / "contacts.yml"
     contacts.write_text(f"leiden:\n  handoff:\n    notify: {{email: {GRIFFIE_EMAIL}}}\n    response_time: op werkdagen binnen een uur\n")
     env = {"SMTP_HOST": smtp_server.hostname, "SMTP_PORT": str(smtp_server.port), "CONTACTS_FILE": str(contacts),
            "GRIFFIE_URL": "http://griffie.test"}
-    with servers.running(workdir, extra_env=env) as running:
-        yield running
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WIDGET_SECRET", os.environ.get("WIDGET_SECRET") or secrets.token_urlsafe(24))
+        get_settings.cache_clear()
+        with servers.running(workdir, extra_env=env) as running:
+            yield running
+    get_settings.cache_clear()

@@ -20,7 +20,12 @@
   // The session id is kept in sessionStorage, not localStorage or a cookie: a reload continues the
   // conversation, but it is gone when the tab is closed, so the next person at a shared computer (town
   // hall, library) cannot read it. The same goes for messages still waiting to be sent.
+  // The server issues the session and a signed token for it (channels/widget/session.py); only the token
+  // reopens the conversation (and reads its history), and only from one socket at a time.
   const SESSION_KEY = 'meldhulp.session';
+  const TOKEN_KEY = 'meldhulp.token';
+  const TOKEN = /^[0-9a-f]{32}\.[0-9]{1,12}\.[A-Za-z0-9_-]{43}$/;
+  const REFUSED_RETRY = 3000; // the same tab reconnecting before the server saw the old socket go
   const OUTBOX_KEY = 'meldhulp.outbox';
   const SESSION_ID = /^[0-9a-f]{32}$/;
   const ACK_TIMEOUT = 60000; // Rasa confirms a message once it has handled it (replies included)
@@ -116,6 +121,8 @@
       this.historyUrl = history.href.replace(/\/+$/, '');
       const stored = store.get(SESSION_KEY);
       this.sessionId = SESSION_ID.test(stored) ? stored : null;
+      const token = store.get(TOKEN_KEY);
+      this.token = this.sessionId && typeof token === 'string' && TOKEN.test(token) ? token : null;
       this.outbox = (store.get(OUTBOX_KEY) || []).filter((i) => i && typeof i.id === 'string' && typeof i.text === 'string');
       this.shown = []; // {key, message, node}, in screen order
       this.sent = new Set(); // outbox ids emitted on the current connection
@@ -192,9 +199,22 @@
       this.socket = socket;
       socket.on('connect', () => {
         this.live = [];
-        socket.emit('session_request', { session_id: this.sessionId });
+        socket.emit('session_request', { session_token: this.token });
       });
-      socket.on('session_confirm', (data) => this.confirmed(data && typeof data === 'object' ? data.session_id : data));
+      socket.on('session_confirm', (data) => {
+        if (!data || typeof data !== 'object' || !SESSION_ID.test(data.session_id) || !TOKEN.test(data.session_token)) return;
+        this.token = data.session_token;
+        store.set(TOKEN_KEY, this.token);
+        this.confirmed(data.session_id);
+      });
+      // The conversation is open on another socket (another tab, or this tab's old connection that the server
+      // has not seen close yet): ask again a little later; the other socket keeps the conversation meanwhile.
+      socket.on('session_refused', () => {
+        this.status(T.reconnecting);
+        setTimeout(() => {
+          if (socket.connected && !this.ready) socket.emit('session_request', { session_token: this.token });
+        }, REFUSED_RETRY);
+      });
       socket.on('bot_uttered', (data) => this.received(data));
       socket.on('connect_error', () => this.status(this.everConnected ? T.reconnecting : T.retrying));
       socket.on('disconnect', (reason) => {
@@ -237,7 +257,7 @@
     }
 
     async fetchHistory() {
-      const response = await fetch(`${this.historyUrl}/${encodeURIComponent(this.sessionId)}`, {
+      const response = await fetch(`${this.historyUrl}/${encodeURIComponent(this.token)}`, {
         headers: { Accept: 'application/json' },
         cache: 'no-store',
         credentials: 'omit',

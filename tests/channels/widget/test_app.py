@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from channels.rasa_client import RasaClient
 from channels.widget import app as widget
+from channels.widget import session as widget_session
 from servers import free_port
 
 SESSION = "0123456789abcdef0123456789abcdef"
@@ -90,11 +91,20 @@ async def client_for(rasa: RasaClient) -> TestClient:
     return client
 
 
+@pytest.fixture(autouse=True)
+def widget_secret(monkeypatch):
+    monkeypatch.setenv("WIDGET_SECRET", "w" * 32)
+
+
+def token(session_id: str = SESSION) -> str:
+    return widget_session.issue(session_id)[1]
+
+
 async def test_history_reads_the_tracker_with_the_token(fake_rasa):
     url, seen = fake_rasa
     client = await client_for(RasaClient(url, "geheim"))
     try:
-        response = await client.get(f"/widget/history/{SESSION}")
+        response = await client.get(f"/widget/history/{token()}")
         assert response.status == 200
         assert response.headers["Cache-Control"] == "no-store"
         body = await response.json()
@@ -108,8 +118,13 @@ async def test_history_reads_the_tracker_with_the_token(fake_rasa):
         await client.close()
 
 
-@pytest.mark.parametrize("session_id", ["abc", SESSION.upper(), SESSION + "0", "telegram:123", "..%2F..%2Fstatus"])
-async def test_history_of_something_that_is_not_a_widget_session_is_404(fake_rasa, session_id):
+@pytest.mark.parametrize("session_id", ["abc", SESSION, SESSION.upper(), SESSION + "0", "telegram:123", "..%2F..%2Fstatus",
+                                        "signed-elsewhere"])
+async def test_history_without_a_valid_token_is_404(fake_rasa, session_id, monkeypatch):
+    """A session id alone (the key before issue 12), a token from another secret or anything else reads nothing."""
+    if session_id == "signed-elsewhere":
+        session_id = token()
+        monkeypatch.setenv("WIDGET_SECRET", "x" * 32)
     url, seen = fake_rasa
     client = await client_for(RasaClient(url, "geheim"))
     try:
@@ -123,7 +138,7 @@ async def test_history_of_something_that_is_not_a_widget_session_is_404(fake_ras
 async def test_history_when_rasa_is_down_is_503_in_dutch():
     client = await client_for(RasaClient(f"http://127.0.0.1:{free_port()}", "geheim", timeout=5))
     try:
-        response = await client.get(f"/widget/history/{SESSION}")
+        response = await client.get(f"/widget/history/{token()}")
         assert response.status == 503
         assert (await response.json())["error"].startswith("De chat is even niet bereikbaar.")
     finally:
