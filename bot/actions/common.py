@@ -27,6 +27,8 @@ _NO = re.compile(r"^\s*(?:nee|neen|niet|nooit|geen|no|nope|liever niet|helemaal 
 TRIAGE_SLOTS = ["category", "subkind", "cues", "doubt", "acute", "online", "medium_hint", "persistent", "triage_check", "triage_persistent"]
 # Everything a report in progress keeps: the report form's slots (report_fields.py) and where it stands.
 REPORT_SLOTS = [*FORM_SLOTS, "report_status", "report_draft_id", "change_field"]
+# A question about a filed report, withdrawing, adding, erasing (report_lifecycle.py).
+LIFECYCLE_SLOTS = ["lifecycle", "lookup_reference", "lifecycle_confirm", "lifecycle_addition"]
 
 
 _UNSURE = re.compile(r"\b(?:geen\s+idee|weet\s+(?:ik\s+)?(?:het\s+)?niet|niet\s+zeker|misschien|twijfel)\b", re.I)
@@ -83,7 +85,7 @@ class ActionStop(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         dispatcher.utter_message(response="utter_stopped")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset(TRIAGE_SLOTS + REPORT_SLOTS)]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset(TRIAGE_SLOTS + REPORT_SLOTS + LIFECYCLE_SLOTS)]
 
 
 class SafeFormValidationAction(FormValidationAction):
