@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from aiohttp import web
@@ -32,6 +32,7 @@ from channels.griffie.pages import (
     current_account,
     e,
     page,
+    utc_timestamp,
     when,
 )
 from channels.griffie.session import COOKIE, LIFETIME, make_cookie
@@ -120,10 +121,7 @@ def _status(status: str) -> str:
             "pending": "wordt gemeld"}.get(status, status)
 
 
-def _utc(moment: datetime | None) -> float | None:
-    if moment is None:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()  # SQLite drops the zone
+_utc = utc_timestamp
 
 
 def this_conversation(events: list[dict], created_at: datetime, closed_at: datetime | None) -> list[dict]:

@@ -94,6 +94,13 @@ def local(moment: datetime | float | None) -> datetime | None:
     return moment.astimezone(AMSTERDAM)
 
 
+def utc_timestamp(moment: datetime | None) -> float | None:
+    """A stored moment as a Unix timestamp (SQLite drops the zone; we store UTC), to compare with Rasa's events."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
 def when(moment: datetime | float | None) -> str:
     """Short Dutch date and time: 04-12-2026 14:05."""
     shown = local(moment)

@@ -33,6 +33,7 @@ from channels.griffie.pages import (
     dutch_date,
     e,
     page,
+    utc_timestamp,
     when,
 )
 from channels.rasa_client import RasaUnavailable
@@ -135,9 +136,7 @@ def _not_found() -> web.HTTPNotFound:
 def report_session(events: list[dict], filed_at: datetime) -> list[dict]:
     """The Rasa session in which the report was filed: from its session start to the next one (a messenger id
     never changes, so other stories of the same person are in the same tracker and are not part of this report)."""
-    from channels.griffie.app import _utc
-
-    filed = _utc(filed_at) or 0
+    filed = utc_timestamp(filed_at) or 0
     starts = sorted(ev.get("timestamp", 0) for ev in events
                     if ev.get("event") == "action" and ev.get("name") == "action_session_start")
     since = max((s for s in starts if s <= filed), default=0)
