@@ -22,6 +22,7 @@ from actions.store import db
 from actions.store.repository import HandoffRepository
 from channels import transcript
 from channels.griffie import audit, deliver, reports
+from channels.griffie import overview as yearly
 from channels.griffie.accounts import Account, Accounts
 from channels.griffie.pages import (
     ACCOUNTS,
@@ -260,3 +261,4 @@ def add_routes(app: web.Application, rasa: RasaClient, accounts: Accounts | None
     app.router.add_get("/griffie/static/griffie.css", css)
     reports.add_routes(app)
     audit.add_routes(app)
+    yearly.add_routes(app)  # Jaaroverzicht (issue 14 item 3)
