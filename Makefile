@@ -19,7 +19,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
 
-.PHONY: help install train db settings run actions demo web telegram signal stack test lint unit validate test-stories eval-nlu eval-real e2e bench time-training classify route export purge outbox lock-rasa lock-actions clean
+.PHONY: help install train db settings run actions demo web telegram signal stack test lint unit validate test-stories eval-nlu eval-real e2e bench time-training classify route export overview purge outbox lock-rasa lock-actions clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -144,6 +144,9 @@ route: db ## Print the route for MUNICIPALITY= and ROLE= as JSON
 
 export: db ## Reports of a period as CSV on stdout: FROM=2026-01-01 TO=2026-12-31 [MUNICIPALITY=leiden] [FORMAT=json]
 	@$(ACT_PY) scripts/export.py --from "$(FROM)" --to "$(TO)" --municipality "$(MUNICIPALITY)" --format "$(or $(FORMAT),csv)"
+
+overview: db ## Anonymised yearly overview: YEAR=2026 MUNICIPALITY=leiden [FORMAT=html] [OUT=file] (CSV on stdout)
+	@$(ACT_PY) scripts/overview.py --year "$(YEAR)" --municipality "$(MUNICIPALITY)" --format "$(or $(FORMAT),csv)" $(if $(OUT),--out "$(OUT)")
 
 purge: db ## Erase reports past retention with their conversations (AVG); NOW=2031-06-01 judges at another moment
 	@$(ACT_PY) scripts/purge.py $(if $(NOW),--now "$(NOW)")
