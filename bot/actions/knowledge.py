@@ -9,7 +9,7 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -89,7 +89,7 @@ def load_files(directory: Path | None = None) -> list[dict]:
     return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.yml")) if not p.name.startswith("contacts")]
 
 
-@lru_cache(maxsize=None)
+@cache
 def colleague_route(municipality_key: str | None) -> dict | None:
     """What the protocol says when the other person is a fellow office holder (the file's `colleague`:
     covered, text, section, quote); None for a municipality whose protocol file has none."""
