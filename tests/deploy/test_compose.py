@@ -282,8 +282,8 @@ def test_env_files_stay_out_of_git_and_out_of_images():
 
 # --- services ---------------------------------------------------------------------------------------
 
-def test_the_seven_services(raw):
-    assert set(raw["services"]) == {"postgres", "rasa", "actions", "web", "telegram", "signal-cli", "signal"}
+def test_the_nine_services(raw):
+    assert set(raw["services"]) == {"postgres", "redis", "lb", "rasa", "actions", "web", "telegram", "signal-cli", "signal"}
     assert set(own(raw)) == {"rasa", "actions", "web", "telegram", "signal"}
 
 
@@ -321,12 +321,13 @@ def test_dependencies_wait_for_health_where_it_matters(raw):
     assert "signal-cli" in services["signal"]["depends_on"]
 
 
-def test_only_web_and_rasa_are_published_and_the_database_has_no_way_out(raw):
+def test_only_web_and_the_load_balancer_are_published_and_the_stores_have_no_way_out(raw):
     published = {name: service["ports"] for name, service in raw["services"].items() if service.get("ports")}
-    assert published == {"web": ["8080:8080"], "rasa": ["5005:5005"]}
+    assert published == {"web": ["8080:8080"], "lb": ["5005:5005"]}
     internal = {name for name, network in raw["networks"].items() if (network or {}).get("internal")}
-    assert set(raw["services"]["postgres"]["networks"]) <= internal
-    for name in ("web", "rasa"):  # a published port needs a network that is not internal
+    for name in ("postgres", "redis", "rasa"):  # the replicas are reached through lb only
+        assert set(raw["services"][name]["networks"]) <= internal, name
+    for name in ("web", "lb"):  # a published port needs a network that is not internal
         assert set(raw["services"][name]["networks"]) - internal, name
 
 
@@ -391,9 +392,13 @@ def test_health_checks_use_the_port_each_server_listens_on_and_a_route_it_serves
     rasa_server = next((ROOT / ".venv-rasa" / "lib").glob("python3*/site-packages/rasa/server.py"), None)
     if rasa_server:  # the Rasa environment is not importable from here; read its source when installed
         assert '@app.get("/")' in rasa_server.read_text(encoding="utf-8")
-    # our published ports reach the servers' ports
-    for name in ("rasa", "web"):
-        assert services[name]["ports"][0].split(":")[-1] == str(health_url(services[name])[0])
+    # our published ports reach the servers' ports; lb forwards 5005 to the replicas' --port
+    assert services["web"]["ports"][0].split(":")[-1] == str(health_url(services["web"])[0])
+    haproxy = (ROOT / "deploy" / "haproxy.cfg").read_text(encoding="utf-8")
+    assert services["lb"]["ports"] == ["5005:5005"] and re.search(r"^\s+bind :5005$", haproxy, re.M)
+    assert re.search(r"server-template rasa \d+ rasa:(\d+) check", haproxy)[1] == str(health_url(services["rasa"])[0])
+    assert f"server-template rasa {services['rasa']['deploy']['replicas']} " in haproxy
+    assert "./deploy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro" in services["lb"]["volumes"]
 
     # web: GET /health of channels.web's app, on WEB_PORT (default in core/config.py)
     port, path = health_url(services["web"])
@@ -427,8 +432,8 @@ def test_bridges_and_web_find_each_other_by_service_name(compose):
         assert (url.hostname, url.port) == (name, health_url(services[name])[0])
     signal_api = urlsplit(environment(services["signal"])["SIGNAL_API_URL"])
     assert signal_api.hostname == "signal-cli" and signal_api.port == 8080
-    for name in ("web", "telegram", "signal"):
-        assert environment(services[name])["RASA_URL"] == "http://rasa:5005"
+    for name in ("web", "telegram", "signal"):  # through the load balancer, never one replica
+        assert environment(services[name])["RASA_URL"] == "http://lb:5005"
 
 
 # --- PostgreSQL: two databases, and Rasa's tracker store in one of them --------------------------------
@@ -481,7 +486,16 @@ def test_rasa_keeps_conversations_in_postgres(compose, monkeypatch):
     assert (store["url"], store["port"], store["db"], store["username"]) == ("postgres", "5432", env["DB_NAME"], env["DB_USER"])
     assert store["password"] == env["DB_PASSWORD"] == compose["services"]["postgres"]["environment"]["RASA_DB_PASSWORD"]
     assert loaded["action_endpoint"]["url"] == "http://actions:5055/webhook"
-    assert loaded["lock_store"]["type"] == "in_memory"
+    # the replicas share the locks in Redis (Rasa 3.6 RedisLockStore: "url" is the host)
+    lock = loaded["lock_store"]
+    assert (lock["type"], lock["url"], lock["port"]) == ("redis", "redis", "6379")
+    assert lock["password"] == env["REDIS_PASSWORD"] == compose["services"]["redis"]["environment"]["REDIS_PASSWORD"]
+    assert compose["services"]["rasa"]["deploy"]["replicas"] == 2
+    # the action server requires the token Rasa sends (bot/patches/action_server.py)
+    assert loaded["action_endpoint"]["headers"]["X-Action-Token"] == env["ACTION_SERVER_TOKEN"]
+    actions = compose["services"]["actions"]
+    assert environment(actions)["ACTION_SERVER_TOKEN"] == env["ACTION_SERVER_TOKEN"]
+    assert python_runs(actions)[-1][1][:2] == ["-m", "patches.action_server"]
     # the rest is bot/endpoints.yml
     local = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text(encoding="utf-8"))
     assert {k: v for k, v in yaml.safe_load(text).items() if k in local} == local
