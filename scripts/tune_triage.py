@@ -24,6 +24,7 @@ GRID = {
     "d_threshold": [0.1, 0.15, 0.2, 0.25, 0.3],
     "incident_mass": [0.4, 0.5, 0.6, 0.7],
     "acute_threshold": [0.2, 0.3, 0.4, 0.5],
+    "d_when_no_incident": [0.3, 0.4, 1.0],
 }
 
 
@@ -35,10 +36,10 @@ def main() -> int:
     parser.add_argument("--max-false-acute", type=float, default=0.02)
     parser.add_argument("--top", type=int, default=10)
     args = parser.parse_args()
-    if "blind" in args.dev:
+    paths = sorted(ROOT.glob(args.dev))
+    if any("blind" in path.name for path in paths):
         parser.error("the blind set is never used for tuning")
-    cases = [json.loads(line) for path in sorted(ROOT.glob(args.dev))
-             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cases = [json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     agent = load(args.model)
     parsed = parse_all(agent, [c["text"] for c in cases])
     rankings = [[(r["name"], r["confidence"]) for r in p.get("intent_ranking") or []] for p in parsed]

@@ -136,8 +136,8 @@ class ActionAskTriagePersistent(Action):
 # all five protocols share ("bij twijfel altijd contact ... met de griffier of de burgemeester",
 # protocols/_model.yml, routes.fractiemedewerker; the colleague sections of the five files).
 COLLEAGUE_GENERAL = (
-    "U schrijft dat de ander een collega-ambtsdrager is. De protocollen gaan over gedrag van inwoners."
-    " Twijfelt u of het over de grens ging? Neem dan contact op met de griffier of de burgemeester."
+    "U schrijft dat de ander een collega-ambtsdrager is. Twijfelt u of het over de grens ging?"
+    " Alle protocollen zeggen: neem dan contact op met de griffier of de burgemeester."
 )
 
 
@@ -182,6 +182,9 @@ class ActionAdvice(Action):
         source = f"protocol {protocol.name}" if protocol.loaded else "algemene route uit de protocollen"
         if story_result(tracker).get("colleague"):
             dispatcher.utter_message(text=colleague_text(protocol, source))
+            route = knowledge.colleague_route(protocol.key) if protocol.loaded else None
+            if route and route.get("covered") is False:
+                return [SlotSet("report_required", False)]  # the protocol leaves this to the gedragscode
         required = texts.reporting_required(advice.reporting, persistent)
         lines = [f"Het is {texts.CATEGORY_SHORT[category]}. Advies: {advice.approach.lower()}."]
         lines += [f"- {step}" for step in advice.steps]

@@ -16,7 +16,6 @@ import threading
 import numpy as np
 
 DIMENSIONS = 384
-_PREFIX = "query: "  # e5 models expect a prefix; "query: " is the one for classification
 _BATCH = 64
 _lock = threading.Lock()
 _model = None
@@ -32,6 +31,11 @@ def _get_model():
         return _model
 
 
+def warm_up() -> None:
+    """Load the model now (about 3 s), so that the first user does not wait for it."""
+    _get_model()
+
+
 def embed(texts: list[str]) -> np.ndarray:
     """One L2-normalised row of 384 floats per text (an empty text gives a row of zeros)."""
     rows = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
@@ -42,7 +46,8 @@ def embed(texts: list[str]) -> np.ndarray:
     for start in range(0, len(todo), _BATCH):
         chunk = todo[start : start + _BATCH]
         with _lock:  # the C engine keeps one scratch buffer per model
-            vectors = model.passage([_PREFIX + text for _, text in chunk])
+            # e5 expects a prefix; query() adds "query: ", the one for classification
+            vectors = model.query([text for _, text in chunk])
         for (i, _), vector in zip(chunk, np.atleast_2d(vectors), strict=True):
             rows[i] = vector
     return rows

@@ -149,14 +149,23 @@ class TextLogisticRegression(GraphComponent):
             with model_storage.read_from(resource) as directory:
                 model = _read(directory / FILE_NAME)
         except (ValueError, FileNotFoundError):  # read_from: no such resource (trained without intents)
-            logger.warning("TextLogisticRegression: no trained model found; DIET's ranking is used alone.")
+            logger.warning("TextLogisticRegression: no trained model found; it will not change rankings.")
             model = None
+        if model is not None and model.get("e5_scale", 0) > 0:
+            from nlu import embeddings
+
+            embeddings.warm_up()
         return cls(config, model_storage, resource, model)
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:
             return messages
         texts = [(m, m.get(TEXT)) for m in messages if (m.get(TEXT) or "").strip()]
+        for message in messages:
+            if not (message.get(TEXT) or "").strip() and not message.get(INTENT):
+                # Nothing to classify; later components (FallbackClassifier) still expect an intent.
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         if not texts:
             return messages
         x = features(self._model["ngrams"], [text for _, text in texts], self._model["e5_scale"])

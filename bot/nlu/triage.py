@@ -40,12 +40,16 @@ DEFAULTS = {
     "temperature": 1.0,
     # Acute danger when the acute intent alone is this likely, also when it is not the top intent.
     "acute_threshold": 0.5,
+    # A threat this likely makes it D also when the model leans to "not an incident" (1.0: never).
+    "d_when_no_incident": 1.0,
 }
 
 
 def calibrated(probs: dict[str, float], temperature: float) -> tuple[dict[str, float], float]:
     """The A-D probabilities and the incident mass after temperature scaling of the five-way
-    distribution A, B, C, D, not an incident."""
+    distribution A, B, C, D and the rest (every other intent, lumped together before scaling).
+    Not the textbook scaling of the classifier's logits over all intents: this is the distribution
+    the ABCD decision reads, and the temperature is fitted on it (scripts/tune_triage.py)."""
     rest = max(0.0, 1.0 - sum(probs.values()))
     if temperature == 1.0:
         return dict(probs), sum(probs.values())
@@ -104,6 +108,8 @@ def decide(text: str, ranking: list[tuple[str, float]], config: dict | None = No
     if label in ("A", "B", "C") and probs["D"] >= cfg["d_threshold"]:
         doubt = [label, "D"]
         label = "D"
+    elif label is None and probs["D"] >= cfg["d_when_no_incident"]:
+        label = "D"  # a question or an aside that may hide a threat: D, and the advice says so
 
     if label is None:
         confidence = max((conf for name, conf in ranking if name not in INCIDENT_INTENTS), default=0.0)

@@ -23,9 +23,9 @@ def said(dispatcher):
     [
         ("alkmaar", "Gedragscode bestuurlijke integriteit"),
         ("leiden", "politieke mores"),
-        ("nunspeet", "zegt het niets"),
-        ("nijmegen", "zegt het niets"),
-        ("midden-delfland", "zegt het niets"),
+        ("nunspeet", "noemt geen aparte aanpak"),
+        ("nijmegen", "noemt geen aparte aanpak"),
+        ("midden-delfland", "noemt geen aparte aanpak"),
     ],
 )
 async def test_each_protocol_gives_its_own_route_for_a_colleague(connection, dispatcher, tracker_factory, domain, key, words):
@@ -52,3 +52,10 @@ def test_every_protocol_says_whether_it_covers_colleagues():
             continue
         route = data.get("colleague")
         assert route and route["covered"] in (False, "unclear") and route["text"] and route["quote"], data["key"]
+
+
+async def test_alkmaar_leaves_colleague_conduct_to_the_gedragscode_and_gives_no_citizen_advice(connection, dispatcher, tracker_factory, domain):
+    events = await ActionAdvice().run(dispatcher, story_tracker(tracker_factory, "alkmaar", True, category="C"), domain)
+    assert "Gedragscode bestuurlijke integriteit" in said(dispatcher)
+    assert "Advies:" not in said(dispatcher)
+    assert [e for e in events if e.get("name") == "report_required"][0]["value"] is False

@@ -348,3 +348,61 @@ def test_acute_danger_told_as_a_story(text, acute):
 )
 def test_the_other_person_is_a_colleague(text, colleague):
     assert cues.is_colleague(text) is colleague
+
+
+# A reviewer's everyday sentences (issue 9 review): no D, no acute, no colleague.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik weet niet waar u woont maar ik wil graag mijn vergunning terug.",
+        "De inwoner wilde de route van de bus omleggen.",
+        "De loodgieter heeft de pijpen in de kelder vervangen.",
+        "De bomen staan bloot en we gingen naakt zwemmen in de zomer.",
+        "Er zwom een dode vis in de vijver bij het gemeentehuis.",
+        "Ze beet me toe dat ik het dossier niet had gelezen.",
+        "De wethouder heeft klappen gehad in de peiling.",
+        "Hij zette de kachel aan en het hout vatte vlam.",
+        "Er werd gisteren op de schietbaan geschoten.",
+    ],
+)
+def test_everyday_sentences_are_not_d(text):
+    assert not [k for k in kinds(text) if k[1] == "D"], kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik zit klem tussen mijn fractie en de coalitie over het zwembad.",
+        "Ik kan niet meer naar huis met de bus want die rijdt niet.",
+        "We weten niet of het veilig is om de informatieavond door te laten gaan.",
+        "Ik kan niet naar huis vandaag, ik heb nog een commissievergadering.",
+        "Ze zitten nog steeds te wachten op mij met de stukken voor de vergadering.",
+        "De demonstranten staan nog steeds op het plein voor het stadhuis, zoals elke dinsdag.",
+    ],
+)
+def test_everyday_sentences_are_not_acute(text):
+    assert cues.is_acute(text) is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Een inwoner zei dat hij de wethouder wil vermoorden.",
+        "Een inwoner bedreigde mij op de markt. De burgemeester zei dat ik aangifte moest doen.",
+        "Ik ben bedreigd door een inwoner, niet door een collega.",
+        "Een bewoner stuurde mij een dreigbrief en de coalitie maakt zich zorgen.",
+        "In de raad riep een man op de publieke tribune dat ik een landverrader ben.",
+    ],
+)
+def test_a_resident_is_not_a_colleague(text):
+    assert cues.is_colleague(text) is False
+
+
+@pytest.mark.parametrize(
+    "text, acute",
+    [("ik steek je huis in de fik", False), ("ik sla je verrot", False), ("Ze bonzen op mijn deur", True),
+     ("Hij zit nu in zijn auto voor mijn huis", True)],
+)
+def test_threats_the_review_found_missing(text, acute):
+    assert ("bedreiging", "D") in kinds(text) or acute
+    assert cues.is_acute(text) is acute
