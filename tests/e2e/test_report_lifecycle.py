@@ -97,13 +97,15 @@ def chromium():
 
 def log_in(driver, site: GriffieSite, username: str) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.delete_all_cookies()
     driver.get(f"{site.url}/griffie/login")
     driver.find_element(By.ID, "u").send_keys(username)
     driver.find_element(By.ID, "p").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "main form button").click()
-    assert "Inloggen" not in driver.title, f"login failed for {username}"
+    WebDriverWait(driver, 20, poll_frequency=0.1).until(lambda d: "/griffie/login" not in d.current_url,
+                                                        f"login failed for {username}: {driver.current_url}")
 
 
 def file_a_report(bot: servers.Servers) -> str:
