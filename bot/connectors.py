@@ -37,16 +37,17 @@ from sanic.exceptions import Unauthorized
 from channels.rasa_client import clean_user_text
 from channels.widget import session as widget_session
 from core.config import get_settings
-from patches import log_privacy, never_silent, socketio_fixes
+from patches import log_privacy, never_silent, redis_lock, socketio_fixes
 
 socketio_fixes.apply()  # see patches/socketio_fixes.py: Rasa 3.6's socket.io channel on Python 3.11
 log_privacy.apply()  # see patches/log_privacy.py: no user text in the logs
 never_silent.apply()  # see patches/never_silent.py: a fixed answer when an action fails
+redis_lock.apply()  # see patches/redis_lock.py: Rasa's Redis lock store safe for several replicas
 
 log = logging.getLogger(__name__)
 BRIDGE_ID = re.compile(r"^(?:telegram:-?\d{1,20}|signal:[+\w.-]{3,64})$")
 WIDGET_ID = re.compile(r"^[0-9a-f]{32}$")
-REST_ID = re.compile(r"^[\w.:@+-]{1,128}$")
+REST_ID = re.compile(r"^[^\x00-\x1f\x7f/\\\ud800-\udfff]{1,128}$")  # printable, no path separators or lone surrogates
 REFUSED = "Dit gesprek is al geopend in een ander venster of tabblad. Sluit dat eerst, of begin hier opnieuw."
 
 
@@ -93,7 +94,8 @@ class _CheckedRestInput(RestInput):
             sender = body.get("sender")
             if not isinstance(sender, str) or not sender.strip():
                 return _bad_request("'sender' (the conversation id) is required")
-            # a "message" that is no text is answered calmly by guarded() (channels.rasa_client.clean_user_text)
+            if not isinstance(body.get("message"), str):  # a number, a list, null: Rasa's UserMessage would
+                body["message"] = ""  # raise before guarded() sees it; "" is answered there, calmly
             if "metadata" in body and not isinstance(body["metadata"], dict | None):
                 return _bad_request("'metadata' must be an object")
             request.parsed_json = body  # what Rasa reads from here on (invalid UTF-8 already replaced)
@@ -111,7 +113,7 @@ class LocalRestInput(_CheckedRestInput):
         if isinstance(sender, str) and BRIDGE_ID.match(sender):
             raise BadRequest("telegram: and signal: conversations belong to the bridge channel")
         if not isinstance(sender, str) or not REST_ID.match(sender) or sender == "default":
-            raise BadRequest("'sender' must be 1-128 letters, digits or . : @ + - _ (not 'default')")
+            raise BadRequest("'sender' must be 1-128 printable characters without / or \\ (and not 'default')")
         return sender
 
 

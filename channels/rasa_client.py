@@ -29,12 +29,12 @@ class RasaTimeout(RasaUnavailable):
 # What a user's text may be when it reaches Rasa (issue 12). Rasa reads a text that starts with "/" as an intent
 # (its buttons' payloads); these are its own control intents, which a user must not trigger by typing them.
 CONTROL_INTENTS = frozenset({"session_start", "restart", "back", "nlu_fallback"})
-MAX_TEXT = 4000
-UNREADABLE = ("Ik kon uw bericht niet lezen. Vertel in een paar gewone zinnen wat er gebeurde, of typ 'stop'. "
+MAX_TEXT = 20_000  # the triage action itself answers long stories ("erg lang"); this only stops abuse
+UNREADABLE = ("Dat begrijp ik niet goed: ik kon uw bericht niet lezen. Vertel in een paar gewone zinnen wat er gebeurde, of typ 'stop'. "
               "Bent u in direct gevaar? Bel 112.")
 CONTROL = ("Berichten die met een / beginnen zijn opdrachten voor het systeem; die voer ik niet uit. Vertel in "
            "gewone zinnen wat er gebeurde, of typ 'stop'. Bent u in direct gevaar? Bel 112.")
-TOO_LONG = ("Uw bericht is te lang voor mij. Vertel het in een paar korte berichten. "
+TOO_LONG = ("Uw bericht is erg lang, te lang voor mij. Vertel het in een paar kortere berichten. "
             "Bent u in direct gevaar? Bel 112.")
 _INTENT = re.compile(r"/\s*([^{\s]*)")
 

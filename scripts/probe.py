@@ -117,7 +117,7 @@ def corpus(n: int, seed: int) -> list[tuple[str, object, bytes | None]]:
         if kind < 0.80:
             return rnd.choice([STORY, *FORM])
         if kind < 0.84:
-            return "x" * rnd.choice([3999, 4000, 4001, 10000])
+            return "x" * rnd.choice([3999, 4001, 10000, 20001, 25000])
         if kind < 0.90:
             return rnd.choice([None, 5, 1.5, True, ["a"], {"a": 1}, ""])
         return rnd.choice(words)
@@ -263,7 +263,7 @@ def main() -> int:
     shutil.rmtree(workdir, ignore_errors=True)
     started = time.monotonic()
     print(f"probe: servers on 127.0.0.1, fuzz {args.fuzz} messages (seed {args.seed})", flush=True)
-    with servers.running(workdir, database_url=f"sqlite:///{workdir / 'probe.db'}") as bot:
+    with servers.running(workdir, database_url=f"sqlite:///{workdir / 'probe.db'}", extra_env=servers.RASA_THREADS) as bot:
         outcome = asyncio.run(run_all(bot, args.fuzz, args.seed))
     outcome["seconds"] = round(time.monotonic() - started, 1)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ def test_readable_text_goes_on_cleaned(text, cleaned):
 @pytest.mark.parametrize(("text", "answer"), [
     ("\ud800", UNREADABLE), ("\x00\x01 \t", UNREADABLE), ("", UNREADABLE), (None, UNREADABLE), (["a"], UNREADABLE),
     ("/restart", CONTROL), ("/session_start", CONTROL), ('/session_start{"x": 1}', CONTROL), (" /back", CONTROL),
-    ("/action_submit_report", CONTROL), ("a" * 4001, TOO_LONG),
+    ("/action_submit_report", CONTROL), ("a" * 20_001, TOO_LONG),
 ])
 def test_unreadable_and_control_texts_get_a_calm_answer(text, answer):
     assert clean_user_text(text) == (None, answer)

@@ -2,8 +2,8 @@
 
 The action server gets a local SMTP server and a contacts file in which Leiden's griffie is reachable by
 e-mail, so the handoff to a person can be followed from the user's request to the griffier's inbox.
-The servers write their logs under var/e2e/ (emptied first), where tests/e2e/test_zz_log_privacy.py reads
-every log after the other end-to-end tests. The widget secret is shared with this process, so the widget's
+The servers write their logs under var/e2e/run-<pid>/ (runs older than two hours are removed), where
+tests/e2e/test_zz_log_privacy.py reads every log after the other end-to-end tests. The widget secret is shared with this process, so the widget's
 routes served by the tests accept the tokens the Rasa server issues.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import time
 
 import pytest
 
@@ -23,11 +24,22 @@ E2E_DIR = servers.ROOT / "var" / "e2e"
 
 
 @pytest.fixture(scope="session")
-def bot(smtp_server) -> servers.Servers:
+def e2e_dir() -> servers.Path:
+    """This run's directory under var/e2e (another run in the same checkout keeps its own)."""
+    for old in E2E_DIR.glob("*"):
+        if old.is_dir() and time.time() - old.stat().st_mtime > 2 * 3600:
+            shutil.rmtree(old, ignore_errors=True)
+    run = E2E_DIR / f"run-{os.getpid()}"
+    shutil.rmtree(run, ignore_errors=True)
+    run.mkdir(parents=True)
+    return run
+
+
+@pytest.fixture(scope="session")
+def bot(smtp_server, e2e_dir) -> servers.Servers:
     if not servers.MODEL.exists():
         pytest.fail("no trained model: run 'make train' first")
-    shutil.rmtree(E2E_DIR, ignore_errors=True)
-    workdir = E2E_DIR / "bot"
+    workdir = e2e_dir / "bot"
     workdir.mkdir(parents=True)
     contacts = workdir / "contacts.yml"
     contacts.write_text(f"leiden:\n  handoff:\n    notify: {{email: {GRIFFIE_EMAIL}}}\n    response_time: op werkdagen binnen een uur\n")

@@ -1,0 +1,41 @@
+"""Rasa 3.6's RedisLockStore made safe for several replicas, applied by bot/connectors.py.
+
+The bug: RedisLockStore keeps a conversation's ticket lock as one JSON value and changes it by read, modify,
+write (`issue_ticket`, `update_lock`, `cleanup`) without any atomicity. Two replicas that get a turn of the same
+conversation at the same moment both read "no lock", both take ticket 0 and both run the turn; the second save
+of the tracker then drops the first turn's events (tests/e2e/test_replicas.py lost one of two concurrent
+"hallo"). Here each of those three read-modify-writes runs under a short Redis mutex per conversation
+(redis-py's Lock: SET NX with an expiry, released by a token check), so tickets are issued one at a time and
+the ticket queue Rasa built works as intended across processes.
+
+When it can go: when the installed Rasa's RedisLockStore changes tickets atomically (Rasa Pro has a
+concurrent lock store; Rasa Open Source 3.6 does not: `grep -n "def issue_ticket" -A12` in rasa/core/lock_store.py
+still shows get, modify, save). Check with tests/e2e/test_replicas.py (two turns of one conversation at once).
+"""
+
+from __future__ import annotations
+
+import functools
+
+MUTEX_SECONDS = 10  # longest a replica may hold the mutex (a crash releases it after this)
+
+
+def _under_mutex(method):
+    @functools.wraps(method)
+    def wrapper(self, conversation_id, *args, **kwargs):
+        mutex = self.red.lock(f"{self.key_prefix}mutex:{conversation_id}", timeout=MUTEX_SECONDS,
+                              blocking_timeout=MUTEX_SECONDS, sleep=0.005)
+        with mutex:
+            return method(self, conversation_id, *args, **kwargs)
+
+    wrapper.__meldhulp_patched__ = True
+    return wrapper
+
+
+def apply() -> None:
+    from rasa.core.lock_store import LockStore, RedisLockStore
+
+    if getattr(RedisLockStore.issue_ticket, "__meldhulp_patched__", False):
+        return
+    for name in ("issue_ticket", "update_lock", "cleanup"):
+        setattr(RedisLockStore, name, _under_mutex(getattr(LockStore, name)))
