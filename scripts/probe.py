@@ -239,7 +239,7 @@ async def run_all(bot: servers.Servers, n: int, seed: int) -> dict:
                        ("session_takeover", lambda: takeover(bot)), ("killed_action_server", lambda: killed_action_server(bot))]:
         started = time.monotonic()
         try:
-            results[name] = {"ok": True, **await asyncio.wait_for(case(), 900)}
+            results[name] = {"ok": True, **await asyncio.wait_for(case(), 300 + (0.2 * n if name == "fuzz" else 0))}
         except (Failed, TimeoutError, AssertionError) as error:
             results[name] = {"ok": False, "error": str(error)[:2000]}
             failures.append(name)

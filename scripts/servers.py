@@ -146,6 +146,7 @@ defaults
   timeout client 120s
   timeout server 120s
   timeout tunnel 1h
+  timeout http-keep-alive 60s
 frontend rasa
   bind 127.0.0.1:{rasa_port}
   default_backend rasa

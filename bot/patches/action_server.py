@@ -13,6 +13,10 @@ conversation ever had (issue 12). This launcher builds the same Sanic app (`rasa
 3. opens no CORS (rasa_sdk allows every origin by default; only the Rasa server calls this);
 4. answers an action's exception with a plain 500 `{"error": "action failed"}`: rasa_sdk's own handler echoes
    the whole request body (the tracker, with the user's words) and logs the request.
+5. keeps idle connections open for KEEP_ALIVE seconds (Sanic: 5). Rasa's aiohttp client keeps them 15 s, so
+   with Sanic's 5 s Rasa now and then wrote a turn's action call into a connection the server was closing
+   ("Cannot write to closing transport": the action failed; make probe's fuzz saw it every minute or so).
+   The client must be the one that closes an idle connection.
 
 It starts with a message naming ACTION_SERVER_TOKEN when that is not set.
 When it can go: when the installed rasa-sdk checks a token and binds to a chosen address itself (3.6.2 does
@@ -29,6 +33,7 @@ import sys
 from core.config import SettingsError, get_settings
 
 HEADER = "X-Action-Token"
+KEEP_ALIVE = 75  # seconds; more than aiohttp's client keep-alive (15 s)
 log = logging.getLogger("meldhulp.action_server")
 
 
@@ -40,6 +45,7 @@ def create_app(actions: str = "actions", token: str | None = None):
     token = token if token is not None else get_settings().require(
         "ACTION_SERVER_TOKEN", "The Rasa server must send the same value (bot/endpoints.yml).")
     app = sdk_create_app(actions, cors_origins=None)
+    app.config.KEEP_ALIVE_TIMEOUT = KEEP_ALIVE
     expected = token.encode()
 
     @app.middleware("request")

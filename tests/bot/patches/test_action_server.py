@@ -74,3 +74,15 @@ def test_no_token_no_server(monkeypatch, capsys):
     get_settings.cache_clear()
     assert action_server.main(["--port", "0"]) == 2
     assert "ACTION_SERVER_TOKEN" in capsys.readouterr().err
+
+
+def test_idle_connections_outlive_the_rasa_client_keep_alive():
+    """The client (Rasa's aiohttp, 15 s) closes an idle connection before the server does (Sanic's default: 5 s)."""
+    from sanic import Sanic
+
+    Sanic.test_mode = True
+    try:
+        app = action_server.create_app("actions", token=TOKEN)
+        assert app.config.KEEP_ALIVE_TIMEOUT > 15
+    finally:
+        Sanic.test_mode = False
