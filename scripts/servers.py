@@ -147,13 +147,20 @@ defaults
   timeout server 120s
   timeout tunnel 1h
   timeout http-keep-alive 60s
+  timeout queue 120s
+  timeout check 10s
 frontend rasa
   bind 127.0.0.1:{rasa_port}
+  use_backend rasa_sockets if {{ path_beg /socket.io/ }}
   default_backend rasa
 backend rasa
   balance leastconn
   option httpchk GET /
 {rasa_servers}
+backend rasa_sockets
+  balance leastconn
+  option httpchk GET /
+{socket_servers}
 frontend actions
   bind 127.0.0.1:{action_port}
   default_backend actions
@@ -171,6 +178,12 @@ backend actions
 RASA_THREADS = {name: os.environ.get(name, value) for name, value in {
     "OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE",
     "TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}.items()}
+
+
+# Requests a Rasa replica gets at once; the rest wait in haproxy's queue. A replica works one turn at a time (one
+# event loop, the NLU on the CPU): with 128 requests inside it, haproxy's health check (GET /) waited behind them,
+# timed out and the replica was taken out (every request 503; make load at 128 clients).
+RASA_MAXCONN = 8
 
 
 def _fresh_databases(server_url: str, names: list[str]) -> None:
@@ -276,7 +289,9 @@ def replicas(workdir: Path, count: int = 2, extra_env: dict | None = None):
                        "--appendonly", "no", "--protected-mode", "yes"], workdir / "redis.log", cwd=workdir)
         (workdir / "haproxy.cfg").write_text(HAPROXY_CONFIG.format(
             rasa_port=lb_port, action_port=action_lb_port,
-            rasa_servers="\n".join(f"  server rasa{i} 127.0.0.1:{p} check inter 2s" for i, p in enumerate(rasa_ports)),
+            socket_servers="\n".join(f"  server rasa{i} 127.0.0.1:{p} check inter 2s fall 5" for i, p in enumerate(rasa_ports)),
+            rasa_servers="\n".join(f"  server rasa{i} 127.0.0.1:{p} check inter 2s fall 5 maxconn {RASA_MAXCONN}"
+                                    for i, p in enumerate(rasa_ports)),
             action_servers="\n".join(f"  server actions{i} 127.0.0.1:{p} check inter 2s" for i, p in enumerate(action_ports))))
         start(["haproxy", "-db", "-f", str(workdir / "haproxy.cfg")], workdir / "haproxy.log", cwd=workdir)
         actions = [start(action_server_command(p), workdir / f"actions{i}.log") for i, p in enumerate(action_ports)]
