@@ -198,13 +198,26 @@ _FIELD_BY_ENV = {f.metadata["env"]: f.name for f in dataclasses.fields(Settings)
 ENV_NAMES = tuple(_FIELD_BY_ENV)
 
 
+_TRUE, _FALSE = ("1", "true", "yes", "on", "ja"), ("0", "false", "no", "off", "nee", "")
+
+
 def _parse(name: str, raw: str, default: object) -> object:
     if isinstance(default, bool):
-        return raw.lower() in ("1", "true", "yes")
+        if raw.strip().lower() not in _TRUE + _FALSE:
+            raise SettingsError(f"{name} must be true or false, not {raw!r}")
+        return raw.strip().lower() in _TRUE
     if isinstance(default, int) or name.endswith("_PORT"):
-        if not raw.isdigit() or not 0 <= int(raw) <= 65535:
+        try:
+            number = int(raw.strip()) if raw.strip().isascii() else None
+        except ValueError:
+            number = None
+        if name.endswith("_PORT") and (number is None or not 0 <= number <= 65535):
             raise SettingsError(f"{name} must be a port number (0-65535), not {raw!r}")
-        return int(raw)
+        if number is None:
+            raise SettingsError(f"{name} must be a whole number, not {raw!r}")
+        if number < 0:
+            raise SettingsError(f"{name} must not be negative, not {raw!r}")
+        return number
     return raw
 
 
