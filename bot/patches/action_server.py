@@ -29,6 +29,7 @@ import argparse
 import hmac
 import logging
 import sys
+import threading
 
 from core.config import SettingsError, get_settings
 
@@ -81,6 +82,14 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"action server: {error}", file=sys.stderr)
         return 2
+    if args.actions == "actions":
+        # The outbox worker (actions/outbox.py) runs beside every action server, so a notification that
+        # failed at filing is retried without a separate service; claims are atomic, so replicas are safe.
+        from actions import outbox
+
+        worker = threading.Thread(target=outbox.run, args=(threading.Event(), settings.outbox_poll_seconds),
+                                  name="outbox", daemon=True)
+        worker.start()
     log.info("action server on %s:%d (token required)", settings.action_server_host, args.port)
     app.run(settings.action_server_host, args.port, workers=1, access_log=False)
     return 0
