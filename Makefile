@@ -52,8 +52,8 @@ install: .venv-rasa/.installed .venv-actions/.installed $(WIDGET_NPM) ## Create 
 models/spacy-nl/SOURCE.json: .venv-rasa/.installed scripts/build_spacy_nl.py
 	$(RASA_PY) scripts/build_spacy_nl.py models/spacy-nl
 
-$(MODEL): .venv-rasa/.installed models/spacy-nl/SOURCE.json bot/config.yml bot/domain.yml $(shell find bot/data -name "*.yml")
-	cd bot && $(RASA_PY) -m rasa train --out ../models --fixed-model-name meldhulp
+$(MODEL): .venv-rasa/.installed models/spacy-nl/SOURCE.json bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/data -name "*.yml")
+	cd bot && $(RASA_PY) -m rasa train --domain domain --out ../models --fixed-model-name meldhulp
 	touch $@
 
 train: $(MODEL) ## Train the model (skipped when nothing changed)
@@ -111,7 +111,7 @@ unit: .venv-actions/.installed .venv-rasa/.installed ## pytest: actions, routing
 	$(RASA_PY) -m pytest -q -m rasa -p no:cacheprovider -W ignore::pytest.PytestConfigWarning tests/bot/patches
 
 validate: .venv-rasa/.installed ## rasa data validate
-	cd bot && $(RASA_PY) -m rasa data validate --fail-on-warnings --quiet
+	cd bot && $(RASA_PY) -m rasa data validate --domain domain --fail-on-warnings --quiet
 
 test-stories: $(MODEL) ## Test stories for every path, failing on any prediction error
 	cd bot && $(RASA_PY) -m rasa test core --model ../$(MODEL) --stories ../tests/stories --fail-on-prediction-errors --out ../var/results-core --quiet

@@ -118,7 +118,17 @@ def session(connection):
 
 @pytest.fixture(scope="session")
 def domain() -> dict:
-    return yaml.safe_load((ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
+    """The domain as Rasa merges it: every file in bot/domain/ (one per topic)."""
+    merged: dict = {}
+    for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
+        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if isinstance(value, dict):
+                merged.setdefault(key, {}).update(value)
+            elif isinstance(value, list):
+                merged.setdefault(key, []).extend(value)
+            else:
+                merged[key] = value
+    return merged
 
 
 @pytest.fixture

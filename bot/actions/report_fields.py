@@ -187,7 +187,7 @@ def answers_of(report: Any) -> list[tuple[ReportField, Any]]:
 # --- domain.yml: the report fields' slots, the report form's slot list and the questions -------------
 
 BEGIN, END = "# >>> report fields: written by `python -m actions.report_fields` from REPORT_FIELDS; do not edit", "# <<< report fields"
-DOMAIN = Path(__file__).resolve().parents[1] / "domain.yml"
+DOMAIN = Path(__file__).resolve().parents[1] / "domain" / "meldhulp.yml"
 
 
 def _domain_blocks() -> list[list[str]]:

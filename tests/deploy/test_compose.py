@@ -373,9 +373,10 @@ def test_the_rasa_image_trains_the_model_the_server_loads(raw):
     [(cwd, argv)] = python_runs(rasa)
     model = (cwd / option(argv, "--model")).resolve()
     _, text = dockerfile(rasa)
-    train = re.search(r"cd (\S+) && python -m rasa train --out (\S+) --fixed-model-name (\S+)", text)
-    assert train, "deploy/rasa.Dockerfile trains the model (rasa train --out ... --fixed-model-name ...)"
-    trained = (ROOT / train[1] / train[2] / f"{train[3]}.tar.gz").resolve()
+    train = re.search(r"cd (\S+) && python -m rasa train --domain (\S+) --out (\S+) --fixed-model-name (\S+)", text)
+    assert train, "deploy/rasa.Dockerfile trains the model (rasa train --domain ... --out ... --fixed-model-name ...)"
+    assert (ROOT / train[1] / train[2]).is_dir(), "the domain is a folder, one file per topic"
+    trained = (ROOT / train[1] / train[3] / f"{train[4]}.tar.gz").resolve()
     assert trained == model
     assert "scripts/build_spacy_nl.py models/spacy-nl" in text, "the pipeline in bot/config.yml needs models/spacy-nl"
 
