@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
+import json
 import logging
 import uuid
 from typing import Any
@@ -133,25 +135,67 @@ def summary(tracker: Tracker) -> str:
     return "\n".join(lines)
 
 
+# What the summary shows and what filing writes: the hash binds one to the other (issue 12).
+SUMMARY_SLOTS = ["category", "subkind", "municipality", "municipality_key", "role", *(f.slot for f in REPORT_FIELDS),
+                 "contact_function", "contact_label", "report_required", "acute", "online", "report_draft_id"]
+CONFIRM_BUTTONS = [
+    {"title": "Ja, indienen", "payload": "/affirm"},
+    {"title": "Aanpassen", "payload": "/change"},
+    {"title": "Niet indienen", "payload": "/deny"},
+]
+CONFIRM_QUESTION = "Klopt dit? Zal ik de melding indienen?"
+
+
+def summary_hash(slot: Any) -> str:
+    """A hash of the values a summary shows (and its draft id), from a slot getter."""
+    values = [[name, slot(name)] for name in SUMMARY_SLOTS]
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def show_summary(dispatcher: CollectingDispatcher, tracker: Tracker, draft_id: str) -> list:
+    """The summary and the one question; its values are bound to this draft by their hash."""
+    dispatcher.utter_message(text=summary(tracker))
+    dispatcher.utter_message(text=CONFIRM_QUESTION, buttons=CONFIRM_BUTTONS)
+    shown_hash = summary_hash(lambda name: draft_id if name == "report_draft_id" else tracker.get_slot(name))
+    return [SlotSet("report_status", "confirming"), SlotSet("report_draft_id", draft_id), SlotSet("report_summary_hash", shown_hash)]
+
+
+# The actions after which a "ja" answers the summary: the summary itself, or a filing that failed or asked again.
+_CONFIRM_ASKED_BY = {"action_report_summary", "action_submit_report"}
+
+
+def summary_question_open(tracker: Tracker) -> bool:
+    """True when the latest user message answers the summary question: the last action the bot ran
+    before that message showed the summary (or asked it again). A "ja" sent after the bot moved on is stale."""
+    events = list(tracker.events or [])
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
+    if last_user is None:
+        return False
+    for event in reversed(events[:last_user]):
+        if event.get("event") == "action" and event.get("name") not in ("action_listen", None):
+            return event.get("name") in _CONFIRM_ASKED_BY
+    return False
+
+
+def already_filed_text(reference: str | None) -> str:
+    return (f"Uw melding is al ingediend. Het nummer is {reference}. "
+            "Is er iets nieuws gebeurd? Vertel dat dan in uw eigen woorden.")
+
+
 class ActionReportSummary(Action):
     def name(self) -> str:
         return "action_report_summary"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        if tracker.get_slot("report_status") == "submitted":
+            # One report per confirmed summary: a later route or answer does not start a second one.
+            dispatcher.utter_message(text=already_filed_text(tracker.get_slot("report_reference")))
+            return []
         if not tracker.get_slot("report_wanted"):
             contact = tracker.get_slot("contact_label") or "uw contactpersoon"
             dispatcher.utter_message(text=f"Goed, ik dien niets in. U kunt later altijd nog melden bij {contact}. Zorg goed voor uzelf.")
             return [*reset(REPORT_SLOTS)]
-        dispatcher.utter_message(text=summary(tracker))
-        dispatcher.utter_message(
-            text="Klopt dit? Zal ik de melding indienen?",
-            buttons=[
-                {"title": "Ja, indienen", "payload": "/affirm"},
-                {"title": "Aanpassen", "payload": "/change"},
-                {"title": "Niet indienen", "payload": "/deny"},
-            ],
-        )
-        return [SlotSet("report_status", "confirming"), SlotSet("report_draft_id", uuid.uuid4().hex)]
+        return show_summary(dispatcher, tracker, uuid.uuid4().hex)
 
 
 def draft_from(tracker: Tracker) -> ReportDraft | None:
@@ -216,10 +260,19 @@ class ActionSubmitReport(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         contact = tracker.get_slot("contact_label") or "uw contactpersoon"
-        if tracker.get_slot("report_status") == "submitted":
-            dispatcher.utter_message(text=f"Uw melding is al ingediend. Het meldingsnummer is {tracker.get_slot('report_reference')}.")
+        status = tracker.get_slot("report_status")
+        if status == "submitted":
+            dispatcher.utter_message(text=already_filed_text(tracker.get_slot("report_reference")))
             return []
-        draft = draft_from(tracker)
+        if status == "confirming" and not (
+            summary_question_open(tracker) and tracker.get_slot("report_summary_hash") == summary_hash(tracker.get_slot)
+        ):
+            # A stale "ja", or values that changed after the summary was shown: show what would be filed, ask again.
+            log.info("confirmation not bound to the open summary (conversation %s): asked again", tracker.sender_id)
+            dispatcher.utter_message(text="Ik vraag het nog één keer, zodat u weet wat er precies wordt ingediend.")
+            unchanged = tracker.get_slot("report_summary_hash") == summary_hash(tracker.get_slot)
+            return show_summary(dispatcher, tracker, tracker.get_slot("report_draft_id") if unchanged else uuid.uuid4().hex)
+        draft = draft_from(tracker) if status == "confirming" else None
         if draft is None:
             dispatcher.utter_message(text="Er ontbreekt nog iets in de melding, dus ik heb niets ingediend. Kies 'Aanpassen' om het aan te vullen.")
             return []
@@ -299,7 +352,8 @@ class ActionChangeReport(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         field = tracker.get_slot("change_field")
-        events = [SlotSet("change_field", None), SlotSet("report_status", None), SlotSet("report_draft_id", None)]
+        events = [SlotSet("change_field", None), SlotSet("report_status", None), SlotSet("report_draft_id", None),
+                  SlotSet("report_summary_hash", None)]
         if field in BY_SLOT:
             events.append(SlotSet(field, None))
         return events

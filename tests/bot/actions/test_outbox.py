@@ -15,7 +15,7 @@ from actions import outbox
 from actions.report import ActionReportSummary, ActionSubmitReport
 from actions.store import repository
 from actions.store.models import OutboxMessage, Report
-from tests.bot.actions.test_report import FILLED, slots_of
+from tests.bot.actions.test_report import FILLED, slots_of, summary_shown
 
 STORY = FILLED["report_what"]
 
@@ -42,7 +42,7 @@ def _closed_port() -> int:
 
 async def _file(dispatcher, tracker_factory, domain, sender="telegram:4242"):
     summary = await ActionReportSummary().run(dispatcher, tracker_factory(slots=FILLED), domain)
-    tracker = tracker_factory(slots={**FILLED, **slots_of(summary)}, sender_id=sender)
+    tracker = summary_shown(tracker_factory(slots={**FILLED, **slots_of(summary)}, sender_id=sender))
     events = await ActionSubmitReport().run(dispatcher, tracker, domain)
     return slots_of(events)["report_reference"], dispatcher.messages[-1]["text"]
 
@@ -114,7 +114,7 @@ async def test_restart_smtp_down_at_filing_then_delivered_exactly_once(connectio
 async def test_a_second_yes_does_not_notify_twice(connection, contacts, smtp_server, dispatcher, tracker_factory, domain):
     contacts("leiden:\n  handoff:\n    notify: {email: griffie@leiden.example}\n")
     summary = await ActionReportSummary().run(dispatcher, tracker_factory(slots=FILLED), domain)
-    tracker = tracker_factory(slots={**FILLED, **slots_of(summary)}, sender_id="s")
+    tracker = summary_shown(tracker_factory(slots={**FILLED, **slots_of(summary)}, sender_id="s"))
     await ActionSubmitReport().run(dispatcher, tracker, domain)
     await ActionSubmitReport().run(dispatcher, tracker, domain)
     assert len(smtp_server.inbox.messages) == 1 and len(_rows(connection)) == 1

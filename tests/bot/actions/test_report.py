@@ -40,6 +40,23 @@ FILLED = {
 }
 
 
+def summary_shown(tracker, last_action: str | None = "action_report_summary"):
+    """The tracker as the action server gets it when the user answers the summary: the last action before the
+    user's message showed it (last_action=None: no action at all; another name: the bot moved on)."""
+    if last_action:
+        tracker.events[:0] = [{"event": "action", "name": last_action}, {"event": "bot", "text": "..."},
+                              {"event": "action", "name": "action_listen"}]
+    return tracker
+
+
+@pytest.fixture
+def tracker_factory(tracker_factory):
+    def make(*args, last_action: str | None = "action_report_summary", **kwargs):
+        return summary_shown(tracker_factory(*args, **kwargs), last_action)
+
+    return make
+
+
 def slots_of(events):
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
@@ -110,7 +127,8 @@ async def test_no_and_stop_end_the_draft_so_a_later_yes_files_nothing(connection
 
 
 async def test_missing_field_files_nothing(connection, dispatcher, tracker_factory, domain):
-    slots = await confirmed(dispatcher, tracker_factory, domain, report_where=None)
+    events = await ActionReportSummary().run(dispatcher, tracker_factory(slots={**FILLED, "report_where": None}), domain)
+    slots = {**FILLED, "report_where": None, **slots_of(events)}
     await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots), domain)
     assert "niets ingediend" in dispatcher.messages[-1]["text"]
     assert count(connection) == 0
@@ -235,3 +253,70 @@ async def test_a_failing_write_leaves_no_row(connection, dispatcher, tracker_fac
     await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots), domain)
     assert "niet gelukt" in dispatcher.messages[-1]["text"]
     assert count(connection) == 0
+
+
+# --- issue 12: a "ja" only files the summary that was shown and is still the open question ------------------
+
+async def test_summary_stores_a_hash_of_what_it_shows(dispatcher, tracker_factory, domain):
+    from actions.report import summary_hash
+
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    assert slots["report_summary_hash"] == summary_hash(slots.get)
+    assert slots["report_summary_hash"] != summary_hash({**slots, "report_where": "In het stadhuis"}.get)
+
+
+@pytest.mark.parametrize("last_action", ["utter_greet", "action_route", "change_form", None])
+async def test_a_stale_yes_files_nothing_and_shows_the_summary_again(connection, dispatcher, tracker_factory, domain, last_action):
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    events = await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots, last_action=last_action), domain)
+    assert count(connection) == 0
+    assert dispatcher.messages[-1]["text"] == "Klopt dit? Zal ik de melding indienen?"
+    asked = slots_of(events)
+    assert asked["report_status"] == "confirming"
+    assert asked["report_draft_id"] == slots["report_draft_id"]  # nothing changed: the same draft
+
+    # The "ja" to that question files it.
+    again = {**slots, **asked}
+    events = await ActionSubmitReport().run(dispatcher, tracker_factory(slots=again, last_action="action_submit_report"), domain)
+    assert slots_of(events)["report_status"] == "submitted"
+    assert count(connection) == 1
+
+
+@pytest.mark.parametrize("changed", [{"municipality": "Amsterdam", "municipality_key": None}, {"report_where": "In het stadhuis"},
+                                     {"report_draft_id": "0" * 32}, {"contact_label": "de burgemeester"}])
+async def test_values_changed_after_the_summary_are_not_filed_but_shown(connection, dispatcher, tracker_factory, domain, changed):
+    """E.g. '/affirm{"municipality":"Amsterdam"}' typed at the summary: the slots differ from what was shown."""
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    events = await ActionSubmitReport().run(dispatcher, tracker_factory(slots={**slots, **changed}), domain)
+    assert count(connection) == 0
+    shown = dispatcher.messages[-2]["text"]  # the new summary shows the new values
+    assert all(v in shown for k, v in changed.items() if k in ("municipality", "report_where", "contact_label"))
+    asked = slots_of(events)
+    assert asked["report_draft_id"] != slots["report_draft_id"]  # another summary: another draft
+
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots={**slots, **changed, **asked}), domain)
+    assert count(connection) == 1
+
+
+async def test_after_filing_another_municipality_and_yes_file_no_second_report(connection, dispatcher, tracker_factory, domain):
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    events = await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots), domain)
+    filed = {**slots, **slots_of(events)}
+    reference = filed["report_reference"]
+
+    # Another municipality: the route runs again and the report form is complete, so the summary action runs.
+    moved = {**filed, "municipality": "Amsterdam", "municipality_key": None}
+    events = await ActionReportSummary().run(dispatcher, tracker_factory(slots=moved, last_action="action_route"), domain)
+    assert events == []  # still submitted, no new draft
+    assert "al ingediend" in dispatcher.messages[-1]["text"] and reference in dispatcher.messages[-1]["text"]
+
+    events = await ActionSubmitReport().run(dispatcher, tracker_factory(slots=moved), domain)
+    assert events == []
+    assert "al ingediend" in dispatcher.messages[-1]["text"] and reference in dispatcher.messages[-1]["text"]
+    assert count(connection) == 1
+
+
+async def test_yes_without_a_summary_files_nothing(connection, dispatcher, tracker_factory, domain):
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots={**FILLED, "report_draft_id": "a" * 32}), domain)
+    assert count(connection) == 0
+    assert "niets ingediend" in dispatcher.messages[-1]["text"]

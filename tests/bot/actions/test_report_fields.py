@@ -41,7 +41,8 @@ def test_the_domain_declares_the_report_form_exactly_as_the_table(domain):
 
 def test_every_report_slot_in_the_domain_is_in_the_table(domain):
     report_slots = {s for s in domain["slots"] if s.startswith("report_")}
-    bookkeeping = {"report_wanted", "report_status", "report_draft_id", "report_reference", "report_required"}
+    bookkeeping = {"report_wanted", "report_status", "report_draft_id", "report_reference", "report_required",
+                   "report_summary_hash"}
     assert report_slots - bookkeeping == {f.slot for f in REPORT_FIELDS}
 
 

@@ -17,15 +17,15 @@ from actions.report_lifecycle import (
 )
 from actions.store import repository
 from actions.store.models import OutboxMessage, Report
-from tests.bot.actions.test_report import FILLED, slots_of
+from tests.bot.actions.test_report import FILLED, slots_of, summary_shown
 
 SENDER = "widget-sessie-1"
 
 
 async def _filed(dispatcher, tracker_factory, domain, sender=SENDER) -> str:
     summary = await ActionReportSummary().run(dispatcher, tracker_factory(slots=FILLED), domain)
-    events = await ActionSubmitReport().run(dispatcher, tracker_factory(slots={**FILLED, **slots_of(summary)},
-                                                                        sender_id=sender), domain)
+    events = await ActionSubmitReport().run(dispatcher, summary_shown(tracker_factory(slots={**FILLED, **slots_of(summary)},
+                                                                                      sender_id=sender)), domain)
     return slots_of(events)["report_reference"]
 
 
