@@ -35,8 +35,9 @@ def cases(part: str) -> list[dict]:
     return rows
 
 
-def _quote(text: str) -> str:
-    return json.dumps(" ".join(text.split()), ensure_ascii=False)  # a JSON string is a valid YAML scalar
+def _line(text: str) -> str:
+    """One example line as Rasa reads it: the text itself (Rasa keeps quotes literally), on one line."""
+    return " ".join(text.split())
 
 
 def render() -> str:
@@ -56,7 +57,7 @@ def render() -> str:
         if not texts:
             continue
         lines += [f"- intent: {name}", "  examples: |"]
-        lines += [f"    - {_quote(text)}" for text in sorted(set(texts))]
+        lines += [f"    - {_line(text)}" for text in sorted({_line(t) for t in texts})]
     return "\n".join(lines) + "\n"
 
 
