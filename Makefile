@@ -19,7 +19,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
 
-.PHONY: help install train db settings run actions demo web telegram signal stack test lint unit validate test-stories eval-nlu eval-real e2e bench time-training classify route export overview purge outbox lock-rasa lock-actions clean
+.PHONY: help install train db settings run actions demo web telegram signal stack test lint unit validate test-stories eval-nlu eval-real e2e bench time-training classify route export overview purge outbox aftercare lock-rasa lock-actions clean
 .PHONY: probe load
 
 help: ## List the targets
@@ -163,6 +163,9 @@ purge: db ## Erase reports past retention with their conversations (AVG); NOW=20
 
 outbox: db ## The notification delivery worker (retries pending notifications from the database)
 	cd bot && $(ACT_PY) -m actions.outbox
+
+aftercare: db ## The aftercare worker alone (the action server runs it too): sends due check-ins "Hoe gaat het nu met u?"
+	cd bot && $(ACT_PY) -m actions.aftercare
 
 lock-rasa: ## Regenerate requirements/rasa.lock.txt from requirements/rasa-deps.in
 	rm -rf /tmp/lock-rasa && $(PYTHON) -m venv /tmp/lock-rasa && /tmp/lock-rasa/bin/pip install -q "pip<25"

@@ -99,6 +99,32 @@ def colleague_route(municipality_key: str | None) -> dict | None:
     return None
 
 
+@dataclass(frozen=True)
+class Aftercare:
+    """When Meldhulp checks in after a report (issue 14, actions/aftercare.py) and which support line it offers:
+    the file's `aftercare:` section, its moments or (null) those of the general route, traceable to `section`."""
+
+    days: tuple[float, ...]  # after filing, in order
+    section: str
+    support_line: dict | None  # one of the file's support_lines (name, what, phone, url, section)
+    note: str | None = None
+
+
+@cache
+def aftercare(municipality_key: str | None) -> Aftercare:
+    """The aftercare of a municipality's protocol file; the general route (MODEL_KEY) for one without a file."""
+    files = {data.get("key"): data for data in load_files()}
+    model = files[MODEL_KEY]
+    data = files.get(municipality_key) or model
+    own = data.get("aftercare") or model["aftercare"]
+    moments = own.get("moments") or model["aftercare"]["moments"]
+    lines = {line["key"]: line for line in data.get("support_lines") or []}
+    line = lines.get(own.get("support_line")) or {line["key"]: line for line in model["support_lines"]}.get(
+        model["aftercare"]["support_line"])
+    section = own["section"] if own.get("moments") else f"{own['section']}; momenten: {model['aftercare']['section']}"
+    return Aftercare(tuple(float(m["days"]) for m in moments), section, line, own.get("note"))
+
+
 def problems(data: dict) -> list[str]:
     """Shape errors in one protocol file (the quotes are checked against the source in the tests)."""
     found = []

@@ -32,7 +32,7 @@ def _nav(account: Account, current: str) -> str:
     if account.admin:
         links = [("/griffie/audit", "Auditlog")]
     else:
-        links = [("/griffie/meldingen", "Meldingen"), ("/griffie/", "Overdrachten")]
+        links = [("/griffie/meldingen", "Meldingen"), ("/griffie/", "Overdrachten"), ("/griffie/jaaroverzicht", "Jaaroverzicht")]
     current_mark = ' aria-current="page"'
     items = "".join(
         f'<li><a href="{href}"{current_mark if href == current else ""}>{e(text)}</a></li>' for href, text in links

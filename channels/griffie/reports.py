@@ -19,7 +19,7 @@ from aiohttp import web
 
 from actions.knowledge import ROLE_LABELS
 from actions.report_fields import answers_of
-from actions.store import db, inbox
+from actions.store import aftercare, db, inbox
 from actions.store.models import Report
 from actions.texts import SUBKIND
 from channels import transcript
@@ -106,21 +106,48 @@ async def inbox_page(request: web.Request) -> web.Response:
     with db.session() as session:
         reports = inbox.reports_for(session, str(account.reader), filters)
         undelivered = inbox.undelivered(session, [r.id for r in reports])
+        care = aftercare.status_of(session, [r.id for r in reports])
         rows = "".join(
             f'<tr><td><a href="/griffie/meldingen/{e(r.reference)}">{e(r.reference)}</a></td>'
             f"<td>{e(dutch_date(r.created_at))}</td><td>{e(category_label(r.category))}</td>"
             f"<td>{e(role_label(r.role))}</td><td>{e(inbox.status_label(r.status))}"
-            f"{NOT_DELIVERED if r.id in undelivered else ''}</td></tr>"
+            f"{NOT_DELIVERED if r.id in undelivered else ''}</td><td>{_aftercare_cell(care.get(r.id))}</td></tr>"
             for r in reports
         )
     table = ('<table><caption>Meldingen voor u</caption><thead><tr><th scope="col">Kenmerk</th><th scope="col">Ingediend</th>'
-             '<th scope="col">Categorie</th><th scope="col">Rol van de melder</th><th scope="col">Status</th></tr></thead>'
+             '<th scope="col">Categorie</th><th scope="col">Rol van de melder</th><th scope="col">Status</th>'
+             '<th scope="col">Nazorg</th></tr></thead>'
              f"<tbody>{rows}</tbody></table>") if rows else "<p>Er zijn geen meldingen die bij dit filter passen.</p>"
     intro = (f"<p>Hier staan de meldingen die volgens het protocol naar u gaan ({e(account.function)}, "
              f"{e(account.municipality)}). 'Nog niet bezorgd' betekent: de melding is opgeslagen, maar het bericht "
-             "erover heeft de contactpersoon nog niet bereikt (het versturen mislukte of er is geen adres ingesteld).</p>")
+             "erover heeft de contactpersoon nog niet bereikt (het versturen mislukte of er is geen adres ingesteld). "
+             "'Nazorg' zegt wanneer Meldhulp de melder weer vraagt hoe het gaat, en het laatste antwoord; bij 'niet goed' "
+             "of 'wil praten' krijgt u ook een bericht.</p>")
     return page("Meldingen", intro + _filter_form(filters) + table + _export_form(filters), account, csrf,
                 current="/griffie/meldingen")
+
+
+def aftercare_text(status: aftercare.Status | None) -> str:
+    """'nazorg: volgende check-in op ..., laatste antwoord ...' (issue 14); '' when the user was not asked."""
+    if status is None:
+        return ""
+    if not status.consent:
+        return "nazorg: melder wilde geen check-ins"
+    parts = [f"volgende check-in op {when(status.next_at)}" if status.next_at else
+             ("gestopt" if status.stopped else f"{status.sent} van {status.planned} check-ins verstuurd")]
+    if status.last_answer:
+        parts.append(f"laatste antwoord {aftercare.ANSWERS.get(status.last_answer, status.last_answer)} "
+                     f"({when(status.last_answer_at)})")
+    return "nazorg: " + ", ".join(parts)
+
+
+def _aftercare_cell(status: aftercare.Status | None) -> str:
+    text = aftercare_text(status)
+    if not text:
+        return "–"
+    if status is not None and status.open and status.last_answer in aftercare.NEEDS_CONTACT:
+        return f'<strong class="warn">{e(text)}</strong>'
+    return e(text)
 
 
 def _find(session: Any, account: Account, request: web.Request) -> Report | None:
@@ -238,6 +265,8 @@ async def detail_page(request: web.Request) -> web.Response:
         inbox.audit(session, account.username, "read", report, client_address(request))
         undelivered = report.id in inbox.undelivered(session, [report.id])
         facts, answers = _facts(report, undelivered), _answers(report)
+        facts.append(("Nazorg", aftercare_text(aftercare.status_of(session, [report.id]).get(report.id))
+                      or "niet gevraagd"))
         history, additions = inbox.history(session, report), inbox.additions(session, report)
         conversation_id, filed_at, reference = report.conversation_id, report.created_at, report.reference
         status_form = _status_form(report, csrf)

@@ -1,0 +1,434 @@
+"""Aftercare check-ins (nazorg, issue 14 item 1).
+
+After filing, the bot asks once whether it may check in later (action_aftercare_offer, rules in
+data/rules/aftercare.yml). With a yes, the report gets check-ins at the moments of the protocol's three aftercare
+conversations (knowledge.aftercare: 24 hours, 3 days and 4 weeks after filing unless the protocol file says
+otherwise), stored in the database (store/aftercare.py). The worker below sends "Hoe gaat het nu met u?" with
+four buttons in the messenger the report came from: Telegram and Signal through their bridges' POST /send,
+the widget through Rasa (execute_side_effects on the socket.io channel). Each check-in is claimed atomically
+before sending, so two workers or a restart never send it twice; a failure is retried with backoff
+(OUTBOX_RETRY_SECONDS, OUTBOX_MAX_ATTEMPTS).
+
+The answers (action_aftercare_answer): "goed" is thanked; "niet goed" and "ik wil praten" get the protocol's
+support line and notify the contact person (outbox kind "aftercare": reference, municipality, "nazorg gevraagd",
+never the story); "stop" (also typed: "stop met berichten") ends every remaining check-in at once. When the user
+asked to erase their data, the worker sends nothing more and forgets the answers; the purge deletes the rows.
+
+    python -m actions.aftercare          # the worker: a loop (OUTBOX_POLL_SECONDS); the action server runs it too
+    python -m actions.aftercare --once   # send what is due now and stop
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import re
+import signal
+import sys
+import threading
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import identity, knowledge, notify
+from actions.store import aftercare as store
+from actions.store import db, repository
+from actions.store.models import OutboxMessage, Report
+from channels.retry import backoff
+from core.config import get_settings
+
+log = logging.getLogger(__name__)
+
+QUESTION = "Hoe gaat het nu met u?"
+ANSWER_INTENT = "aftercare_answer"
+BUTTONS = [
+    {"title": "Goed", "payload": f'/{ANSWER_INTENT}{{"aftercare_answer":"goed"}}'},
+    {"title": "Niet goed", "payload": f'/{ANSWER_INTENT}{{"aftercare_answer":"niet_goed"}}'},
+    {"title": "Ik wil praten", "payload": f'/{ANSWER_INTENT}{{"aftercare_answer":"praten"}}'},
+    {"title": "Stop", "payload": f'/{ANSWER_INTENT}{{"aftercare_answer":"stop"}}'},
+]
+CONSENT_BUTTONS = [{"title": "Ja, dat mag", "payload": "/affirm"}, {"title": "Nee, liever niet", "payload": "/deny"}]
+PUSH_CHANNELS = ("telegram", "signal", "socketio")  # where the bot can write first; REST and the shell cannot
+MOST_WAIT = timedelta(hours=6)
+DANGER = "Bent u in gevaar? Bel 112."
+_NUMBERS = {1: "een", 2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen",
+            10: "tien"}
+
+Sender = Callable[[str, str, str, list[dict]], None]  # (channel, conversation id, text, buttons)
+
+
+def in_words(days: float) -> str:
+    """1 -> "een dag", 3 -> "drie dagen", 28 -> "vier weken", 0.5 -> "12 uur"."""
+    if days < 1:
+        return f"{round(days * 24)} uur"
+    number, unit = (int(days // 7), ("week", "weken")) if days % 7 == 0 else (int(days), ("dag", "dagen"))
+    return f"{_NUMBERS.get(number, str(number))} {unit[0] if number == 1 else unit[1]}"
+
+
+def moments_text(days: tuple[float, ...]) -> str:
+    """(1, 3, 28) -> "over een dag, over drie dagen en over vier weken"."""
+    parts = [f"over {in_words(d)}" for d in days]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+
+
+def checkin_text(reference: str) -> str:
+    return (f"U deed een melding bij Meldhulp (nummer {reference}). {QUESTION} "
+            "Kies een antwoord. Wilt u geen berichten meer? Kies 'Stop'.")
+
+
+def support_text(line: dict | None) -> str:
+    """The protocol's support line in one sentence (only what its file says: name, phone, website)."""
+    if not line:
+        return ""
+    how = f" Bel {line['phone']}." if line.get("phone") else (f" Kijk op {line['url']}." if line.get("url") else "")
+    what = f" ({line['what'].split(';')[0]})" if line.get("what") else ""
+    return f"U kunt praten met {line['name']}{what}.{how}"
+
+
+# --- in the conversation: consent after filing, answers to a check-in -----------------------------------------
+
+
+def _channel(tracker: Tracker) -> str:
+    return identity.of_tracker(tracker)[1]
+
+
+class ActionAftercareOffer(Action):
+    """Right after filing: may the bot ask later how the user is doing? Asked once per report, only where the
+    bot can write first (PUSH_CHANNELS)."""
+
+    def name(self) -> str:
+        return "action_aftercare_offer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        reference = tracker.get_slot("report_reference")
+        if tracker.get_slot("report_status") != "submitted" or not reference or _channel(tracker) not in PUSH_CHANNELS:
+            return []
+        identity_hash, _ = identity.of_tracker(tracker)
+        try:
+            with db.session() as session:
+                report = repository.report_of_identity(session, identity_hash, reference)
+                if report is None or store.plan_for(session, report.id) is not None:
+                    return []
+                key = report.municipality_key
+        except SQLAlchemyError as error:
+            log.error("aftercare offer skipped: %s", type(error).__name__)
+            return []
+        days = knowledge.aftercare(key).days
+        dispatcher.utter_message(text=f"Mag ik u later vragen hoe het met u gaat? Dat doe ik {moments_text(days)}, "
+                                      "hier in dit gesprek.", buttons=CONSENT_BUTTONS)
+        return []
+
+
+class ActionAftercareConsent(Action):
+    """The answer to the offer: stored with the report; with yes, the check-ins are scheduled."""
+
+    def name(self) -> str:
+        return "action_aftercare_consent"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        consent = intent == "affirm"
+        reference = tracker.get_slot("report_reference") or ""
+        identity_hash, _ = identity.of_tracker(tracker)
+        try:
+            with db.transaction() as session:
+                report = repository.report_of_identity(session, identity_hash, reference)
+                if report is None:
+                    dispatcher.utter_message(text="Ik kan uw melding niet vinden. Ik stuur u later geen berichten.")
+                    return []
+                plan = knowledge.aftercare(report.municipality_key)
+                _plan, created = store.record_consent(session, report, consent,
+                                                      [timedelta(days=d) for d in plan.days], plan.section)
+                consent = _plan.consent
+        except SQLAlchemyError as error:
+            log.error("aftercare consent not stored: %s", type(error).__name__)
+            dispatcher.utter_message(text="Dat kon ik door een storing niet opslaan. Ik stuur u later geen berichten. "
+                                          "U kunt zelf altijd contact opnemen met de griffie.")
+            return []
+        if consent:
+            dispatcher.utter_message(text=f"Goed. Ik vraag het u {moments_text(plan.days)}. Wilt u dat niet meer? "
+                                          "Typ dan 'stop met berichten'.")
+        else:
+            dispatcher.utter_message(text="Goed, ik stuur u later geen berichten. U kunt zelf altijd contact opnemen "
+                                          "met uw contactpersoon.")
+        return []
+
+
+_STOP = re.compile(r"\b(stop|stoppen|geen berichten|niet meer)\b", re.I)
+_NOT_GOOD = re.compile(r"\b(niet goed|niet zo goed|slecht|beroerd|moeilijk|zwaar|naar)\b", re.I)
+_TALK = re.compile(r"\b(praten|spreken|bellen|gesprek)\b", re.I)
+_GOOD = re.compile(r"\b(goed|prima|beter|oké|oke|ok|redelijk)\b", re.I)
+
+
+def answer_of(tracker: Tracker) -> str | None:
+    """The answer: a button's entity, else what the user typed ("stop met berichten", "het gaat niet goed")."""
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == "aftercare_answer" and entity.get("value") in store.ANSWERS:
+            return str(entity["value"])
+    text = (tracker.latest_message or {}).get("text") or ""
+    for answer, pattern in (("stop", _STOP), ("praten", _TALK), ("niet_goed", _NOT_GOOD), ("goed", _GOOD)):
+        if pattern.search(text):
+            return answer
+    return None
+
+
+class ActionAftercareAnswer(Action):
+    """An answer to "Hoe gaat het nu met u?" (a button, or typed), for the report checked in most recently."""
+
+    def name(self) -> str:
+        return "action_aftercare_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        answer = answer_of(tracker)
+        if answer is None:
+            dispatcher.utter_message(text=f"{QUESTION} Kies een antwoord.", buttons=BUTTONS)
+            return []
+        identity_hash, _ = identity.of_tracker(tracker)
+        try:
+            text = await answer_checkin(identity_hash, answer)
+        except SQLAlchemyError as error:
+            log.error("aftercare answer not stored: %s", type(error).__name__)
+            text = f"Dat lukt nu niet door een storing. Neem zelf contact op met de griffie. {DANGER}"
+        dispatcher.utter_message(text=text)
+        return []
+
+
+async def answer_checkin(identity_hash: str, answer: str, now: datetime | None = None) -> str:
+    """Record the answer and do what it asks; returns what the user is told."""
+    now = now or datetime.now(UTC)
+    with db.transaction() as session:
+        found = store.open_plans_of_identity(session, identity_hash)
+        if answer == "stop":
+            for report, _plan in found:
+                store.record_answer(session, report.id, "stop", now)
+                store.stop(session, report.id, repository.USER, now)
+            references = ", ".join(report.reference for report, _ in found)
+            return (f"Goed. U krijgt geen berichten meer over melding {references}. U kunt zelf altijd een bericht sturen."
+                    if found else "Goed. Ik stuur u geen berichten over hoe het gaat.")
+        if not found and answer == "goed":
+            return "Fijn dat het goed gaat. Dank u voor uw antwoord."
+        if not found:
+            line = support_text(knowledge.aftercare(None).support_line)
+            return " ".join(p for p in ("Goed dat u het zegt.", line, "U kunt ook contact opnemen met de griffie.", DANGER) if p)
+        report, _plan = found[0]
+        store.record_answer(session, report.id, answer, now)
+        if answer == "goed":
+            return "Fijn dat het goed gaat. Dank u voor uw antwoord."
+        aftercare = knowledge.aftercare(report.municipality_key)
+        contact = _contact_label(session, report)
+        key, function = report.municipality_key, report.contact_function or "griffier"
+        routes = knowledge.handoff_config(key, function)["notify"] if key else {}
+        rows = store.queue_contact_notice(session, report, routes, now)
+        ids = [row.id for row in rows if row.state == "pending"]
+    delivered = any([await asyncio.to_thread(deliver_notice, outbox_id, now) for outbox_id in ids])
+    lead = "Wat vervelend dat het niet goed gaat." if answer == "niet_goed" else "Goed dat u het zegt."
+    if delivered:
+        told = f"Ik heb {contact} laten weten dat u nazorg vraagt."
+    elif ids:
+        told = f"Ik laat {contact} weten dat u nazorg vraagt. Dat lukt nog niet; ik probeer het opnieuw."
+    else:
+        told = f"Ik kan {contact} niet automatisch bericht geven. Neem zelf contact op met {contact}."
+    return " ".join(part for part in (lead, support_text(aftercare.support_line), told, DANGER) if part)
+
+
+def _contact_label(session, report: Report) -> str:
+    protocol = repository.protocol(session, report.municipality_key) if report.municipality_key else None
+    function = report.contact_function or "griffier"
+    return protocol.label(function) if protocol is not None else "uw contactpersoon"
+
+
+# --- the contact person: "nazorg gevraagd" through the outbox --------------------------------------------------
+
+
+def contact_notice(report: Report) -> tuple[str, str, dict]:
+    """(subject, body, webhook payload): reference, municipality and "nazorg gevraagd"; never free text."""
+    from actions.outbox import report_link
+
+    link = report_link(report.reference)
+    municipality = report.municipality or report.municipality_key or "onbekend"
+    subject = f"Meldhulp: nazorg gevraagd bij melding {report.reference}"
+    body = (f"De melder vraagt om nazorg (antwoord op de vraag 'Hoe gaat het nu met u?').\n"
+            f"Meldingsnummer: {report.reference}\nGemeente: {municipality}\n"
+            f"Lees de melding op de griffiepagina (inloggen nodig): {link}\n"
+            "Het verhaal en namen staan om privacyredenen niet in dit bericht.")
+    payload = {"event": "aftercare_requested", "reference": report.reference,
+               "municipality": report.municipality_key, "url": link}
+    return subject, body, payload
+
+
+def deliver_notice(outbox_id: int, now: datetime | None = None) -> bool:
+    """Claim, send and record one "nazorg gevraagd" row (the outbox's claim: two workers never send it twice)."""
+    now = now or datetime.now(UTC)
+    with db.transaction() as session:
+        if not repository.claim(session, outbox_id, now):
+            return False
+    with db.session() as session:
+        row = session.get(OutboxMessage, outbox_id)
+        report = session.get(Report, row.report_id) if row is not None and row.report_id is not None else None
+        session.expunge_all()
+    if row is None:
+        return False
+    try:
+        if report is None:
+            raise LookupError("report gone")
+        subject, body, payload = contact_notice(report)
+        target = row.target or ""
+        if row.route == "email":
+            notify.send_email(target, subject, body)
+        elif row.route == "telegram_chat_id":
+            notify.send_telegram(target, f"{subject}\n\n{body}")
+        elif row.route == "webhook":
+            notify.send_webhook(target, {**payload, "subject": subject, "text": body})
+        else:
+            raise notify.NotifyError(f"unknown route {row.route}")
+    except Exception as error:  # the class only: a message could hold content
+        with db.transaction() as session:
+            repository.mark_failed(session, outbox_id, type(error).__name__, now=now,
+                                   retry_after=_retry_after(row.attempts or 1))
+        log.warning("aftercare notice %s via %s failed: %s", outbox_id, row.route, type(error).__name__)
+        return False
+    with db.transaction() as session:
+        repository.mark_delivered(session, outbox_id, now=now)
+    return True
+
+
+def _retry_after(attempts: int) -> timedelta | None:
+    settings = get_settings()
+    if attempts >= settings.outbox_max_attempts:
+        return None
+    return timedelta(seconds=backoff(attempts, settings.outbox_retry_seconds, MOST_WAIT.total_seconds()))
+
+
+# --- sending a check-in ------------------------------------------------------------------------------------------
+
+
+class NotSent(Exception):
+    """The check-in did not reach the user."""
+
+
+def _post(url: str, payload: dict, headers: dict) -> None:
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(),
+                                     headers={"Content-Type": "application/json", **headers})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        if response.status >= 300:
+            raise NotSent(f"HTTP {response.status}")
+
+
+def send_checkin(channel: str, conversation_id: str, text: str, buttons: list[dict]) -> None:
+    """Write to the user first, in their messenger. Telegram and Signal: the bridge's POST /send (BRIDGE_TOKEN),
+    then the message is added to the conversation's transcript in Rasa. The widget: Rasa adds and delivers it
+    (socket.io, execute_side_effects). Raises on failure (the worker retries)."""
+    settings = get_settings()
+    event = {"event": "bot", "text": text, "data": {"buttons": buttons}, "metadata": {"from": "meldhulp-nazorg"}}
+    rasa = f"{settings.rasa_url.rstrip('/')}/conversations/{urllib.parse.quote(conversation_id, safe='')}/tracker/events"
+    token = f"?token={urllib.parse.quote(settings.rasa_token)}" if settings.rasa_token else ""
+    if channel in ("telegram", "signal"):
+        bridge = settings.telegram_bridge_url if channel == "telegram" else settings.signal_bridge_url
+        if not bridge:
+            raise NotSent(f"no bridge URL for {channel}")
+        _post(bridge.rstrip("/") + "/send", {"recipient": conversation_id.partition(":")[2], "text": text,
+                                             "buttons": buttons}, {"Authorization": f"Bearer {settings.bridge_token}"})
+        try:
+            _post(rasa + token, event, {})
+        except Exception as error:  # it did arrive; sending it again would be worse than a gap in the transcript
+            log.warning("aftercare check-in delivered but not added to the transcript: %s", type(error).__name__)
+    elif channel == "socketio":
+        sep = "&" if token else "?"
+        _post(f"{rasa}{token}{sep}output_channel=socketio&execute_side_effects=true", event, {})
+    else:
+        raise NotSent(f"cannot write first on channel {channel!r}")
+
+
+def send_one(checkin_id: int, now: datetime | None = None, sender: Sender | None = None) -> bool:
+    """Claim, send and record one check-in; True when it was sent now."""
+    now = now or datetime.now(UTC)
+    sender = sender or send_checkin
+    with db.transaction() as session:
+        if not store.claim(session, checkin_id, now):
+            return False
+    with db.transaction() as session:
+        checkin = session.get(store.AftercareCheckin, checkin_id)
+        report = session.get(Report, checkin.report_id) if checkin is not None else None
+        plan = store.plan_for(session, report.id) if report is not None else None
+        if checkin is None or report is None or plan is None:
+            return False
+        if report.erase_after is not None:  # "verwijder mijn gegevens": nothing more, answers forgotten
+            store.forget_answers(session, report.id)
+            return False
+        if plan.stopped_at is not None:
+            store.stop(session, report.id, plan.stopped_by or repository.USER, now)
+            return False
+        attempts, channel = checkin.attempts, report.identity_channel or "socketio"
+        conversation_id, reference = report.conversation_id, report.reference
+    try:
+        sender(channel, conversation_id, checkin_text(reference), BUTTONS)
+    except Exception as error:  # the class only, never content
+        with db.transaction() as session:
+            store.mark_failed(session, checkin_id, type(error).__name__, now, _retry_after(attempts))
+        log.warning("aftercare check-in %s (%s) attempt %s failed: %s", checkin_id, channel, attempts,
+                    type(error).__name__)
+        return False
+    with db.transaction() as session:
+        store.mark_sent(session, checkin_id, now)
+    log.info("aftercare check-in %s sent (%s)", checkin_id, channel)
+    return True
+
+
+def send_due(now: datetime | None = None, sender: Sender | None = None) -> int:
+    """Send every due check-in and retry "nazorg gevraagd" notices; returns how many check-ins were sent."""
+    now = now or datetime.now(UTC)
+    with db.transaction() as session:
+        store.forget_erased(session)  # "verwijder mijn gegevens" was asked: no more check-ins, answers forgotten
+        ids = store.due_checkin_ids(session, now)
+        notices = repository.due_outbox_ids(session, now, ("aftercare",))
+    for outbox_id in notices:
+        deliver_notice(outbox_id, now)
+    return sum(send_one(checkin_id, now, sender) for checkin_id in ids)
+
+
+def run(stop: threading.Event, poll_seconds: float, clock: Callable[[], datetime] | None = None,
+        sender: Sender | None = None) -> None:
+    """The worker loop: send what is due, wait, again; a database error waits and tries again."""
+    while not stop.is_set():
+        try:
+            sent = send_due(clock() if clock else None, sender)
+            if sent:
+                log.info("aftercare: %s check-ins sent", sent)
+        except Exception as error:  # the database may be down for a while: keep going
+            log.error("aftercare round failed: %s", type(error).__name__)
+        stop.wait(poll_seconds)
+
+
+def start_worker(poll_seconds: float | None = None) -> threading.Thread:
+    """The worker as a daemon thread (the action server starts it, as it starts the outbox worker)."""
+    seconds = poll_seconds if poll_seconds is not None else get_settings().outbox_poll_seconds
+    worker = threading.Thread(target=run, args=(threading.Event(), seconds), name="aftercare", daemon=True)
+    worker.start()
+    return worker
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--once", action="store_true", help="send what is due now and stop")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if args.once:
+        print(f"aftercare: {send_due()} check-ins sent", file=sys.stderr)
+        return 0
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    run(stop, get_settings().outbox_poll_seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

@@ -1,0 +1,281 @@
+"""Aftercare (nazorg, issue 14 item 1): the user's consent at filing and the scheduled check-ins, in the database.
+
+One `AftercarePlan` per report (consent yes or no, stopped or not, the last answer) and, with consent, one
+`AftercareCheckin` per moment (24 hours, 3 days, 4 weeks after filing by default: actions/knowledge.aftercare).
+A check-in is sent by the worker in actions/aftercare.py: claimed first with one atomic UPDATE (committed before
+sending, so two workers or a restart never send it twice), then marked sent, or failed with a later retry.
+Plain functions that take a session, as store/repository.py: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import (
+    Boolean,
+    CursorResult,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    delete,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from actions.store.models import Base, OutboxMessage, Report
+
+# What the user can answer to "Hoe gaat het nu met u?" -> what the griffie reads.
+ANSWERS = {"goed": "goed", "niet_goed": "niet goed", "praten": "wil praten", "stop": "stop"}
+NEEDS_CONTACT = ("niet_goed", "praten")  # these answers notify the contact person
+LEASE = timedelta(minutes=5)  # a worker that dies while sending frees its claim after this
+
+
+class AftercarePlan(Base):
+    """The user's answer to "may I check in later?" for one report, and where the aftercare stands."""
+
+    __tablename__ = "aftercare_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), unique=True)
+    consent: Mapped[bool] = mapped_column(Boolean)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    section: Mapped[str | None] = mapped_column(String(256))  # the protocol section the moments come from
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    stopped_by: Mapped[str | None] = mapped_column(String(16))  # "melder" (stop) or "wissen" (erasure asked)
+    last_answer: Mapped[str | None] = mapped_column(String(16))  # a key of ANSWERS
+    last_answer_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AftercareCheckin(Base):
+    """One scheduled "Hoe gaat het nu met u?". state: pending, sent, failed (given up) or cancelled."""
+
+    __tablename__ = "aftercare_checkins"
+    __table_args__ = (UniqueConstraint("report_id", "position"),
+                      Index("ix_aftercare_checkins_due", "state", "next_attempt_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, 3: the order of the moments
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answer: Mapped[str | None] = mapped_column(String(16))  # a key of ANSWERS
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(128))  # the error's class, never content
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """SQLite drops the zone; we store UTC."""
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# --- consent and schedule ----------------------------------------------------------------------------------------
+
+
+def plan_for(session: Session, report_id: int) -> AftercarePlan | None:
+    return session.scalar(select(AftercarePlan).where(AftercarePlan.report_id == report_id))
+
+
+def record_consent(session: Session, report: Report, consent: bool, delays: list[timedelta], section: str | None,
+                   now: datetime | None = None) -> tuple[AftercarePlan, bool]:
+    """Store the user's answer with the report and, with consent, one check-in per delay after filing.
+    Idempotent: a second answer for the same report returns the first plan (created False)."""
+    existing = plan_for(session, report.id)
+    if existing is not None:
+        return existing, False
+    now = now or datetime.now(UTC)
+    plan = AftercarePlan(report_id=report.id, consent=consent, decided_at=now, section=section)
+    session.add(plan)
+    if consent:
+        filed = _utc(report.created_at) or now
+        for position, delay in enumerate(sorted(delays), 1):
+            due = filed + delay
+            session.add(AftercareCheckin(report_id=report.id, position=position, due_at=due, state="pending",
+                                         attempts=0, next_attempt_at=due))
+    session.flush()
+    return plan, True
+
+
+def checkins(session: Session, report_id: int) -> list[AftercareCheckin]:
+    return list(session.scalars(select(AftercareCheckin).where(AftercareCheckin.report_id == report_id)
+                                .order_by(AftercareCheckin.position)))
+
+
+# --- the worker: due, claim, sent, failed --------------------------------------------------------------------------
+
+
+def due_checkin_ids(session: Session, now: datetime, limit: int = 100) -> list[int]:
+    """Pending check-ins whose time has come and that no worker holds, oldest first."""
+    return list(session.scalars(
+        select(AftercareCheckin.id).where(
+            AftercareCheckin.state == "pending", AftercareCheckin.next_attempt_at <= now,
+            or_(AftercareCheckin.claimed_until.is_(None), AftercareCheckin.claimed_until < now),
+        ).order_by(AftercareCheckin.next_attempt_at, AftercareCheckin.id).limit(limit)))
+
+
+def claim(session: Session, checkin_id: int, now: datetime, lease: timedelta = LEASE) -> bool:
+    """Take one due check-in for sending with one UPDATE (the conditions in its WHERE): of two workers only one
+    gets rowcount 1. The caller commits before sending."""
+    result = cast(CursorResult, session.execute(
+        update(AftercareCheckin)
+        .where(AftercareCheckin.id == checkin_id, AftercareCheckin.state == "pending",
+               AftercareCheckin.next_attempt_at <= now,
+               or_(AftercareCheckin.claimed_until.is_(None), AftercareCheckin.claimed_until < now))
+        .values(claimed_until=now + lease, attempts=AftercareCheckin.attempts + 1)
+        .execution_options(synchronize_session=False)))
+    return result.rowcount == 1
+
+
+def mark_sent(session: Session, checkin_id: int, now: datetime) -> None:
+    session.execute(update(AftercareCheckin).where(AftercareCheckin.id == checkin_id).values(
+        state="sent", sent_at=now, claimed_until=None, last_error=None).execution_options(synchronize_session=False))
+
+
+def mark_failed(session: Session, checkin_id: int, error: str, now: datetime, retry_after: timedelta | None) -> None:
+    """A failed attempt: pending again after `retry_after`, or "failed" (given up) when None."""
+    values: dict[str, Any] = {"claimed_until": None, "last_error": error[:128]}
+    if retry_after is None:
+        values["state"] = "failed"
+    else:
+        values["next_attempt_at"] = now + retry_after
+    session.execute(update(AftercareCheckin).where(AftercareCheckin.id == checkin_id).values(**values)
+                    .execution_options(synchronize_session=False))
+
+
+def stop(session: Session, report_id: int, by: str, now: datetime | None = None) -> int:
+    """End all remaining check-ins of a report at once (one UPDATE); returns how many were cancelled.
+    `by`: "melder" (the user said stop) or "wissen" (the user asked to erase their data)."""
+    now = now or datetime.now(UTC)
+    result = cast(CursorResult, session.execute(
+        update(AftercareCheckin).where(AftercareCheckin.report_id == report_id, AftercareCheckin.state == "pending")
+        .values(state="cancelled", claimed_until=None).execution_options(synchronize_session=False)))
+    session.execute(update(AftercarePlan).where(AftercarePlan.report_id == report_id, AftercarePlan.stopped_at.is_(None))
+                    .values(stopped_at=now, stopped_by=by).execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+# --- answers -----------------------------------------------------------------------------------------------------
+
+
+def open_plans_of_identity(session: Session, identity_hash: str) -> list[tuple[Report, AftercarePlan]]:
+    """The identity's reports with consented, not stopped aftercare; the one checked in most recently first."""
+    last_sent = (select(AftercareCheckin.sent_at).where(AftercareCheckin.report_id == Report.id)
+                 .order_by(AftercareCheckin.sent_at.desc()).limit(1).scalar_subquery())
+    rows = session.execute(
+        select(Report, AftercarePlan).join(AftercarePlan, AftercarePlan.report_id == Report.id)
+        .where(Report.identity_hash == identity_hash, AftercarePlan.consent.is_(True),
+               AftercarePlan.stopped_at.is_(None))
+        .order_by(last_sent.desc().nulls_last(), Report.created_at.desc(), Report.id.desc())).all()
+    return [(report, plan) for report, plan in rows]
+
+
+def record_answer(session: Session, report_id: int, answer: str, now: datetime | None = None) -> None:
+    """The user's answer to the latest check-in sent for the report (and as the plan's last answer)."""
+    if answer not in ANSWERS:
+        raise ValueError(f"unknown aftercare answer {answer!r}")
+    now = now or datetime.now(UTC)
+    session.execute(update(AftercarePlan).where(AftercarePlan.report_id == report_id)
+                    .values(last_answer=answer, last_answer_at=now).execution_options(synchronize_session=False))
+    latest = session.scalar(select(AftercareCheckin).where(AftercareCheckin.report_id == report_id,
+                                                           AftercareCheckin.state == "sent")
+                            .order_by(AftercareCheckin.sent_at.desc(), AftercareCheckin.position.desc()).limit(1))
+    if latest is not None and latest.answer is None:
+        latest.answer, latest.answered_at = answer, now
+    session.flush()
+
+
+def queue_contact_notice(session: Session, report: Report, routes: dict, now: datetime | None = None) -> list[OutboxMessage]:
+    """"nazorg gevraagd" for the routed contact: one outbox row per configured route (kind "aftercare", delivered
+    by actions/aftercare.py with the outbox's claim), or one "unconfigured" row when there is none. The text is
+    made at sending time from the report row: reference, municipality, "nazorg gevraagd"; never free text."""
+    from actions.store.repository import CONTACT_ROUTES
+
+    now = now or datetime.now(UTC)
+    rows = [OutboxMessage(report_id=report.id, kind="aftercare", event="aftercare", route=route,
+                          target=str(routes[route]), state="pending", attempts=0, created_at=now, next_attempt_at=now)
+            for route in CONTACT_ROUTES if routes.get(route)]
+    if not rows:
+        rows = [OutboxMessage(report_id=report.id, kind="aftercare", event="aftercare", route="none", target=None,
+                              state="unconfigured", attempts=0, created_at=now, next_attempt_at=None)]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+# --- the griffie's inbox -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the inbox shows about a report's aftercare."""
+
+    consent: bool
+    next_at: datetime | None  # the next pending check-in
+    last_answer: str | None  # a key of ANSWERS
+    last_answer_at: datetime | None
+    stopped: bool
+    sent: int  # check-ins sent so far
+    planned: int  # check-ins planned in all
+
+    @property
+    def open(self) -> bool:
+        return self.consent and not self.stopped and (self.next_at is not None or self.last_answer in NEEDS_CONTACT)
+
+
+def status_of(session: Session, report_ids: list[int]) -> dict[int, Status]:
+    """The aftercare of these reports (only those with a plan)."""
+    if not report_ids:
+        return {}
+    plans = list(session.scalars(select(AftercarePlan).where(AftercarePlan.report_id.in_(report_ids))))
+    rows = list(session.scalars(select(AftercareCheckin).where(AftercareCheckin.report_id.in_(report_ids))))
+    found = {}
+    for plan in plans:
+        own = [c for c in rows if c.report_id == plan.report_id]
+        pending = [_utc(c.next_attempt_at) for c in own if c.state == "pending"]
+        found[plan.report_id] = Status(
+            consent=plan.consent, next_at=min((p for p in pending if p is not None), default=None),
+            last_answer=plan.last_answer, last_answer_at=_utc(plan.last_answer_at), stopped=plan.stopped_at is not None,
+            sent=sum(c.state == "sent" for c in own), planned=len(own))
+    return found
+
+
+# --- erasure -----------------------------------------------------------------------------------------------------
+
+
+def delete_for_report(session: Session, report_id: int) -> None:
+    """Delete a report's aftercare (explicitly: SQLite enforces ON DELETE CASCADE only with its pragma on)."""
+    session.execute(delete(AftercareCheckin).where(AftercareCheckin.report_id == report_id))
+    session.execute(delete(AftercarePlan).where(AftercarePlan.report_id == report_id))
+
+
+def forget_answers(session: Session, report_id: int) -> None:
+    """The user asked to erase their data: no more check-ins, and their answers are not kept until the purge."""
+    stop(session, report_id, "wissen")
+    session.execute(update(AftercarePlan).where(AftercarePlan.report_id == report_id)
+                    .values(stopped_by="wissen", last_answer=None, last_answer_at=None)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(AftercareCheckin).where(AftercareCheckin.report_id == report_id)
+                    .values(answer=None, answered_at=None).execution_options(synchronize_session=False))
+
+
+def forget_erased(session: Session) -> int:
+    """Forget the aftercare of every report whose user asked to erase their data (reports.erase_after set) and that
+    is not forgotten yet; returns how many. The rows themselves go with the report at the purge (retention.py)."""
+    report_ids = list(session.scalars(
+        select(AftercarePlan.report_id).join(Report, Report.id == AftercarePlan.report_id)
+        .where(Report.erase_after.is_not(None), or_(AftercarePlan.stopped_by.is_(None), AftercarePlan.stopped_by != "wissen"))))
+    for report_id in report_ids:
+        forget_answers(session, report_id)
+    return len(report_ids)

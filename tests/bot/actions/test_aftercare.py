@@ -1,0 +1,354 @@
+"""Aftercare check-ins (issue 14 item 1) with a fake clock: consent after filing, exactly three check-ins at the
+protocol's moments across worker restarts, "stop" ends them, "niet goed" reaches the contact person (no story),
+no consent means none, retries with backoff; and the check-in in each messenger: the real Telegram and Signal
+bridges against their fakes (tests/channels/fake_*.py), the widget through Rasa's execute_side_effects."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actions import aftercare as worker
+from actions.aftercare import (
+    BUTTONS,
+    ActionAftercareAnswer,
+    ActionAftercareConsent,
+    ActionAftercareOffer,
+    answer_of,
+)
+from actions.store import aftercare as store
+from actions.store.models import OutboxMessage, Report
+from tests.bot.actions.test_outbox import STORY, _file
+
+DAY = timedelta(days=1)
+SENDER = "telegram:4242"
+
+
+@pytest.fixture
+def contacts(tmp_path, monkeypatch, smtp_server):
+    path = tmp_path / "contacts.yml"
+    path.write_text("leiden:\n  handoff:\n    notify: {email: griffie@leiden.example}\n")
+    monkeypatch.setenv("CONTACTS_FILE", str(path))
+    monkeypatch.setenv("SMTP_HOST", smtp_server.hostname)
+    monkeypatch.setenv("SMTP_PORT", str(smtp_server.port))
+    monkeypatch.setenv("GRIFFIE_URL", "https://griffie.example")
+    smtp_server.inbox.messages.clear()
+    return smtp_server
+
+
+class Recorder:
+    """A messenger that records what the worker sent: (channel, conversation id, text, button titles, fake now)."""
+
+    def __init__(self, clock: list[datetime]) -> None:
+        self.clock = clock
+        self.sent: list[tuple] = []
+        self.fail = 0
+
+    def __call__(self, channel, conversation_id, text, buttons):
+        if self.fail:
+            self.fail -= 1
+            raise ConnectionRefusedError
+        self.sent.append((channel, conversation_id, text, [b["title"] for b in buttons], self.clock[0]))
+
+
+def _tracker(tracker_factory, reference, intent="affirm", text="", entities=None):
+    tracker = tracker_factory(slots={"report_status": "submitted", "report_reference": reference},
+                              text=text, intent=intent, sender_id=SENDER)
+    if entities:
+        tracker.latest_message["entities"] = entities
+    return tracker
+
+
+async def _filed_with(consent: bool | None, dispatcher, tracker_factory, domain):
+    reference, _said = await _file(dispatcher, tracker_factory, domain, sender=SENDER)
+    await ActionAftercareOffer().run(dispatcher, _tracker(tracker_factory, reference, intent="affirm"), domain)
+    if consent is not None:
+        intent = "affirm" if consent else "deny"
+        await ActionAftercareConsent().run(dispatcher, _tracker(tracker_factory, reference, intent=intent), domain)
+    return reference
+
+
+def _report(connection, reference) -> Report:
+    with Session(bind=connection) as s:
+        report = s.scalar(select(Report).where(Report.reference == reference))
+        s.expunge_all()
+    return report
+
+
+def _round(clock, moment, recorder) -> int:
+    """One worker 'process': started, one round at the fake time `moment`, stopped (nothing kept in memory)."""
+    clock[0] = moment
+    stop = threading.Event()
+
+    def tick():
+        stop.set()  # the loop ends after this round
+        return clock[0]
+
+    worker.run(stop, 0, clock=tick, sender=recorder)
+    return len(recorder.sent)
+
+
+async def test_after_filing_the_bot_asks_once_with_buttons(connection, dispatcher, tracker_factory, domain):
+    reference, _said = await _file(dispatcher, tracker_factory, domain, sender=SENDER)
+    dispatcher.messages.clear()
+    await ActionAftercareOffer().run(dispatcher, _tracker(tracker_factory, reference), domain)
+    [asked] = dispatcher.messages
+    assert asked["text"].startswith("Mag ik u later vragen hoe het met u gaat?")
+    assert "over een dag, over drie dagen en over vier weken" in asked["text"]
+    assert [b["title"] for b in asked["buttons"]] == ["Ja, dat mag", "Nee, liever niet"]
+    await ActionAftercareConsent().run(dispatcher, _tracker(tracker_factory, reference), domain)
+    assert "stop met berichten" in dispatcher.messages[-1]["text"]
+    dispatcher.messages.clear()
+    await ActionAftercareOffer().run(dispatcher, _tracker(tracker_factory, reference), domain)
+    assert dispatcher.messages == []  # answered already: never asked twice
+
+
+async def test_no_offer_where_the_bot_cannot_write_first(connection, dispatcher, tracker_factory, domain):
+    reference, _said = await _file(dispatcher, tracker_factory, domain, sender=SENDER)
+    dispatcher.messages.clear()
+    tracker = _tracker(tracker_factory, reference)
+    tracker.events[0]["input_channel"] = "rest"
+    await ActionAftercareOffer().run(dispatcher, tracker, domain)
+    assert dispatcher.messages == []
+
+
+async def test_with_consent_exactly_three_check_ins_at_the_right_times_across_restarts(
+        connection, dispatcher, tracker_factory, domain):
+    reference = await _filed_with(True, dispatcher, tracker_factory, domain)
+    filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
+    clock = [filed]
+    sent = Recorder(clock)
+    expected = []
+    # every "process" below is a new worker: the schedule lives in the database only
+    for moment, total in [(filed + DAY - timedelta(seconds=1), 0), (filed + DAY, 1), (filed + DAY + timedelta(hours=1), 1),
+                          (filed + 3 * DAY, 2), (filed + 27 * DAY, 2), (filed + 28 * DAY, 3), (filed + 90 * DAY, 3)]:
+        assert _round(clock, moment, sent) == total, moment
+    for due in (filed + DAY, filed + 3 * DAY, filed + 28 * DAY):
+        expected.append(("socketio", SENDER, sent.sent[0][2], ["Goed", "Niet goed", "Ik wil praten", "Stop"], due))
+    assert sent.sent == expected
+    assert "Hoe gaat het nu met u?" in sent.sent[0][2] and reference in sent.sent[0][2]
+    assert STORY.lower() not in sent.sent[0][2].lower()
+
+
+async def test_a_worker_that_dies_while_sending_is_replaced_after_the_lease_and_sends_once(
+        connection, dispatcher, tracker_factory, domain):
+    reference = await _filed_with(True, dispatcher, tracker_factory, domain)
+    filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
+    clock = [filed + DAY]
+
+    def dies(*_args):
+        raise KeyboardInterrupt  # the process is killed after claiming, before anything reached the user
+
+    with pytest.raises(KeyboardInterrupt):
+        worker.send_due(clock[0], dies)
+    sent = Recorder(clock)
+    assert _round(clock, filed + DAY + timedelta(minutes=1), sent) == 0  # the claim still holds
+    assert _round(clock, filed + DAY + store.LEASE + timedelta(seconds=1), sent) == 1
+    assert _round(clock, filed + 2 * DAY, sent) == 1
+
+
+async def test_no_consent_no_check_ins(connection, dispatcher, tracker_factory, domain):
+    await _filed_with(False, dispatcher, tracker_factory, domain)
+    assert "geen berichten" in dispatcher.messages[-1]["text"]
+    clock = [datetime.now(UTC)]
+    sent = Recorder(clock)
+    for days in (1, 3, 28, 60):
+        assert _round(clock, datetime.now(UTC) + days * DAY, sent) == 0
+
+
+async def test_never_answered_the_offer_no_check_ins(connection, dispatcher, tracker_factory, domain):
+    await _filed_with(None, dispatcher, tracker_factory, domain)
+    clock = [datetime.now(UTC)]
+    assert _round(clock, datetime.now(UTC) + 60 * DAY, Recorder(clock)) == 0
+
+
+@pytest.mark.parametrize("how", [{"entities": [{"entity": "aftercare_answer", "value": "stop"}]},
+                                 {"text": "stop met berichten"}], ids=["button", "typed"])
+async def test_stop_ends_the_remaining_check_ins_at_once(connection, dispatcher, tracker_factory, domain, how):
+    reference = await _filed_with(True, dispatcher, tracker_factory, domain)
+    filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
+    clock = [filed]
+    sent = Recorder(clock)
+    assert _round(clock, filed + DAY, sent) == 1
+    await ActionAftercareAnswer().run(dispatcher, _tracker(tracker_factory, reference, intent="aftercare_answer", **how), domain)
+    assert dispatcher.messages[-1]["text"].startswith(f"Goed. U krijgt geen berichten meer over melding {reference}.")
+    for days in (3, 28, 60):
+        assert _round(clock, filed + days * DAY, sent) == 1
+    with Session(bind=connection) as s:
+        states = [c.state for c in store.checkins(s, _report(connection, reference).id)]
+    assert states == ["sent", "cancelled", "cancelled"]
+
+
+@pytest.mark.parametrize("answer", ["niet_goed", "praten"])
+async def test_not_good_offers_the_support_line_and_reaches_the_contact_without_the_story(
+        connection, contacts, dispatcher, tracker_factory, domain, answer):
+    reference = await _filed_with(True, dispatcher, tracker_factory, domain)
+    filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
+    clock = [filed]
+    assert _round(clock, filed + DAY, Recorder(clock)) == 1
+    contacts.inbox.messages.clear()  # the filing's own notification
+    tracker = _tracker(tracker_factory, reference, intent="aftercare_answer",
+                       entities=[{"entity": "aftercare_answer", "value": answer}])
+    await ActionAftercareAnswer().run(dispatcher, tracker, domain)
+    said = dispatcher.messages[-1]["text"]
+    # Leiden's aftercare section names the Ondersteuningsteam Weerbaar Bestuur (§7.3), with its website
+    assert "Ondersteuningsteam Weerbaar Bestuur" in said and "weerbaarbestuur.nl" in said
+    assert "Ik heb de griffier laten weten dat u nazorg vraagt." in said and "Bel 112" in said
+    [mail] = contacts.inbox.messages
+    body = mail.get_payload(decode=True).decode()
+    assert mail["Subject"] == f"Meldhulp: nazorg gevraagd bij melding {reference}"
+    assert reference in body and "Leiden" in body and "nazorg" in body
+    for free_text in (STORY, "ik weet waar je woont", "Man van ongeveer 50", "Op de markt"):
+        assert free_text.lower() not in (body + mail["Subject"]).lower()
+    with Session(bind=connection) as s:
+        report = s.scalar(select(Report).where(Report.reference == reference))
+        status = store.status_of(s, [report.id])[report.id]
+        [row] = [m for m in s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "aftercare"))]
+    assert status.last_answer == answer and (row.state, row.route) == ("delivered", "email")
+
+
+async def test_good_is_thanked_and_nobody_is_bothered(connection, contacts, dispatcher, tracker_factory, domain):
+    reference = await _filed_with(True, dispatcher, tracker_factory, domain)
+    contacts.inbox.messages.clear()
+    tracker = _tracker(tracker_factory, reference, intent="aftercare_answer",
+                       entities=[{"entity": "aftercare_answer", "value": "goed"}])
+    await ActionAftercareAnswer().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[-1]["text"] == "Fijn dat het goed gaat. Dank u voor uw antwoord."
+    assert contacts.inbox.messages == []
+
+
+async def test_an_answer_that_is_none_of_the_four_gets_the_buttons_again(connection, dispatcher, tracker_factory, domain):
+    tracker = _tracker(tracker_factory, "MLD-x", intent="aftercare_answer", text="hmm")
+    await ActionAftercareAnswer().run(dispatcher, tracker, domain)
+    assert [b["title"] for b in dispatcher.messages[-1]["buttons"]] == ["Goed", "Niet goed", "Ik wil praten", "Stop"]
+
+
+@pytest.mark.parametrize("typed, answer", [("stop met berichten", "stop"), ("het gaat niet goed met me", "niet_goed"),
+                                           ("ik wil er graag over praten", "praten"), ("het gaat goed met me", "goed"),
+                                           ("het gaat slecht", "niet_goed"), ("tja", None)])
+def test_typed_answers(tracker_factory, typed, answer):
+    assert answer_of(tracker_factory(text=typed, intent="aftercare_answer")) == answer
+
+
+async def test_a_failed_send_is_retried_with_backoff_then_given_up(connection, dispatcher, tracker_factory, domain,
+                                                                   monkeypatch):
+    monkeypatch.setenv("OUTBOX_RETRY_SECONDS", "60")
+    monkeypatch.setenv("OUTBOX_MAX_ATTEMPTS", "3")
+    reference = await _filed_with(True, dispatcher, tracker_factory, domain)
+    filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
+    clock = [filed]
+    sent = Recorder(clock)
+    sent.fail = 5
+    t1 = filed + DAY
+    assert _round(clock, t1, sent) == 0  # attempt 1 failed
+    assert _round(clock, t1 + timedelta(seconds=30), sent) == 0 and sent.fail == 4  # not due again yet
+    assert _round(clock, t1 + timedelta(seconds=61), sent) == 0 and sent.fail == 3  # attempt 2 failed
+    assert _round(clock, t1 + timedelta(hours=1), sent) == 0 and sent.fail == 2  # attempt 3: given up
+    with Session(bind=connection) as s:
+        first = store.checkins(s, _report(connection, reference).id)[0]
+    assert (first.state, first.attempts, first.last_error) == ("failed", 3, "ConnectionRefusedError")
+    sent.fail = 0
+    assert _round(clock, filed + 3 * DAY, sent) == 1  # the next moment is not affected
+
+
+async def test_erasure_asked_means_no_more_check_ins(connection, dispatcher, tracker_factory, domain):
+    from actions.store import repository
+
+    reference = await _filed_with(True, dispatcher, tracker_factory, domain)
+    report = _report(connection, reference)
+    filed = report.created_at.replace(tzinfo=UTC)
+    with Session(bind=connection) as s:
+        repository.mark_for_erasure(s, report.identity_hash, filed + 30 * DAY)
+        s.flush()
+    clock = [filed]
+    assert _round(clock, filed + 3 * DAY, Recorder(clock)) == 0
+
+
+# --- the check-in in each messenger -----------------------------------------------------------------------------
+
+TITLES = ["Goed", "Niet goed", "Ik wil praten", "Stop"]
+
+
+async def test_telegram_check_in_arrives_with_its_buttons_and_a_press_reaches_rasa(monkeypatch):
+    from channels.telegram.bridge import Config, TelegramBridge
+    from tests.channels.fake_rasa import FakeRasa
+    from tests.channels.fake_telegram import FakeTelegram, buttons
+    from tests.channels.telegram.support import BRIDGE_TOKEN, FAST, http_url
+
+    async with FakeTelegram() as tg, FakeRasa() as rasa:
+        config = Config(token=tg.token, api_url=tg.base_url, rasa_url=rasa.url, bridge_token=BRIDGE_TOKEN,
+                        host="127.0.0.1", port=0)
+        async with TelegramBridge(config, **FAST).running() as bridge:
+            monkeypatch.setenv("TELEGRAM_BRIDGE_URL", http_url(bridge))
+            monkeypatch.setenv("BRIDGE_TOKEN", BRIDGE_TOKEN)
+            monkeypatch.setenv("RASA_URL", rasa.url)  # the fake has no transcript API: delivered all the same
+            await asyncio.to_thread(worker.send_checkin, "telegram", "telegram:42", worker.checkin_text("MLD-1"), BUTTONS)
+            [message] = await tg.wait_for_messages(42, 1)
+            assert "Hoe gaat het nu met u?" in message["plain"]
+            shown = buttons(message)
+            assert [title for title, _data in shown] == TITLES
+            tg.press(42, message["message_id"], shown[3][1])
+            await rasa.wait_for(1)
+            assert rasa.messages() == ['/aftercare_answer{"aftercare_answer":"stop"}']
+
+
+async def test_signal_check_in_arrives_as_numbered_options_and_a_number_reaches_rasa(monkeypatch):
+    from channels.signal.bridge import Config, SignalBridge
+    from tests.channels.fake_rasa import FakeRasa
+    from tests.channels.fake_signal import FakeSignal
+
+    bot, user, token = "+31600000000", "+31611111111", "bridge-token"
+    async with FakeSignal(number=bot) as sig, FakeRasa() as rasa:
+        config = Config(api_url=sig.url, number=bot, rasa_url=rasa.url, token=token, host="127.0.0.1", port=0)
+        bridge = SignalBridge(config, first_delay=0.01, max_delay=0.05, send_attempts=3)
+        await bridge.start()
+        try:
+            await sig.wait_for_connections(1)
+            monkeypatch.setenv("SIGNAL_BRIDGE_URL", f"http://127.0.0.1:{bridge.port}")
+            monkeypatch.setenv("BRIDGE_TOKEN", token)
+            monkeypatch.setenv("RASA_URL", rasa.url)
+            await asyncio.to_thread(worker.send_checkin, "signal", f"signal:{user}", worker.checkin_text("MLD-1"), BUTTONS)
+            [body] = await sig.wait_for_sends(user, 1)
+            assert "Hoe gaat het nu met u?" in body["message"]
+            assert all(f"{n}. {title}" in body["message"] for n, title in enumerate(TITLES, 1))
+            sig.user_says(user, "2")
+            await rasa.wait_for(1)
+            assert rasa.messages() == ['/aftercare_answer{"aftercare_answer":"niet_goed"}']
+        finally:
+            await bridge.stop(grace=0.5)
+
+
+async def test_widget_check_in_goes_through_rasa_with_execute_side_effects(monkeypatch):
+    received: list[tuple[str, dict, dict]] = []
+
+    async def events(request: web.Request) -> web.Response:
+        received.append((request.match_info["conversation"], dict(request.query), await request.json()))
+        return web.json_response({})
+
+    app = web.Application()
+    app.router.add_post("/conversations/{conversation}/tracker/events", events)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        monkeypatch.setenv("RASA_URL", f"http://127.0.0.1:{runner.addresses[0][1]}")
+        monkeypatch.setenv("RASA_TOKEN", "rasa-token")
+        await asyncio.to_thread(worker.send_checkin, "socketio", "ab12cd", worker.checkin_text("MLD-1"), BUTTONS)
+    finally:
+        await runner.cleanup()
+    [(conversation, query, event)] = received
+    assert conversation == "ab12cd"
+    assert query == {"token": "rasa-token", "output_channel": "socketio", "execute_side_effects": "true"}
+    assert event["event"] == "bot" and "Hoe gaat het nu met u?" in event["text"]
+    assert [b["title"] for b in event["data"]["buttons"]] == TITLES
+
+
+def test_a_channel_that_cannot_be_written_first_is_an_error():
+    with pytest.raises(worker.NotSent):
+        worker.send_checkin("rest", "x", "tekst", BUTTONS)
