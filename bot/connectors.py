@@ -17,7 +17,8 @@ no sender is refused with 400 and a clear message (Rasa answered 500, or filed i
 conversation); a text with invalid Unicode or control characters is cleaned, and one with nothing readable
 left or one of Rasa's control intents typed by a user ("/restart") is answered calmly here
 (channels.rasa_client.clean_user_text). Loading this module also applies the Rasa patches of bot/patches that
-concern the server as a whole: log privacy and the fixed answer when an action fails.
+concern the server as a whole: log privacy, the fixed answer when an action fails, the Redis lock and the
+payload guard (a typed "/intent{...}" sets no slot; only a button the bot offered in its last turn does).
 """
 
 from __future__ import annotations
@@ -37,12 +38,13 @@ from sanic.exceptions import Unauthorized
 from channels.rasa_client import clean_user_text
 from channels.widget import session as widget_session
 from core.config import get_settings
-from patches import log_privacy, never_silent, redis_lock, socketio_fixes
+from patches import log_privacy, never_silent, payload_guard, redis_lock, socketio_fixes
 
 socketio_fixes.apply()  # see patches/socketio_fixes.py: Rasa 3.6's socket.io channel on Python 3.11
 log_privacy.apply()  # see patches/log_privacy.py: no user text in the logs
 never_silent.apply()  # see patches/never_silent.py: a fixed answer when an action fails
 redis_lock.apply()  # see patches/redis_lock.py: Rasa's Redis lock store safe for several replicas
+payload_guard.apply()  # see patches/payload_guard.py: typed "/intent{...}" sets no slot, only offered buttons do
 
 log = logging.getLogger(__name__)
 BRIDGE_ID = re.compile(r"^(?:telegram:-?\d{1,20}|signal:[+\w.-]{3,64})$")

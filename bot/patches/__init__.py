@@ -6,7 +6,8 @@ when the patch can go. They live here, not beside the NLU components, because th
 - speedups: applied by nlu.abcd when Rasa loads the NLU pipeline (every action call);
 - never_silent: a fixed answer with 112 when a custom action fails or times out (bot/connectors.py);
 - log_privacy: no user text in the Rasa server's logs (bot/connectors.py, and bot/logging.yml's filter);
-- redis_lock: Rasa's RedisLockStore safe for several replicas (bot/connectors.py).
+- redis_lock: Rasa's RedisLockStore safe for several replicas (bot/connectors.py);
+- payload_guard: a typed "/intent{...}" sets no slot, only a button the bot offered does (bot/connectors.py).
 action_server is no patch of Rasa but the launcher of rasa_sdk's action server with a token check
 (`python -m patches.action_server`, in .venv-actions).
 """
