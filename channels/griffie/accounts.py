@@ -20,6 +20,7 @@ and the handoffs of its municipality. The functional administrator has no munici
 from __future__ import annotations
 
 import base64
+import functools
 import getpass
 import hashlib
 import hmac
@@ -60,6 +61,12 @@ def hash_password(password: str) -> str:
     return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random password nobody knows, made once per process (scrypt costs ~50 ms)."""
+    return hash_password(secrets.token_urlsafe(24))
+
+
 def verify_password(password: str, stored: str) -> bool:
     try:
         scheme, salt, digest = stored.split("$")
@@ -82,9 +89,13 @@ class Accounts:
 
     def check(self, username: str, password: str) -> Account | None:
         entry = self._entries.get(username)
-        # Hash even for an unknown name, so the answer takes as long either way.
-        stored = entry.get("password_hash", "") if entry else hash_password("x")
-        if not verify_password(password, stored) or not entry:
+        stored = entry.get("password_hash", "") if entry else ""
+        if not stored.startswith("scrypt$"):
+            # An unknown name (or an entry without a usable hash) is checked against a dummy hash with the same
+            # scrypt parameters, so the answer takes as long as for a real account and tells nothing.
+            verify_password(password, _dummy_hash())
+            return None
+        if not verify_password(password, stored):
             return None
         return self.get(username)
 

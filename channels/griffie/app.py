@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from actions.knowledge import ROLE_LABELS
-from actions.store import db
+from actions.store import auth, db
 from actions.store.repository import HandoffRepository
 from channels import transcript
 from channels.griffie import audit, deliver, reports
@@ -36,7 +35,17 @@ from channels.griffie.pages import (
     utc_timestamp,
     when,
 )
-from channels.griffie.session import COOKIE, LIFETIME, make_cookie
+from channels.griffie.session import (
+    COOKIE,
+    LIFETIME,
+    LOGIN_COOKIE,
+    LOGIN_FORM_LIFETIME,
+    login_csrf,
+    login_csrf_ok,
+    login_nonce,
+    make_cookie,
+    revoke,
+)
 from channels.messengers import label as messenger_label
 from channels.rasa_client import RasaClient, RasaUnavailable
 from core.config import get_settings
@@ -53,44 +62,56 @@ NOTICES = {  # fixed texts only: nothing from the query string is ever echoed
 RESUMED = ("{who} heeft het gesprek teruggegeven aan de assistent. U kunt mij weer alles vragen. "
            "Bent u nu in gevaar? Bel 112.")
 
-FAILURES, FAILURE_DELAY = web.AppKey("failures", dict), web.AppKey("failure_delay", float)
-MAX_FAILURES, LOCKOUT_SECONDS = 5, 15 * 60
+FAILURE_DELAY = web.AppKey("failure_delay", float)
+MAX_FAILURES, LOCKOUT_SECONDS = auth.MAX_ATTEMPTS, auth.LOCKOUT_SECONDS  # per account, in the database
 
 
 async def login_page(request: web.Request) -> web.Response:
     failed = '<p class="error" role="alert">Gebruikersnaam of wachtwoord klopt niet.</p>' if "failed" in request.query else ""
-    return page("Inloggen", failed + (
-        '<form method="post" action="/griffie/login"><label for="u">Gebruikersnaam</label>'
+    if "expired" in request.query:
+        failed = '<p class="error" role="alert">Het formulier was verlopen. Probeer het opnieuw.</p>'
+    nonce = login_nonce()  # double-submit CSRF token: the nonce in a cookie, its HMAC in the form
+    response = page("Inloggen", failed + (
+        '<form method="post" action="/griffie/login">'
+        f'<input type="hidden" name="csrf" value="{e(login_csrf(request.app[SECRET], nonce))}">'
+        '<label for="u">Gebruikersnaam</label>'
         '<input id="u" name="username" autocomplete="username" required>'
         '<label for="p">Wachtwoord</label><input id="p" name="password" type="password" autocomplete="current-password" required>'
         '<button>Inloggen</button></form>'))
+    response.set_cookie(LOGIN_COOKIE, nonce, max_age=LOGIN_FORM_LIFETIME, httponly=True, samesite="Strict",
+                        secure=get_settings().griffie_url.startswith("https://"), path="/griffie")
+    return response
 
 
 async def login(request: web.Request) -> web.Response:
     form = await request.post()
+    if not login_csrf_ok(request.app[SECRET], request.cookies.get(LOGIN_COOKIE), str(form.get("csrf", ""))):
+        raise web.HTTPFound("/griffie/login?expired")  # no form of ours (or an old tab): nothing is checked or counted
     username = str(form.get("username", ""))[:64]
-    failures = request.app[FAILURES].setdefault(username, [])
-    now = time.monotonic()
-    failures[:] = [t for t in failures if now - t < LOCKOUT_SECONDS]
-    # scrypt takes ~50 ms of CPU: off the event loop, so widget users are not kept waiting
+    password = str(form.get("password", ""))[:256]
+    # One of the 5 attempts per account and 15 minutes is taken (atomically, in the database) before the password is
+    # checked, so concurrent guesses cannot check more; scrypt (~50 ms CPU) runs off the event loop.
     account = None
-    if len(failures) < MAX_FAILURES:  # after 5 wrong passwords in 15 minutes the name is locked for a while
-        account = await asyncio.to_thread(request.app[ACCOUNTS].check, username, str(form.get("password", ""))[:256])
+    if await asyncio.to_thread(auth.claim_attempt, username):
+        account = await asyncio.to_thread(request.app[ACCOUNTS].check, username, password)
+    else:
+        await asyncio.to_thread(request.app[ACCOUNTS].check, "", password)  # locked: the same time as a wrong password
     if account is None:
-        failures.append(now)
         await asyncio.sleep(request.app[FAILURE_DELAY])  # slows down guessing
         raise web.HTTPFound("/griffie/login?failed")
-    failures.clear()
+    await asyncio.to_thread(auth.clear_attempts, username)
     response = web.HTTPFound("/griffie/")
     secure = get_settings().griffie_url.startswith("https://")
-    response.set_cookie(COOKIE, make_cookie(request.app[SECRET], account.username), max_age=LIFETIME,
-                        httponly=True, samesite="Strict", secure=secure, path="/griffie")
+    response.set_cookie(COOKIE, await asyncio.to_thread(make_cookie, request.app[SECRET], account.username),
+                        max_age=LIFETIME, httponly=True, samesite="Strict", secure=secure, path="/griffie")
+    response.del_cookie(LOGIN_COOKIE, path="/griffie")
     raise response
 
 
 async def logout(request: web.Request) -> web.Response:
     _account_, csrf = current_account(request)
     await checked_form(request, csrf)
+    revoke(request.app[SECRET], request.cookies.get(COOKIE))  # the session ends on the server: the cookie is dead
     response = web.HTTPFound("/griffie/login")
     response.del_cookie(COOKIE, path="/griffie")
     raise response
@@ -250,7 +271,7 @@ def add_routes(app: web.Application, rasa: RasaClient, accounts: Accounts | None
     if not secret or len(secret) < 16:
         raise RuntimeError("GRIFFIE_SECRET (at least 16 characters) is not set: it signs the griffie's login cookie.")
     app[ACCOUNTS], app[RASA], app[SECRET] = accounts or Accounts(), rasa, secret
-    app[FAILURES], app[FAILURE_DELAY] = {}, 1.0
+    app[FAILURE_DELAY] = 1.0
     app.router.add_get("/griffie/login", login_page)
     app.router.add_post("/griffie/login", login)
     app.router.add_post("/griffie/logout", logout)

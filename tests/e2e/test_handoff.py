@@ -101,7 +101,9 @@ async def test_a_telegram_user_is_handed_to_the_griffier_and_back(bot, smtp_serv
             app = web.Application()
             griffie.add_routes(app, rasa, accounts=Accounts(str(accounts)), secret="e2e-secret-of-32-characters!!")
             async with TestClient(TestServer(app)) as client:
-                await client.post("/griffie/login", data={"username": "griffie-leiden", "password": PASSWORD})
+                login_page = await (await client.get("/griffie/login")).text()  # the form's CSRF token and cookie
+                token = re.search(r'name="csrf" value="([0-9a-f]+)"', login_page).group(1)
+                await client.post("/griffie/login", data={"username": "griffie-leiden", "password": PASSWORD, "csrf": token})
                 page = await (await client.get(link)).text()
                 assert "Ik ben nog steeds erg geschrokken" in page and "landverrader" in page
                 csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)

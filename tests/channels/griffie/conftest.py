@@ -41,6 +41,12 @@ class FakeRasaApi:
         return web.json_response({})
 
 
+async def login_form_token(client: TestClient) -> str:
+    """Open the login page as a browser does: its CSRF cookie lands in the client's jar, the token is returned."""
+    text = await (await client.get("/griffie/login")).text()
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', text).group(1)
+
+
 @dataclass
 class Site:
     client: TestClient
@@ -50,7 +56,8 @@ class Site:
 
     async def login(self, username: str) -> None:
         self.client.session.cookie_jar.clear()
-        response = await self.client.post("/griffie/login", data={"username": username, "password": PASSWORD},
+        response = await self.client.post("/griffie/login", data={"username": username, "password": PASSWORD,
+                                                                  "csrf": await login_form_token(self.client)},
                                           allow_redirects=False)
         assert response.status == 302 and response.headers["Location"] == "/griffie/", username
 

@@ -14,6 +14,7 @@ from channels.bridge import send_app
 from channels.griffie import app as griffie
 from channels.griffie.accounts import Accounts, hash_password, verify_password
 from channels.rasa_client import RasaClient
+from tests.channels.griffie.conftest import login_form_token
 
 PASSWORD = "een lang wachtwoord"
 WIDGET_ID = "0123456789abcdef0123456789abcdef"
@@ -77,7 +78,9 @@ async def setup(connection, tmp_path, monkeypatch):
 
 
 async def login(client, username="griffie-leiden", password=PASSWORD):
-    return await client.post("/griffie/login", data={"username": username, "password": password}, allow_redirects=False)
+    token = await login_form_token(client)
+    return await client.post("/griffie/login", data={"username": username, "password": password, "csrf": token},
+                             allow_redirects=False)
 
 
 async def csrf(client, path):
