@@ -26,7 +26,8 @@ _NO = re.compile(r"^\s*(?:nee|neen|niet|nooit|geen|no|nope|liever niet|helemaal 
 
 TRIAGE_SLOTS = ["category", "subkind", "cues", "doubt", "acute", "online", "medium_hint", "persistent", "triage_check", "triage_persistent"]
 # Everything a report in progress keeps: the report form's slots (report_fields.py) and where it stands.
-REPORT_SLOTS = [*FORM_SLOTS, "report_status", "report_draft_id", "report_summary_hash", "change_field"]
+REPORT_SLOTS = [*FORM_SLOTS, "report_status", "report_draft_id", "report_summary_hash", "change_field", "report_prefilled",
+                "report_changing"]
 # A question about a filed report, withdrawing, adding, erasing (report_lifecycle.py).
 LIFECYCLE_SLOTS = ["lifecycle", "lookup_reference", "lifecycle_confirm", "lifecycle_addition"]
 

@@ -12,20 +12,31 @@ import dataclasses
 import hashlib
 import json
 import logging
+import re
 import uuid
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from actions import identity, outbox, texts
+from actions import identity, outbox, prefill
 from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no_answer
 from actions.report_fields import BY_SLOT, MEDIA, REPORT_FIELDS, ReportDraft, ReportField
-from actions.store import db, repository
+from actions.store import db, drafts, repository
 
 log = logging.getLogger(__name__)
+
+def prefilled_from(story: str | None, slot: Any) -> dict[str, Any]:
+    """The report slots the story answers that are still empty, plus `report_prefilled` (which ones came from it)."""
+    found = {name: value for name, value in prefill.prefill(story).items() if not slot(name)}
+    if story and not slot("report_what"):
+        found["report_what"] = story
+    if not found:
+        return {}
+    return {**found, "report_prefilled": sorted({*(slot("report_prefilled") or []), *found})}
+
 
 class ActionRequestReport(Action):
     """'Ik wil een melding doen': go through routing to the report, skipping the offer."""
@@ -35,7 +46,23 @@ class ActionRequestReport(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         dispatcher.utter_message(text="Goed, ik help u met een melding. Eerst zoek ik uw contactpersoon.")
-        return [*reset(REPORT_SLOTS), SlotSet("report_wanted", True)]
+        story = tracker.get_slot("incident_text")
+        filled = prefilled_from(story, lambda name: None)
+        return [*reset(REPORT_SLOTS), SlotSet("report_wanted", True), *(SlotSet(k, v) for k, v in filled.items())]
+
+
+_SKIP = re.compile(r"^\s*(?:ik\s+)?(?:weet\s+(?:ik\s+)?(?:het\s+)?niet|geen\s+idee|sla\s+(?:deze\s+(?:vraag\s+)?)?over|overslaan|"
+                   r"onbekend|niet\s+bekend|weet\s+niet|geen\s+flauw\s+idee|skip|volgende\s+vraag)\s*[.!]*\s*$", re.I)
+# Short words that answer a yes/no question, not an open one ("ja" to "Wie deed het?").
+_NOT_AN_ANSWER = re.compile(r"^\s*(?:ja+|nee+|jawel|neen|ok|oke|oké|okay|klopt|prima|goed|yes|no|hmm+|eh+|uh+|ja\s+hoor|nee\s+hoor|"
+                            r"doe\s+maar|graag|zeker|misschien)\s*[.!?]*\s*$", re.I)
+_NOBODY = re.compile(r"^\s*(?:nee|neen|niemand|geen|geen\s+getuigen|niet\s+dat\s+ik\s+weet)\b", re.I)
+UNKNOWN = "onbekend"
+
+
+def is_skip(text: str | None) -> bool:
+    """'weet ik niet', 'sla over', 'onbekend': always an answer to a report question."""
+    return bool(text and _SKIP.match(text))
 
 
 class ValidateReportForm(SafeFormValidationAction):
@@ -45,24 +72,29 @@ class ValidateReportForm(SafeFormValidationAction):
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         if tracker.get_slot("report_wanted") is False:
             return []
-        return domain_slots
+        changing = tracker.get_slot("report_changing")
+        # Optional fields (witnesses, consequences) are asked only when the user chose to change them.
+        return [s for s in domain_slots if not (s in BY_SLOT and BY_SLOT[s].optional) or s == changing]
 
     def validate_report_wanted(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         answer = yes_no_answer(value, dispatcher)
         if answer is None:
             return {"report_wanted": None}
         if answer and tracker.get_slot("incident_text"):
-            # The story the user told is the "wat" of the report; it shows in the summary.
-            return {"report_wanted": True, "report_what": tracker.get_slot("incident_text")}
+            # The story the user told is the "wat" of the report, and answers what it names (issue 13).
+            return {"report_wanted": True, **prefilled_from(tracker.get_slot("incident_text"), tracker.get_slot)}
         return {"report_wanted": answer}
 
     def validate_report_what(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         """The story typed into the form; when there was no triage yet, its ABCD result is kept too."""
-        result = _free_text("report_what", value, dispatcher)
+        result = _answer(BY_SLOT["report_what"], value, dispatcher)
         abcd = (tracker.latest_message or {}).get("abcd") or {}
-        if result["report_what"] and not tracker.get_slot("category") and abcd.get("label"):
-            dispatcher.utter_message(text=f"Ik noteer dit als {abcd['label']}-gedrag.")
-            result.update(category=abcd["label"], subkind=abcd.get("subkind"), cues=abcd.get("cues") or [])
+        story = result["report_what"]
+        if story and story != UNKNOWN:
+            if not tracker.get_slot("category") and abcd.get("label"):
+                dispatcher.utter_message(text=f"Ik noteer dit als {abcd['label']}-gedrag.")
+                result.update(category=abcd["label"], subkind=abcd.get("subkind"), cues=abcd.get("cues") or [])
+            result.update({k: v for k, v in prefilled_from(story, tracker.get_slot).items() if k != "report_what"})
         return result
 
     def __getattr__(self, name: str) -> Any:
@@ -73,27 +105,49 @@ class ValidateReportForm(SafeFormValidationAction):
         return lambda value, dispatcher, tracker, domain: _answer(field, value, dispatcher)
 
 
+def _reask(dispatcher: CollectingDispatcher, field: ReportField, lead: str) -> dict:
+    dispatcher.utter_message(text=f"{lead} {field.example} Weet u het niet? Typ dan 'weet ik niet'.")
+    return {field.slot: None}
+
+
 def _answer(field: ReportField, value: Any, dispatcher: CollectingDispatcher) -> dict:
-    """A field's answer: a choice (asked again when it is none of them) or free text."""
-    if field.parse is None:
-        return _free_text(field.slot, value, dispatcher)
+    """A field's answer, checked: empty, a bare "ja", a date in the future or a medium that is none of the
+    choices is asked again, kindly and specifically; "weet ik niet" and "sla over" are always an answer."""
     if value is None:  # a slot reset by an action, not an answer
         return {field.slot: None}
-    choice = field.parse(clean_text(value))
-    if choice is None:
-        dispatcher.utter_message(text=field.unknown_choice)
-    return {field.slot: choice}
-
-
-def _free_text(slot: str, value: Any, dispatcher: CollectingDispatcher) -> dict:
-    """A free-text answer; an empty one (or a bare button payload) is asked again."""
-    if value is None:  # a slot reset by an action, not an answer
-        return {slot: None}
     text = clean_text(value)
     if text is None:
-        dispatcher.utter_message(text="Ik heb geen antwoord gekregen. Typ een paar woorden; weet u het niet, typ dan 'onbekend'.")
-        return {slot: None}
-    return {slot: text}
+        return _reask(dispatcher, field, "Ik heb geen antwoord gekregen.")
+    if is_skip(text):
+        return {field.slot: "other" if field.choices else UNKNOWN}
+    if field.parse is not None:
+        choice = field.parse(text)
+        if choice is None:
+            dispatcher.utter_message(text=field.unknown_choice)
+        return {field.slot: choice}
+    if field.name == "witnesses" and _NOBODY.match(text) and len(text.split()) <= 4:
+        return {field.slot: "Niemand"}
+    if _NOT_AN_ANSWER.match(text):
+        return _reask(dispatcher, field, f"U typte '{text[:20]}'. Ik heb hier een paar woorden nodig.")
+    if field.name == "when":
+        when = prefill.parse_when(text)
+        if when is not None and when.future:
+            return _reask(dispatcher, field, "Die dag ligt in de toekomst. Wanneer gebeurde het?")
+        if when is not None:
+            return {field.slot: when.shown()}
+        if not prefill.speaks_of_time(text):
+            return _reask(dispatcher, field, "Ik begrijp niet wanneer het was.")
+    return {field.slot: text}
+
+
+# After the verdict and the advice: the rest on request (issue 13, progressive disclosure).
+NEXT_STEP_BUTTONS = [
+    {"title": "Melden", "payload": "/affirm"},
+    {"title": "Wat moet ik doen?", "payload": "/ask_advice"},
+    {"title": "Wie is mijn contactpersoon?", "payload": "/request_contact"},
+    {"title": "Met iemand praten", "payload": "/request_human"},
+    {"title": "Niet melden", "payload": "/deny"},
+]
 
 
 class ActionAskReportWanted(Action):
@@ -103,13 +157,8 @@ class ActionAskReportWanted(Action):
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         contact = tracker.get_slot("contact_label") or "uw contactpersoon"
         lead = "Melden is hier verplicht. " if tracker.get_slot("report_required") else ""
-        text = f"{lead}Zal ik een melding voor {contact} klaarzetten? Ik stel een paar korte vragen. U ziet eerst een samenvatting en beslist dan pas."
-        buttons = YES_NO
-        # After a D, or when the user could not tell which category, offer a person right away.
-        if tracker.get_slot("category") == "D" or tracker.get_slot("triage_check") == "unsure":
-            text += " U kunt ook vragen of iemand van de gemeente dit gesprek overneemt."
-            buttons = [*YES_NO, {"title": texts.HANDOFF_BUTTON, "payload": "/request_human"}]
-        dispatcher.utter_message(text=text, buttons=buttons)
+        text = f"{lead}Wilt u het melden bij {contact}? Ik stel dan een paar korte vragen. U leest alles eerst na."
+        dispatcher.utter_message(text=text, buttons=NEXT_STEP_BUTTONS)
         return []
 
 
@@ -120,17 +169,29 @@ class ActionAskReportMedium(Action):
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         field = BY_SLOT["report_medium"]
         buttons = [{"title": label[:1].upper() + label[1:], "payload": key} for key, label in MEDIA.items()]
-        dispatcher.utter_message(text=field.question, buttons=buttons)
+        dispatcher.utter_message(text=field.question, buttons=[*buttons, {"title": "Weet ik niet", "payload": "weet ik niet"}])
         return []
 
 
+FROM_STORY = " (uit uw verhaal)"
+
+
 def summary(tracker: Tracker) -> str:
+    """The report as it would be filed; answers taken from the story are marked, so the user can correct them."""
+    prefilled = set(tracker.get_slot("report_prefilled") or [])
     lines = ["Dit is uw melding:"]
     category = tracker.get_slot("category")
     if category:
         lines.append(f"- Soort gedrag: {category}-gedrag")
     lines.append(f"- Gemeente: {tracker.get_slot('municipality')}; rol: {tracker.get_slot('role')}")
-    lines += [f"- {f.label}: {f.shown(tracker.get_slot(f.slot))}" for f in REPORT_FIELDS]
+    for f in REPORT_FIELDS:
+        value = tracker.get_slot(f.slot)
+        if f.slot == "report_what":
+            lines.append(f"- {f.label}: {f.shown(value)}")
+        elif value:
+            lines.append(f"- {f.label}: {f.shown(value)}{FROM_STORY if f.slot in prefilled else ''}")
+        else:
+            lines.append(f"- {f.label}: niet ingevuld")
     lines.append(f"- Naar: {tracker.get_slot('contact_label') or 'uw contactpersoon'}")
     return "\n".join(lines)
 
@@ -157,7 +218,8 @@ def show_summary(dispatcher: CollectingDispatcher, tracker: Tracker, draft_id: s
     dispatcher.utter_message(text=summary(tracker))
     dispatcher.utter_message(text=CONFIRM_QUESTION, buttons=CONFIRM_BUTTONS)
     shown_hash = summary_hash(lambda name: draft_id if name == "report_draft_id" else tracker.get_slot(name))
-    return [SlotSet("report_status", "confirming"), SlotSet("report_draft_id", draft_id), SlotSet("report_summary_hash", shown_hash)]
+    return [SlotSet("report_status", "confirming"), SlotSet("report_draft_id", draft_id), SlotSet("report_summary_hash", shown_hash),
+            SlotSet("report_changing", None)]
 
 
 # The actions after which a "ja" answers the summary: the summary itself, or a filing that failed or asked again.
@@ -308,6 +370,14 @@ class ValidateChangeForm(SafeFormValidationAction):
     def name(self) -> str:
         return "validate_change_form"
 
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        # "wijzig de plaats" at the summary names the field at once: no question which one.
+        if tracker.get_slot("change_field") is None and tracker.get_slot("requested_slot") is None:
+            named = field_of((tracker.latest_message or {}).get("text"))
+            if named:
+                return [SlotSet("change_field", named), SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
+
     def validate_change_field(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         field = field_of(value)
         if value is None:
@@ -340,12 +410,12 @@ class ActionAskChangeField(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         buttons = [{"title": f.label, "payload": f'/change{{"change_field":"{f.slot}"}}'} for f in REPORT_FIELDS]
-        dispatcher.utter_message(text="Wat wilt u aanpassen?", buttons=buttons)
+        dispatcher.utter_message(text="Wat wilt u aanpassen? Kies een deel. De rest blijft staan.", buttons=buttons)
         return []
 
 
 class ActionChangeReport(Action):
-    """Empty the chosen field so the report form asks it again, then a new summary follows."""
+    """Empty the chosen field so the report form asks only that one again, then a new summary follows."""
 
     def name(self) -> str:
         return "action_change_report"
@@ -355,5 +425,89 @@ class ActionChangeReport(Action):
         events = [SlotSet("change_field", None), SlotSet("report_status", None), SlotSet("report_draft_id", None),
                   SlotSet("report_summary_hash", None)]
         if field in BY_SLOT:
-            events.append(SlotSet(field, None))
+            events += [SlotSet(field, None), SlotSet("report_changing", field)]
+            prefilled = [s for s in tracker.get_slot("report_prefilled") or [] if s != field]
+            events.append(SlotSet("report_prefilled", prefilled))
         return events
+
+
+# --- pause and resume (issue 13): the draft kept 24 hours for the same messenger identity -----------------------
+
+# What a paused report keeps: the story's triage, the route and every report slot (not the summary binding).
+KEPT_SLOTS = ["incident_text", "category", "subkind", "cues", "acute", "online", "medium_hint", "persistent",
+              "role", "municipality", "municipality_key", "contact_function", "contact_label", "report_required",
+              *(s for s in REPORT_SLOTS if s not in ("report_status", "report_draft_id", "report_summary_hash", "change_field"))]
+RESUME_BUTTONS = [{"title": "Verder gaan", "payload": "/resume_report"}, {"title": "Opnieuw beginnen", "payload": "/stop"}]
+
+
+def _identity(tracker: Tracker) -> str:
+    return identity.of_tracker(tracker)[0]
+
+
+class ActionPauseReport(Action):
+    """'Ik ga later verder': keep what is there for 24 hours, leave the form."""
+
+    def name(self) -> str:
+        return "action_pause_report"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        slots = {name: tracker.get_slot(name) for name in KEPT_SLOTS if tracker.get_slot(name) is not None}
+        if not slots.get("report_wanted") and not slots.get("incident_text"):
+            dispatcher.utter_message(text="Goed. U kunt altijd terugkomen. Vertel dan wat er gebeurde.")
+            return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        try:
+            with db.transaction() as session:
+                drafts.save(session, _identity(tracker), slots)
+        except SQLAlchemyError as error:
+            log.error("draft not kept (conversation %s): %s", tracker.sender_id, type(error).__name__)
+            dispatcher.utter_message(text="Bewaren lukt nu niet door een storing. Uw antwoorden staan nog in dit gesprek.")
+            return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        dispatcher.utter_message(text="Goed. Ik bewaar uw antwoorden 24 uur. Er is nog niets ingediend.")
+        dispatcher.utter_message(text="Kom terug in dit gesprek, dan gaan we verder waar u was.")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("report_status", None),
+                SlotSet("report_draft_id", None), SlotSet("report_summary_hash", None)]
+
+
+def offer_resume(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Say that a kept draft is there, with buttons; False when there is none."""
+    try:
+        with db.session() as session:
+            kept = drafts.find(session, _identity(tracker))
+    except SQLAlchemyError:
+        return False
+    if not kept:
+        return False
+    dispatcher.utter_message(text="Welkom terug. U was bezig met een melding. Wilt u verder gaan?", buttons=RESUME_BUTTONS)
+    return True
+
+
+class ActionGreet(Action):
+    """A greeting; someone with a paused report is offered to go on with it."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        if not offer_resume(dispatcher, tracker):
+            dispatcher.utter_message(response="utter_greet")
+        return []
+
+
+class ActionResumeReport(Action):
+    """Pick the kept draft up: its slots come back and the report form asks what is still missing."""
+
+    def name(self) -> str:
+        return "action_resume_report"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        try:
+            with db.transaction() as session:
+                kept = drafts.take(session, _identity(tracker))
+        except SQLAlchemyError as error:
+            log.error("draft not read (conversation %s): %s", tracker.sender_id, type(error).__name__)
+            kept = None
+        if not kept:
+            dispatcher.utter_message(text="Ik heb geen bewaarde melding van u. Vertel gerust opnieuw wat er gebeurde.")
+            return [SlotSet("report_wanted", False)]
+        dispatcher.utter_message(text="Fijn dat u terug bent. We gaan verder waar u was.")
+        return [SlotSet(name, kept.get(name)) for name in KEPT_SLOTS]

@@ -10,7 +10,6 @@ forms and responses only from domain.yml: its report-field blocks are written fr
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,28 +26,18 @@ MEDIA = {
     "letter": "brief",
     "other": "anders",
 }
-_MEDIUM_WORDS = [
-    ("face_to_face", ("persoonlijk", "face to face", "gezicht", "op straat", "markt", "stadhuis", "vergadering", "deur")),
-    ("phone", ("telefoon", "gebeld", "belde", "telefonisch")),
-    ("email", ("mail",)),
-    ("social_media", ("sociale", "social", "facebook", "twitter", "instagram", "tiktok", "linkedin", "online", "internet", "x")),
-    ("message", ("whatsapp", "app", "sms", "bericht", "signal")),
-    ("letter", ("brief", "post", "kaart")),
-    ("other", ("anders", "overig")),
-]
 
 
 def medium_of(text: str | None) -> str | None:
-    """The MEDIA key for what the user typed or clicked, or None."""
+    """The MEDIA key for what the user typed or clicked ("via Facebook Messenger", "hij belde"), or None."""
     if not text:
         return None
     folded = text.lower().strip()
     if folded in MEDIA:
         return folded
-    for key, words in _MEDIUM_WORDS:
-        if any(re.search(rf"\b{re.escape(word)}", folded) for word in words):
-            return key
-    return None
+    from actions.prefill import medium_in
+
+    return medium_in(folded)
 
 
 @dataclass(frozen=True)
@@ -64,6 +53,8 @@ class ReportField:
     choices: Mapping[str, str] | None = None  # key -> label, for a field answered with buttons
     parse: Callable[[str | None], str | None] | None = None  # typed text -> choice key
     unknown_choice: str = ""  # said when a typed answer is none of the choices
+    optional: bool = False  # not asked by the form; filled from the story or through "Aanpassen"
+    example: str = ""  # said when an answer is no answer ("ja", empty): what kind of answer helps
 
     @property
     def asked_by(self) -> str:
@@ -79,27 +70,36 @@ class ReportField:
         return self.choices.get(value, value) if self.choices else value
 
 
-def _free(name: str, label: str, question: str, *change_words: str) -> ReportField:
-    return ReportField(name, f"report_{name}", question, label, name, change_words)
+def _free(name: str, label: str, question: str, example: str, *change_words: str, optional: bool = False) -> ReportField:
+    return ReportField(name, f"report_{name}", question, label, name, change_words, optional=optional, example=example)
 
 
-# The 7 W's of the Alkmaar protocol (§5) and how it happened, in the order the form asks them.
+# The 7 W's of the Alkmaar protocol (§5: wie, wat, waar, waarmee, op welke wijze, wanneer, waarom) and how it
+# happened, in the order the form asks them; then witnesses and consequences (issue 13), which the form does not
+# ask: they are taken from the story when it names them, and can be added at the summary.
 REPORT_FIELDS: tuple[ReportField, ...] = (
-    _free("what", "Wat", "Wat is er gebeurd? Beschrijf het zo precies mogelijk, met de woorden die zijn gebruikt.",
-          "wat", "gebeurd", "verhaal"),
-    _free("who", "Wie", "Wie deed het? Bijvoorbeeld: een man van ongeveer 40, een inwoner die u kent, een account op "
-          "Facebook. Weet u het niet, typ dan 'onbekend'.", "wie", "dader", "persoon"),
-    _free("when", "Wanneer", "Wanneer gebeurde het? Datum en tijd, zo goed als u weet.", "wanneer", "datum", "tijd", "dag"),
-    _free("where", "Waar", "Waar gebeurde het? Bijvoorbeeld: op de markt, in het stadhuis, bij u thuis, of online (op welk "
-          "platform).", "waar", "plaats", "plek", "locatie"),
-    ReportField("medium", "report_medium", "Hoe gebeurde het?", "Kanaal", "medium", ("kanaal", "hoe gebeurde"),
-                choices=MEDIA, parse=medium_of, unknown_choice="Dat kanaal herken ik niet. Kies een van de knoppen."),
-    _free("with_what", "Waarmee", "Waarmee gebeurde het? Bijvoorbeeld: alleen met woorden, met een gebaar, met een voorwerp "
-          "of wapen. Typ 'alleen woorden' als dat zo is.", "waarmee", "wapen", "voorwerp"),
-    _free("how", "Op welke wijze", "Op welke wijze gebeurde het? Bijvoorbeeld: schreeuwend, rustig maar dreigend, herhaald, "
-          "samen met anderen.", "wijze", "manier"),
-    _free("why", "Waarom", "Waarom denkt u dat het gebeurde? Bijvoorbeeld: een besluit van de raad, een bericht van u. "
-          "Weet u het niet, typ dan 'weet ik niet'.", "waarom", "reden"),
+    _free("what", "Wat", "Wat is er gebeurd? Schrijf het zo precies mogelijk op. Noem ook de woorden die zijn gebruikt.",
+          "Bijvoorbeeld: 'Een man riep dat hij weet waar ik woon.'", "wat", "gebeurd", "verhaal"),
+    _free("who", "Wie", "Wie deed het? Bijvoorbeeld: een man van ongeveer 40, of een account op Facebook.",
+          "Bijvoorbeeld: 'een vrouw van rond de 30' of 'een onbekend account'.", "wie", "dader", "persoon"),
+    _free("when", "Wanneer", "Wanneer gebeurde het? Bijvoorbeeld: gisteravond, vorige week dinsdag of 12 maart.",
+          "Bijvoorbeeld: 'gisteren', 'vorige week dinsdag' of '12 maart'.", "wanneer", "datum", "tijd", "dag"),
+    _free("where", "Waar", "Waar gebeurde het? Bijvoorbeeld: op de markt, bij u thuis of op Facebook.",
+          "Bijvoorbeeld: 'in het stadhuis' of 'op Facebook'.", "waar", "plaats", "plek", "locatie"),
+    ReportField("medium", "report_medium", "Hoe kwam het bij u? Kies een knop of typ het in uw eigen woorden.", "Via",
+                "medium", ("via", "kanaal", "medium", "hoe kwam"), choices=MEDIA, parse=medium_of,
+                unknown_choice="Dat begrijp ik niet goed. Was het in persoon, per telefoon, online of anders? Kies een knop.",
+                example="Bijvoorbeeld: 'hij belde me' of 'via Facebook'."),
+    _free("with_what", "Waarmee", "Waarmee gebeurde het? Bijvoorbeeld: alleen met woorden, met een gebaar of met een wapen.",
+          "Bijvoorbeeld: 'alleen met woorden' of 'met een stok'.", "waarmee", "wapen", "voorwerp"),
+    _free("how", "Op welke wijze", "Hoe deed de persoon het? Bijvoorbeeld: schreeuwend, rustig maar dreigend, of steeds weer.",
+          "Bijvoorbeeld: 'schreeuwend' of 'steeds opnieuw'.", "wijze", "manier"),
+    _free("why", "Waarom", "Waarom gebeurde het, denkt u? Bijvoorbeeld: om een besluit van de raad.",
+          "Bijvoorbeeld: 'om het besluit over het azc'.", "waarom", "reden"),
+    _free("witnesses", "Getuigen", "Heeft iemand het gezien of gehoord? Noem wie, of typ 'niemand'.",
+          "Bijvoorbeeld: 'mijn collega' of 'niemand'.", "getuigen", "getuige", optional=True),
+    _free("consequences", "Gevolgen", "Wat zijn de gevolgen voor u? Bijvoorbeeld: schade, letsel of angst.",
+          "Bijvoorbeeld: 'ik slaap slecht' of 'mijn ruit is kapot'.", "gevolgen", "gevolg", "schade", optional=True),
 )
 BY_SLOT = {f.slot: f for f in REPORT_FIELDS}
 FIELD_SLOTS = [f.slot for f in REPORT_FIELDS]
@@ -136,7 +136,7 @@ class ReportDraft:
         """The draft from the tracker's slots, or None when something it needs is missing."""
         answers = {f.name: slot(f.slot) for f in REPORT_FIELDS}
         draft_id, municipality = slot("report_draft_id"), slot("municipality")
-        if not draft_id or not municipality or not all(answers.values()):
+        if not draft_id or not municipality or not all(answers[f.name] for f in REPORT_FIELDS if not f.optional):
             return None
         from nlu import cues  # the same list of online media as the classifier
 
@@ -200,14 +200,15 @@ def _domain_blocks() -> list[list[str]]:
             "    influence_conversation: false",
             "    mappings:",
             "      - type: from_text",
-            "        not_intent: [stop, request_human]",
+            "        not_intent: [stop, request_human, pause]",
             f"        conditions: [{{active_loop: report_form, requested_slot: {f.slot}}}]",
         ]
     form = [f"      - {slot}" for slot in FORM_SLOTS]
     responses = []
     for f in REPORT_FIELDS:
         if not f.choices:
-            responses += [f"  {f.asked_by}:", f"    - text: {json.dumps(f.question, ensure_ascii=False)}"]
+            responses += [f"  {f.asked_by}:", f"    - text: {json.dumps(f.question, ensure_ascii=False)}",
+                          "      buttons:", '        - {title: "Weet ik niet", payload: "weet ik niet"}']
     return [slots, form, responses]
 
 

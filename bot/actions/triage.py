@@ -13,24 +13,24 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import knowledge, texts
 from actions.common import MAX_TEXT, REPORT_SLOTS, YES_NO, SafeFormValidationAction, is_unsure, reset, yes_no_answer
-from actions.knowledge import Protocol
-from actions.routing import protocol_for
+from actions.knowledge import Protocol, normalize_role
+from actions.routing import protocol_for, route_of
 from actions.store import db
 from nlu.triage import INCIDENT_INTENTS, SEVERITY
 
 
 def explain(result: dict) -> str:
-    """'Wat u beschrijft is ...' with at most three cues quoted back to the user."""
+    """'Wat u beschrijft is ...' with at most two cues quoted back to the user: one short message."""
     label = result["label"]
     lines = [f"Wat u beschrijft lijkt op {texts.CATEGORY[label]}."]
     if label == "D" and result.get("subkind"):
         lines[0] = f"Wat u beschrijft is {texts.CATEGORY_SHORT['D']}: {texts.SUBKIND[result['subkind']]}."
-    for cue in result.get("cues", [])[:3]:
+    for cue in result.get("cues", [])[:2]:
         lines.append(f"U schrijft '{cue['text']}': dat is {texts.SUBKIND.get(cue['kind'], cue['kind'])}.")
     if not result.get("cues"):
-        lines.append("Ik zag geen duidelijke signaalwoorden; dit is mijn inschatting op basis van uw hele verhaal.")
+        lines.append("Ik zag geen duidelijke signaalwoorden. Dit is mijn inschatting van uw hele verhaal.")
     if sum(1 for c in result.get("cues", []) if c["category"] != label) and label in ("C", "D"):
-        lines.append("Als er meer soorten gedrag in één voorval zitten, telt het zwaarste.")
+        lines.append("Zit er meer soorten gedrag in één voorval? Dan telt het zwaarste.")
     lines.append("Klopt dit niet? Vertel dan wat er anders was.")
     return "\n".join(lines)
 
@@ -158,8 +158,31 @@ def colleague_text(protocol: Protocol, source: str) -> str:
     return f"U schrijft dat de ander een collega-ambtsdrager is. {route['text']} ({source}, {route['section']})"
 
 
+def _protocol(tracker: Tracker, dispatcher: CollectingDispatcher) -> Protocol | None:
+    try:
+        with db.session() as session:
+            return protocol_for(session, tracker.get_slot("municipality_key"))
+    except (LookupError, SQLAlchemyError):
+        dispatcher.utter_message(text=texts.NO_ADVICE)
+        return None
+
+
+def _source(protocol: Protocol) -> str:
+    return f"protocol {protocol.name}" if protocol.loaded else "algemene route uit de protocollen"
+
+
+def _contact(protocol: Protocol, tracker: Tracker) -> list:
+    """The contact person's slots for the route of this role (said on request: 'Wie is mijn contactpersoon?')."""
+    role = normalize_role(tracker.get_slot("role"))
+    if role is None or not tracker.get_slot("municipality"):
+        return []
+    contact = route_of(protocol, tracker.get_slot("municipality"), role)["contact"]
+    return [SlotSet("contact_function", contact["function"]), SlotSet("contact_label", contact["label"])]
+
+
 class ActionAdvice(Action):
-    """The protocol's advice for the category, and whether reporting is optional or required."""
+    """After the verdict and the route: one short message with what we advise now and whether to report;
+    the protocol's steps, the contact person and a person to talk to come on request (issue 13)."""
 
     def name(self) -> str:
         return "action_advice"
@@ -168,25 +191,45 @@ class ActionAdvice(Action):
         category = tracker.get_slot("category")
         if category not in SEVERITY:
             return []
-        try:
-            with db.session() as session:
-                protocol = protocol_for(session, tracker.get_slot("municipality_key"))
-        except (LookupError, SQLAlchemyError):
-            dispatcher.utter_message(text=texts.NO_ADVICE)
+        protocol = _protocol(tracker, dispatcher)
+        if protocol is None:
             return []
-        return self._advise(dispatcher, tracker, category, protocol)
+        return self._advise(dispatcher, tracker, category, protocol) + _contact(protocol, tracker)
 
     def _advise(self, dispatcher, tracker: Tracker, category: str, protocol: Protocol) -> list:
         persistent = tracker.get_slot("persistent")
         advice = protocol.advice(category, tracker.get_slot("subkind"))
-        source = f"protocol {protocol.name}" if protocol.loaded else "algemene route uit de protocollen"
+        source = _source(protocol)
         if story_result(tracker).get("colleague"):
             dispatcher.utter_message(text=colleague_text(protocol, source))
             route = knowledge.colleague_route(protocol.key) if protocol.loaded else None
             if route and route.get("covered") is False:
                 return [SlotSet("report_required", False)]  # the protocol leaves this to the gedragscode
         required = texts.reporting_required(advice.reporting, persistent)
-        lines = [f"Het is {texts.CATEGORY_SHORT[category]}. Advies: {advice.approach.lower()}."]
+        dispatcher.utter_message(
+            text=f"Ons advies nu: {advice.approach[:1].lower() + advice.approach[1:]}. "
+                 f"{texts.reporting_sentence(advice.reporting, persistent)} ({source}, {advice.section})")
+        return [SlotSet("report_required", required)]
+
+
+class ActionAdviceDetails(Action):
+    """'Wat moet ik doen?': the protocol's steps, its words on reporting, online steps and aangifte."""
+
+    def name(self) -> str:
+        return "action_advice_details"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        category = tracker.get_slot("category")
+        if category not in SEVERITY:
+            dispatcher.utter_message(text="Vertel eerst wat er gebeurde. Dan zeg ik wat het protocol adviseert.")
+            return []
+        protocol = _protocol(tracker, dispatcher)
+        if protocol is None:
+            return []
+        persistent = tracker.get_slot("persistent")
+        advice = protocol.advice(category, tracker.get_slot("subkind"))
+        source = _source(protocol)
+        lines = [f"Wat u kunt doen bij {texts.CATEGORY_SHORT[category]}:"]
         lines += [f"- {step}" for step in advice.steps]
         lines.append(f"({source}, {advice.section})")
         dispatcher.utter_message(text="\n".join(lines))
@@ -202,4 +245,4 @@ class ActionAdvice(Action):
             aangifte = protocol.aangifte
             extra = " Vraag de politie om de VPT-code (Veilige Publieke Taak) op de aangifte te zetten." if aangifte.get("vpt_code") else ""
             dispatcher.utter_message(text=f"Aangifte: {aangifte['text']}{extra} ({source}, {aangifte.get('section')})")
-        return [SlotSet("report_required", required)]
+        return []

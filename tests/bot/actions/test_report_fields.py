@@ -36,13 +36,14 @@ def test_the_domain_declares_the_report_form_exactly_as_the_table(domain):
         if field.choices:
             assert field.asked_by in domain["actions"]
         else:
-            assert domain["responses"][field.asked_by] == [{"text": field.question}]
+            assert domain["responses"][field.asked_by] == [
+                {"text": field.question, "buttons": [{"title": "Weet ik niet", "payload": "weet ik niet"}]}]
 
 
 def test_every_report_slot_in_the_domain_is_in_the_table(domain):
     report_slots = {s for s in domain["slots"] if s.startswith("report_")}
     bookkeeping = {"report_wanted", "report_status", "report_draft_id", "report_reference", "report_required",
-                   "report_summary_hash"}
+                   "report_summary_hash", "report_prefilled", "report_changing"}
     assert report_slots - bookkeeping == {f.slot for f in REPORT_FIELDS}
 
 
@@ -64,7 +65,7 @@ def test_summary_change_buttons_and_reset_follow_the_table(dispatcher, tracker_f
     slots = {f.slot: f"antwoord {f.name}" for f in REPORT_FIELDS} | {"report_medium": "phone", "municipality": "Leiden"}
     lines = summary(tracker_factory(slots=slots)).splitlines()
     assert [line.split(":")[0] for line in lines[2:-1]] == [f"- {f.label}" for f in REPORT_FIELDS]
-    assert f"- Kanaal: {MEDIA['phone']}" in lines
+    assert f"- Via: {MEDIA['phone']}" in lines
     assert set(FORM_SLOTS) <= set(REPORT_SLOTS)
     assert all(field_of(f.label) == f.slot and field_of(f.slot) == f.slot for f in REPORT_FIELDS)
 
@@ -93,7 +94,7 @@ def test_a_stored_report_reads_back_field_by_field(session):
         "report_medium": "letter", "report_draft_id": "d2", "municipality": "Leiden", "municipality_key": "leiden"}
     report, _created = repository.submit_report(session, ReportDraft.from_slots(slots.get, "gesprek"))
     shown = [(f.label, f.shown(value)) for f, value in answers_of(report)]
-    assert shown[0] == ("Wat", "antwoord what") and ("Kanaal", "brief") in shown
+    assert shown[0] == ("Wat", "antwoord what") and ("Via", "brief") in shown
 
 
 def test_the_migrations_create_exactly_the_model(migrated_url):

@@ -4,7 +4,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import texts
 from actions.report import ActionAskReportWanted
-from actions.triage import ActionAdvice, ActionAskTriageCheck, ActionTriage, ValidateTriageForm
+from actions.triage import ActionAdvice, ActionAdviceDetails, ActionAskTriageCheck, ActionTriage, ValidateTriageForm
 
 
 def slots_of(events):
@@ -116,7 +116,7 @@ async def test_a_user_who_cannot_tell_gets_the_heavier_category_and_a_person_is_
     dispatcher.messages.clear()
     asked = tracker_factory(slots={"category": "C", "triage_check": "unsure", "contact_label": "de griffier"})
     await ActionAskReportWanted().run(dispatcher, asked, domain)
-    assert {"title": "Iemand van de gemeente spreken", "payload": "/request_human"} in dispatcher.messages[0]["buttons"]
+    assert {"title": "Met iemand praten", "payload": "/request_human"} in dispatcher.messages[0]["buttons"]
 
 
 async def test_no_question_for_d_without_doubt(dispatcher, tracker_factory, domain):
@@ -125,14 +125,20 @@ async def test_no_question_for_d_without_doubt(dispatcher, tracker_factory, doma
 
 
 async def test_advice_uses_the_municipality_protocol_and_says_reporting_is_required(connection, dispatcher, tracker_factory, domain):
-    tracker = tracker_factory(slots={"category": "D", "subkind": "bedreiging", "municipality": "Leiden", "municipality_key": "leiden", "online": False})
+    tracker = tracker_factory(slots={"category": "D", "subkind": "bedreiging", "municipality": "Leiden", "municipality_key": "leiden",
+                                     "online": False, "role": "raadslid"})
     events = await ActionAdvice().run(dispatcher, tracker, domain)
-    said = "\n".join(m["text"] for m in dispatcher.messages)
+    [said] = [m["text"] for m in dispatcher.messages]  # issue 13: one short message, the rest on request
     assert "protocol Leiden" in said
     assert "Melden is verplicht." in said
-    assert "Het protocol zegt: '" in said  # Leiden's advice carries a verbatim, checked quote
-    assert "Aangifte" in said
     assert slots_of(events)["report_required"] is True
+    assert slots_of(events)["contact_label"] == "de griffier"  # the offer to report names the contact
+
+    details = CollectingDispatcher()
+    await ActionAdviceDetails().run(details, tracker, domain)
+    said = "\n".join(m["text"] for m in details.messages)
+    assert "Het protocol zegt: '" in said  # Leiden's advice carries a verbatim, checked quote
+    assert "Aangifte" in said and "protocol Leiden" in said
 
 
 async def test_advice_for_c_that_went_on_after_a_warning_must_be_reported(connection, dispatcher, tracker_factory, domain):
@@ -147,10 +153,10 @@ async def test_advice_for_c_that_went_on_after_a_warning_must_be_reported(connec
 async def test_advice_for_a_once_is_optional_and_online_steps_follow(connection, dispatcher, tracker_factory, domain):
     tracker = tracker_factory(slots={"category": "A", "municipality": "Nijmegen", "persistent": False, "online": True})
     events = await ActionAdvice().run(dispatcher, tracker, domain)
-    said = "\n".join(m["text"] for m in dispatcher.messages)
-    assert "Melden hoeft niet" in said
-    assert "online" in said
+    assert "Melden hoeft niet" in dispatcher.messages[0]["text"]
     assert slots_of(events)["report_required"] is False
+    await ActionAdviceDetails().run(dispatcher, tracker, domain)
+    assert "online" in "\n".join(m["text"] for m in dispatcher.messages[1:])
 
 
 async def test_the_municipality_protocol_decides_whether_c_must_be_reported(connection, dispatcher, tracker_factory, domain):
