@@ -1,8 +1,11 @@
 """Aftercare check-ins (nazorg, issue 14 item 1).
 
-After filing, the bot asks once whether it may check in later (action_aftercare_offer, rules in
-data/rules/aftercare.yml). With a yes, the report gets check-ins at the moments of the protocol's three aftercare
-conversations (knowledge.aftercare: 24 hours, 3 days and 4 weeks after filing unless the protocol file says
+Right after filing, the bot asks once whether it may check in later: the worker below sends the question (within
+OUTBOX_POLL_SECONDS) for every report filed in the last hour through a messenger where the bot can write first, and
+records it in the conversation as action_aftercare_offer, so the rules in data/rules/aftercare.yml read a typed
+"ja" or "nee" right after it as the answer (the buttons work anywhere). It cannot be asked inside the filing turn:
+the report rule (data/rules/report.yml) ends that turn with action_listen. With a yes, the report gets check-ins at
+the moments of the protocol's three aftercare conversations (knowledge.aftercare: 24 hours, 3 days and 4 weeks after filing unless the protocol file says
 otherwise), stored in the database (store/aftercare.py). The worker below sends "Hoe gaat het nu met u?" with
 four buttons in the messenger the report came from: Telegram and Signal through their bridges' POST /send,
 the widget through Rasa (execute_side_effects on the socket.io channel). Each check-in is claimed atomically
@@ -32,6 +35,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -54,14 +58,17 @@ BUTTONS = [
     {"title": "Ik wil praten", "payload": f'/{ANSWER_INTENT}{{"aftercare_answer":"praten"}}'},
     {"title": "Stop", "payload": f'/{ANSWER_INTENT}{{"aftercare_answer":"stop"}}'},
 ]
-CONSENT_BUTTONS = [{"title": "Ja, dat mag", "payload": "/affirm"}, {"title": "Nee, liever niet", "payload": "/deny"}]
+CONSENT_BUTTONS = [{"title": "Ja, dat mag", "payload": f'/{ANSWER_INTENT}{{"aftercare_answer":"ja"}}'},
+                   {"title": "Nee, liever niet", "payload": f'/{ANSWER_INTENT}{{"aftercare_answer":"nee"}}'}]
+OFFER_ACTION = "action_aftercare_offer"
 PUSH_CHANNELS = ("telegram", "signal", "socketio")  # where the bot can write first; REST and the shell cannot
+OFFER_WINDOW = timedelta(hours=1)  # only reports filed this recently are asked (not every old report after an update)
 MOST_WAIT = timedelta(hours=6)
 DANGER = "Bent u in gevaar? Bel 112."
 _NUMBERS = {1: "een", 2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen",
             10: "tien"}
 
-Sender = Callable[[str, str, str, list[dict]], None]  # (channel, conversation id, text, buttons)
+Sender = Callable[..., None]  # (channel, conversation id, text, buttons, marker=None): see send_checkin
 
 
 def in_words(days: float) -> str:
@@ -76,6 +83,10 @@ def moments_text(days: tuple[float, ...]) -> str:
     """(1, 3, 28) -> "over een dag, over drie dagen en over vier weken"."""
     parts = [f"over {in_words(d)}" for d in days]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+
+
+def offer_text(days: tuple[float, ...]) -> str:
+    return f"Mag ik u later vragen hoe het met u gaat? Dat doe ik {moments_text(days)}, hier in dit gesprek."
 
 
 def checkin_text(reference: str) -> str:
@@ -100,8 +111,8 @@ def _channel(tracker: Tracker) -> str:
 
 
 class ActionAftercareOffer(Action):
-    """Right after filing: may the bot ask later how the user is doing? Asked once per report, only where the
-    bot can write first (PUSH_CHANNELS)."""
+    """The question "may I check in later?" in the conversation. The worker asks it and records this action in the
+    tracker (no rule predicts it: the filing turn ends with action_listen); run by Rasa, it asks the same."""
 
     def name(self) -> str:
         return "action_aftercare_offer"
@@ -121,44 +132,42 @@ class ActionAftercareOffer(Action):
             log.error("aftercare offer skipped: %s", type(error).__name__)
             return []
         days = knowledge.aftercare(key).days
-        dispatcher.utter_message(text=f"Mag ik u later vragen hoe het met u gaat? Dat doe ik {moments_text(days)}, "
-                                      "hier in dit gesprek.", buttons=CONSENT_BUTTONS)
+        dispatcher.utter_message(text=offer_text(days), buttons=CONSENT_BUTTONS)
         return []
 
 
 class ActionAftercareConsent(Action):
-    """The answer to the offer: stored with the report; with yes, the check-ins are scheduled."""
+    """A typed "ja" or "nee" right after the question (rules); the buttons come through action_aftercare_answer."""
 
     def name(self) -> str:
         return "action_aftercare_consent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        consent = intent == "affirm"
-        reference = tracker.get_slot("report_reference") or ""
-        identity_hash, _ = identity.of_tracker(tracker)
-        try:
-            with db.transaction() as session:
-                report = repository.report_of_identity(session, identity_hash, reference)
-                if report is None:
-                    dispatcher.utter_message(text="Ik kan uw melding niet vinden. Ik stuur u later geen berichten.")
-                    return []
-                plan = knowledge.aftercare(report.municipality_key)
-                _plan, created = store.record_consent(session, report, consent,
-                                                      [timedelta(days=d) for d in plan.days], plan.section)
-                consent = _plan.consent
-        except SQLAlchemyError as error:
-            log.error("aftercare consent not stored: %s", type(error).__name__)
-            dispatcher.utter_message(text="Dat kon ik door een storing niet opslaan. Ik stuur u later geen berichten. "
-                                          "U kunt zelf altijd contact opnemen met de griffie.")
-            return []
-        if consent:
-            dispatcher.utter_message(text=f"Goed. Ik vraag het u {moments_text(plan.days)}. Wilt u dat niet meer? "
-                                          "Typ dan 'stop met berichten'.")
-        else:
-            dispatcher.utter_message(text="Goed, ik stuur u later geen berichten. U kunt zelf altijd contact opnemen "
-                                          "met uw contactpersoon.")
+        dispatcher.utter_message(text=consent_reply(tracker, intent == "affirm"))
         return []
+
+
+def consent_reply(tracker: Tracker, consent: bool) -> str:
+    """Store the answer with the report the question was about; with yes, schedule the check-ins."""
+    identity_hash, _ = identity.of_tracker(tracker)
+    try:
+        with db.transaction() as session:
+            report = store.offered_report_of_identity(session, identity_hash) or repository.report_of_identity(
+                session, identity_hash, tracker.get_slot("report_reference") or "")
+            if report is None:
+                return "Ik weet niet over welke melding dit gaat. Ik stuur u later geen berichten."
+            plan = knowledge.aftercare(report.municipality_key)
+            stored, _changed = store.record_consent(session, report, consent, [timedelta(days=d) for d in plan.days],
+                                                    plan.section)
+            consent = bool(stored.consent)
+    except SQLAlchemyError as error:
+        log.error("aftercare consent not stored: %s", type(error).__name__)
+        return ("Dat kon ik door een storing niet opslaan. Ik stuur u later geen berichten. "
+                "U kunt zelf altijd contact opnemen met de griffie.")
+    if consent:
+        return f"Goed. Ik vraag het u {moments_text(plan.days)}. Wilt u dat niet meer? Typ dan 'stop met berichten'."
+    return "Goed, ik stuur u later geen berichten. U kunt zelf altijd contact opnemen met uw contactpersoon."
 
 
 _STOP = re.compile(r"\b(stop|stoppen|geen berichten|niet meer)\b", re.I)
@@ -170,7 +179,7 @@ _GOOD = re.compile(r"\b(goed|prima|beter|oké|oke|ok|redelijk)\b", re.I)
 def answer_of(tracker: Tracker) -> str | None:
     """The answer: a button's entity, else what the user typed ("stop met berichten", "het gaat niet goed")."""
     for entity in (tracker.latest_message or {}).get("entities") or []:
-        if entity.get("entity") == "aftercare_answer" and entity.get("value") in store.ANSWERS:
+        if entity.get("entity") == "aftercare_answer" and entity.get("value") in (*store.ANSWERS, "ja", "nee"):
             return str(entity["value"])
     text = (tracker.latest_message or {}).get("text") or ""
     for answer, pattern in (("stop", _STOP), ("praten", _TALK), ("niet_goed", _NOT_GOOD), ("goed", _GOOD)):
@@ -187,6 +196,9 @@ class ActionAftercareAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         answer = answer_of(tracker)
+        if answer in ("ja", "nee"):  # the buttons under "may I check in later?"
+            dispatcher.utter_message(text=consent_reply(tracker, answer == "ja"))
+            return []
         if answer is None:
             dispatcher.utter_message(text=f"{QUESTION} Kies een antwoord.", buttons=BUTTONS)
             return []
@@ -313,7 +325,7 @@ class NotSent(Exception):
     """The check-in did not reach the user."""
 
 
-def _post(url: str, payload: dict, headers: dict) -> None:
+def _post(url: str, payload: Any, headers: dict) -> None:
     request = urllib.request.Request(url, data=json.dumps(payload).encode(),
                                      headers={"Content-Type": "application/json", **headers})
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -321,12 +333,14 @@ def _post(url: str, payload: dict, headers: dict) -> None:
             raise NotSent(f"HTTP {response.status}")
 
 
-def send_checkin(channel: str, conversation_id: str, text: str, buttons: list[dict]) -> None:
+def send_checkin(channel: str, conversation_id: str, text: str, buttons: list[dict], marker: str | None = None) -> None:
     """Write to the user first, in their messenger. Telegram and Signal: the bridge's POST /send (BRIDGE_TOKEN),
     then the message is added to the conversation's transcript in Rasa. The widget: Rasa adds and delivers it
-    (socket.io, execute_side_effects). Raises on failure (the worker retries)."""
+    (socket.io, execute_side_effects). With `marker`, the message is recorded as that action's (followed by
+    action_listen), so the rules can read the next message as its answer. Raises on failure (the worker retries)."""
     settings = get_settings()
-    event = {"event": "bot", "text": text, "data": {"buttons": buttons}, "metadata": {"from": "meldhulp-nazorg"}}
+    bot = {"event": "bot", "text": text, "data": {"buttons": buttons}, "metadata": {"from": "meldhulp-nazorg"}}
+    event: Any = [{"event": "action", "name": marker}, bot, {"event": "action", "name": "action_listen"}] if marker else bot
     rasa = f"{settings.rasa_url.rstrip('/')}/conversations/{urllib.parse.quote(conversation_id, safe='')}/tracker/events"
     token = f"?token={urllib.parse.quote(settings.rasa_token)}" if settings.rasa_token else ""
     if channel in ("telegram", "signal"):
@@ -365,10 +379,17 @@ def send_one(checkin_id: int, now: datetime | None = None, sender: Sender | None
         if plan.stopped_at is not None:
             store.stop(session, report.id, plan.stopped_by or repository.USER, now)
             return False
+        if checkin.position == store.OFFER and plan.consent is not None:  # answered in the conversation already
+            store.cancel(session, checkin_id)
+            return False
         attempts, channel = checkin.attempts, report.identity_channel or "socketio"
-        conversation_id, reference = report.conversation_id, report.reference
+        conversation_id, reference, offer = report.conversation_id, report.reference, checkin.position == store.OFFER
+        days = knowledge.aftercare(report.municipality_key).days
     try:
-        sender(channel, conversation_id, checkin_text(reference), BUTTONS)
+        if offer:
+            sender(channel, conversation_id, offer_text(days), CONSENT_BUTTONS, marker=OFFER_ACTION)
+        else:
+            sender(channel, conversation_id, checkin_text(reference), BUTTONS)
     except Exception as error:  # the class only, never content
         with db.transaction() as session:
             store.mark_failed(session, checkin_id, type(error).__name__, now, _retry_after(attempts))
@@ -382,10 +403,12 @@ def send_one(checkin_id: int, now: datetime | None = None, sender: Sender | None
 
 
 def send_due(now: datetime | None = None, sender: Sender | None = None) -> int:
-    """Send every due check-in and retry "nazorg gevraagd" notices; returns how many check-ins were sent."""
+    """Ask newly filed reports, send every due check-in, retry "nazorg gevraagd" notices; returns how many messages
+    reached a user (questions and check-ins)."""
     now = now or datetime.now(UTC)
     with db.transaction() as session:
         store.forget_erased(session)  # "verwijder mijn gegevens" was asked: no more check-ins, answers forgotten
+        store.offer_new(session, now, PUSH_CHANNELS, OFFER_WINDOW)  # newly filed: ask "may I check in later?"
         ids = store.due_checkin_ids(session, now)
         notices = repository.due_outbox_ids(session, now, ("aftercare",))
     for outbox_id in notices:

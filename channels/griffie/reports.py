@@ -24,6 +24,7 @@ from actions.store.models import Report
 from actions.texts import SUBKIND
 from channels import transcript
 from channels.griffie import deliver, export
+from channels.griffie import evidence as bewijs
 from channels.griffie.accounts import Account
 from channels.griffie.pages import (
     RASA,
@@ -131,6 +132,8 @@ def aftercare_text(status: aftercare.Status | None) -> str:
     """'nazorg: volgende check-in op ..., laatste antwoord ...' (issue 14); '' when the user was not asked."""
     if status is None:
         return ""
+    if status.consent is None:
+        return "nazorg: gevraagd, nog geen antwoord"
     if not status.consent:
         return "nazorg: melder wilde geen check-ins"
     parts = [f"volgende check-in op {when(status.next_at)}" if status.next_at else
@@ -282,7 +285,7 @@ async def detail_page(request: web.Request) -> web.Response:
     body = (f"{notice}<p><a href=\"/griffie/meldingen/{e(reference)}/afdrukken\">Afdrukbare versie (voor aangifte of GIR)</a>"
             " · <a href=\"/griffie/meldingen\">Alle meldingen</a></p>"
             f"<h2>Gegevens</h2>{_dl(facts)}<h2>Antwoorden van de melder</h2>{_dl(answers)}"
-            f"<h2>Toegevoegd door de melder</h2>{_additions(additions)}<h2>Bewijs</h2>{EVIDENCE}"
+            f"<h2>Toegevoegd door de melder</h2>{_additions(additions)}<h2>Bewijs</h2>{bewijs.section(reference)}"
             f"<h2>Status</h2>{_history(history)}{status_form}<h2>Gesprek</h2>{conversation}")
     return page(f"Melding {reference}", body, account, csrf, current="/griffie/meldingen")
 
@@ -361,7 +364,7 @@ async def print_page(request: web.Request) -> web.Response:
             f'(Ctrl+P). <a href="/griffie/meldingen/{e(reference)}">Terug naar de melding</a></p>'
             f'<p>Gegevens voor een aangifte bij de politie of voor het Gemeentelijk Incidenten Registratiesysteem (GIR). '
             f'Afgedrukt op {e(dutch_date(datetime.now(inbox.AMSTERDAM)))}. Vertrouwelijk.</p>'
-            f"{_dl(gir)}<h2>Toegevoegd door de melder</h2>{additions}<h2>Bewijs</h2>{EVIDENCE}"
+            f"{_dl(gir)}<h2>Toegevoegd door de melder</h2>{additions}<h2>Bewijs</h2>{bewijs.section(reference, printable=True)}"
             "<h2>Bewijsstukken (in te vullen)</h2><ol class=\"lines\"><li></li><li></li><li></li></ol>")
     return page(f"Melding {reference}", body, account, csrf, current="/griffie/meldingen")
 

@@ -1,7 +1,8 @@
 """Aftercare (nazorg, issue 14 item 1): the user's consent at filing and the scheduled check-ins, in the database.
 
-One `AftercarePlan` per report (consent yes or no, stopped or not, the last answer) and, with consent, one
-`AftercareCheckin` per moment (24 hours, 3 days, 4 weeks after filing by default: actions/knowledge.aftercare).
+One `AftercarePlan` per report (consent asked, yes or no; stopped or not; the last answer). The question itself is
+check-in 0 (OFFER), made by the worker for a newly filed report; with consent, one `AftercareCheckin` per moment
+follows (24 hours, 3 days, 4 weeks after filing by default: actions/knowledge.aftercare).
 A check-in is sent by the worker in actions/aftercare.py: claimed first with one atomic UPDATE (committed before
 sending, so two workers or a restart never send it twice), then marked sent, or failed with a later retry.
 Plain functions that take a session, as store/repository.py: the caller owns the transaction.
@@ -27,6 +28,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from actions.store.models import Base, OutboxMessage, Report
@@ -34,18 +36,20 @@ from actions.store.models import Base, OutboxMessage, Report
 # What the user can answer to "Hoe gaat het nu met u?" -> what the griffie reads.
 ANSWERS = {"goed": "goed", "niet_goed": "niet goed", "praten": "wil praten", "stop": "stop"}
 NEEDS_CONTACT = ("niet_goed", "praten")  # these answers notify the contact person
+OFFER = 0  # the position of the question "may I check in later?" among a report's check-ins
 LEASE = timedelta(minutes=5)  # a worker that dies while sending frees its claim after this
 
 
 class AftercarePlan(Base):
-    """The user's answer to "may I check in later?" for one report, and where the aftercare stands."""
+    """The user's answer to "may I check in later?" for one report (None: asked, no answer yet), and where the
+    aftercare stands."""
 
     __tablename__ = "aftercare_plans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), unique=True)
-    consent: Mapped[bool] = mapped_column(Boolean)
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    consent: Mapped[bool | None] = mapped_column(Boolean)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     section: Mapped[str | None] = mapped_column(String(256))  # the protocol section the moments come from
     stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     stopped_by: Mapped[str | None] = mapped_column(String(16))  # "melder" (stop) or "wissen" (erasure asked)
@@ -54,7 +58,8 @@ class AftercarePlan(Base):
 
 
 class AftercareCheckin(Base):
-    """One scheduled "Hoe gaat het nu met u?". state: pending, sent, failed (given up) or cancelled."""
+    """One scheduled message: the question for consent (position OFFER) or "Hoe gaat het nu met u?" (1, 2, 3).
+    state: pending, sent, failed (given up) or cancelled."""
 
     __tablename__ = "aftercare_checkins"
     __table_args__ = (UniqueConstraint("report_id", "position"),
@@ -62,7 +67,7 @@ class AftercareCheckin(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer)  # 1, 2, 3: the order of the moments
+    position: Mapped[int] = mapped_column(Integer)  # OFFER, then 1, 2, 3: the order of the moments
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -88,16 +93,39 @@ def plan_for(session: Session, report_id: int) -> AftercarePlan | None:
     return session.scalar(select(AftercarePlan).where(AftercarePlan.report_id == report_id))
 
 
+def offer_new(session: Session, now: datetime, channels: tuple[str, ...], window: timedelta) -> int:
+    """Plan the question "may I check in later?" (check-in OFFER, due now) for every report filed in the last `window`
+    through a channel in `channels` that has no plan yet; returns how many. Two workers may race here: the plan's
+    unique report_id lets one of them in (a savepoint keeps the other's transaction usable)."""
+    new = list(session.scalars(
+        select(Report.id).outerjoin(AftercarePlan, AftercarePlan.report_id == Report.id)
+        .where(AftercarePlan.id.is_(None), Report.created_at >= now - window, Report.identity_channel.in_(channels),
+               Report.erase_after.is_(None), Report.status != "ingetrokken")))
+    made = 0
+    for report_id in new:
+        try:
+            with session.begin_nested():
+                session.add(AftercarePlan(report_id=report_id, consent=None))
+                session.add(AftercareCheckin(report_id=report_id, position=OFFER, due_at=now, state="pending",
+                                             attempts=0, next_attempt_at=now))
+            made += 1
+        except IntegrityError:
+            continue
+    return made
+
+
 def record_consent(session: Session, report: Report, consent: bool, delays: list[timedelta], section: str | None,
                    now: datetime | None = None) -> tuple[AftercarePlan, bool]:
     """Store the user's answer with the report and, with consent, one check-in per delay after filing.
-    Idempotent: a second answer for the same report returns the first plan (created False)."""
-    existing = plan_for(session, report.id)
-    if existing is not None:
-        return existing, False
+    Idempotent: once answered, a second answer returns the first (changed False)."""
     now = now or datetime.now(UTC)
-    plan = AftercarePlan(report_id=report.id, consent=consent, decided_at=now, section=section)
-    session.add(plan)
+    plan = plan_for(session, report.id)
+    if plan is not None and plan.consent is not None:
+        return plan, False
+    if plan is None:
+        plan = AftercarePlan(report_id=report.id)
+        session.add(plan)
+    plan.consent, plan.decided_at, plan.section = consent, now, section
     if consent:
         filed = _utc(report.created_at) or now
         for position, delay in enumerate(sorted(delays), 1):
@@ -108,8 +136,19 @@ def record_consent(session: Session, report: Report, consent: bool, delays: list
     return plan, True
 
 
+def offered_report_of_identity(session: Session, identity_hash: str) -> Report | None:
+    """The identity's report whose consent question was sent most recently and is not answered yet."""
+    return session.scalar(
+        select(Report).join(AftercarePlan, AftercarePlan.report_id == Report.id)
+        .join(AftercareCheckin, (AftercareCheckin.report_id == Report.id) & (AftercareCheckin.position == OFFER))
+        .where(Report.identity_hash == identity_hash, AftercarePlan.consent.is_(None), AftercareCheckin.state == "sent")
+        .order_by(AftercareCheckin.sent_at.desc()).limit(1))
+
+
 def checkins(session: Session, report_id: int) -> list[AftercareCheckin]:
-    return list(session.scalars(select(AftercareCheckin).where(AftercareCheckin.report_id == report_id)
+    """The check-ins "Hoe gaat het nu met u?" of a report, in order (not the consent question)."""
+    return list(session.scalars(select(AftercareCheckin).where(AftercareCheckin.report_id == report_id,
+                                                               AftercareCheckin.position != OFFER)
                                 .order_by(AftercareCheckin.position)))
 
 
@@ -154,6 +193,11 @@ def mark_failed(session: Session, checkin_id: int, error: str, now: datetime, re
                     .execution_options(synchronize_session=False))
 
 
+def cancel(session: Session, checkin_id: int) -> None:
+    session.execute(update(AftercareCheckin).where(AftercareCheckin.id == checkin_id).values(
+        state="cancelled", claimed_until=None).execution_options(synchronize_session=False))
+
+
 def stop(session: Session, report_id: int, by: str, now: datetime | None = None) -> int:
     """End all remaining check-ins of a report at once (one UPDATE); returns how many were cancelled.
     `by`: "melder" (the user said stop) or "wissen" (the user asked to erase their data)."""
@@ -189,6 +233,7 @@ def record_answer(session: Session, report_id: int, answer: str, now: datetime |
     session.execute(update(AftercarePlan).where(AftercarePlan.report_id == report_id)
                     .values(last_answer=answer, last_answer_at=now).execution_options(synchronize_session=False))
     latest = session.scalar(select(AftercareCheckin).where(AftercareCheckin.report_id == report_id,
+                                                           AftercareCheckin.position != OFFER,
                                                            AftercareCheckin.state == "sent")
                             .order_by(AftercareCheckin.sent_at.desc(), AftercareCheckin.position.desc()).limit(1))
     if latest is not None and latest.answer is None:
@@ -221,7 +266,7 @@ def queue_contact_notice(session: Session, report: Report, routes: dict, now: da
 class Status:
     """What the inbox shows about a report's aftercare."""
 
-    consent: bool
+    consent: bool | None  # None: asked, no answer yet
     next_at: datetime | None  # the next pending check-in
     last_answer: str | None  # a key of ANSWERS
     last_answer_at: datetime | None
@@ -231,7 +276,7 @@ class Status:
 
     @property
     def open(self) -> bool:
-        return self.consent and not self.stopped and (self.next_at is not None or self.last_answer in NEEDS_CONTACT)
+        return bool(self.consent) and not self.stopped and (self.next_at is not None or self.last_answer in NEEDS_CONTACT)
 
 
 def status_of(session: Session, report_ids: list[int]) -> dict[int, Status]:
@@ -239,7 +284,8 @@ def status_of(session: Session, report_ids: list[int]) -> dict[int, Status]:
     if not report_ids:
         return {}
     plans = list(session.scalars(select(AftercarePlan).where(AftercarePlan.report_id.in_(report_ids))))
-    rows = list(session.scalars(select(AftercareCheckin).where(AftercareCheckin.report_id.in_(report_ids))))
+    rows = list(session.scalars(select(AftercareCheckin).where(AftercareCheckin.report_id.in_(report_ids),
+                                                               AftercareCheckin.position != OFFER)))
     found = {}
     for plan in plans:
         own = [c for c in rows if c.report_id == plan.report_id]

@@ -1,4 +1,5 @@
-"""Aftercare check-ins (issue 14 item 1) with a fake clock: consent after filing, exactly three check-ins at the
+"""Aftercare check-ins (issue 14 item 1) with a fake clock: the question after filing (typed or button answer),
+exactly three check-ins at the
 protocol's moments across worker restarts, "stop" ends them, "niet goed" reaches the contact person (no story),
 no consent means none, retries with backoff; and the check-in in each messenger: the real Telegram and Signal
 bridges against their fakes (tests/channels/fake_*.py), the widget through Rasa's execute_side_effects."""
@@ -15,16 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions import aftercare as worker
-from actions.aftercare import (
-    BUTTONS,
-    ActionAftercareAnswer,
-    ActionAftercareConsent,
-    ActionAftercareOffer,
-    answer_of,
-)
+from actions import identity
+from actions.aftercare import BUTTONS, ActionAftercareAnswer, ActionAftercareConsent, answer_of
+from actions.report_fields import ReportDraft
 from actions.store import aftercare as store
+from actions.store import repository
 from actions.store.models import OutboxMessage, Report
-from tests.bot.actions.test_outbox import STORY, _file
+from tests.bot.actions.store.test_lifecycle import STORY, draft
 
 DAY = timedelta(days=1)
 SENDER = "telegram:4242"
@@ -43,34 +41,62 @@ def contacts(tmp_path, monkeypatch, smtp_server):
 
 
 class Recorder:
-    """A messenger that records what the worker sent: (channel, conversation id, text, button titles, fake now)."""
+    """A messenger that records what the worker sent: check-ins in `sent` (channel, conversation id, text, button
+    titles, fake now), the question "may I check in later?" in `offers` (the same, with the tracker marker)."""
 
     def __init__(self, clock: list[datetime]) -> None:
         self.clock = clock
         self.sent: list[tuple] = []
+        self.offers: list[tuple] = []
         self.fail = 0
 
-    def __call__(self, channel, conversation_id, text, buttons):
+    def __call__(self, channel, conversation_id, text, buttons, marker=None):
         if self.fail:
             self.fail -= 1
             raise ConnectionRefusedError
-        self.sent.append((channel, conversation_id, text, [b["title"] for b in buttons], self.clock[0]))
+        record = (channel, conversation_id, text, [b["title"] for b in buttons], self.clock[0])
+        (self.offers if marker else self.sent).append(record + ((marker,) if marker else ()))
+
+
+_FILED = [0]
+
+
+async def _file(connection, channel="telegram"):
+    """A report filed now from SENDER in `channel` (as actions/report.py files it: store.repository)."""
+    _FILED[0] += 1
+    d = draft(f"d-care-{_FILED[0]}", identity=identity.identity_hash(channel, SENDER))
+    with Session(bind=connection) as s:
+        report, _ = repository.submit_report(s, ReportDraft(**{**d.__dict__, "identity_channel": channel}))
+        s.flush()
+        return report.reference
 
 
 def _tracker(tracker_factory, reference, intent="affirm", text="", entities=None):
     tracker = tracker_factory(slots={"report_status": "submitted", "report_reference": reference},
                               text=text, intent=intent, sender_id=SENDER)
+    tracker.events[0]["input_channel"] = "bridge"  # the Telegram bridge's channel: identity channel "telegram"
     if entities:
         tracker.latest_message["entities"] = entities
     return tracker
 
 
-async def _filed_with(consent: bool | None, dispatcher, tracker_factory, domain):
-    reference, _said = await _file(dispatcher, tracker_factory, domain, sender=SENDER)
-    await ActionAftercareOffer().run(dispatcher, _tracker(tracker_factory, reference, intent="affirm"), domain)
-    if consent is not None:
-        intent = "affirm" if consent else "deny"
-        await ActionAftercareConsent().run(dispatcher, _tracker(tracker_factory, reference, intent=intent), domain)
+async def _filed_with(connection, consent: bool | None, dispatcher, tracker_factory, domain, how="typed"):
+    """File a report, let a worker ask the question, answer it (typed "ja"/"nee" or a button; None: never)."""
+    reference = await _file(connection)
+    clock = [datetime.now(UTC)]
+    asked = Recorder(clock)
+    worker.send_due(clock[0], asked)
+    assert len(asked.offers) == 1
+    if consent is None:
+        return reference
+    if how == "typed":
+        tracker = _tracker(tracker_factory, reference, intent="affirm" if consent else "deny")
+        await ActionAftercareConsent().run(dispatcher, tracker, domain)
+    else:
+        value = "ja" if consent else "nee"
+        tracker = _tracker(tracker_factory, reference, intent="aftercare_answer",
+                           entities=[{"entity": "aftercare_answer", "value": value}])
+        await ActionAftercareAnswer().run(dispatcher, tracker, domain)
     return reference
 
 
@@ -94,33 +120,42 @@ def _round(clock, moment, recorder) -> int:
     return len(recorder.sent)
 
 
-async def test_after_filing_the_bot_asks_once_with_buttons(connection, dispatcher, tracker_factory, domain):
-    reference, _said = await _file(dispatcher, tracker_factory, domain, sender=SENDER)
-    dispatcher.messages.clear()
-    await ActionAftercareOffer().run(dispatcher, _tracker(tracker_factory, reference), domain)
-    [asked] = dispatcher.messages
-    assert asked["text"].startswith("Mag ik u later vragen hoe het met u gaat?")
-    assert "over een dag, over drie dagen en over vier weken" in asked["text"]
-    assert [b["title"] for b in asked["buttons"]] == ["Ja, dat mag", "Nee, liever niet"]
-    await ActionAftercareConsent().run(dispatcher, _tracker(tracker_factory, reference), domain)
-    assert "stop met berichten" in dispatcher.messages[-1]["text"]
-    dispatcher.messages.clear()
-    await ActionAftercareOffer().run(dispatcher, _tracker(tracker_factory, reference), domain)
-    assert dispatcher.messages == []  # answered already: never asked twice
+@pytest.mark.parametrize("how", ["typed", "button"])
+async def test_after_filing_the_bot_asks_once_with_buttons(connection, dispatcher, tracker_factory, domain, how):
+    reference = await _file(connection)
+    clock = [datetime.now(UTC)]
+    asked = Recorder(clock)
+    assert worker.send_due(clock[0], asked) == 1 and worker.send_due(clock[0] + timedelta(minutes=1), asked) == 0
+    [(channel, conversation, text, titles, _at, marker)] = asked.offers  # asked once, by one of the rounds
+    assert (channel, conversation, marker) == ("telegram", SENDER, "action_aftercare_offer")
+    assert text == ("Mag ik u later vragen hoe het met u gaat? Dat doe ik over een dag, over drie dagen en over "
+                    "vier weken, hier in dit gesprek.")
+    assert titles == ["Ja, dat mag", "Nee, liever niet"]
+    if how == "typed":  # "ja" right after the question (the rules: action_aftercare_offer, affirm)
+        await ActionAftercareConsent().run(dispatcher, _tracker(tracker_factory, reference), domain)
+    else:
+        await ActionAftercareAnswer().run(dispatcher, _tracker(tracker_factory, reference, intent="aftercare_answer",
+                                          entities=[{"entity": "aftercare_answer", "value": "ja"}]), domain)
+    assert dispatcher.messages[-1]["text"] == ("Goed. Ik vraag het u over een dag, over drie dagen en over vier weken. "
+                                               "Wilt u dat niet meer? Typ dan 'stop met berichten'.")
+    with Session(bind=connection) as s:
+        report = s.scalar(select(Report).where(Report.reference == reference))
+        assert store.plan_for(s, report.id).consent is True and len(store.checkins(s, report.id)) == 3
 
 
-async def test_no_offer_where_the_bot_cannot_write_first(connection, dispatcher, tracker_factory, domain):
-    reference, _said = await _file(dispatcher, tracker_factory, domain, sender=SENDER)
-    dispatcher.messages.clear()
-    tracker = _tracker(tracker_factory, reference)
-    tracker.events[0]["input_channel"] = "rest"
-    await ActionAftercareOffer().run(dispatcher, tracker, domain)
-    assert dispatcher.messages == []
+async def test_no_question_where_the_bot_cannot_write_first_nor_for_old_reports(connection, dispatcher,
+                                                                                tracker_factory, domain):
+    await _file(connection, channel="rest")
+    clock = [datetime.now(UTC)]
+    asked = Recorder(clock)
+    assert worker.send_due(clock[0], asked) == 0 and asked.offers == []
+    await _file(connection)  # a messenger, but the worker comes two hours later
+    assert worker.send_due(clock[0] + timedelta(hours=2), asked) == 0 and asked.offers == []
 
 
 async def test_with_consent_exactly_three_check_ins_at_the_right_times_across_restarts(
         connection, dispatcher, tracker_factory, domain):
-    reference = await _filed_with(True, dispatcher, tracker_factory, domain)
+    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
     filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
     clock = [filed]
     sent = Recorder(clock)
@@ -130,7 +165,7 @@ async def test_with_consent_exactly_three_check_ins_at_the_right_times_across_re
                           (filed + 3 * DAY, 2), (filed + 27 * DAY, 2), (filed + 28 * DAY, 3), (filed + 90 * DAY, 3)]:
         assert _round(clock, moment, sent) == total, moment
     for due in (filed + DAY, filed + 3 * DAY, filed + 28 * DAY):
-        expected.append(("socketio", SENDER, sent.sent[0][2], ["Goed", "Niet goed", "Ik wil praten", "Stop"], due))
+        expected.append(("telegram", SENDER, sent.sent[0][2], ["Goed", "Niet goed", "Ik wil praten", "Stop"], due))
     assert sent.sent == expected
     assert "Hoe gaat het nu met u?" in sent.sent[0][2] and reference in sent.sent[0][2]
     assert STORY.lower() not in sent.sent[0][2].lower()
@@ -138,11 +173,11 @@ async def test_with_consent_exactly_three_check_ins_at_the_right_times_across_re
 
 async def test_a_worker_that_dies_while_sending_is_replaced_after_the_lease_and_sends_once(
         connection, dispatcher, tracker_factory, domain):
-    reference = await _filed_with(True, dispatcher, tracker_factory, domain)
+    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
     filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
     clock = [filed + DAY]
 
-    def dies(*_args):
+    def dies(*_args, **_kwargs):
         raise KeyboardInterrupt  # the process is killed after claiming, before anything reached the user
 
     with pytest.raises(KeyboardInterrupt):
@@ -153,8 +188,9 @@ async def test_a_worker_that_dies_while_sending_is_replaced_after_the_lease_and_
     assert _round(clock, filed + 2 * DAY, sent) == 1
 
 
-async def test_no_consent_no_check_ins(connection, dispatcher, tracker_factory, domain):
-    await _filed_with(False, dispatcher, tracker_factory, domain)
+@pytest.mark.parametrize("how", ["typed", "button"])
+async def test_no_consent_no_check_ins(connection, dispatcher, tracker_factory, domain, how):
+    await _filed_with(connection, False, dispatcher, tracker_factory, domain, how=how)
     assert "geen berichten" in dispatcher.messages[-1]["text"]
     clock = [datetime.now(UTC)]
     sent = Recorder(clock)
@@ -163,7 +199,7 @@ async def test_no_consent_no_check_ins(connection, dispatcher, tracker_factory, 
 
 
 async def test_never_answered_the_offer_no_check_ins(connection, dispatcher, tracker_factory, domain):
-    await _filed_with(None, dispatcher, tracker_factory, domain)
+    await _filed_with(connection, None, dispatcher, tracker_factory, domain)
     clock = [datetime.now(UTC)]
     assert _round(clock, datetime.now(UTC) + 60 * DAY, Recorder(clock)) == 0
 
@@ -171,7 +207,7 @@ async def test_never_answered_the_offer_no_check_ins(connection, dispatcher, tra
 @pytest.mark.parametrize("how", [{"entities": [{"entity": "aftercare_answer", "value": "stop"}]},
                                  {"text": "stop met berichten"}], ids=["button", "typed"])
 async def test_stop_ends_the_remaining_check_ins_at_once(connection, dispatcher, tracker_factory, domain, how):
-    reference = await _filed_with(True, dispatcher, tracker_factory, domain)
+    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
     filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
     clock = [filed]
     sent = Recorder(clock)
@@ -188,7 +224,7 @@ async def test_stop_ends_the_remaining_check_ins_at_once(connection, dispatcher,
 @pytest.mark.parametrize("answer", ["niet_goed", "praten"])
 async def test_not_good_offers_the_support_line_and_reaches_the_contact_without_the_story(
         connection, contacts, dispatcher, tracker_factory, domain, answer):
-    reference = await _filed_with(True, dispatcher, tracker_factory, domain)
+    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
     filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
     clock = [filed]
     assert _round(clock, filed + DAY, Recorder(clock)) == 1
@@ -204,7 +240,7 @@ async def test_not_good_offers_the_support_line_and_reaches_the_contact_without_
     body = mail.get_payload(decode=True).decode()
     assert mail["Subject"] == f"Meldhulp: nazorg gevraagd bij melding {reference}"
     assert reference in body and "Leiden" in body and "nazorg" in body
-    for free_text in (STORY, "ik weet waar je woont", "Man van ongeveer 50", "Op de markt"):
+    for free_text in (STORY, "antwoord who", "antwoord where", "antwoord why"):
         assert free_text.lower() not in (body + mail["Subject"]).lower()
     with Session(bind=connection) as s:
         report = s.scalar(select(Report).where(Report.reference == reference))
@@ -214,7 +250,7 @@ async def test_not_good_offers_the_support_line_and_reaches_the_contact_without_
 
 
 async def test_good_is_thanked_and_nobody_is_bothered(connection, contacts, dispatcher, tracker_factory, domain):
-    reference = await _filed_with(True, dispatcher, tracker_factory, domain)
+    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
     contacts.inbox.messages.clear()
     tracker = _tracker(tracker_factory, reference, intent="aftercare_answer",
                        entities=[{"entity": "aftercare_answer", "value": "goed"}])
@@ -240,7 +276,7 @@ async def test_a_failed_send_is_retried_with_backoff_then_given_up(connection, d
                                                                    monkeypatch):
     monkeypatch.setenv("OUTBOX_RETRY_SECONDS", "60")
     monkeypatch.setenv("OUTBOX_MAX_ATTEMPTS", "3")
-    reference = await _filed_with(True, dispatcher, tracker_factory, domain)
+    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
     filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
     clock = [filed]
     sent = Recorder(clock)
@@ -260,7 +296,7 @@ async def test_a_failed_send_is_retried_with_backoff_then_given_up(connection, d
 async def test_erasure_asked_means_no_more_check_ins(connection, dispatcher, tracker_factory, domain):
     from actions.store import repository
 
-    reference = await _filed_with(True, dispatcher, tracker_factory, domain)
+    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
     report = _report(connection, reference)
     filed = report.created_at.replace(tzinfo=UTC)
     with Session(bind=connection) as s:

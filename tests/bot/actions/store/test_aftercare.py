@@ -156,13 +156,17 @@ def test_two_workers_never_send_a_check_in_twice(migrated_url, monkeypatch):
     engine = create_engine(config.database_url())
     monkeypatch.setattr(db, "engine", lambda url=None: engine)
     ids = []
+    now = T0 + 3 * DAY
     with Session(engine) as session, session.begin():
         for n in range(4):
             ids.append(_plan(session, draft_id=f"d-two-{n}").id)
+        for n in range(2):  # just filed: each gets the question "may I check in later?", once
+            report, _ = repository.submit_report(session, draft(f"d-new-{n}"), now=now - timedelta(minutes=5))
+            ids.append(report.id)
     sent: list[tuple[str, str]] = []
     lock = threading.Lock()
 
-    def slow_sender(channel, conversation_id, text, buttons):
+    def slow_sender(channel, conversation_id, text, buttons, marker=None):
         time.sleep(0.05)  # both workers are busy at the same time
         with lock:
             sent.append((conversation_id, text))
@@ -172,7 +176,7 @@ def test_two_workers_never_send_a_check_in_twice(migrated_url, monkeypatch):
 
     def one_worker():
         start.wait()
-        counts.append(worker.send_due(T0 + 3 * DAY, slow_sender))
+        counts.append(worker.send_due(now, slow_sender))
 
     try:
         threads = [threading.Thread(target=one_worker) for _ in range(2)]
@@ -180,14 +184,14 @@ def test_two_workers_never_send_a_check_in_twice(migrated_url, monkeypatch):
             t.start()
         for t in threads:
             t.join(30)
-        assert sum(counts) == len(sent) == 8  # 4 reports x 2 due check-ins (day 1 and day 3)
-        assert len(set(sent)) == 4 and all(sent.count(s) == 2 for s in set(sent))
+        # 4 reports x 2 due check-ins (day 1 and day 3), and 2 questions: 10 rows, each sent by exactly one worker
+        assert sum(counts) == len(sent) == 10
         with Session(engine) as session:
             states = session.execute(select(aftercare.AftercareCheckin.state, func.count())
                                      .where(aftercare.AftercareCheckin.report_id.in_(ids))
                                      .group_by(aftercare.AftercareCheckin.state)).all()
-            assert dict(states) == {"sent": 8, "pending": 4}
-        assert worker.send_due(T0 + 3 * DAY, slow_sender) == 0  # a third round sends nothing more
+            assert dict(states) == {"sent": 10, "pending": 4}
+        assert worker.send_due(now, slow_sender) == 0  # a third round sends nothing more
     finally:
         with Session(engine) as session, session.begin():
             for report_id in ids:

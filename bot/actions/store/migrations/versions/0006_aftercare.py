@@ -1,8 +1,9 @@
 """issue 14 item 1: aftercare consent and scheduled check-ins (actions/store/aftercare.py)
 
-aftercare_plans: one row per report once the user answered "may I check in later?" (consent yes or no, stopped,
-last answer). aftercare_checkins: with consent, one row per moment (24 hours, 3 days, 4 weeks after filing by
-default), claimed atomically by the worker (claimed_until) and retried with backoff (next_attempt_at).
+aftercare_plans: one row per report once the user was asked "may I check in later?" (consent null until answered,
+then yes or no; stopped, last answer). aftercare_checkins: the question (position 0) and, with consent, one row per
+moment (24 hours, 3 days, 4 weeks after filing by default), claimed atomically by the worker (claimed_until) and
+retried with backoff (next_attempt_at).
 
 Revision ID: 0006
 Revises: 0005
@@ -24,8 +25,8 @@ def upgrade() -> None:
         "aftercare_plans",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("report_id", sa.Integer(), nullable=False),
-        sa.Column("consent", sa.Boolean(), nullable=False),
-        sa.Column("decided_at", _TZ, nullable=False),
+        sa.Column("consent", sa.Boolean(), nullable=True),
+        sa.Column("decided_at", _TZ, nullable=True),
         sa.Column("section", sa.String(length=256), nullable=True),
         sa.Column("stopped_at", _TZ, nullable=True),
         sa.Column("stopped_by", sa.String(length=16), nullable=True),
