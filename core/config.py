@@ -155,6 +155,19 @@ class Settings:
     web_host: str = field(default="0.0.0.0", metadata=_setting("WEB_HOST", "the web service's address", services="web"))
     web_port: int = field(default=8080, metadata=_setting("WEB_PORT", "its port", services="web"))
 
+    # --- evidence with a report (issue 14): photos, screenshots, PDFs and links from the messengers and the widget ----
+    evidence_max_bytes: int = field(default=10_000_000, metadata=_setting(
+        "EVIDENCE_MAX_BYTES", "largest photo or PDF a user may send as evidence, in bytes (10 MB)",
+        services="web, telegram, signal"))
+    evidence_max_pixels: int = field(default=40_000_000, metadata=_setting(
+        "EVIDENCE_MAX_PIXELS", "largest image (width x height) that is opened; larger ones are refused as a possible "
+        "decompression bomb", services="web, telegram, signal"))
+    evidence_max_items: int = field(default=50, metadata=_setting(
+        "EVIDENCE_MAX_ITEMS", "most evidence items (files and links) kept per conversation", services="web, telegram, signal"))
+    evidence_unfiled_days: int = field(default=7, metadata=_setting(
+        "EVIDENCE_UNFILED_DAYS", "evidence sent in a conversation that never filed a report is erased after this many "
+        "days", services="web, telegram, signal"))
+
     seeds_dir: str = field(default=str(REPO_ROOT.parent / "shared" / "seeds"), metadata=_setting(
         "SEEDS_DIR", "the source protocols the protocol files quote (scripts/check_protocols.py and its test)",
         services="scripts, tests"))

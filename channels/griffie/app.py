@@ -21,6 +21,7 @@ from actions.store import auth, db
 from actions.store.repository import HandoffRepository
 from channels import transcript
 from channels.griffie import audit, deliver, reports
+from channels.griffie import evidence as bewijs
 from channels.griffie import overview as yearly
 from channels.griffie.accounts import Account, Accounts
 from channels.griffie.pages import (
@@ -283,3 +284,4 @@ def add_routes(app: web.Application, rasa: RasaClient, accounts: Accounts | None
     reports.add_routes(app)
     audit.add_routes(app)
     yearly.add_routes(app)  # Jaaroverzicht (issue 14 item 3)
+    bewijs.add_routes(app)  # Bewijs: one evidence file to download (issue 14 item 2)

@@ -7,6 +7,10 @@ Free text (what, who, when, where, with what, how, why) and the cues are never e
 personal data (names, health, political views, quotes) and an export is a file that leaves the system (a
 spreadsheet, an e-mail). A field added to the form later follows the same rule: encrypted means not exported.
 The full text is on the printable page of one report, which is audited per report.
+
+Evidence (issue 14) is listed per report as its number of items and, per item, a neutral file name
+(bewijs-<n>.<extension>), its kind and size: never the name as the user sent it (it may name a person), never a
+link's text, never the file.
 """
 
 from __future__ import annotations
@@ -17,16 +21,28 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from actions.report_fields import REPORT_FIELDS
+from actions.store import evidence
 from actions.store.models import Report
 from channels.griffie.pages import local
 
 CHOICE_FIELDS = [f for f in REPORT_FIELDS if not f.encrypted]
 HEADER = ["kenmerk", "datum", "tijd", "gemeente", "rol", "categorie", "subcategorie", "melden_verplicht", "acuut",
-          "online", *[f.column for f in CHOICE_FIELDS], "contactfunctie", "status", "bericht_bezorgd"]
+          "online", *[f.column for f in CHOICE_FIELDS], "contactfunctie", "status", "bericht_bezorgd",
+          "bewijs_aantal", "bewijs"]
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}
 
 
-def row(report: Report, delivered: bool) -> dict[str, Any]:
+def evidence_text(items: list[evidence.Item]) -> str:
+    """'bewijs-1.jpg (foto, 245312 bytes); bewijs-2 (link)'."""
+    return "; ".join(f"bewijs-{i.number} (link)" if i.kind == "link" else
+                     f"bewijs-{i.number}.{EXTENSIONS.get(i.media_type, 'bin')} "
+                     f"({evidence.NOUNS[i.kind][0]}, {i.media_type}, {i.size} bytes)" for i in items)
+
+
+def row(report: Report, delivered: bool, items: list[evidence.Item] | None = None) -> dict[str, Any]:
     filed = local(report.created_at)
     return {
         "kenmerk": report.reference,
@@ -43,11 +59,17 @@ def row(report: Report, delivered: bool) -> dict[str, Any]:
         "contactfunctie": report.contact_function or "",
         "status": report.status or "",
         "bericht_bezorgd": "ja" if delivered else "nee",
+        "bewijs_aantal": len(items or []),
+        "bewijs": evidence_text(items or []),
     }
 
 
 def rows(reports: Iterable[Report], undelivered: set[int] | frozenset[int] = frozenset()) -> list[dict[str, Any]]:
-    return [row(r, r.id not in undelivered) for r in reports]
+    """One row per report; the evidence is read in the session the reports were read in."""
+    reports = list(reports)
+    session = object_session(reports[0]) if reports else None
+    items = evidence.summary(session, reports) if session is not None else {}
+    return [row(r, r.id not in undelivered, items.get(r.id)) for r in reports]
 
 
 def as_csv(data: list[dict[str, Any]]) -> str:

@@ -4,6 +4,10 @@ Long polling by default, so a municipality behind a firewall needs no public HTT
 (`TELEGRAM_MODE=webhook`) is an option. Both share one aiohttp server with `GET /health` and `POST /send`
 (channels.bridge.send_app); in webhook mode it also takes Telegram's updates on `WEBHOOK_PATH`.
 
+Photos and documents (issue 14) are evidence: downloaded through the Bot API's getFile, checked and kept with
+the report by channels.evidence, and answered here ("Ontvangen: 1 foto. Die komt bij uw melding."); a caption
+goes on to Rasa as text. Links in a text message are kept as evidence too, and the text goes to Rasa as usual.
+
 Privacy: logs carry chat ids, lengths and error types, never what the user or the bot says.
 """
 
@@ -29,8 +33,9 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, T
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 from telegram.helpers import escape_markdown
 
+from channels import evidence
 from channels.bridge import RasaForwarder, send_app, serve, stop_on_signals
-from channels.rasa_client import RasaClient
+from channels.rasa_client import RasaClient, sender_id
 from channels.retry import backoff, retry
 from core.config import Settings, SettingsError, get_settings
 
@@ -46,8 +51,8 @@ KEY_PREFIX = "#"  # callback_data starting with this stands for a payload too lo
 
 GREETING = "hallo"  # what /start means to Rasa
 ONLY_TEXT = (
-    "Ik kan alleen tekst lezen. Wilt u in woorden beschrijven wat er gebeurde? "
-    "Bewaar de foto of screenshot zelf; u kunt die later aan de griffie geven."
+    "Spraakberichten, video's en stickers kan ik niet lezen of bewaren. Foto's, screenshots en PDF-bestanden wel. "
+    "Wilt u in woorden beschrijven wat er gebeurde?"
 )
 EDITED = "Ik lees alleen nieuwe berichten. Stuur de verbetering als nieuw bericht."
 EXPIRED_BUTTON = "Deze knop werkt niet meer. Typ uw antwoord in een bericht."
@@ -181,6 +186,9 @@ class TelegramBridge:
         self.application.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, self.on_text))
         # These two only answer, so they need not wait their turn (block=False); text and buttons keep their order.
         self.application.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, self.on_edited, block=False))
+        # Evidence: a download can take a while, so it does not hold up the text messages behind it.
+        self.application.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Document.ALL),
+                                                    self.on_file, block=False))
         self.application.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE & filters.ATTACHMENT, self.on_other,
                                                     block=False))
         self.application.add_handler(CallbackQueryHandler(self.on_button))
@@ -195,9 +203,54 @@ class TelegramBridge:
         log.debug("chat %s: text message, %d characters", message.chat_id, len(text))
         if text.strip():
             await self.forwarder.submit(str(message.chat_id), text)
+            await self.keep_links(message.chat_id, text)
+
+    def _sender(self, chat_id: int) -> evidence.Sender:
+        return evidence.Sender("telegram", sender_id("telegram", str(chat_id)))
+
+    async def keep_links(self, chat_id: int, text: str) -> None:
+        """Links in a text are evidence: kept, and the user hears so (the text itself has gone to Rasa)."""
+        if evidence.find_links(text):
+            result = await asyncio.to_thread(evidence.receive_links, self._sender(chat_id), text)
+            if result is not None:
+                await self.send(chat_id, result[1])
+
+    async def on_file(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A photo or a document: evidence for the report. A caption goes to Rasa as a text message."""
+        message = update.effective_message
+        assert message is not None  # the handler's filter: a photo or a document
+        chat_id = message.chat_id
+        log.debug("chat %s: file message", chat_id)
+        await self.send(chat_id, await self._receive_file(message))
+        if message.caption and message.caption.strip():
+            await self.forwarder.submit(str(chat_id), message.caption)
+            await self.keep_links(chat_id, message.caption)
+
+    async def _receive_file(self, message: Message) -> str:
+        """Download, check and keep the file; what to tell the user."""
+        limit = evidence.max_bytes()
+        if message.photo:
+            # Telegram sends one photo in several sizes, smallest first: the largest that fits the limit.
+            fitting = [p for p in message.photo if not p.file_size or p.file_size <= limit]
+            file_id, size, name = (fitting or message.photo)[-1].file_id, (fitting or message.photo)[-1].file_size, None
+        else:
+            assert message.document is not None
+            file_id, size, name = message.document.file_id, message.document.file_size, message.document.file_name
+        if size and size > limit:
+            return evidence.too_large().text
+        try:
+            telegram_file = await with_retry(partial(self.application.bot.get_file, file_id), f"getFile for chat {message.chat_id}",
+                                             self.send_attempts, self.send_delay)
+            data = bytes(await telegram_file.download_as_bytearray())
+        except TelegramError as error:
+            log.warning("chat %s: file not downloaded: %s", message.chat_id, type(error).__name__)
+            too_big = isinstance(error, BadRequest) and "too big" in str(error).lower()
+            return evidence.too_large().text if too_big else evidence.NOT_DOWNLOADED
+        _, answer = await asyncio.to_thread(evidence.receive_file, self._sender(message.chat_id), data, name)
+        return answer
 
     async def on_other(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        """Photos, stickers, voice messages: the assistant reads text only."""
+        """Stickers, voice messages, videos: neither read nor kept."""
         chat = update.effective_chat
         assert chat is not None  # the handler's filter: a private chat
         log.debug("chat %s: non-text message", chat.id)

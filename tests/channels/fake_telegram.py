@@ -7,6 +7,9 @@ Point the bot at it with PTB's `base_url` (the bridge: `TELEGRAM_API_URL=tg.base
         tg.token                        # the only token it accepts (others get 401, PTB raises InvalidToken)
         tg.user_says(chat_id, text)     # queue a text message from a private chat; returns the update (a dict)
         tg.user_sends(chat_id, photo=[...])      # any other message fields (photo, sticker, voice, ...)
+        tg.user_sends_photo(chat_id, data, caption=None)   # a photo as Telegram sends it: 2 sizes, small first
+        tg.user_sends_document(chat_id, data, file_name, mime_type, caption=None)  # a file sent "as file"
+        tg.add_file(data, folder) -> (file_id, file_unique_id)  # a file getFile and the file URL serve
         tg.press(chat_id, message_id, data)      # queue a button press (callback query) on a bot message
         tg.queue({"edited_message": {...}})      # queue any other update (update_id is added); returns it
         tg.sent                         # sendMessage calls in order: dicts with message_id, chat_id, text (as sent),
@@ -19,7 +22,8 @@ Point the bot at it with PTB's `base_url` (the bridge: `TELEGRAM_API_URL=tg.base
         buttons(message)                # [(title, callback_data), ...] of a sent message's inline keyboard
 
 Also recorded: `tg.calls` (every call as (method, params), failed ones too), `tg.answers` (answerCallbackQuery),
-`tg.edits` (editMessageText / editMessageReplyMarkup), `tg.webhook` (the last setWebhook parameters, {} after
+`tg.edits` (editMessageText / editMessageReplyMarkup), `tg.downloads` (file ids whose file was fetched from the
+file URL, in order), `tg.webhook` (the last setWebhook parameters, {} after
 deleteWebhook), `tg.unknown` (methods this fake does not implement; they get 404), and `tg.message(chat_id,
 message_id)`, the bot message as it is now (after edits).
 
@@ -28,6 +32,9 @@ Like Telegram it answers 400 to MarkdownV2 with an unescaped reserved character,
 webhook is set. It accepts only plain text in MarkdownV2 (no bold or links): the bridge never formats.
 getUpdates is real long polling: it honours `offset` (earlier updates are confirmed and dropped) and `timeout`.
 PTB posts form data (values JSON-encoded) and others may post JSON; both are accepted.
+Files as the Bot API serves them: `getFile {file_id}` answers a File (file_id, file_unique_id, file_size, file_path)
+or 400 "Bad Request: invalid file_id" for an id it does not know and "Bad Request: file is too big" for a file
+over 20 MB (bots cannot download those); the bytes are at GET /file/bot<token>/<file_path> (404 otherwise).
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ import time
 from aiohttp import web
 
 RESERVED = set("_*[]()~`>#+-=|{}.!\\")
+MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API's limit for getFile
 INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "cache_time"}
 JSON_FIELDS = {"reply_markup", "allowed_updates", "entities", "link_preview_options", "reply_parameters"}
 
@@ -97,6 +105,8 @@ class FakeTelegram:
         self.edits: list[dict] = []
         self.webhook: dict = {}
         self.unknown: list[str] = []
+        self.downloads: list[str] = []
+        self._files: dict[str, tuple[str, str, bytes]] = {}  # file_id -> (file_unique_id, file_path, bytes)
         self._updates: list[dict] = []
         self._messages: dict[tuple[int, int], dict] = {}
         self._failures: dict[str, list[str]] = {}
@@ -113,6 +123,7 @@ class FakeTelegram:
     async def __aenter__(self) -> FakeTelegram:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0, shutdown_timeout=1).start()
@@ -136,6 +147,32 @@ class FakeTelegram:
         if text.startswith("/"):  # Telegram marks commands; PTB's command filters rely on it
             fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return self.user_sends(chat_id, **fields)
+
+    def add_file(self, data: bytes, folder: str = "documents", extension: str = "") -> tuple[str, str]:
+        number = len(self._files) + 1
+        file_id, unique = f"AgAC{number:06d}file", f"AQAD{number:06d}"
+        self._files[file_id] = (unique, f"{folder}/file_{number}{extension}", data)
+        return file_id, unique
+
+    def user_sends_photo(self, chat_id: int, data: bytes, caption: str | None = None, thumbnail: bytes = b"thumb") -> dict:
+        """A photo as Telegram sends it: a small size first, the largest last (here: `data`). Telegram re-encodes
+        photos as JPEG; a test may pass any bytes."""
+        small_id, small_unique = self.add_file(thumbnail, "photos", ".jpg")
+        big_id, big_unique = self.add_file(data, "photos", ".jpg")
+        photo = [{"file_id": small_id, "file_unique_id": small_unique, "file_size": len(thumbnail), "width": 90, "height": 67},
+                 {"file_id": big_id, "file_unique_id": big_unique, "file_size": len(data), "width": 1280, "height": 960}]
+        return self.user_sends(chat_id, photo=photo, **({"caption": caption} if caption else {}))
+
+    def user_sends_document(self, chat_id: int, data: bytes, file_name: str | None = None,
+                            mime_type: str = "application/octet-stream", caption: str | None = None,
+                            file_size: int | None = None) -> dict:
+        """A file sent 'as file' (no compression); file_size as Telegram states it (default: the real size)."""
+        file_id, unique = self.add_file(data)
+        document = {"file_id": file_id, "file_unique_id": unique, "mime_type": mime_type,
+                    "file_size": len(data) if file_size is None else file_size}
+        if file_name:
+            document["file_name"] = file_name
+        return self.user_sends(chat_id, document=document, **({"caption": caption} if caption else {}))
 
     def press(self, chat_id: int, message_id: int, data: str) -> dict:
         message = self._messages.get((chat_id, message_id)) or {
@@ -251,6 +288,24 @@ class FakeTelegram:
             return web.json_response({"ok": False, "error_code": error.status, "description": error.description},
                                      status=error.status)
         return web.json_response({"ok": True, "result": result})
+
+    async def _file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        for file_id, (_, path, data) in self._files.items():
+            if path == request.match_info["path"]:
+                self.downloads.append(file_id)
+                return web.Response(body=data, content_type="application/octet-stream")
+        return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+
+    async def _api_getFile(self, params: dict) -> dict:
+        found = self._files.get(params.get("file_id", ""))
+        if found is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        unique, path, data = found
+        if len(data) > MAX_DOWNLOAD:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {"file_id": params["file_id"], "file_unique_id": unique, "file_size": len(data), "file_path": path}
 
     async def _api_getMe(self, _: dict) -> dict:
         return self._bot_user()

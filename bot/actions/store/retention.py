@@ -3,7 +3,7 @@
 A report is past retention when it reached a final status (afgesloten, ingetrokken: closed_at) longer ago than
 REPORT_RETENTION says for that status, or when the user asked for erasure (erase_after, ERASURE_REPORT_DAYS).
 Purging deletes the report, its status history and additions, its outbox rows, its aftercare (consent and
-check-ins, store/aftercare.py), the handoffs of that conversation
+check-ins, store/aftercare.py), its evidence (store/evidence.py), the handoffs of that conversation
 and the conversation's tracker events (the transcript), and writes one audit row per report without content.
 `make purge` (scripts/purge.py) runs it; schedule it daily.
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from actions.store import aftercare, db, repository
+from actions.store import evidence as evidence_store
 from actions.store.models import Report
 from core.config import SettingsError, get_settings
 
@@ -68,6 +69,7 @@ def purge_expired(now: datetime | None = None, address: str = "") -> list[Purged
             if report is None:
                 continue
             aftercare.delete_for_report(session, report.id)
+            evidence_store.delete_for_report(session, report)  # photos, PDFs, links (issue 14)
             repository.delete_report(session, report)
             repository.delete_handoffs(session, conversation_id)
             repository.record_audit(session, PURGE_ACTOR, "purged", reference=reference, address=address,

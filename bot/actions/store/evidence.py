@@ -1,0 +1,163 @@
+"""Evidence (bewijs) with a report (issue 14): photos, screenshots and PDFs a user sends in a messenger or the
+widget, and links they write. The intake (checking the file, stripping metadata) is channels/evidence.py; this
+module keeps what passed it.
+
+Everything a user sent is encrypted at rest with the report key (the same Fernet as the report's story): the
+file itself, its name as sent and a link's text. What stays readable is only what the griffie list and the
+export show without content: the kind (image, pdf, link), the media type and the size.
+
+Which report evidence belongs to:
+- sent after a report was filed from the same messenger identity (actions/identity.py): that identity's
+  newest report (`report_id` is set when it arrives);
+- sent before: it belongs to the conversation (`report_id` empty) and is part of the first report filed in
+  that conversation from the same identity. It joins that report by this rule, wherever evidence is read (the griffie page, the
+  export, purge), so filing needs no extra step;
+- evidence of a conversation that never filed a report is erased after EVIDENCE_UNFILED_DAYS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import cast
+
+from sqlalchemy import CursorResult, DateTime, ForeignKey, Integer, LargeBinary, String, delete, exists, func, or_, select
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import TypeDecorator
+
+from actions.store import repository
+from actions.store.crypto import EncryptedText, fernet
+from actions.store.models import Base, Report
+
+KINDS = ("image", "pdf", "link")
+# kind -> (one, several), as the user and the griffie read them
+NOUNS = {"image": ("foto", "foto's"), "pdf": ("PDF-bestand", "PDF-bestanden"), "link": ("link", "links")}
+
+
+class EncryptedBytes(TypeDecorator):
+    """Bytes stored as a Fernet token (the report key) and read back as the original bytes."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else fernet().encrypt(bytes(value))
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else fernet().decrypt(bytes(value))
+
+
+class Evidence(Base):
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    identity_hash: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(32))  # telegram, signal, socketio
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: datetime.now(UTC))
+    kind: Mapped[str] = mapped_column(String(16))  # a key of KINDS
+    media_type: Mapped[str] = mapped_column(String(64))  # image/jpeg, image/png, image/webp, application/pdf, text/uri-list
+    size: Mapped[int] = mapped_column(Integer)  # bytes of what is kept (the cleaned file, or the link)
+    name: Mapped[str | None] = mapped_column(EncryptedText)  # the file name as sent (may name a person), or None
+    # The file, or a link's text; loaded only when it is served (never for a list).
+    content: Mapped[bytes] = mapped_column(EncryptedBytes, nullable=False, deferred=True)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the user is told after one item was kept."""
+
+    evidence_id: int
+    report_reference: str | None  # the filed report it joined, or None: it waits for the report in this conversation
+
+
+def _first_report_id(conversation_id: ColumnElement | str) -> ColumnElement:
+    """The id of the first report filed in a conversation (a scalar subquery)."""
+    first = aliased(Report)
+    return select(func.min(first.id)).where(first.conversation_id == conversation_id).scalar_subquery()
+
+
+def _of_report(report: Report) -> ColumnElement[bool]:
+    """Evidence of `report`: joined to it, or sent in its conversation before any report when it is the first."""
+    return or_(Evidence.report_id == report.id,
+               (Evidence.report_id.is_(None)) & (Evidence.conversation_id == report.conversation_id)
+               & (Evidence.identity_hash == report.identity_hash) & (_first_report_id(report.conversation_id) == report.id))
+
+
+def count_for_conversation(session: Session, conversation_id: str) -> int:
+    return session.scalar(select(func.count(Evidence.id)).where(Evidence.conversation_id == conversation_id)) or 0
+
+
+def add(session: Session, *, conversation_id: str, identity_hash: str | None, channel: str, kind: str, media_type: str,
+        content: bytes, name: str | None = None, now: datetime | None = None) -> Stored:
+    """Keep one item (already checked by the intake). It joins the newest report of `identity_hash`, if any."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown evidence kind {kind!r}")
+    now = now or datetime.now(UTC)
+    reports = repository.reports_of_identity(session, identity_hash) if identity_hash else []
+    report = reports[0] if reports else None
+    row = Evidence(report_id=report.id if report else None, conversation_id=conversation_id[:128],
+                   identity_hash=identity_hash, channel=channel[:32], received_at=now, kind=kind,
+                   media_type=media_type[:64], size=len(content), name=(name or None), content=content)
+    session.add(row)
+    session.flush()
+    return Stored(row.id, report.reference if report else None)
+
+
+def for_report(session: Session, report: Report) -> list[Evidence]:
+    """The evidence of a report in the order it arrived (without the files themselves)."""
+    return list(session.scalars(select(Evidence).where(_of_report(report)).order_by(Evidence.received_at, Evidence.id)))
+
+
+def get(session: Session, report: Report, evidence_id: int) -> Evidence | None:
+    """One item with its content, only when it belongs to `report` (else None)."""
+    return session.scalar(select(Evidence).where(Evidence.id == evidence_id, _of_report(report)))
+
+
+@dataclass(frozen=True)
+class Item:
+    """An item as the export and the printable page list it: no content, no name as sent."""
+
+    number: int  # 1, 2, ... within the report
+    kind: str
+    media_type: str
+    size: int
+    received_at: datetime
+
+
+def summary(session: Session, reports: list[Report]) -> dict[int, list[Item]]:
+    """report id -> its items (for the export of a period)."""
+    return {report.id: [Item(n, r.kind, r.media_type, r.size, r.received_at)
+                        for n, r in enumerate(for_report(session, report), start=1)] for report in reports}
+
+
+def counted(items: list[Item] | list[Evidence]) -> str:
+    """'2 foto's, 1 link' ('geen' for none)."""
+    parts = []
+    for kind in KINDS:
+        number = sum(1 for item in items if item.kind == kind)
+        if number:
+            parts.append(f"{number} {NOUNS[kind][0 if number == 1 else 1]}")
+    return ", ".join(parts) or "geen"
+
+
+def delete_for_report(session: Session, report: Report) -> int:
+    """Erase a report's evidence (purge, 'verwijder mijn gegevens'), also what its conversation sent before filing."""
+    ids = list(session.scalars(select(Evidence.id).where(or_(
+        _of_report(report), (Evidence.report_id.is_(None)) & (Evidence.conversation_id == report.conversation_id)))))
+    if not ids:
+        return 0
+    result = cast(CursorResult, session.execute(delete(Evidence).where(Evidence.id.in_(ids))))
+    session.flush()
+    return result.rowcount
+
+
+def delete_unfiled(session: Session, now: datetime, days: int) -> int:
+    """Erase evidence older than `days` from conversations in which no report was filed."""
+    filed = exists().where(Report.conversation_id == Evidence.conversation_id)
+    result = cast(CursorResult, session.execute(
+        delete(Evidence).where(Evidence.report_id.is_(None), Evidence.received_at < now - timedelta(days=days), ~filed)
+        .execution_options(synchronize_session=False)))
+    return result.rowcount
