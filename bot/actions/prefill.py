@@ -70,6 +70,7 @@ _RELATIVE = [
     (re.compile(r"\bvan(ochtend|morgen|middag|avond|nacht)\b", re.I), lambda m, now: (now, m.group(1))),
     (re.compile(r"\bvandaag\b", re.I), lambda m, now: (now, None)),
     (re.compile(rf"\b{_NUM}\s+(dag|dagen|week|weken|maand|maanden)\s+geleden\b", re.I), None),  # dateparser
+    (re.compile(rf"\b(?:al|sinds|nu\s+al)\s+(?:een\s+)?{_NUM}\s+(dag|dagen|week|weken|maand|maanden)\b", re.I), "since"),
     (re.compile(rf"\b(?:(vorige|afgelopen)\s+week\s+|(vorige|afgelopen)\s+)?({_DAY})\s*{_PART}?\b", re.I), "weekday"),
     (re.compile(r"\b(vorige|afgelopen)\s+(week|maand)\b", re.I), None),
     (re.compile(r"\b(?:morgen|overmorgen|volgende\s+(?:week|maand)|over\s+\d+\s+dagen)\b", re.I), None),
@@ -107,8 +108,12 @@ def parse_when(text: str | None, now: datetime | None = None) -> When | None:
         if not m or (found and found[0] <= m.start()):
             continue
         phrase = m.group(0).strip()
-        if isinstance(resolve, str):  # "weekday"
+        if resolve == "weekday":
             date, part = _weekday(m, now)
+        elif resolve == "since":  # "al twee weken": since that many weeks ago, ongoing
+            number = _number_words(re.sub(r"^(?:al|sinds|nu\s+al)\s+(?:een\s+)?", "", phrase, flags=re.I))
+            date = dateparser.parse(f"{number} geleden", languages=["nl"], settings={**DATE_SETTINGS, "RELATIVE_BASE": now})
+            part = None
         elif resolve is None:
             date = dateparser.parse(_number_words(phrase), languages=["nl"], settings={**DATE_SETTINGS, "RELATIVE_BASE": now,
                                     "PREFER_DATES_FROM": "current_period"})
@@ -173,7 +178,22 @@ _MEDIUM_PATTERNS = [
     for key, words in MEDIUM_WORDS
 ]
 _X = re.compile(r"\b(?:op|via|on)\s+x\b|\bx\s*\(twitter\)", re.I)
-_VOCABULARY = {w.rstrip("*"): key for key, words in MEDIUM_WORDS for w in words if len(w.rstrip("*")) >= 5 and " " not in w}
+_VOCABULARY = {w.rstrip("*"): key for key, words in MEDIUM_WORDS for w in words
+               if len(w.rstrip("*")) >= 5 and " " not in w and key != "other"}
+# Common words of this conversation that are near misses of a medium word ("melden" ~ "belden"): never corrected.
+_NOT_TYPOS = {"melden", "gemeld", "melding", "helden", "wensen", "andere", "anderen", "merkt", "kaarten", "posten"}
+
+
+def _near_miss(token: str, vocabulary: list[str], cutoff: float) -> str | None:
+    """The vocabulary word a token is a typo of: two letters swapped ("emial"), or close enough."""
+    if token in _NOT_TYPOS:
+        return None
+    for i in range(len(token) - 1):
+        swapped = token[:i] + token[i + 1] + token[i] + token[i + 2:]
+        if swapped != token and swapped in vocabulary:
+            return swapped
+    close = difflib.get_close_matches(token, vocabulary, n=1, cutoff=cutoff)
+    return close[0] if close else None
 
 
 def medium_in(text: str | None, *, fuzzy: bool = True) -> str | None:
@@ -189,9 +209,9 @@ def medium_in(text: str | None, *, fuzzy: bool = True) -> str | None:
             return key
     if fuzzy:
         for token in re.findall(r"[\w-]{5,}", folded):
-            close = difflib.get_close_matches(token, list(_VOCABULARY), n=1, cutoff=0.8)
+            close = _near_miss(token, list(_VOCABULARY), 0.84)
             if close:
-                return _VOCABULARY[close[0]]
+                return _VOCABULARY[close]
     return None
 
 
@@ -227,7 +247,7 @@ _PLACE_NOUNS = (
 _PREP = r"(?:op|in|bij|voor|aan|naast|achter|tegenover|buiten|vlak\s+bij|vlakbij)"
 _DET = r"(?:de|het|een|mijn|m'n|ons|onze|zijn|haar)"
 _PLACE = re.compile(
-    rf"\b{_PREP}\s+(?:{_DET}\s+)?(?:[\w'-]+\s+){{0,2}}?(?:\w*(?:{'|'.join(_PLACE_NOUNS)}))\b"
+    rf"\b{_PREP}\s+(?!welke\b|wat\b)(?:{_DET}\s+)?(?:[\w'-]+\s+){{0,2}}?(?:\w*(?:{'|'.join(_PLACE_NOUNS)}))\b"
     rf"(?:\s+(?:van|achter|bij|naast|in|aan|op)\s+(?:{_DET}\s+)?[\w'-]+)?", re.I)
 _HOME = re.compile(r"\b(?:bij\s+(?:mij|ons)\s+thuis|thuis|aan\s+(?:mijn|m'n|onze)\s+(?:voor)?deur|bij\s+(?:mijn|ons)\s+huis)\b", re.I)
 _LOOKS = ("jas", "jasje", "pet", "petje", "muts", "capuchon", "hoodie", "baard", "snor", "bril", "zonnebril", "hond",
@@ -237,7 +257,7 @@ _PERSON_NOUNS = (
     "man", "mannen", "vrouw", "vrouwen", "jongen", "jongens", "jongeman", "jongemannen", "meisje", "meisjes", "jongere",
     "jongeren", "inwoner", "inwoners", "bewoner", "bewoners", "buurman", "buurvrouw", "buurtbewoner", "persoon", "personen",
     "dame", "heer", "kerel", "vent", "groep", "groepje", "demonstrant", "demonstranten", "ondernemer", "ondernemers",
-    "boer", "boeren", "ouder", "ouders", "vader", "moeder", "collega", "account", "accounts", "afzender", "beller",
+    "boer", "boeren", "ouder", "ouders", "vader", "moeder", "account", "accounts", "afzender", "beller",
     "twitteraar", "figuur", "mensen", "automobilist", "fietser", "klant", "bezoeker", "insprekers", "insprekker", "inspreker",
     "raadslid", "wethouder", "fractievoorzitter", "activist", "activisten", "trol", "trollen", "actievoerder", "actievoerders",
 )
@@ -262,25 +282,30 @@ _PHYSICAL = re.compile(r"\b(sloeg|geslagen|duwde|geduwd|schopte|geschopt|spuugde
                        r"sleurde|stompte|kneep|beet|gooide|gegooid|vernielde|vernield|ingegooid|bekrast|beklad|lekgestoken|"
                        r"in\s+brand)\b", re.I)
 _WORDS = re.compile(r"\b(riep|roep|schreeuwde|geschreeuwd|zei|zegt|noemde|scheld\w*|schold|uitgescholden|dreigde|bedreigde|"
-                    r"schreef|stuurde|gestuurd|tweette|twitterde|plaatste|reageerde|belde|mailde|appte|sms'te|brulde|"
+                    r"schreef|schrijft|schrijven|stuurde|stuurt|gestuurd|noemt|noemen|roept|post|plaatst|tweette|twitterde|plaatste|reageerde|belde|mailde|appte|sms'te|brulde|"
                     r"tierde|beledigde|zeggen|woorden|opmerking\w*|tekst\w*|bericht\w*|['\"\u2018\u201c])", re.I)
 _HOW = [
     ("schreeuwend", re.compile(r"\b(schreeuw\w*|geschreeuwd|riep|brulde|tierde|gilde|luid\w*|hard)\b", re.I)),
+    ("scheldend", re.compile(r"\b(scheld\w*|schold\w*|uitgescholden)\b", re.I)),
     ("dreigend", re.compile(r"\b(dreig\w*|bedreig\w*|intimider\w*)\b", re.I)),
     ("herhaald", re.compile(r"\b(steeds|telkens|weer|opnieuw|elke\s+(?:dag|week|avond)|al\s+(?:weken|maanden|dagen)|"
-                            r"vaker|meerdere\s+keren|\w+de\s+keer|(?:twee|drie|vier|vijf|tien|\d+)\s+keer|keer\s+op\s+keer|blijft|bleef|"
+                            r"vaker|meerdere\s+keren|\w+de\s+keer|al\s+(?:een\s+paar|enkele|twee|drie|\d+)\s+(?:dagen|weken|maanden)|(?:twee|drie|vier|vijf|tien|\d+)\s+keer|keer\s+op\s+keer|blijft|bleef|"
                             r"wekenlang|dagelijks|regelmatig)\b", re.I)),
-    ("samen met anderen", re.compile(r"\b(met\s+z'n\s+\w+|groep\w*|samen\s+met|met\s+(?:twee|drie|vier|vijf|meerdere)\s+\w+|"
+    ("samen met anderen", re.compile(r"\b(met\s+z'n\s+\w+|groep\w*|(?:twee|drie|vier|vijf|een\s+paar)\s+(?:mannen|jongens|vrouwen|"
+                                     r"personen|mensen|jongeren)|samen\s+met|met\s+(?:twee|drie|vier|vijf|meerdere)\s+\w+|"
                                      r"met\s+vrienden|met\s+anderen)\b", re.I)),
     ("anoniem", re.compile(r"\banoniem\w*\b", re.I)),
     ("rustig maar dreigend", re.compile(r"\brustig\s+maar\b", re.I)),
     ("hij volgde mij", re.compile(r"\b(volgde|gevolgd|achtervolg\w*|stalk\w*)\b", re.I)),
 ]
 _WHY = re.compile(
-    r"\b(?:omdat|vanwege|want|naar\s+aanleiding\s+van|n\.a\.v\.?|uit\s+boosheid\s+over|boos\s+(?:over|om)|"
+    r"[^.,;!?]*\b(?:niet\s+(?:kreeg|krijgt|gekregen)|werd\s+geweigerd|geweigerd|afgewezen|niet\s+eens\s+met)\b[^.!?;]*"
+    r"|\b(?:(?:het|dat|een)\s+besluit\s+over|stemde\s+(?:voor|tegen)|stem\s+(?:voor|tegen|over))\b[^.!?;]*"
+    r"|\b(?:omdat|vanwege|want|naar\s+aanleiding\s+van|n\.a\.v\.?|uit\s+boosheid\s+over|boos\s+(?:over|om)|"
     r"kwaad\s+(?:over|om)|(?:het|die|dat)\s+ging\s+over|over\s+(?:het|de|mijn|ons|onze)\s+(?:\w+\s+)?"
     r"(?:besluit|plan|plannen|motie|stemming|voorstel|azc|windmolen\w*|bezuiniging\w*|uitspraak|uitspraken|standpunt|"
-    r"beleid|vergunning|bestemmingsplan|huisvesting|opvang|bouwplan\w*|post|bericht|interview|artikel))\b[^.!?;]*", re.I)
+    r"beleid|vergunning|bestemmingsplan|huisvesting|opvang|bouwplan\w*|post|bericht|interview|artikel|boeren|stikstof|"
+    r"asielzoekers|windmolens|zwembad|parkeer\w*|kermis|terrassen|moskee|bibliotheek|woningbouw|belasting\w*))\b[^.!?;]*", re.I)
 _WITNESSES = re.compile(
     r"[^.!?;,]*\b(?:getuige\w*|zag\s+het|zagen\s+het|heeft\s+het\s+gezien|hebben\s+het\s+gezien|was\s+erbij|waren\s+erbij|"
     r"stond(?:en)?\s+erbij|hoorde\s+het|hoorden\s+het|niemand\s+(?:zag|heeft|hoorde)|er\s+(?:stonden|waren|zaten)\s+"
@@ -297,11 +322,30 @@ def _clean(phrase: str) -> str:
     return phrase[:1].upper() + phrase[1:] if phrase else phrase
 
 
+_TYPO_WORDS = sorted({*_PERSON_NOUNS, *(w.rstrip("*") for key, words in MEDIUM_WORDS for w in words
+                                        if " " not in w and key != "other")})
+
+
+def _fix_typos(text: str) -> str:
+    """A word of five letters or more that is a near miss of a person or medium word ("acount", "twiter") is read
+    as that word."""
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        if word.lower() in _TYPO_WORDS:
+            return word
+        return _near_miss(word.lower(), _TYPO_WORDS, 0.86) or word
+
+    return re.sub(r"\b[a-zA-Z]{5,}\b", fix, text)
+
+
 def where_in(text: str, medium: str | None = None) -> str | None:
     """The place the story names ("op de parkeerplaats achter het gemeentehuis", "bij mij thuis"); online when the
     medium is; None when the story does not say."""
     places = list(_PLACE.finditer(text))
     home = _HOME.search(text)
+    if medium in ("social_media", "email", "message", "phone"):
+        places = []  # it reached the user at a distance: a place in the story is not where it happened
+        home = None
     if places:
         return _clean(places[0].group(0))
     if home:
@@ -367,7 +411,9 @@ def prefill(story: str | None, now: datetime | None = None) -> dict[str, str]:
         return {}
     # What was said ('ik weet waar je woont') is not where or by whom it happened: facts come from the rest.
     told = _QUOTED.sub(" ", story)
+    told = _fix_typos(told)
     medium = medium_in(told, fuzzy=False)
+    medium = None if medium == "other" else medium  # "anders" in a story is not a medium
     when = parse_when(told, now)
     found = {
         "report_who": who_in(told),

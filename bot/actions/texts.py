@@ -32,8 +32,8 @@ ACUTE = (
 # The one question that separates two categories: asked about the heavier one, so
 # "ja" means the heavier category and "nee" the lighter one.
 DOUBT_QUESTION = {
-    "B": "Ging het vooral over het beleid, de regels of de raad ('jullie'), en niet alleen over de eigen situatie van die persoon?",
-    "C": "Was het op u persoonlijk gericht, bijvoorbeeld met scheldwoorden, beledigingen of discriminatie ('jij')?",
+    "B": "Ging het vooral over het beleid, de regels of de raad ('jullie')? Dus niet alleen over de eigen situatie van die persoon?",
+    "C": "Was het op u als persoon gericht ('jij')? Dus schelden, beledigen of discrimineren?",
     "D": "Werd er gedreigd met geweld, of voelde u zich geïntimideerd, gevolgd of fysiek bedreigd?",
 }
 
@@ -73,6 +73,6 @@ def reporting_sentence(reporting: str, persistent: bool | None) -> str:
 
 NO_ROUTE = "Ik kon uw contactpersoon nu niet vinden. Neem contact op met de griffie van uw gemeente."
 NO_ADVICE = (
-    "Ik kan het advies uit het protocol nu niet ophalen door een storing. Uw eigen veiligheid gaat voor: "
-    "bel 112 bij gevaar, en meld het voorval bij de griffie of de gemeentesecretaris."
+    "Door een storing kan ik het advies nu niet ophalen. Uw veiligheid gaat voor. Bel 112 bij gevaar. "
+    "Meld het voorval bij de griffie of de gemeentesecretaris."
 )

@@ -1,0 +1,193 @@
+"""The conversation suite of issue 13 (`make dialogue-eval`): scripted conversations (tests/dialogue/*.yml) held
+with the real servers (Rasa with the trained model, the action server, a fresh database), over REST, as a user
+would: the story first, then an answer to whatever the bot asks (read from the tracker: the open form and its
+requested slot), until the report is filed.
+
+Measured and printed, each with a floor (the command fails below it):
+- turns from the first message to the filed report: the median over the conversations whose story holds the
+  facts (all seven questions answered by it), and the median over all;
+- questions asked whose answer was in the story (in_story), goal 0;
+- invalid answers accepted (a bare "ja", an empty answer, a date in the future, ...), goal 0;
+- free-text media understood (the report's medium is the expected one; no button was pressed), >= 95 %;
+- every conversation ends in exactly one filed report.
+
+No story text is printed: only conversation ids and field names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from sqlalchemy import create_engine, text
+
+import servers
+
+ROOT = Path(__file__).resolve().parents[1]
+FIELDS = ["what", "who", "when", "where", "medium", "with_what", "how", "why"]
+ALL_FACTS = {"who", "when", "where", "medium", "with_what", "how", "why"}
+MAX_TURNS = 40
+
+
+@dataclass
+class Result:
+    id: str
+    filed: bool = False
+    turns: int = 0
+    full_story: bool = False
+    asked_in_story: list[str] = field(default_factory=list)
+    invalid_tried: int = 0
+    invalid_accepted: list[str] = field(default_factory=list)
+    medium_ok: bool = False
+    stuck: str = ""
+
+
+def load(paths: list[Path]) -> list[dict]:
+    conversations = []
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        defaults = data.get("defaults") or {}
+        for c in data["conversations"]:
+            c = {**c, "answers": {**defaults.get("answers", {}), **(c.get("answers") or {})},
+                 "triage": {**defaults.get("triage", {}), **(c.get("triage") or {})}}
+            conversations.append(c)
+    return conversations
+
+
+def state(bot: servers.Servers, sender: str) -> dict:
+    tracker = bot.tracker(sender)
+    return {"loop": (tracker.get("active_loop") or {}).get("name"), "slots": tracker.get("slots") or {}}
+
+
+def reply_for(conversation: dict, now: dict) -> tuple[str, str | None]:
+    """(what the user says, the report field it answers or None)."""
+    loop, slots = now["loop"], now["slots"]
+    requested = slots.get("requested_slot")
+    if loop == "triage_form":
+        return conversation["triage"]["check" if requested == "triage_check" else "persistent"], None
+    if loop == "routing_form":
+        return (conversation["role"] if requested == "role" else conversation["municipality"]), None
+    if loop == "report_form" and requested == "report_wanted":
+        return "/affirm", None  # the "Melden" button
+    if loop == "report_form" and requested and requested.startswith("report_"):
+        name = requested.removeprefix("report_")
+        return conversation["answers"].get(name, "weet ik niet"), name
+    if slots.get("report_status") == "confirming":
+        return "ja", None
+    return "", None
+
+
+def run_one(bot: servers.Servers, conversation: dict) -> Result:
+    result = Result(conversation["id"], full_story=set(conversation.get("in_story") or []) >= ALL_FACTS)
+    sender = f"eval-{conversation['id']}-{int(time.time() * 1000) % 100000}"
+    in_story = set(conversation.get("in_story") or [])
+    invalid = {k: list(v) for k, v in (conversation.get("invalid") or {}).items()}
+    asked: set[str] = set()
+    bot.say(sender, conversation["story"])
+    result.turns = 1
+    while result.turns < MAX_TURNS:
+        now = state(bot, sender)
+        if now["slots"].get("report_status") == "submitted":
+            result.filed = True
+            result.medium_ok = now["slots"].get("report_medium") == conversation["medium"]
+            break
+        message, name = reply_for(conversation, now)
+        if not message and name is None:
+            result.stuck = f"loop={now['loop']} requested={now['slots'].get('requested_slot')} status={now['slots'].get('report_status')}"
+            break
+        if name is not None and name not in asked:
+            asked.add(name)
+            if name in in_story:
+                result.asked_in_story.append(name)
+        if name is not None and invalid.get(name):
+            message = invalid[name].pop(0)
+            result.invalid_tried += 1
+            bot.say(sender, message)
+            result.turns += 1
+            after = state(bot, sender)
+            if after["slots"].get(f"report_{name}") is not None or after["slots"].get("requested_slot") != f"report_{name}":
+                result.invalid_accepted.append(name)
+            continue
+        bot.say(sender, message)
+        result.turns += 1
+    if not result.filed and not result.stuck:
+        result.stuck = f"no report after {MAX_TURNS} turns"
+    return result
+
+
+def reports_in(database_url: str, prefix: str = "eval-") -> dict[str, int]:
+    with create_engine(database_url).connect() as db:
+        rows = db.execute(text("SELECT conversation_id, count(*) FROM reports WHERE conversation_id LIKE :p GROUP BY conversation_id"),
+                          {"p": prefix + "%"}).all()
+    return {r[0]: r[1] for r in rows}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--conversations", nargs="*", type=Path, default=sorted((ROOT / "tests" / "dialogue").glob("*.yml")))
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "dialogue-eval.json")
+    parser.add_argument("--max-median-turns", type=float, default=6, help="floor: median turns when the story holds the facts")
+    parser.add_argument("--max-asked-in-story", type=int, default=0)
+    parser.add_argument("--max-invalid-accepted", type=int, default=0)
+    parser.add_argument("--min-media", type=float, default=0.95)
+    parser.add_argument("--min-conversations", type=int, default=30)
+    args = parser.parse_args(argv)
+
+    conversations = load(args.conversations)
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="dialogue-eval-") as workdir, servers.running(Path(workdir)) as bot:
+        for conversation in conversations:
+            results.append(run_one(bot, conversation))
+        stored = reports_in(bot.database_url)
+
+    for r in results:
+        print(f"{r.id:32} turns {r.turns:2}  filed {'ja ' if r.filed else 'NEE'}  medium {'ok ' if r.medium_ok else 'FOUT'}"
+              f"  gevraagd-uit-verhaal {','.join(r.asked_in_story) or '-':20} ongeldig-geaccepteerd {','.join(r.invalid_accepted) or '-'}"
+              + (f"  VAST: {r.stuck}" if r.stuck else ""))
+    filed = [r for r in results if r.filed]
+    full = [r.turns for r in filed if r.full_story]
+    summary = {
+        "conversations": len(results),
+        "filed": len(filed),
+        "one_report_each": all(n == 1 for n in stored.values()) and len(stored) == len(filed),
+        "median_turns_story_holds_facts": statistics.median(full) if full else None,
+        "conversations_story_holds_facts": len(full),
+        "median_turns_all": statistics.median([r.turns for r in filed]) if filed else None,
+        "asked_although_in_story": sum(len(r.asked_in_story) for r in results),
+        "invalid_answers_tried": sum(r.invalid_tried for r in results),
+        "invalid_answers_accepted": sum(len(r.invalid_accepted) for r in results),
+        "media_understood": sum(r.medium_ok for r in results) / len(results) if results else 0.0,
+    }
+    print(json.dumps(summary, indent=2, ensure_ascii=False))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"summary": summary, "conversations": [r.__dict__ for r in results]}, indent=2, ensure_ascii=False))
+
+    failures = []
+    if len(results) < args.min_conversations:
+        failures.append(f"{len(results)} conversations, fewer than {args.min_conversations}")
+    if len(filed) != len(results) or not summary["one_report_each"]:
+        failures.append(f"{len(filed)} of {len(results)} conversations filed exactly one report")
+    if summary["median_turns_story_holds_facts"] is None or summary["median_turns_story_holds_facts"] > args.max_median_turns:
+        failures.append(f"median turns {summary['median_turns_story_holds_facts']} > {args.max_median_turns}")
+    if summary["asked_although_in_story"] > args.max_asked_in_story:
+        failures.append(f"{summary['asked_although_in_story']} questions asked whose answer was in the story")
+    if summary["invalid_answers_accepted"] > args.max_invalid_accepted:
+        failures.append(f"{summary['invalid_answers_accepted']} invalid answers accepted")
+    if summary["media_understood"] < args.min_media:
+        failures.append(f"free-text media understood {summary['media_understood']:.0%} < {args.min_media:.0%}")
+    for failure in failures:
+        print(f"dialogue-eval: FAILED: {failure}", file=sys.stderr)
+    if not failures:
+        print("dialogue-eval: all floors met")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
