@@ -13,6 +13,9 @@
   immediate: in json-rpc mode signal-cli-rest-api drops messages that arrive while no websocket is connected
   (bbernhard/signal-cli-rest-api#834), so the gap must stay short.
 - `GET /health` and `POST /send` (the griffie page answers a user) come from `channels.bridge.send_app`.
+- Attachments (issue 14) are evidence: each is fetched with `GET /v1/attachments/{id}`, deleted from signal-cli's
+  storage right after (`DELETE`), checked and kept with the report by channels.evidence, and answered here; a text
+  with them goes on to Rasa. Links in a text are kept as evidence too. Stickers get a short note.
 
 Privacy: nothing here logs what users or the bot say, nor phone numbers or uuids.
 """
@@ -23,15 +26,17 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 import aiohttp
 import aiohttp.web
 
+from channels import evidence
 from channels.bridge import RasaForwarder, send_app, serve
-from channels.rasa_client import RasaClient
+from channels.rasa_client import RasaClient, sender_id
 from channels.retry import backoff, retry
 from core.config import Settings, SettingsError, get_settings
 
@@ -40,7 +45,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "signal"
 CHOOSE = "Antwoord met het nummer."
 NOT_AN_OPTION = "Dat nummer staat er niet bij. Antwoord met {numbers}."
-TEXT_ONLY = "Ik kan alleen tekst lezen, geen foto's, spraakberichten of bestanden. Wilt u het typen?"
+TEXT_ONLY = "Stickers kan ik niet lezen. Foto's, screenshots en PDF-bestanden wel. Wilt u het typen?"
 
 _NUMBER_ANSWER = re.compile(r"\s*(\d{1,3})\s*[.)]?\s*")
 _PHONE_NUMBER = re.compile(r"\+\d{7,15}")
@@ -91,9 +96,27 @@ class Config:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    id: str  # signal-cli's name for the stored file: GET /v1/attachments/{id}
+    size: int | None  # as signal-cli states it
+    filename: str | None  # the name the sender's phone gave it, if any
+
+
+@dataclass(frozen=True)
 class Incoming:
     address: str  # the sender's number, or their uuid when the number is hidden
     text: str  # "" for a message with only an attachment, sticker or the like
+    attachments: tuple[Attachment, ...] = ()
+
+
+def _attachments(data: dict) -> tuple[Attachment, ...]:
+    found = []
+    for item in data.get("attachments") or []:
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]:
+            size = item.get("size")
+            name = item.get("filename")
+            found.append(Attachment(item["id"], size if isinstance(size, int) else None, name if isinstance(name, str) else None))
+    return tuple(found)
 
 
 def parse_frame(payload: object, own_number: str) -> Incoming | None:
@@ -108,10 +131,10 @@ def parse_frame(payload: object, own_number: str) -> Incoming | None:
     if not isinstance(address, str) or not address or address == own_number:
         return None
     text = data.get("message")
-    if isinstance(text, str) and text.strip():
-        return Incoming(address, text)
-    if data.get("attachments") or data.get("sticker"):
-        return Incoming(address, "")
+    text = text if isinstance(text, str) and text.strip() else ""
+    attachments = _attachments(data)
+    if text or attachments or data.get("sticker"):
+        return Incoming(address, text, attachments)
     return None  # reactions, deletions, expiry timer changes: nothing to answer
 
 
@@ -240,8 +263,13 @@ class SignalBridge:
 
     async def _on_message(self, incoming: Incoming) -> None:
         address, text = incoming.address, incoming.text
+        for attachment in incoming.attachments:
+            self._later(self._receive_file(address, attachment))
+        if text and evidence.find_links(text):
+            self._later(self._keep_links(address, text))
         if not text:
-            self._note(address, TEXT_ONLY)
+            if not incoming.attachments:
+                self._note(address, TEXT_ONLY)
             return
         options = self.options.get(address)
         answer = _NUMBER_ANSWER.fullmatch(text)
@@ -259,9 +287,66 @@ class SignalBridge:
 
     def _note(self, address: str, text: str) -> None:
         """Send a short note without holding up the receive loop (a send can take seconds)."""
-        task = asyncio.create_task(self._send_logged(address, text))
+        self._later(self._send_logged(address, text))
+
+    def _later(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
         self._notes.add(task)
         task.add_done_callback(self._notes.discard)
+
+    # --- evidence --------------------------------------------------------------------------------------------
+
+    def _sender(self, address: str) -> evidence.Sender:
+        return evidence.Sender(CHANNEL, sender_id(CHANNEL, address))
+
+    async def _keep_links(self, address: str, text: str) -> None:
+        result = await asyncio.to_thread(evidence.receive_links, self._sender(address), text)
+        if result is not None:
+            await self._send_logged(address, result[1])
+
+    async def _receive_file(self, address: str, attachment: Attachment) -> None:
+        """Fetch one attachment, delete it from signal-cli, keep it as evidence, tell the user."""
+        try:
+            if attachment.size and attachment.size > evidence.max_bytes():
+                answer = evidence.too_large().text
+            else:
+                data = await self._download(attachment.id)
+                answer = evidence.too_large().text if data is None else (
+                    await asyncio.to_thread(evidence.receive_file, self._sender(address), data, attachment.filename))[1]
+        except (aiohttp.ClientError, TimeoutError, SignalSendError) as error:
+            log.warning("a Signal attachment was not fetched (%s)", type(error).__name__)
+            answer = evidence.NOT_DOWNLOADED
+        finally:
+            await self._delete_attachment(attachment.id)
+        await self._send_logged(address, answer)
+
+    def _attachment_url(self, attachment_id: str) -> str:
+        return f"{self.config.api_url}/v1/attachments/{quote(attachment_id, safe='')}"
+
+    async def _download(self, attachment_id: str) -> bytes | None:
+        """The attachment's bytes; None when it is larger than the limit (not read further)."""
+        assert self._http is not None, "start() first"
+        limit = evidence.max_bytes()
+        async with self._http.get(self._attachment_url(attachment_id), timeout=_SEND_TIMEOUT) as response:
+            if response.status >= 300:
+                raise SignalSendError(f"signal-cli-rest-api answered {response.status}")
+            data = bytearray()
+            async for chunk in response.content.iter_chunked(65536):
+                data += chunk
+                if len(data) > limit:
+                    return None
+            return bytes(data)
+
+    async def _delete_attachment(self, attachment_id: str) -> None:
+        """signal-cli keeps received files on disk; the evidence now lives (encrypted) in our database only."""
+        if self._http is None:
+            return
+        try:
+            async with self._http.delete(self._attachment_url(attachment_id), timeout=_SEND_TIMEOUT) as response:
+                if response.status >= 300:
+                    log.warning("signal-cli-rest-api did not delete an attachment (%d)", response.status)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("signal-cli-rest-api did not delete an attachment (%s)", type(error).__name__)
 
     # --- sending ---------------------------------------------------------------------------------------------
 

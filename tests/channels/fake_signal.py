@@ -3,6 +3,9 @@
     async with FakeSignal(number="+31600000000") as sig:
         sig.url                                   # "http://127.0.0.1:<port>": what SIGNAL_API_URL would be
         sig.user_says("+31611111111", "hallo")    # a one-to-one text from that number (or from a uuid: hidden number)
+        sig.user_sends_file("+31611111111", data, "image/jpeg", filename=None, text=None)  # a message with an
+                                                  # attachment, stored as signal-cli stores it; returns its id
+        sig.attachments                           # id -> bytes still stored; sig.deleted: ids deleted, in order
         sig.push(receipt("+31611111111"))         # any envelope: see the builders below
         sig.push_frame('{"error": "..."}')        # a raw websocket frame
         await sig.wait_for_connections(2)         # until 2 receive websockets were accepted in all
@@ -32,6 +35,10 @@ doc/EXAMPLES.md; signal-cli man/signal-cli-jsonrpc.5.adoc and its org.asamk.sign
   400 `{"error": ...}` for a body that is not JSON of that shape, no recipients, no number, a number that is
   not registered ("Number not registered with JSON-RPC"), and for signal-cli's own send errors (it refuses an
   empty message without attachments).
+- Received attachments are stored by signal-cli and listed in `dataMessage.attachments` as `{"contentType",
+  "filename" (null when the phone gave none), "id" (the stored file's name), "size", "width", "height", "caption",
+  "uploadTimestamp"}`; `GET /v1/attachments/{id}` serves the bytes (application/octet-stream), `DELETE
+  /v1/attachments/{id}` removes them (204); an unknown id answers 404 `{"error": ...}`.
 - `GET /v1/health` answers 204; `GET /v1/about` answers `{"versions": ["v1", "v2"], "build": 2,
   "mode": "json-rpc", "version": ...}`.
 Deliberate differences: the receive websocket of another number than `number` is refused with 400 (the real
@@ -99,6 +106,8 @@ class FakeSignal:
         self.sent: list[dict] = []
         self.connections = 0
         self.failed_sends = 0
+        self.attachments: dict[str, bytes] = {}
+        self.deleted: list[str] = []
         self._fail: list[int] = []
         self._sockets: dict[web.WebSocketResponse, tuple[asyncio.Queue, asyncio.BaseTransport | None]] = {}
         self._kept: list[str] = []
@@ -111,6 +120,8 @@ class FakeSignal:
         app.router.add_post("/v2/send", self._send)
         app.router.add_get("/v1/health", self._health)
         app.router.add_get("/v1/about", self._about)
+        app.router.add_get("/v1/attachments/{id}", self._get_attachment)
+        app.router.add_delete("/v1/attachments/{id}", self._delete_attachment)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
@@ -126,6 +137,16 @@ class FakeSignal:
 
     def user_says(self, source: str, text: str) -> None:
         self.push(text_message(source, text))
+
+    def user_sends_file(self, source: str, data: bytes, content_type: str, filename: str | None = None,
+                        text: str | None = None, size: int | None = None) -> str:
+        attachment_id = f"{uuid.uuid4().hex[:20]}.{content_type.rsplit('/', 1)[-1]}"
+        self.attachments[attachment_id] = data
+        attachment = {"contentType": content_type, "filename": filename, "id": attachment_id,
+                      "size": len(data) if size is None else size, "width": None, "height": None, "caption": None,
+                      "uploadTimestamp": _now_ms()}
+        self.push(text_message(source, text, attachments=[attachment]))
+        return attachment_id
 
     def push(self, envelope: dict) -> None:
         self.push_frame(json.dumps({"envelope": envelope, "account": self.number}))
@@ -227,6 +248,19 @@ class FakeSignal:
         self.sent.append(body)
         await self._notify()
         return web.json_response({"timestamp": str(_now_ms())}, status=201)
+
+    async def _get_attachment(self, request: web.Request) -> web.Response:
+        data = self.attachments.get(request.match_info["id"])
+        if data is None:
+            return web.json_response({"error": "No attachment with that name found"}, status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
+
+    async def _delete_attachment(self, request: web.Request) -> web.Response:
+        if self.attachments.pop(request.match_info["id"], None) is None:
+            return web.json_response({"error": "No attachment with that name found"}, status=404)
+        self.deleted.append(request.match_info["id"])
+        await self._notify()
+        return web.Response(status=204)
 
     async def _health(self, _: web.Request) -> web.Response:
         return web.Response(status=204)

@@ -109,9 +109,10 @@ async def test_receipts_typing_sync_and_group_messages_are_ignored(bridge, sig, 
     assert len(sig.sent) == 1
 
 
-async def test_a_photo_without_text_gets_a_note_and_does_not_reach_rasa(bridge, sig, rasa):
-    photo = {"contentType": "image/jpeg", "filename": "deur.jpg", "id": "a1", "size": 1234}
-    sig.push(text_message(USER, None, attachments=[photo]))
+async def test_a_sticker_gets_a_note_and_does_not_reach_rasa(bridge, sig, rasa):
+    sticker = text_message(USER, None)
+    sticker["dataMessage"]["sticker"] = {"packId": "cGFjaw==", "stickerId": 3}
+    sig.push(sticker)  # photos and files are evidence: test_evidence.py
 
     assert texts(await sig.wait_for_sends(USER, 1)) == [TEXT_ONLY]
     assert rasa.received == []
