@@ -8,6 +8,10 @@ The widget itself talks to Rasa's socket.io channel directly. This app only serv
 - `GET /widget/history/{session_token}`: what was said in a conversation, read from Rasa's tracker, so bot
   messages sent while the browser was away (a griffier's answer) are not lost. Only with the signed token the
   Rasa server gave that browser (channels/widget/session.py, WIDGET_SECRET): a session id alone reads nothing;
+- `POST /widget/evidence` (issue 14): a photo, screenshot or PDF from the widget's upload button (the file as the
+  body, its name in `X-File-Name`, percent-encoded), or a message's text (`Content-Type: text/plain`) whose links
+  are kept. Only with the signed session token (`Authorization: Bearer <token>`); checked and kept with the
+  report by channels.evidence; answers `{"ok", "message"}` with the Dutch text for the user;
 - `GET /demo`: a plain griffie page with the widget on it.
 
 Environment: RASA_URL and RASA_TOKEN (through RasaClient), RASA_PUBLIC_URL (the Rasa address the
@@ -16,15 +20,16 @@ browser uses; default RasaClient.url).
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from aiohttp import web
 
-from channels import transcript
+from channels import evidence, transcript
 from channels.rasa_client import RasaClient, RasaUnavailable
 from channels.widget import session as widget_session
 from core.config import get_settings
@@ -48,6 +53,15 @@ STATIC_CACHE = "public, max-age=300"
 # token is the key to a conversation, the id alone is not (it shows in the griffie page and in Rasa's API).
 SESSION_ID = widget_session.SESSION_ID
 MESSAGE_ID = re.compile(r"[0-9a-f]{8,64}")  # the widget's own id for a user message (dedup after a reconnect)
+
+# The upload comes from the page that embeds the widget, possibly another site; no cookies are involved (the signed
+# token in the Authorization header is the only key), so any origin may post, as for the history.
+EVIDENCE_CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "POST, OPTIONS",
+                 "Access-Control-Allow-Headers": "Authorization, Content-Type, X-File-Name", "Access-Control-Max-Age": "600",
+                 "Cache-Control": "no-store"}
+NO_SESSION = "Het gesprek is verlopen. Laad de pagina opnieuw en probeer het nog eens."
+NO_LINK = "Ik zag geen link in uw bericht."
+MAX_LINK_TEXT = 20_000
 
 UNAVAILABLE = "De chat is even niet bereikbaar. Probeer het over een paar minuten opnieuw. In direct gevaar? Bel 112."
 
@@ -100,7 +114,7 @@ DEMO_PAGE = """<!doctype html>
   <p>Bent u raadslid, commissielid, wethouder of burgemeester? Of bent u familie van iemand met zo'n functie?
     Had u een vervelende of bedreigende ontmoeting? Vertel het hieronder aan Meldhulp.
     U hoort wat u kunt doen en wie u helpt.</p>
-  <div id="meldhulp-chat" data-server="{server}" data-history="/widget/history"></div>
+  <div id="meldhulp-chat" data-server="{server}" data-history="/widget/history" data-evidence="/widget/evidence"></div>
   <p class="note">Dit is een voorbeeldpagina. Het gesprek blijft bewaard zolang dit tabblad open is.</p>
 </main>
 <script src="/widget/static/meldhulp-widget.js" defer></script>
@@ -149,9 +163,39 @@ def add_routes(app: web.Application, rasa: RasaClient) -> None:
             return web.json_response({"error": UNAVAILABLE}, status=503, headers=headers)
         return web.json_response({"messages": conversation(tracker or {})}, headers=headers)
 
+    async def evidence_options(_: web.Request) -> web.Response:
+        return web.Response(status=204, headers=EVIDENCE_CORS)
+
+    async def evidence_upload(request: web.Request) -> web.Response:
+        def answer(status: int, ok: bool, message: str) -> web.Response:
+            return web.json_response({"ok": ok, "message": message}, status=status, headers=EVIDENCE_CORS)
+
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        session_id = widget_session.verify(token)
+        if session_id is None:
+            return answer(401, False, NO_SESSION)
+        sender = evidence.Sender("socketio", session_id)  # the conversation as Rasa's widget channel names it
+        limit = evidence.max_bytes() if request.content_type != "text/plain" else MAX_LINK_TEXT
+        if request.content_length is not None and request.content_length > limit:
+            return answer(413, False, evidence.too_large().text)
+        data = bytearray()
+        async for chunk in request.content.iter_chunked(65536):  # read ourselves: the app's client_max_size is small
+            data += chunk
+            if len(data) > limit:
+                return answer(413, False, evidence.too_large().text)
+        if request.content_type == "text/plain":
+            result = await asyncio.to_thread(evidence.receive_links, sender, bytes(data).decode("utf-8", "replace"))
+            kept, message = result if result is not None else (False, NO_LINK)
+        else:
+            name = unquote(request.headers.get("X-File-Name", ""))[:300] or None
+            kept, message = await asyncio.to_thread(evidence.receive_file, sender, bytes(data), name)
+        return answer(200 if kept else 422, kept, message)
+
     async def demo(_: web.Request) -> web.Response:
         return web.Response(text=demo_html, content_type="text/html", charset="utf-8", headers=demo_headers)
 
     app.router.add_get("/widget/static/{name}", static)
     app.router.add_get("/widget/history/{session_token}", history)
+    app.router.add_route("OPTIONS", "/widget/evidence", evidence_options)
+    app.router.add_post("/widget/evidence", evidence_upload)
     app.router.add_get("/demo", demo)

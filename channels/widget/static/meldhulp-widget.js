@@ -7,6 +7,8 @@
  * data-server: the Rasa server; the widget uses its socket.io channel (session_persistence: true).
  * data-history: where the conversation is read back after a reload or a dropped connection
  *   (default: ../history next to this script).
+ * data-evidence: where a photo, screenshot or PDF from the upload button goes, and the links a user writes
+ *   (default: 'evidence' next to the history address). Only with the conversation's signed token.
  * The script loads its CSS and socket.io-client from its own directory (unless window.io exists).
  *
  * Plain ES2017, no build step. Message texts, the user's and the bot's, only ever reach the page through
@@ -51,7 +53,13 @@
     retrying: 'Nog geen verbinding, opnieuw verbinden…',
     reconnecting: 'Verbinding verbroken, opnieuw verbinden…',
     failed: 'De chat kan niet starten. Probeer het later opnieuw. In direct gevaar? Bel 112.',
+    attach: 'Foto of bestand toevoegen',
+    attachHint: "Bewijs: foto's, screenshots (JPEG, PNG, WebP) of PDF, tot 10 MB. Alleen de griffie ziet het.",
+    uploading: 'Bestand wordt verstuurd…',
+    uploadFailed: 'Het versturen lukte niet. Probeer het opnieuw.',
   };
+  const ACCEPT = 'image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf';
+  const LINK = /(https?:\/\/|www\.)\S+/i;
 
   const store = {
     get(key) {
@@ -119,6 +127,9 @@
       const history = root.dataset.history ? new URL(root.dataset.history, location.href) : new URL('../history', HERE);
       this.server = root.dataset.server;
       this.historyUrl = history.href.replace(/\/+$/, '');
+      this.evidenceUrl = root.dataset.evidence
+        ? new URL(root.dataset.evidence, location.href).href
+        : this.historyUrl.replace(/\/history$/, '') + '/evidence';
       const stored = store.get(SESSION_KEY);
       this.sessionId = SESSION_ID.test(stored) ? stored : null;
       const token = store.get(TOKEN_KEY);
@@ -171,13 +182,35 @@
       const row = el('div', 'mh-row');
       row.append(this.input, button);
       form.append(label, hint, row);
-      section.append(title, el('p', 'mh-intro', T.intro), danger, this.statusLine, this.log, this.typing, form);
+      // Evidence: a real button (keyboard, screen readers) that opens the file picker; the input itself is hidden.
+      const attachHint = el('p', 'mh-hint', T.attachHint);
+      attachHint.id = id('attach-hint');
+      this.fileInput = el('input', 'mh-file');
+      this.fileInput.type = 'file';
+      this.fileInput.accept = ACCEPT;
+      this.fileInput.tabIndex = -1;
+      this.fileInput.setAttribute('aria-hidden', 'true');
+      this.attach = el('button', 'mh-attach', T.attach);
+      this.attach.type = 'button';
+      this.attach.disabled = !this.token;
+      this.attach.setAttribute('aria-describedby', attachHint.id);
+      this.uploadStatus = el('p', 'mh-upload');
+      this.uploadStatus.setAttribute('role', 'status');
+      const evidence = el('div', 'mh-evidence');
+      evidence.append(this.attach, this.fileInput, attachHint, this.uploadStatus);
+      section.append(title, el('p', 'mh-intro', T.intro), danger, this.statusLine, this.log, this.typing, form, evidence);
       root.textContent = '';
       root.append(section);
 
       form.addEventListener('submit', (event) => {
         event.preventDefault();
         this.submit();
+      });
+      this.attach.addEventListener('click', () => this.fileInput.click());
+      this.fileInput.addEventListener('change', () => {
+        const file = this.fileInput.files && this.fileInput.files[0];
+        this.fileInput.value = ''; // the same file can be chosen again
+        if (file) this.upload(file, { 'Content-Type': 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) });
       });
       this.input.addEventListener('keydown', (event) => {
         if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -205,6 +238,7 @@
         if (!data || typeof data !== 'object' || !SESSION_ID.test(data.session_id) || !TOKEN.test(data.session_token)) return;
         this.token = data.session_token;
         store.set(TOKEN_KEY, this.token);
+        this.attach.disabled = false;
         this.confirmed(data.session_id);
       });
       // The conversation is open on another socket (another tab, or this tab's old connection that the server
@@ -300,6 +334,28 @@
       if (!text) return;
       this.input.value = '';
       this.send(text, null);
+      if (LINK.test(text)) this.upload(text, { 'Content-Type': 'text/plain;charset=utf-8' }); // links are evidence too
+    }
+
+    // A file or a text with links to the evidence endpoint; its answer (in Dutch) shows in the status line.
+    async upload(body, headers) {
+      if (!this.token) return;
+      this.uploadStatus.textContent = T.uploading;
+      let message = T.uploadFailed;
+      try {
+        const response = await fetch(this.evidenceUrl, {
+          method: 'POST',
+          headers: Object.assign({ Authorization: `Bearer ${this.token}`, Accept: 'application/json' }, headers),
+          body,
+          credentials: 'omit',
+          cache: 'no-store',
+        });
+        const answer = await response.json();
+        if (answer && typeof answer.message === 'string' && answer.message) message = answer.message;
+      } catch (e) {
+        // network error or no JSON: the calm general text
+      }
+      this.uploadStatus.textContent = message;
     }
 
     send(text, payload) {
