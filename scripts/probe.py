@@ -10,9 +10,15 @@ Cases (each bounded in time):
   very long texts: 0 non-200, 0 empty answers, 0 tracebacks in the servers' logs.
 - session takeover (widget, socket.io): a second socket with the same token is refused; a socket that names
   someone else's session id gets a session of its own, reads none of the victim's messages and writes none.
+- stale confirm: 30 conversations reach the summary, move on ("Aanpassen" or "Niet indienen"), then send "ja":
+  0 reports (the summary hash of bot/actions/report.py).
+- payload injection: the summary shows Leiden, the user types '/affirm{"municipality":"Amsterdam",...}': what is
+  filed equals the summary or nothing is filed; a typed '/inform{"municipality":...,"role":...}' sets no slot
+  (bot/patches/payload_guard.py): 0 injections.
+- griffie login (channels/griffie/app.py on 127.0.0.1, the probe's database): 30 concurrent wrong guesses count
+  at most 5 attempts and the right password is then refused too; the medians of a wrong password for a known and
+  for an unknown account (both printed) differ by less than the noise; after logout the old cookie is dead.
 - killed action server (last): every message still gets the fixed answer with 112, none is silent.
-
-Not here (other parts of issue 12): stale "ja", payload injection, griffie login lockout race.
 Usage: python scripts/probe.py [--fuzz 10000] [--seed 12] [--out var/probe.json]
 """
 
@@ -22,7 +28,9 @@ import argparse
 import asyncio
 import json
 import random
+import re
 import shutil
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -59,13 +67,29 @@ def reports_for(database_url: str, conversation: str) -> int:
         return db.execute(text("SELECT count(*) FROM reports WHERE conversation_id = :c"), {"c": conversation}).scalar_one()
 
 
+SUMMARY_BUTTON = "Ja, indienen"  # the summary's confirm button (bot/actions/report.py CONFIRM_BUTTONS)
+
+
+def buttons(body: str) -> list[str]:
+    return [b.get("title", "") for m in json.loads(body) for b in (m.get("buttons") or [])]
+
+
+async def to_summary(http: aiohttp.ClientSession, bot: servers.Servers, sender: str) -> bool:
+    """STORY and the FORM lines up to the summary; True when the bot's last answer is the summary with its confirm
+    button (the form may ask fewer questions than FORM answers: it stops at the summary)."""
+    for message in [STORY, *FORM]:
+        status, body = await say(http, bot.rasa_url, sender, message)
+        check(status == 200, f"{sender}: {status} for a form line")
+        if SUMMARY_BUTTON in buttons(body):
+            return True
+    return False
+
+
 # --- forged tracker --------------------------------------------------------------------------------------------
 async def forged_tracker(bot: servers.Servers) -> dict:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
         sender = "probe-summary"
-        for message in [STORY, *FORM]:
-            status, _ = await say(http, bot.rasa_url, sender, message)
-            check(status == 200, f"conversation to the summary: {status}")
+        check(await to_summary(http, bot, sender), "forged tracker: the conversation did not reach the summary")
         params = {"token": bot.rasa_token}
         async with http.get(f"{bot.rasa_url}/conversations/{sender}/tracker", params=params) as r:
             tracker = await r.json()
@@ -138,14 +162,15 @@ async def fuzz(bot: servers.Servers, n: int, seed: int, clients: int = 16) -> di
     for item in items:  # one conversation's messages in order, conversations in parallel
         by_sender.setdefault(item[0], []).append(item)
     queues = list(by_sender.values())
-    non_200, empty, examples = 0, 0, []
+    non_200, empty, examples, done = 0, 0, [], 0
     started = time.monotonic()
 
     async def worker(http: aiohttp.ClientSession, mine: list[list]) -> None:
-        nonlocal non_200, empty
+        nonlocal non_200, empty, done
         for conversation in mine:
             for sender, message, raw in conversation:
                 status, body = await say(http, bot.rasa_url, sender, message, raw)
+                done += 1
                 if status != 200:
                     non_200 += 1
                     if len(examples) < 5:
@@ -157,8 +182,18 @@ async def fuzz(bot: servers.Servers, n: int, seed: int, clients: int = 16) -> di
                     if len(examples) < 5:
                         examples.append({"empty": repr(message)[:80]})
 
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as http:
-        await asyncio.gather(*(worker(http, queues[i::clients]) for i in range(clients)))
+    async def progress() -> None:
+        while True:
+            await asyncio.sleep(30)
+            elapsed = time.monotonic() - started
+            print(f"    fuzz: {done}/{n} in {elapsed:.0f} s ({done / elapsed:.1f}/s)", flush=True)
+
+    reporter = asyncio.create_task(progress())
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as http:
+            await asyncio.gather(*(worker(http, queues[i::clients]) for i in range(clients)))
+    finally:
+        reporter.cancel()
     seconds = time.monotonic() - started
     tracebacks = sum(log.read_text(errors="replace").count("Traceback") for log in bot.logs)
     result = {"messages": n, "seed": seed, "non_200": non_200, "empty_answers": empty, "tracebacks_in_logs": tracebacks,
@@ -206,6 +241,184 @@ async def takeover(bot: servers.Servers) -> dict:
     return result
 
 
+# --- dialogue integrity: stale "ja" and payload injection at the summary -------------------------------------------
+def filed(database_url: str, conversation: str) -> list[dict]:
+    with create_engine(database_url).connect() as db:
+        rows = db.execute(text("SELECT municipality, municipality_key, readable_by FROM reports WHERE conversation_id = :c"),
+                          {"c": conversation}).mappings().all()
+    return [dict(r) for r in rows]
+
+
+async def stale_confirm(bot: servers.Servers, tries: int = 30) -> dict:
+    """At the summary the user moves on ("Aanpassen" or "Niet indienen"); then a late "ja" arrives: 0 reports."""
+    moves = ["/change", "/deny"]
+    reached, reports = 0, 0
+    gate = asyncio.Semaphore(6)
+
+    async def one(i: int) -> None:
+        nonlocal reached, reports
+        sender = f"probe-stale-{i}"
+        async with gate, aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as http:
+            if not await to_summary(http, bot, sender):
+                return
+            reached += 1
+            for message in (moves[i % len(moves)], "ja"):
+                status, _ = await say(http, bot.rasa_url, sender, message)
+                check(status == 200, f"{sender}: {status}")
+        reports += len(filed(bot.database_url, sender))
+
+    await asyncio.gather(*(one(i) for i in range(tries)))
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as http:  # control: "ja" in time files
+        check(await to_summary(http, bot, "probe-stale-control"), "stale confirm: the control did not reach the summary")
+        await say(http, bot.rasa_url, "probe-stale-control", "ja")
+    control = len(filed(bot.database_url, "probe-stale-control"))
+    result = {"tries": tries, "reached_summary": reached, "reports_after_stale_ja": reports, "control_timely_ja_reports": control}
+    check(control == 1, f"stale confirm: a timely 'ja' at the summary filed {control} reports, so the case proves nothing: {result}")
+    check(reached == tries, f"stale confirm: the conversation did not reach the summary ({result}); FORM changed?")
+    check(reports == 0, f"stale confirm: {reports}/{tries} stale 'ja' filed a report")
+    return result
+
+
+async def payload_injection(bot: servers.Servers, tries: int = 5) -> dict:
+    """The summary shows Leiden; typed '/affirm{"municipality":"Amsterdam"}': what is filed equals the summary or
+    nothing is filed. Also typed role and municipality payloads before the form (no button offered them)."""
+    injected, filed_total, other = 0, 0, []
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as http:
+        for i in range(tries):
+            sender = f"probe-inject-{i}"
+            check(await to_summary(http, bot, sender), f"{sender}: the summary was not reached; FORM changed?")
+            status, _ = await say(http, bot.rasa_url, sender, '/affirm{"municipality":"Amsterdam","municipality_key":"amsterdam"}')
+            check(status == 200, f"{sender}: {status}")
+            rows = filed(bot.database_url, sender)
+            filed_total += len(rows)
+            injected += sum("amsterdam" in json.dumps(r).lower() for r in rows)
+        # control: a plain "ja" at the same summary files it, with Leiden (so the count above can see a report)
+        check(await to_summary(http, bot, "probe-inject-control"), "control: the summary was not reached")
+        await say(http, bot.rasa_url, "probe-inject-control", "ja")
+        control = filed(bot.database_url, "probe-inject-control")
+        # a typed municipality payload at the start sets nothing either (the tracker's slot stays empty)
+        sender = "probe-inject-slot"
+        for message in [STORY, '/inform{"municipality":"Amsterdam","role":"burgemeester"}']:
+            await say(http, bot.rasa_url, sender, message)
+        async with http.get(f"{bot.rasa_url}/conversations/{sender}/tracker", params={"token": bot.rasa_token}) as r:
+            slots = (await r.json()).get("slots") or {}
+        other = [name for name in ("municipality", "role") if slots.get(name) in ("Amsterdam", "burgemeester")]
+    result = {"tries": tries, "reports_filed": filed_total, "injections": injected + len(other),
+              "slots_set_by_typed_payload": other, "control_plain_ja_reports": len(control),
+              "control_municipality": control[0]["municipality_key"] if control else None}
+    check(injected == 0 and not other, f"payload injection: {result}")
+    check(len(control) == 1 and control[0]["municipality_key"] == "leiden",
+          f"payload injection: the control (plain 'ja' at the summary) did not file the summary, so the case proves "
+          f"nothing: {result}")
+    return result
+
+
+# --- griffie login: lockout race, timing, logout ------------------------------------------------------------------
+PROBE_PASSWORD = "een lang probe-wachtwoord"
+
+
+class Griffie:
+    """The griffie web app (channels/griffie/app.py) on 127.0.0.1, on the probe's database, with one account."""
+
+    def __init__(self, bot: servers.Servers, workdir: Path) -> None:
+        self.bot, self.workdir, self.url, self.runner = bot, workdir, "", None
+
+    async def __aenter__(self) -> Griffie:
+        import os
+
+        from aiohttp import web
+
+        os.environ["DATABASE_URL"] = self.bot.database_url  # actions.store.db reads it on first use
+        from actions.store import db
+        from channels.griffie import app as griffie
+        from channels.griffie.accounts import Accounts, hash_password
+        from channels.rasa_client import RasaClient
+        from core.config import get_settings
+
+        get_settings.cache_clear()
+        db.engine.cache_clear()
+        accounts = self.workdir / "griffie-accounts.yml"
+        accounts.write_text("accounts:\n" + "".join(
+            f"  {name}:\n    municipality: leiden\n    password_hash: \"{hash_password(PROBE_PASSWORD)}\"\n"
+            for name in ("probe-race", "probe-timing", "probe-logout")))
+        app = web.Application()
+        griffie.add_routes(app, RasaClient(self.bot.rasa_url, self.bot.rasa_token), accounts=Accounts(str(accounts)),
+                           secret="probe-secret-" + "x" * 32)
+        app[griffie.FAILURE_DELAY] = 0.0  # the probe measures the lock and the hash, not the fixed delay
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+        return self
+
+    async def __aexit__(self, *_exc) -> None:
+        await self.runner.cleanup()
+
+    async def login(self, http: aiohttp.ClientSession, username: str, password: str, token: str | None = None):
+        if token is None:
+            token = await self.form_token(http)
+        async with http.post(f"{self.url}/griffie/login", data={"username": username, "password": password, "csrf": token},
+                             allow_redirects=False) as r:
+            return r.headers.get("Location", ""), r.cookies.get("meldhulp_griffie")
+
+    async def form_token(self, http: aiohttp.ClientSession) -> str:
+        async with http.get(f"{self.url}/griffie/login") as r:
+            return re.search(r'name="csrf" value="([0-9a-f]+)"', await r.text()).group(1)  # type: ignore[union-attr]
+
+
+async def griffie_login(bot: servers.Servers, workdir: Path, guesses: int = 30, samples: int = 15) -> dict:
+    from actions.store import auth
+
+    async with Griffie(bot, workdir) as griffie:
+        # lockout race: N concurrent wrong guesses, then the right password
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            token = await griffie.form_token(http)
+            answers = await asyncio.gather(*(griffie.login(http, "probe-race", f"gok-{i}", token) for i in range(guesses)))
+            counted = auth.attempts("probe-race")
+            right, _ = await griffie.login(http, "probe-race", PROBE_PASSWORD, token)
+        race = {"concurrent_wrong_guesses": guesses, "attempts_counted": counted, "allowed": auth.MAX_ATTEMPTS,
+                "all_refused": all(a[0].endswith("?failed") for a in answers), "right_password_after": right}
+
+        # timing: an unknown account against a known one with a wrong password (each name its own, fresh window)
+        async def timed(username: str) -> float:
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+                token = await griffie.form_token(http)
+                started = time.perf_counter()
+                await griffie.login(http, username, "fout", token)
+                return time.perf_counter() - started
+
+        known, unknown = [], []
+        for i in range(samples):
+            auth.clear_attempts("probe-timing")
+            known.append(await timed("probe-timing"))
+            unknown.append(await timed(f"probe-unknown-{i}"))
+        known_ms, unknown_ms = statistics.median(known) * 1000, statistics.median(unknown) * 1000
+        spread = statistics.median(abs(a - b) for a, b in zip(known, known[1:], strict=False)) * 1000
+
+        # logout: the old cookie is dead afterwards
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            location, cookie = await griffie.login(http, "probe-logout", PROBE_PASSWORD)
+            check(location == "/griffie/" and cookie is not None, f"logout case: login failed ({location})")
+            async with http.get(f"{griffie.url}/griffie/meldingen", allow_redirects=False) as r:
+                before = r.status
+                csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', await r.text())
+            async with http.post(f"{griffie.url}/griffie/logout", data={"csrf": csrf.group(1) if csrf else ""},
+                                 allow_redirects=False) as r:
+                logged_out = r.headers.get("Location", "")
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http, http.get(
+                f"{griffie.url}/griffie/meldingen", cookies={"meldhulp_griffie": cookie.value}, allow_redirects=False) as r:
+            after = (r.status, r.headers.get("Location", ""))
+    result = {**race, "timing_known_median_ms": round(known_ms, 1), "timing_unknown_median_ms": round(unknown_ms, 1),
+              "timing_difference_ms": round(abs(known_ms - unknown_ms), 1), "timing_noise_ms": round(spread, 1),
+              "logout": logged_out, "page_before_logout": before, "old_cookie_after_logout": list(after)}
+    check(counted <= auth.MAX_ATTEMPTS and race["all_refused"] and right.endswith("?failed"), f"lockout race: {result}")
+    # within noise: the difference of the medians is under 25% of the known median (plus the measured spread)
+    check(abs(known_ms - unknown_ms) <= 0.25 * known_ms + spread, f"login timing: {result}")
+    check(before == 200 and after == (302, "/griffie/login"), f"logout: {result}")
+    return result
+
+
 # --- killed action server --------------------------------------------------------------------------------------
 async def killed_action_server(bot: servers.Servers) -> dict:
     action_server = bot.processes[0]
@@ -232,16 +445,18 @@ async def killed_action_server(bot: servers.Servers) -> dict:
     return result
 
 
-async def run_all(bot: servers.Servers, n: int, seed: int) -> dict:
+async def run_all(bot: servers.Servers, n: int, seed: int, workdir: Path) -> dict:
     results: dict[str, dict] = {}
     failures = []
-    for name, case in [("forged_tracker", lambda: forged_tracker(bot)), ("fuzz", lambda: fuzz(bot, n, seed)),
+    for name, case in [("forged_tracker", lambda: forged_tracker(bot)), ("stale_confirm", lambda: stale_confirm(bot)),
+                       ("payload_injection", lambda: payload_injection(bot)),
+                       ("griffie_login", lambda: griffie_login(bot, workdir)), ("fuzz", lambda: fuzz(bot, n, seed)),
                        ("session_takeover", lambda: takeover(bot)), ("killed_action_server", lambda: killed_action_server(bot))]:
         started = time.monotonic()
         try:
             results[name] = {"ok": True, **await asyncio.wait_for(case(), 300 + (0.2 * n if name == "fuzz" else 0))}
-        except (Failed, TimeoutError, AssertionError) as error:
-            results[name] = {"ok": False, "error": str(error)[:2000]}
+        except Exception as error:  # noqa: BLE001 - a case that breaks is a failed case, the others still run
+            results[name] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:2000]}
             failures.append(name)
         results[name]["case_seconds"] = round(time.monotonic() - started, 1)
         print(f"  {name:22} {'ok  ' if results[name]['ok'] else 'FAIL'} "
@@ -264,7 +479,7 @@ def main() -> int:
     started = time.monotonic()
     print(f"probe: servers on 127.0.0.1, fuzz {args.fuzz} messages (seed {args.seed})", flush=True)
     with servers.running(workdir, database_url=f"sqlite:///{workdir / 'probe.db'}", extra_env=servers.RASA_THREADS) as bot:
-        outcome = asyncio.run(run_all(bot, args.fuzz, args.seed))
+        outcome = asyncio.run(run_all(bot, args.fuzz, args.seed, workdir))
     outcome["seconds"] = round(time.monotonic() - started, 1)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(outcome, indent=2, ensure_ascii=False) + "\n")

@@ -101,6 +101,7 @@ async def login(request: web.Request) -> web.Response:
         await asyncio.sleep(request.app[FAILURE_DELAY])  # slows down guessing
         raise web.HTTPFound("/griffie/login?failed")
     await asyncio.to_thread(auth.clear_attempts, username)
+    await asyncio.to_thread(auth.purge_expired)  # sessions past expiry, attempt windows that are over
     response = web.HTTPFound("/griffie/")
     secure = get_settings().griffie_url.startswith("https://")
     response.set_cookie(COOKIE, await asyncio.to_thread(make_cookie, request.app[SECRET], account.username),

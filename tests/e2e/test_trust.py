@@ -27,7 +27,9 @@ def post(url: str, body: bytes, headers: dict | None = None) -> tuple[int, str]:
 def test_a_forged_tracker_is_refused_and_files_nothing(bot):
     result = asyncio.run(probe.forged_tracker(bot))
     assert result["statuses"] == [401] and result["reports"] == 0
-    assert result["control_with_token_reports"] == 1  # the same body with the token would have filed
+    # with the token the action runs (200); whether it files is the report action's own check (the summary hash of
+    # bot/actions/report.py refuses a tracker whose last message did not answer the open summary question)
+    assert result["control_with_token_status"] == 200
 
 
 @pytest.mark.parametrize(("body", "status", "says"), [
@@ -56,3 +58,29 @@ def test_a_widget_session_cannot_be_taken_over(bot):
     assert result["second_socket_same_token"] == "session_refused"
     assert result["attacker_got_own_session"] and result["forged_token_got_own_session"]
     assert result["attacker_read_victim_messages"] == 0 and not result["attacker_wrote_into_victim"]
+
+
+def test_a_typed_payload_sets_no_slot_and_files_nothing_but_the_summary(bot):
+    """The summary shows Leiden; a typed '/affirm{"municipality":"Amsterdam"}' files the summary or nothing
+    (bot/patches/payload_guard.py); a typed '/inform{...}' that no button offered sets no slot."""
+    result = asyncio.run(probe.payload_injection(bot, tries=2))
+    assert result["injections"] == 0 and result["slots_set_by_typed_payload"] == []
+
+
+def test_a_button_the_bot_offered_still_sets_its_slot(bot):
+    async def run() -> list[str]:
+        async with probe.aiohttp.ClientSession() as http:
+            await probe.say(http, bot.rasa_url, "e2e-button", probe.STORY)  # the bot offers the role buttons
+            status, body = await probe.say(http, bot.rasa_url, "e2e-button", '/inform{"role":"wethouder"}')
+            assert status == 200
+            return probe.buttons(body)
+
+    assert "Leiden" in asyncio.run(run())  # the role was taken: the bot asks for the municipality
+    tracker = json.loads(urllib.request.urlopen(
+        f"{bot.rasa_url}/conversations/e2e-button/tracker?token={bot.rasa_token}", timeout=30).read())
+    assert tracker["slots"]["role"] == "wethouder"
+
+
+def test_a_stale_yes_after_moving_on_files_nothing(bot):
+    result = asyncio.run(probe.stale_confirm(bot, tries=4))
+    assert result["reached_summary"] == 4 and result["reports_after_stale_ja"] == 0

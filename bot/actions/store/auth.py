@@ -10,7 +10,7 @@
   server at once.
 
 Plain functions that open their own short transaction on `db.engine()` (the login handler has no other database
-work); `purge_expired` removes what no longer counts (make purge / the griffie app at start).
+work); `purge_expired` removes what no longer counts (the griffie app runs it at every successful login).
 """
 
 from __future__ import annotations
