@@ -27,7 +27,6 @@ FILE_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
-EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}
 KIND_LABELS = {"image": "foto", "pdf": "PDF-bestand", "link": "link"}
 
 
@@ -51,7 +50,7 @@ def section(reference: str, printable: bool = False) -> str:
             if item.kind == "link":
                 what = f"<code>{e(item.content.decode('utf-8', 'replace'))}</code>"
             else:
-                what = e(item.name or f"bewijs-{number}.{EXTENSIONS.get(item.media_type, 'bin')}")
+                what = e(item.name or f"bewijs-{number}.{store.EXTENSIONS.get(item.media_type, 'bin')}")
                 if not printable:
                     what = (f'<a href="/griffie/meldingen/{e(reference)}/bewijs/{item.id}" download>{what}</a>')
             rows.append(f"<tr><td>{number}</td><td>{e(dutch_date(item.received_at))}</td>"
@@ -91,7 +90,7 @@ async def download(request: web.Request) -> web.Response:
     with db.transaction() as session:
         inbox.audit(session, account.username, "read", inbox.report_for(session, reader, reference),
                     client_address(request), detail=f"bewijsstuk {number} ({KIND_LABELS.get(kind, kind)}) gedownload")
-    name = f"bewijs-{reference}-{number}.{EXTENSIONS.get(media_type, 'bin')}"
+    name = f"bewijs-{reference}-{number}.{store.EXTENSIONS.get(media_type, 'bin')}"
     return web.Response(body=content, content_type=media_type,
                         headers={**FILE_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -32,13 +32,12 @@ CHOICE_FIELDS = [f for f in REPORT_FIELDS if not f.encrypted]
 HEADER = ["kenmerk", "datum", "tijd", "gemeente", "rol", "categorie", "subcategorie", "melden_verplicht", "acuut",
           "online", *[f.column for f in CHOICE_FIELDS], "contactfunctie", "status", "bericht_bezorgd",
           "bewijs_aantal", "bewijs"]
-EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}
 
 
 def evidence_text(items: list[evidence.Item]) -> str:
     """'bewijs-1.jpg (foto, 245312 bytes); bewijs-2 (link)'."""
     return "; ".join(f"bewijs-{i.number} (link)" if i.kind == "link" else
-                     f"bewijs-{i.number}.{EXTENSIONS.get(i.media_type, 'bin')} "
+                     f"bewijs-{i.number}.{evidence.EXTENSIONS.get(i.media_type, 'bin')} "
                      f"({evidence.NOUNS[i.kind][0]}, {i.media_type}, {i.size} bytes)" for i in items)
 
 

@@ -33,6 +33,7 @@ from actions.store.models import Base, Report
 KINDS = ("image", "pdf", "link")
 # kind -> (one, several), as the user and the griffie read them
 NOUNS = {"image": ("foto", "foto's"), "pdf": ("PDF-bestand", "PDF-bestanden"), "link": ("link", "links")}
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}
 
 
 class EncryptedBytes(TypeDecorator):
