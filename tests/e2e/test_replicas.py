@@ -24,14 +24,9 @@ STORY = "Een man op de markt riep: jij bent een landverrader, ik weet waar je wo
 TURNS = [
     (STORY, "D-gedrag"),
     ('/inform{"role":"raadslid"}', "In welke gemeente"),
-    ("Leiden", "Zal ik een melding voor de griffier klaarzetten?"),
-    ("ja", "Wie deed het?"),
-    ("Een man van ongeveer 50 met een rode jas", "Wanneer gebeurde het?"),
-    ("gisteren rond 11 uur", "Waar gebeurde het?"),
-    ("op de weekmarkt", "Hoe gebeurde het?"),
-    ("face_to_face", "Waarmee gebeurde het?"),
-    ("alleen woorden", "Op welke wijze"),
-    ("schreeuwend, voor iedereen", "Waarom denkt u"),
+    ("Leiden", "Wilt u het melden bij de griffier?"),
+    ("ja", "Wanneer was het?"),  # the story told who, where and how (pre-filled)
+    ("gisteren rond 11 uur", "Waarom gebeurde het"),
     ("het besluit over de markt", "Klopt dit? Zal ik de melding indienen?"),
     ("/affirm", "Uw meldingsnummer is MLD-"),  # no contacts here: the user is told to inform the griffier
     ("ja", "al ingediend"),

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.e2e
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 AXE = servers.ROOT / "channels" / "widget" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = servers.ROOT / "var" / "artifacts"
+SCREENSHOTS = servers.ROOT / "docs" / "screenshots"  # the README shows the conversation (issue 13)
 
 STORY = "Een man op de markt riep: jij bent een landverrader, ik weet waar je woont"
 ATTACK = "<img src=x onerror=alert(1)>"
@@ -258,10 +259,36 @@ def test_a_conversation_survives_reload_and_a_dropped_connection(site, browser):
     assert driver.switch_to.active_element.get_attribute("id") == driver.find_element(By.CSS_SELECTOR, "#meldhulp-chat textarea").get_attribute("id")
 
     say(driver, "Leiden")
-    shown = wait_for_bot(driver, len(shown), "Zal ik een melding voor de griffier klaarzetten?")
-    route = "\n".join(m[1] for m in shown if m[0] == "bot")
-    assert "Melden is verplicht" in route
-    assert "meldt u dit bij de griffier" in route
+    asked = len(shown) + 1
+    shown = wait_for_bot(driver, len(shown), "Wilt u het melden bij de griffier?")
+    after_route = [m[1] for m in shown[asked:] if m[0] == "bot"]
+    # Issue 13: after the verdict and the route at most two short messages; the rest behind buttons.
+    assert len(after_route) <= 2 and "Melden is verplicht" in after_route[0], after_route
+    choices = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#meldhulp-chat .mh-choices button")]
+    assert choices == ["Melden", "Wat moet ik doen?", "Wie is mijn contactpersoon?", "Met iemand praten", "Niet melden"]
+    axe(driver, "with the next steps")
+
+    # Keyboard only: the contact person on request, then "Melden".
+    driver.find_element(By.CSS_SELECTOR, "h1").click()
+    ActionChains(driver).send_keys(Keys.TAB * (2 + 3)).perform()
+    assert driver.switch_to.active_element.text == "Wie is mijn contactpersoon?"
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    shown = wait_for_bot(driver, len(shown), "meldt u dit bij de griffier")
+    shown = wait_for_bot(driver, len(shown) - 1, "Wilt u het melden bij de griffier?")
+    driver.find_element(By.CSS_SELECTOR, "h1").click()
+    ActionChains(driver).send_keys(Keys.TAB * (2 + 1)).perform()
+    assert driver.switch_to.active_element.text == "Melden"
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    # The story told who, where and how: only when and why are asked, and the summary marks what it took.
+    shown = wait_for_bot(driver, len(shown), "Wanneer was het?")
+    say(driver, "gisteren rond 11 uur")
+    shown = wait_for_bot(driver, len(shown), "Waarom gebeurde het")
+    say(driver, "het besluit over de markt")
+    shown = wait_for_bot(driver, len(shown), "Klopt dit? Zal ik de melding indienen?")
+    assert any("Waar: Op de markt (uit uw verhaal)" in m[1] for m in shown if m[0] == "bot")
+    axe(driver, "at the summary")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.find_element(By.CSS_SELECTOR, "#meldhulp-chat").screenshot(str(SCREENSHOTS / "widget-flow.png"))
 
     # Text is text: a user's and a bot's (a griffier's) message with markup are shown literally.
     say(driver, ATTACK)
