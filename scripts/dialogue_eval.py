@@ -46,6 +46,7 @@ class Result:
     invalid_tried: int = 0
     invalid_accepted: list[str] = field(default_factory=list)
     medium_ok: bool = False
+    asked_for_report: bool = False  # the story was not recognised as an incident; the user asked to report
     stuck: str = ""
 
 
@@ -81,6 +82,8 @@ def reply_for(conversation: dict, now: dict) -> tuple[str, str | None]:
         return conversation["answers"].get(name, "weet ik niet"), name
     if slots.get("report_status") == "confirming":
         return "ja", None
+    if not slots.get("category") and not slots.get("report_wanted"):
+        return "Ik wil dit melden", None  # the story was not taken for an incident: the user asks for a report
     return "", None
 
 
@@ -99,6 +102,10 @@ def run_one(bot: servers.Servers, conversation: dict) -> Result:
             result.medium_ok = now["slots"].get("report_medium") == conversation["medium"]
             break
         message, name = reply_for(conversation, now)
+        if message == "Ik wil dit melden":
+            if result.asked_for_report:
+                message = ""
+            result.asked_for_report = True
         if not message and name is None:
             result.stuck = f"loop={now['loop']} requested={now['slots'].get('requested_slot')} status={now['slots'].get('report_status')}"
             break
@@ -164,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         "invalid_answers_tried": sum(r.invalid_tried for r in results),
         "invalid_answers_accepted": sum(len(r.invalid_accepted) for r in results),
         "media_understood": sum(r.medium_ok for r in results) / len(results) if results else 0.0,
+        "stories_not_recognised": sum(r.asked_for_report for r in results),
     }
     print(json.dumps(summary, indent=2, ensure_ascii=False))
     args.out.parent.mkdir(parents=True, exist_ok=True)

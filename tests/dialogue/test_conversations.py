@@ -1,0 +1,39 @@
+"""The conversation suite's scripts (tests/dialogue/*.yml) are complete, and the driver answers what is asked."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import dialogue_eval  # noqa: E402
+
+from actions.report_fields import MEDIA  # noqa: E402
+
+CONVERSATIONS = dialogue_eval.load(sorted((ROOT / "tests" / "dialogue").glob("*.yml")))
+
+
+def test_at_least_thirty_conversations_each_complete():
+    assert len(CONVERSATIONS) >= 30
+    assert len({c["id"] for c in CONVERSATIONS}) == len(CONVERSATIONS)
+    for c in CONVERSATIONS:
+        assert c["story"].strip() and c["role"] and c["municipality"], c["id"]
+        assert c["medium"] in MEDIA, c["id"]
+        assert set(c.get("in_story") or []) <= dialogue_eval.ALL_FACTS, c["id"]
+        assert set(c["answers"]) >= set(dialogue_eval.FIELDS), c["id"]  # an answer for whatever is asked
+    # Varied: short and long stories, several that hold every fact, invalid answers and free-text media.
+    lengths = sorted(len(c["story"].split()) for c in CONVERSATIONS)
+    assert lengths[0] <= 10 and lengths[-1] >= 60
+    assert sum(set(c.get("in_story") or []) >= dialogue_eval.ALL_FACTS for c in CONVERSATIONS) >= 3
+    assert sum(len(v) for c in CONVERSATIONS for v in (c.get("invalid") or {}).values()) >= 8
+    assert sum("medium" not in (c.get("in_story") or []) for c in CONVERSATIONS) >= 5
+
+
+def test_the_driver_answers_what_the_bot_asks():
+    c = next(c for c in CONVERSATIONS if c["id"] == "gebeld_thuis")
+    ask = dialogue_eval.reply_for
+    assert ask(c, {"loop": "routing_form", "slots": {"requested_slot": "role"}}) == ("burgemeester", None)
+    assert ask(c, {"loop": "routing_form", "slots": {"requested_slot": "municipality"}}) == ("Alkmaar", None)
+    assert ask(c, {"loop": "report_form", "slots": {"requested_slot": "report_wanted"}}) == ("/affirm", None)
+    assert ask(c, {"loop": "report_form", "slots": {"requested_slot": "report_how"}}) == ("rustig maar dreigend", "how")
+    assert ask(c, {"loop": None, "slots": {"report_status": "confirming", "category": "D"}}) == ("ja", None)
