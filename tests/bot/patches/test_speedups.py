@@ -50,6 +50,11 @@ INVALID = [
 ]
 
 
+async def close_kept_sessions() -> None:
+    for session in list(perf._sessions.values()):
+        await session.close()
+
+
 def full_validator():
     schema = RemoteAction.action_response_format_spec()
     return jsonschema.validators.validator_for(schema)(schema)
@@ -109,6 +114,7 @@ def test_action_calls_reuse_one_connection_with_the_endpoints_headers_and_answer
             endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Action-Token": "geheim"})
             answers = [await endpoint.request(json={"next_action": f"action_{n}"}, method="post") for n in range(3)]
         finally:
+            await close_kept_sessions()
             await runner.cleanup()
         return seen, answers
 
@@ -126,8 +132,19 @@ def test_a_new_event_loop_gets_a_new_session():
         async with endpoint.session() as s:
             return s
 
-    first, second = asyncio.run(session()), asyncio.run(session())
-    assert first is not second
+    async def twice():
+        return await session(), await session()
+
+    same_loop = asyncio.run(twice())
+    first = same_loop[0]
+
+    async def in_a_new_loop():
+        s = await session()
+        await close_kept_sessions()
+        await first.close()  # of the first loop, never used for a request
+        return s
+
+    assert same_loop[1] is first and asyncio.run(in_a_new_loop()) is not first
 
 
 def test_the_message_is_embedded_ahead_before_rasa_parses_it(monkeypatch):
