@@ -54,7 +54,7 @@
     reconnecting: 'Verbinding verbroken, opnieuw verbinden…',
     failed: 'De chat kan niet starten. Probeer het later opnieuw. In direct gevaar? Bel 112.',
     attach: 'Foto of bestand toevoegen',
-    attachHint: "Bewijs: foto's, screenshots (JPEG, PNG, WebP) of PDF, tot 10 MB. Alleen de griffie ziet het.",
+    attachHint: "Bewijs: foto's, screenshots (JPEG, PNG, WebP) of PDF, tot 10 MB. Alleen uw contactpersoon ziet het.",
     uploading: 'Bestand wordt verstuurd…',
     uploadFailed: 'Het versturen lukte niet. Probeer het opnieuw.',
   };
