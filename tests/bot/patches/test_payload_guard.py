@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 pytestmark = pytest.mark.rasa
+pytest.importorskip("rasa.core.processor")  # the Rasa environment only (make unit runs it there)
 payload_guard = pytest.importorskip("patches.payload_guard")
 
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered  # noqa: E402
