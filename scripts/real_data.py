@@ -56,7 +56,8 @@ def render() -> str:
     for name, texts in by_intent.items():
         if not texts:
             continue
-        lines += [f"- intent: {name}", "  examples: |"]
+        # intent metadata: nlu.ensemble.TextLogisticRegression weighs these examples by `real_weight`
+        lines += [f"- intent: {name}", "  metadata:", "    real_world: true", "  examples: |"]
         lines += [f"    - {_line(text)}" for text in sorted({_line(t) for t in texts})]
     return "\n".join(lines) + "\n"
 

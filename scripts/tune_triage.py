@@ -25,6 +25,7 @@ GRID = {
     "incident_mass": [0.4, 0.5, 0.6, 0.7],
     "acute_threshold": [0.2, 0.3, 0.4, 0.5],
     "d_when_no_incident": [0.3, 0.4, 1.0],
+    "cue_min_prob": [0.0, 0.05],
 }
 
 
@@ -44,7 +45,13 @@ def main() -> int:
     parsed = parse_all(agent, [c["text"] for c in cases])
     rankings = [[(r["name"], r["confidence"]) for r in p.get("intent_ranking") or []] for p in parsed]
 
-    from nlu import triage  # after load(): bot/ is on the path
+    import functools
+
+    from nlu import cues, triage  # after load(): bot/ is on the path
+
+    # The cue rules are pure functions of the text: computed once per case, not once per setting.
+    for name in ("find_cues", "is_acute", "is_happening_now", "is_colleague", "medium", "is_persistent"):
+        setattr(cues, name, functools.lru_cache(maxsize=None)(getattr(cues, name)))
 
     # Temperature by likelihood of the gold label (five-way: A, B, C, D, not an incident)
     def nll(temperature: float) -> float:

@@ -439,6 +439,16 @@ def find_cues(text: str) -> list[Cue]:
     return [found[span] for span in sorted(found)]
 
 
+_DIRECT = re.compile(r"\b(?:je|jij|jou|jouw|jullie|u|uw|ik)\b", re.IGNORECASE)
+
+
+def is_direct(cue: Cue) -> bool:
+    """The cue's own words speak to someone ("ik maak je af", "je bent een rat"): said, not named.
+    A cue that only names a behaviour ("bedreigd", "dreigbrief", "stalker") may be about somebody else
+    or part of a question; the triage then also asks the model (nlu/triage.py, cue_min_prob)."""
+    return bool(_DIRECT.search(cue.text))
+
+
 def heaviest(cues: list[Cue]) -> str | None:
     return max((c.category for c in cues), key=SEVERITY.__getitem__, default=None)
 

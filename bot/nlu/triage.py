@@ -42,6 +42,12 @@ DEFAULTS = {
     "acute_threshold": 0.5,
     # A threat this likely makes it D also when the model leans to "not an incident" (1.0: never).
     "d_when_no_incident": 1.0,
+    # A cue that only names a behaviour ("bedreigd", "dreigbrief") raises the label only when the model
+    # gives the cue's category at least this probability: a threat word in a question about the
+    # procedure, in news about somebody else or in a resident's own story ("de corporatie dreigt met
+    # ontruiming") is then no threat to the person. Cues that speak to someone ("ik maak je af") always
+    # count, and so do acute cues. 0.0: every cue counts.
+    "cue_min_prob": 0.0,
 }
 
 
@@ -80,7 +86,11 @@ def decide(text: str, ranking: list[tuple[str, float]], config: dict | None = No
         mass = 0.0  # emoji or punctuation only: nothing told yet, whatever the embedding makes of it
 
     found = cue_rules.find_cues(text)
-    cue_level = cue_rules.heaviest(found)
+    # A cue that speaks to someone always counts; one that only names a behaviour counts when the
+    # model sees at least a little of its category (probs["D"] includes acute danger).
+    cue_level = cue_rules.heaviest(
+        [c for c in found if cue_rules.is_direct(c) or probs[c.category] >= cfg["cue_min_prob"]]
+    )
     acute = (
         cue_rules.is_acute(text)
         or top_intent == "acute_danger"

@@ -406,3 +406,10 @@ def test_a_resident_is_not_a_colleague(text):
 def test_threats_the_review_found_missing(text, acute):
     assert ("bedreiging", "D") in kinds(text) or acute
     assert cues.is_acute(text) is acute
+
+
+def test_a_cue_that_speaks_to_someone_is_direct_one_that_names_a_behaviour_is_not():
+    direct = {c.text for c in cues.find_cues("Hij riep: ik maak je af. Daarna: je bent een rat.") if cues.is_direct(c)}
+    assert direct, "a threat said to the person is direct"
+    named = cues.find_cues("Ik las dat een wethouder een dreigbrief kreeg en bedreigd werd.")
+    assert named and not any(cues.is_direct(c) for c in named)

@@ -104,3 +104,24 @@ def test_empty_text_and_missing_model_leave_the_message_alone(tmp_path):
     msg = message("ik maak je af", diet)
     loaded.process([msg])
     assert msg.get(INTENT_RANKING_KEY) == diet
+
+
+def test_real_world_examples_weigh_real_weight_times_as_much(tmp_path):
+    """Two examples of the same words with different intents: the one marked real-world wins when it weighs more."""
+    def data():
+        real = Message.build("hij stond bij mijn auto te wachten", "incident_a", None, {"real_world": True}, None)
+        written = Message.build("hij stond bij mijn auto te wachten", "incident_d", None, None, None)
+        rest = [Message(data={TEXT: t, INTENT: i}) for i, texts in EXAMPLES.items() for t in texts]
+        return TrainingData([real, written, *rest])
+
+    assert ensemble.is_real_world(data().intent_examples[0]) and not ensemble.is_real_world(data().intent_examples[1])
+    top = {}
+    for weight in (1.0, 5.0):
+        (tmp_path / str(weight)).mkdir()
+        comp, _, _ = component(tmp_path / str(weight), e5_scale=0.0, real_weight=weight)
+        comp.train(data())
+        msg = Message(data={TEXT: "hij stond bij mijn auto te wachten"})
+        comp.process([msg])
+        ranking = {r["name"]: r["confidence"] for r in msg.get(INTENT_RANKING_KEY)}
+        top[weight] = ranking["incident_a"] - ranking["incident_d"]
+    assert top[5.0] > top[1.0] and top[5.0] > 0

@@ -75,3 +75,17 @@ def test_a_threat_with_now_is_acute():
     text = "Hij roept door de brievenbus dat hij me gaat pakken. Ik ben nu alleen thuis met de kinderen."
     assert triage.decide(text, ranking(incident_d=0.9, greet=0.1))["acute"] is True
     assert triage.decide("Hij dreigde me vorige week", ranking(incident_d=0.9, greet=0.1))["acute"] is False
+
+
+def test_a_named_threat_in_a_question_the_model_reads_as_no_incident_is_no_incident():
+    text = "Ik las dat een burgemeester bedreigd is. Vanaf wanneer moet ik zoiets bij jullie melden?"
+    probs = ranking(out_of_scope=0.97, incident_d=0.01, incident_b=0.02)
+    assert triage.decide(text, probs, {"cue_min_prob": 0.05})["label"] is None
+    assert triage.decide(text, probs, {"cue_min_prob": 0.0})["label"] == "D"  # every cue counts
+    # the same words with a model that sees a threat: D
+    assert triage.decide(text, ranking(incident_d=0.3, out_of_scope=0.7), {"cue_min_prob": 0.05})["label"] == "D"
+
+
+def test_a_threat_spoken_to_the_person_counts_whatever_the_model_says():
+    result = triage.decide("ik maak je af", ranking(out_of_scope=0.9, greet=0.1), {"cue_min_prob": 0.05})
+    assert result["label"] == "D"
