@@ -46,7 +46,7 @@ def round1() -> dict[str, str]:
 
 
 def _pick(choices: tuple[str, ...], salt: str, source: str) -> str:
-    digest = hashlib.sha256(f"{salt}|{source}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{salt}|{source}".encode()).hexdigest()
     return choices[int(digest, 16) % len(choices)]
 
 
