@@ -329,6 +329,9 @@ class Griffie:
         from aiohttp import web
 
         os.environ["DATABASE_URL"] = self.bot.database_url  # actions.store.db reads it on first use
+        for name in ("REPORT_ENCRYPTION_KEY", "REPORT_ENCRYPTION_KEY_FILE"):  # the report pages decrypt
+            if self.bot.env.get(name):
+                os.environ[name] = self.bot.env[name]
         from actions.store import db
         from channels.griffie import app as griffie
         from channels.griffie.accounts import Accounts, hash_password
