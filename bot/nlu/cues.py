@@ -11,7 +11,7 @@ make a story B, the direction of the whole story does, so those are left to the 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 SEVERITY = {"A": 1, "B": 2, "C": 3, "D": 4}
 
@@ -21,9 +21,12 @@ class Cue:
     text: str  # the words as the user wrote them
     kind: str  # e.g. "bedreiging", "belediging"
     category: str  # "C" or "D"
+    # in a sentence that reports what the person read or heard about ("ik las dat een wethouder
+    # bedreigd werd"): the triage then also asks the model (nlu/triage.py, cue_min_prob)
+    reported: bool = field(default=False, compare=False)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {"text": self.text, "kind": self.kind, "category": self.category}
 
 
 def _rx(*parts: str) -> re.Pattern:
@@ -46,6 +49,12 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             + _YOU + r"\s+(?:nog\s+)?(?:wel\s+)?(?:af|dood|kapot|neer|lek|in elkaar|in mekaar|verrot|bont\s+en\s+blauw|te grazen)\b",
             r"\b(?:ik|we|wij|hij|zij|ze)\s+(?:\w+\s+){0,2}(?:je|jou|u|me|mij|hem|haar|jullie)\s+(?:\w+\s+)?(?:kapot|dood|af)\s*(?:maakt|maken|maak|maakte)\b",
             r"\b(?:je|jij|u)\s+(?:gaat|gaan)\s+(?:er\s*aan|eraan|dood|boeten|hangen)",
+            r"\b(?:gaat|gaan)\s+eraan\b(?!\s+(?:werken|doen|denken|beginnen))",  # "de burgemeester gaat eraan"
+            r"\bmoet(?:en)?\s+(?:\w+\s+){0,2}(?:dood|opgehangen|doodgeschoten|neergeschoten|afgemaakt|geëxecuteerd|geexecuteerd)\b",
+            r"\bkopje\s+kleiner\b",
+            r"\bstrop\b",
+            r"\b(?:ik|we|wij)\s+(?:weet|weten)\s+(?:\w+\s+)?waar\s+(?:hij|zij|ze|die|de\s+\w+)\s+(?:woont|wonen|slaapt)\b",
+            r"\b(?:je|jou|u|me|mij|hem|haar|jullie)\s+(?:kapot|dood|af)\s+(?:zou|zal|zullen|gaat|gaan|ga)\s+maken\b",
             r"\bje\s+bent\s+de\s+volgende\b",
             r"\b(?:kijk\s+(?:maar\s+)?(?:goed\s+)?uit|pas\s+(?:maar\s+)?(?:goed\s+)?op)\b(?![^.!?]{0,20}\b(?:met|voor)\s+(?:de|het)\b)",
             r"\bzou\s+(?:ik\s+)?(?:maar\s+)?(?:goed\s+)?oppassen\b",
@@ -418,6 +427,12 @@ def plain(text: str) -> str:
     return text
 
 
+_REPORTED = _rx(
+    r"\b(?:las|lees|leest|lazen|gelezen|nieuws|artikel|krant|journaal|vonnis|documentaire|podcast|monitor)\b",
+    r"\bhoorde\s+(?:dat|van)\b",
+)
+
+
 def find_cues(text: str) -> list[Cue]:
     """All C and D cues in the text, in reading order, one per matched phrase."""
     text = plain(text)
@@ -435,7 +450,8 @@ def find_cues(text: str) -> list[Cue]:
                         continue
                     if any(s[0] <= span[0] and span[1] <= s[1] for s in found):
                         continue  # already covered by a heavier or longer cue
-                    found[span] = Cue(text=match.group(0).strip(), kind=kind, category=category)
+                    found[span] = Cue(text=match.group(0).strip(), kind=kind, category=category,
+                                      reported=bool(_REPORTED.search(sentence)))
     return [found[span] for span in sorted(found)]
 
 
@@ -444,8 +460,7 @@ _DIRECT = re.compile(r"\b(?:je|jij|jou|jouw|jullie|u|uw|ik)\b", re.IGNORECASE)
 
 def is_direct(cue: Cue) -> bool:
     """The cue's own words speak to someone ("ik maak je af", "je bent een rat"): said, not named.
-    A cue that only names a behaviour ("bedreigd", "dreigbrief", "stalker") may be about somebody else
-    or part of a question; the triage then also asks the model (nlu/triage.py, cue_min_prob)."""
+    Such a cue counts also in a sentence about what the person read or heard (nlu/triage.py)."""
     return bool(_DIRECT.search(cue.text))
 
 

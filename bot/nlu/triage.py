@@ -42,11 +42,10 @@ DEFAULTS = {
     "acute_threshold": 0.5,
     # A threat this likely makes it D also when the model leans to "not an incident" (1.0: never).
     "d_when_no_incident": 1.0,
-    # A cue that only names a behaviour ("bedreigd", "dreigbrief") raises the label only when the model
-    # gives the cue's category at least this probability: a threat word in a question about the
-    # procedure, in news about somebody else or in a resident's own story ("de corporatie dreigt met
-    # ontruiming") is then no threat to the person. Cues that speak to someone ("ik maak je af") always
-    # count, and so do acute cues. 0.0: every cue counts.
+    # A cue in a sentence about what the person read or heard ("ik las dat een burgemeester bedreigd
+    # werd", "het vonnis") raises the label only when the model gives the cue's category at least this
+    # probability: news about somebody else is then no threat to the person. Cues in the person's own
+    # story and cues that speak to someone ("ik maak je af") always count. 0.0: every cue counts.
     "cue_min_prob": 0.0,
 }
 
@@ -86,10 +85,11 @@ def decide(text: str, ranking: list[tuple[str, float]], config: dict | None = No
         mass = 0.0  # emoji or punctuation only: nothing told yet, whatever the embedding makes of it
 
     found = cue_rules.find_cues(text)
-    # A cue that speaks to someone always counts; one that only names a behaviour counts when the
-    # model sees at least a little of its category (probs["D"] includes acute danger).
+    # A cue in a sentence about what the person read or heard ("ik las dat een wethouder bedreigd
+    # werd") counts only when it speaks to someone or the model sees a little of its category
+    # (probs["D"] includes acute danger); every other cue always counts.
     cue_level = cue_rules.heaviest(
-        [c for c in found if cue_rules.is_direct(c) or probs[c.category] >= cfg["cue_min_prob"]]
+        [c for c in found if not c.reported or cue_rules.is_direct(c) or probs[c.category] >= cfg["cue_min_prob"]]
     )
     acute = (
         cue_rules.is_acute(text)

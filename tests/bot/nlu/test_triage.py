@@ -1,5 +1,7 @@
 """The ABCD decision: model ranking + cue rules, heaviest counts, doubt, acute."""
 
+import pytest
+
 from nlu import triage
 
 
@@ -89,3 +91,50 @@ def test_a_named_threat_in_a_question_the_model_reads_as_no_incident_is_no_incid
 def test_a_threat_spoken_to_the_person_counts_whatever_the_model_says():
     result = triage.decide("ik maak je af", ranking(out_of_scope=0.9, greet=0.1), {"cue_min_prob": 0.05})
     assert result["label"] == "D"
+
+
+def _configured() -> dict:
+    """The triage settings in bot/config.yml, as the bot runs them."""
+    from pathlib import Path
+
+    import yaml
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[3] / "bot/config.yml").read_text(encoding="utf-8"))
+    step = next(s for s in config["pipeline"] if s["name"] == "nlu.abcd.ABCDTriage")
+    return {k: v for k, v in step.items() if k != "name"}
+
+
+@pytest.mark.parametrize("text", [
+    "Hoe lang duurt het voordat de griffie reageert? Ik ben bedreigd.",
+    "ik kom langs met een mes",
+    "Hij zei dat hij me gaat vermoorden.",
+    "Hij dreigde me dood te maken.",
+    "Hij heeft mij bedreigd.",
+    "Mijn man is bedreigd na de raadsvergadering.",
+    "Ik kreeg een dreigbrief.",
+    "Mijn vrouw kreeg een doodsbedreiging.",
+    "Iemand heeft een kogel in de brievenbus gedaan.",
+    "Die linkse raadsleden verdienen de kogel.",
+    "ze gaan hem afmaken",
+    "Hij sloeg mij in mijn gezicht.",
+    "Hij dreigt mijn auto in brand te steken.",
+    "die wethouder moet dood",
+    "we weten waar hij woont",
+    "Hij riep dat hij me af zou maken.",
+    "De burgemeester gaat eraan.",
+    "Volgens hem moet de wethouder een kopje kleiner gemaakt worden.",
+    "Er hing een strop aan ons hek.",
+])
+@pytest.mark.parametrize("probs", [dict(out_of_scope=0.95, incident_d=0.03, greet=0.02), dict(incident_b=0.9, incident_d=0.03, out_of_scope=0.07)])
+def test_a_threat_in_the_persons_own_story_is_d_even_when_the_model_sees_none(text, probs):
+    """The cue rules are the safety net under the model: with the settings the bot runs, a threat told as
+    one's own story is D whatever the model says (reviewer's sentences)."""
+    assert triage.decide(text, ranking(**probs), _configured())["label"] == "D"
+
+
+@pytest.mark.parametrize("text", [
+    "Ik las dat een burgemeester bedreigd is. Vanaf wanneer moet ik zoiets bij jullie melden?",
+    "In de krant stond dat een wethouder in Brabant een dreigbrief kreeg. Wat doen jullie dan?",
+])
+def test_a_threat_read_about_is_not_an_incident_when_the_model_says_so(text):
+    assert triage.decide(text, ranking(out_of_scope=0.97, incident_d=0.01, incident_b=0.02), _configured())["label"] is None
