@@ -102,6 +102,8 @@ def test_the_migrations_create_exactly_the_model(migrated_url):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from actions.store import aftercare, auth, evidence  # noqa: F401 - their tables join Base.metadata on import
+
     engine = create_engine(migrated_url)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
