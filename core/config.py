@@ -36,10 +36,11 @@ class Settings:
 
     # --- the action server (bot/actions) ------------------------------------------------------------------------
     database_url: str = field(default="", metadata=_setting(
-        "DATABASE_URL", "reports and handoffs; empty: SQLite in var/meldhulp.db", secret=True, services="actions, web"))
+        "DATABASE_URL", "reports, handoffs and evidence; empty: SQLite in var/meldhulp.db", secret=True,
+        services="actions, web, telegram, signal"))
     report_encryption_key: str = field(default="", metadata=_setting(
-        "REPORT_ENCRYPTION_KEY", "Fernet key for the free text of reports (or the file below)", secret=True,
-        services="actions"))
+        "REPORT_ENCRYPTION_KEY", "Fernet key for the free text of reports and evidence (or the file below)",
+        secret=True, services="actions, web, telegram, signal"))
     report_encryption_key_file: str = field(default="", metadata=_setting(
         "REPORT_ENCRYPTION_KEY_FILE", "file holding that key; `make run` creates var/report.key", services="actions"))
     contacts_file: str = field(default="", metadata=_setting(
@@ -121,22 +122,22 @@ class Settings:
     # --- the bridges and the Rasa server's bridge channel -----------------------------------------------------------
     bridge_token: str = field(default="", metadata=_setting(
         "BRIDGE_TOKEN", "bearer token between the bridges, the Rasa bridge channel and the griffie page; "
-        "empty: refused", secret=True, services="rasa, web, telegram, signal"))
+        "empty: refused", secret=True, services="rasa, actions, web, telegram, signal"))
     bridge_host: str = field(default="0.0.0.0", metadata=_setting("BRIDGE_HOST", "a bridge's /send and /health",
                                                                   services="telegram, signal"))
     bridge_port: int | None = field(default=None, metadata=_setting(
         "BRIDGE_PORT", "its port; empty: 8081 (Telegram), 8082 (Signal)", services="telegram, signal"))
     telegram_bridge_url: str = field(default="", metadata=_setting(
-        "TELEGRAM_BRIDGE_URL", "the Telegram bridge, for griffie answers", services="web"))
+        "TELEGRAM_BRIDGE_URL", "the Telegram bridge, for griffie answers and aftercare check-ins", services="actions, web"))
     signal_bridge_url: str = field(default="", metadata=_setting(
-        "SIGNAL_BRIDGE_URL", "the Signal bridge, for griffie answers", services="web"))
+        "SIGNAL_BRIDGE_URL", "the Signal bridge, for griffie answers and aftercare check-ins", services="actions, web"))
 
     # --- Rasa as the channels see it ---------------------------------------------------------------------------------
     rasa_url: str = field(default="http://localhost:5005", metadata=_setting(
-        "RASA_URL", "the Rasa server, server side", services="web, telegram, signal, outbox"))
+        "RASA_URL", "the Rasa server, server side", services="actions, web, telegram, signal, outbox"))
     rasa_token: str = field(default="", metadata=_setting(
         "RASA_TOKEN", "Rasa's API token (transcripts, griffie answers, erasing a conversation)", secret=True,
-        services="web, outbox"))
+        services="actions, web, outbox"))
     rasa_public_url: str = field(default="", metadata=_setting(
         "RASA_PUBLIC_URL", "the Rasa address a browser reaches (widget); empty: RASA_URL", services="web"))
 
