@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import tempfile
@@ -89,7 +90,7 @@ def reply_for(conversation: dict, now: dict) -> tuple[str, str | None]:
 
 def run_one(bot: servers.Servers, conversation: dict) -> Result:
     result = Result(conversation["id"], full_story=set(conversation.get("in_story") or []) >= ALL_FACTS)
-    sender = f"eval-{conversation['id']}-{int(time.time() * 1000) % 100000}"
+    sender = f"eval-{re.sub(r'[^a-z0-9_]', '_', conversation['id'].lower())}-{int(time.time() * 1000) % 100000}"
     in_story = set(conversation.get("in_story") or [])
     invalid = {k: list(v) for k, v in (conversation.get("invalid") or {}).items()}
     asked: set[str] = set()
