@@ -383,7 +383,8 @@ async def griffie_login(bot: servers.Servers, workdir: Path, guesses: int = 30, 
         race = {"concurrent_wrong_guesses": guesses, "attempts_counted": counted, "allowed": auth.MAX_ATTEMPTS,
                 "all_refused": all(a[0].endswith("?failed") for a in answers), "right_password_after": right}
 
-        # timing: an unknown account against a known one with a wrong password (each name its own, fresh window)
+        # timing: a wrong password for a known account against one for an unknown name; both names have a lockout
+        # row with a fresh count (cleared before each sample), so only the account's existence differs
         async def timed(username: str) -> float:
             async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
                 token = await griffie.form_token(http)
@@ -392,10 +393,10 @@ async def griffie_login(bot: servers.Servers, workdir: Path, guesses: int = 30, 
                 return time.perf_counter() - started
 
         known, unknown = [], []
-        for i in range(samples):
-            auth.clear_attempts("probe-timing")
-            known.append(await timed("probe-timing"))
-            unknown.append(await timed(f"probe-unknown-{i}"))
+        for i in range(samples):  # alternating which goes first, so neither gets the warmer moment
+            for name, times in ([("probe-timing", known), ("probe-unknown", unknown)][:: 1 if i % 2 else -1]):
+                auth.clear_attempts(name)
+                times.append(await timed(name))
         known_ms, unknown_ms = statistics.median(known) * 1000, statistics.median(unknown) * 1000
         spread = statistics.median(abs(a - b) for a, b in zip(known, known[1:], strict=False)) * 1000
 
