@@ -23,12 +23,10 @@ asked to erase their data, the worker sends nothing more and forgets the answers
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import logging
 import re
-import signal
 import sys
 import threading
 import urllib.parse
@@ -41,7 +39,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import identity, knowledge, notify
+from actions import identity, knowledge, notify, worker
 from actions.store import aftercare as store
 from actions.store import db, repository
 from actions.store.models import OutboxMessage, Report
@@ -418,38 +416,18 @@ def send_due(now: datetime | None = None, sender: Sender | None = None) -> int:
 
 def run(stop: threading.Event, poll_seconds: float, clock: Callable[[], datetime] | None = None,
         sender: Sender | None = None) -> None:
-    """The worker loop: send what is due, wait, again; a database error waits and tries again."""
-    while not stop.is_set():
-        try:
-            sent = send_due(clock() if clock else None, sender)
-            if sent:
-                log.info("aftercare: %s check-ins sent", sent)
-        except Exception as error:  # the database may be down for a while: keep going
-            log.error("aftercare round failed: %s", type(error).__name__)
-        stop.wait(poll_seconds)
+    """The worker loop: send what is due, wait, again (actions/worker.py); a fake clock and sender in tests."""
+    worker.loop("aftercare", lambda: send_due(clock() if clock else None, sender), stop, poll_seconds)
 
 
 def start_worker(poll_seconds: float | None = None) -> threading.Thread:
     """The worker as a daemon thread (the action server starts it, as it starts the outbox worker)."""
     seconds = poll_seconds if poll_seconds is not None else get_settings().outbox_poll_seconds
-    worker = threading.Thread(target=run, args=(threading.Event(), seconds), name="aftercare", daemon=True)
-    worker.start()
-    return worker
+    return worker.start_thread("aftercare", send_due, seconds)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--once", action="store_true", help="send what is due now and stop")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    if args.once:
-        print(f"aftercare: {send_due()} check-ins sent", file=sys.stderr)
-        return 0
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    run(stop, get_settings().outbox_poll_seconds)
-    return 0
+    return worker.main("aftercare", __doc__ or "", send_due, get_settings().outbox_poll_seconds, argv)
 
 
 if __name__ == "__main__":

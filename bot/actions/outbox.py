@@ -17,15 +17,13 @@ time, role, municipality and the link to the griffie page. Never the story, name
 
 from __future__ import annotations
 
-import argparse
 import logging
-import signal
 import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from actions import knowledge, notify
+from actions import knowledge, notify, worker
 from actions.store import db, repository
 from actions.store.models import OutboxMessage, Report
 from channels.retry import backoff
@@ -152,30 +150,12 @@ def deliver_for_report(report_id: int, event: str = "filed", now: datetime | Non
 
 
 def run(stop: threading.Event, poll_seconds: float) -> None:
-    """The worker loop: deliver what is due, wait, again; a database error waits and tries again."""
-    while not stop.is_set():
-        try:
-            delivered = deliver_pending()
-            if delivered:
-                log.info("outbox: %s delivered", delivered)
-        except Exception as error:  # the database may be down for a while: keep going
-            log.error("outbox round failed: %s", type(error).__name__)
-        stop.wait(poll_seconds)
+    """The worker loop: deliver what is due, wait, again (actions/worker.py)."""
+    worker.loop("outbox", deliver_pending, stop, poll_seconds)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--once", action="store_true", help="deliver what is due now and stop")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    if args.once:
-        print(f"outbox: {deliver_pending()} delivered", file=sys.stderr)
-        return 0
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    run(stop, get_settings().outbox_poll_seconds)
-    return 0
+    return worker.main("outbox", __doc__ or "", deliver_pending, get_settings().outbox_poll_seconds, argv)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ import argparse
 import hmac
 import logging
 import sys
-import threading
 
 from core.config import SettingsError, get_settings
 
@@ -85,11 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.actions == "actions":
         # The outbox worker (actions/outbox.py) runs beside every action server, so a notification that
         # failed at filing is retried without a separate service; claims are atomic, so replicas are safe.
-        from actions import aftercare, outbox
+        from actions import aftercare, outbox, worker
 
-        worker = threading.Thread(target=outbox.run, args=(threading.Event(), settings.outbox_poll_seconds),
-                                  name="outbox", daemon=True)
-        worker.start()
+        worker.start_thread("outbox", outbox.deliver_pending, settings.outbox_poll_seconds)
         aftercare.start_worker(settings.outbox_poll_seconds)  # issue 14: the aftercare check-ins, likewise
     log.info("action server on %s:%d (token required)", settings.action_server_host, args.port)
     app.run(settings.action_server_host, args.port, workers=1, access_log=False)
