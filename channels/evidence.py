@@ -6,8 +6,10 @@ Accepted, recognised by content (magic bytes, then decoded), never by name or de
   XMP, comments and anything appended to the file (a polyglot's second format) are gone; only the first frame
   of an animation stays. Larger than EVIDENCE_MAX_PIXELS (width x height) is refused before decoding
   (decompression bombs; Pillow's DecompressionBombError/Warning are refused too).
-- PDF: kept as sent, but only a PDF from its first byte to its %%EOF with no active content (JavaScript, launch
-  actions, embedded files, forms that submit), also not inside its compressed streams, no HTML and no ZIP.
+- PDF: kept as sent, but only a PDF from its first byte to its %%EOF, not encrypted, whose streams use only
+  Flate or an image codec (every Flate stream must unpack), with no active content (JavaScript, open and
+  additional actions, launch, links to other files or addresses, media, embedded files, forms), also not
+  inside its compressed streams, no HTML and no ZIP.
 - links (http, https, www.) written in a text message: kept as text.
 Everything else (SVG, HTML, ZIP and other archives, GIF, HEIC, office files, executables) and anything over
 EVIDENCE_MAX_BYTES is refused with a calm Dutch answer. Nothing here logs content or names.
@@ -29,7 +31,7 @@ from PIL import Image, ImageOps
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.identity import identity_hash
-from actions.store import db
+from actions.store import db, repository
 from actions.store import evidence as store
 from core.config import get_settings
 
@@ -46,17 +48,19 @@ UNREADABLE = "Deze afbeelding kan ik niet openen. Misschien is het bestand besch
 UNSAFE_PDF = ("Dit PDF-bestand kan ik niet bewaren. Er zit iets in dat niet veilig is, zoals een script of een "
               "bijlage. Maak een screenshot van de pagina's en stuur die.")
 TOO_MANY = ("U heeft al {count} bewijsstukken gestuurd. Meer kan ik niet bewaren. Geef andere bewijzen aan de griffie.")
+TOO_MUCH = ("U heeft al {mb} MB aan bewijs gestuurd. Meer kan ik niet bewaren. Geef andere bewijzen aan de griffie.")
 NOT_STORED = "Het bewaren lukte nu niet. Probeer het over een paar minuten opnieuw. In direct gevaar? Bel 112."
 NOT_DOWNLOADED = "Dit bestand kon ik niet ophalen. Probeer het nog eens."
 
 
-def received(kind: str, number: int, filed: bool) -> str:
-    """'Ontvangen: 1 foto. Die komt bij uw melding.'"""
+def received(kind: str, number: int, reference: str | None) -> str:
+    """'Ontvangen: 1 foto. Die hoort nu bij melding MH-....' (joined a filed report), or 'Ontvangen: 1 foto. Die
+    komt bij uw melding zodra u die verstuurt.' (it waits for the next report)."""
     one, several = store.NOUNS[kind]
     what = f"{number} {one if number == 1 else several}"
-    it = "Die komt" if number == 1 else "Die komen"
-    return f"Ontvangen: {what}. {it} bij uw melding." if filed else (
-        f"Ontvangen: {what}. {it} bij uw melding zodra u die verstuurt.")
+    if reference:
+        return f"Ontvangen: {what}. {'Die hoort' if number == 1 else 'Die horen'} nu bij melding {reference}."
+    return f"Ontvangen: {what}. {'Die komt' if number == 1 else 'Die komen'} bij uw melding zodra u die verstuurt."
 
 
 class Refused(Exception):
@@ -158,12 +162,26 @@ def _encode(image: Image.Image, kind: str) -> bytes:
     return out.getvalue()
 
 
-# Names in a PDF that run code, open other programs or carry files.
-_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA|SubmitForm|ImportData|GoToE)(?![A-Za-z0-9])")
+# Names in a PDF that run code, open other programs or addresses, play media, carry files or hold forms; and
+# /Encrypt (encrypted streams cannot be checked). Anywhere: in the file and in every unpacked stream.
+_ACTIVE = re.compile(rb"/(JavaScript|JS|OpenAction|AA|Launch|GoToR|GoToE|URI|SubmitForm|ImportData|Rendition|Sound|Movie"
+                     rb"|RichMedia|EmbeddedFiles?|XFA|AcroForm|Encrypt)(?![^\x00\t\n\x0c\r /\[\]<>(){}%])")
 _HTML = re.compile(rb"<\s*(html|script|body|iframe|svg|!doctype)", re.IGNORECASE)
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
+# The keyword `stream` (not the end of `endstream`) and its end of line: CR LF, LF, or a CR alone (readers take it).
+_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\r|\n)(.*?)endstream", re.DOTALL)
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\x00\t\n\x0c\r /\[\]<>(){}%]*)")
+_FILTER_NAME = re.compile(rb"/([^\x00\t\n\x0c\r /\[\]<>(){}%]*)")
+# The filters a kept PDF may use: Flate (unpacked and read here) and the image codecs (pictures, nothing to run).
+# Any other (ASCIIHex, ASCII85, LZW, RunLength, Crypt, abbreviations) could hide names from this check.
+FLATE = b"FlateDecode"
+IMAGE_FILTERS = {b"DCTDecode", b"JPXDecode", b"CCITTFaxDecode"}
 MAX_INFLATED = 50_000_000  # all compressed streams together, unpacked; more is a bomb
+
+
+def _plain(part: bytes) -> bytes:
+    """Name escapes decoded: /J#61vaScript is /JavaScript."""
+    return _NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), part)
 
 
 def _pdf(data: bytes) -> Checked:
@@ -171,23 +189,40 @@ def _pdf(data: bytes) -> Checked:
         raise Refused(UNSAFE_PDF, "pdf end")  # something follows the PDF: another format (a polyglot)
     if zipfile.is_zipfile(io.BytesIO(data)):
         raise Refused(UNSAFE_PDF, "pdf zip")
-    budget = MAX_INFLATED
-    for part in [data, *_inflated(data, budget)]:
-        plain = _NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), part)  # /J#61vaScript is /JavaScript
+    for part in [data, *_inflated(data, MAX_INFLATED)]:
+        plain = _plain(part)
         if _ACTIVE.search(plain) or _HTML.search(plain):
             raise Refused(UNSAFE_PDF, "pdf active")
     return Checked("pdf", "application/pdf", data, "pdf")
 
 
+def _filters(data: bytes, stream_start: int) -> list[bytes]:
+    """The /Filter names of the stream starting at `stream_start`: read from its object's dictionary (the text
+    since the last `obj` before it), escapes decoded."""
+    header = _plain(data[data.rfind(b"obj", 0, stream_start) + 3:stream_start])
+    names: list[bytes] = []
+    for found in _FILTER.finditer(header):
+        names += [name for name in _FILTER_NAME.findall(found[1])]
+    return names
+
+
 def _inflated(data: bytes, budget: int) -> list[bytes]:
-    """The streams of a PDF that are zlib data, unpacked, at most `budget` bytes together (else Refused)."""
+    """Every Flate stream of a PDF unpacked, at most `budget` bytes together. Refused: a stream with another
+    filter than Flate or an image codec, a Flate stream that does not unpack (raw deflate, garbage), a bomb."""
     parts = []
     for match in _STREAM.finditer(data):
+        filters = _filters(data, match.start())
+        if any(name != FLATE and name not in IMAGE_FILTERS for name in filters):
+            raise Refused(UNSAFE_PDF, "pdf filter")
+        if FLATE not in filters:
+            continue  # unfiltered (read with the file) or an image
+        if filters[0] != FLATE:
+            raise Refused(UNSAFE_PDF, "pdf filter")  # Flate after an image codec: not a picture, nothing to read
         inflater = zlib.decompressobj()
         try:
             part = inflater.decompress(match[1], budget + 1)
         except zlib.error:
-            continue  # not Flate (an image, DCT): nothing to read in it
+            raise Refused(UNSAFE_PDF, "pdf stream") from None
         budget -= len(part)
         if budget < 0 or inflater.unconsumed_tail:
             raise Refused(UNSAFE_PDF, "pdf bomb")
@@ -259,19 +294,31 @@ def receive_links(sender: Sender, text: str, now: datetime | None = None) -> tup
 def _keep(sender: Sender, items: list[tuple[str, str, bytes, str | None]], now: datetime | None) -> tuple[bool, str]:
     now = now or datetime.now(UTC)
     settings = get_settings()
+    size = sum(len(content) for _, _, content, _ in items)
     try:
         with db.transaction() as session:
+            # The limits are read and the rows written under one lock per conversation (PostgreSQL), so two
+            # uploads at the same moment cannot both pass them. SQLite lets one writer at a time anyway.
+            store.lock_conversation(session, sender.conversation_id)
             store.delete_unfiled(session, now, settings.evidence_unfiled_days)
             count = store.count_for_conversation(session, sender.conversation_id)
             if count + len(items) > settings.evidence_max_items:
                 log.info("%s: evidence refused (too many items)", sender.channel)
                 return False, TOO_MANY.format(count=count)
-            stored = [store.add(session, conversation_id=sender.conversation_id, identity_hash=sender.identity,
-                                channel=sender.channel, kind=kind, media_type=media_type, content=content, name=name,
-                                now=now)
-                      for kind, media_type, content, name in items]
+            kept_bytes = store.bytes_for_conversation(session, sender.conversation_id)
+            if kept_bytes + size > settings.evidence_max_conversation_bytes:
+                log.info("%s: evidence refused (conversation quota)", sender.channel)
+                return False, TOO_MUCH.format(mb=max(1, round(kept_bytes / 1_000_000)))
+            report = store.report_to_join(session, sender.identity, now, settings.evidence_join_hours)
+            for kind, media_type, content, name in items:
+                store.add(session, conversation_id=sender.conversation_id, identity_hash=sender.identity,
+                          channel=sender.channel, kind=kind, media_type=media_type, content=content, name=name,
+                          now=now, report=report)
+            reference = report.reference if report else None
+            if report is not None:  # the contact person hears of it as of an addition: the reference, no file names
+                repository.queue_contact_notifications(session, report, "addition", now)
     except SQLAlchemyError as error:
         log.error("%s: evidence not stored (%s)", sender.channel, type(error).__name__)
         return False, NOT_STORED
     log.info("%s: %d evidence item(s) kept (%s)", sender.channel, len(items), items[0][0])
-    return True, received(items[0][0], len(items), filed=stored[0].report_reference is not None)
+    return True, received(items[0][0], len(items), reference)

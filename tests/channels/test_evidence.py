@@ -51,6 +51,11 @@ def test_a_pdf_is_kept_as_sent():
     assert (checked.kind, checked.media_type, checked.data) == ("pdf", "application/pdf", data)
 
 
+def test_a_pdf_with_a_photo_or_a_page_after_stream_cr_lf_is_kept():
+    assert evidence.check(samples.pdf_with_photo()).kind == "pdf"
+    assert evidence.check(samples.pdf(eol=b"\r\n")).kind == "pdf"
+
+
 def test_the_name_decides_nothing_and_is_cleaned():
     assert evidence.clean_name("C:\\Users\\jan\\bedreiging.pdf", "jpg") == "bedreiging.jpg"
     assert evidence.clean_name("../../etc/passwd", "png") == "passwd.png"
@@ -75,6 +80,16 @@ def test_the_name_decides_nothing_and_is_cleaned():
     pytest.param(samples.PDF_WITH_ESCAPED_JAVASCRIPT, evidence.UNSAFE_PDF, id="pdf with escaped javascript"),
     pytest.param(samples.PDF_WITH_HIDDEN_JAVASCRIPT, evidence.UNSAFE_PDF, id="pdf with javascript in a stream"),
     pytest.param(samples.PDF_WITH_EMBEDDED_FILE, evidence.UNSAFE_PDF, id="pdf with embedded file"),
+    pytest.param(samples.PDF_HEX_THEN_FLATE, evidence.UNSAFE_PDF, id="pdf asciihex+flate chain"),
+    pytest.param(samples.PDF_HEX_ONLY, evidence.UNSAFE_PDF, id="pdf asciihex alone"),
+    pytest.param(samples.PDF_ESCAPED_FILTER, evidence.UNSAFE_PDF, id="pdf escaped filter name"),
+    pytest.param(samples.PDF_RAW_DEFLATE, evidence.UNSAFE_PDF, id="pdf raw deflate without zlib header"),
+    pytest.param(samples.PDF_STREAM_CR, evidence.UNSAFE_PDF, id="pdf stream keyword then CR"),
+    pytest.param(samples.PDF_GOTOR_UNC, evidence.UNSAFE_PDF, id="pdf openaction gotor unc path"),
+    pytest.param(samples.PDF_ESCAPED_OPENACTION, evidence.UNSAFE_PDF, id="pdf escaped openaction"),
+    pytest.param(samples.PDF_OPEN_URI, evidence.UNSAFE_PDF, id="pdf openaction uri"),
+    pytest.param(samples.PDF_RENDITION, evidence.UNSAFE_PDF, id="pdf rendition"),
+    pytest.param(samples.PDF_ENCRYPTED, evidence.UNSAFE_PDF, id="pdf encrypted"),
     pytest.param(samples.pdf_zip_polyglot(), evidence.UNSAFE_PDF, id="pdf+zip polyglot"),
     pytest.param(samples.pdf() + samples.HTML_PAGE, evidence.UNSAFE_PDF, id="pdf+html polyglot"),
 ])
@@ -135,18 +150,49 @@ def test_a_photo_is_encrypted_at_rest_and_joins_the_report_filed_later(connectio
     assert item.name == "IMG_0001.jpg" and item.content[:3] == b"\xff\xd8\xff" and not samples.has_location(item.content)
 
 
-def test_evidence_after_filing_joins_that_report_and_says_so(connection, session):
+def test_evidence_after_filing_joins_that_report_names_it_and_tells_the_contact(connection, session):
     report = _submit(session, SENDER)
     session.flush()
     kept, answer = evidence.receive_file(SENDER, samples.pdf(), "brief.pdf")
-    assert kept and answer == "Ontvangen: 1 PDF-bestand. Die komt bij uw melding."
+    assert kept and answer == f"Ontvangen: 1 PDF-bestand. Die hoort nu bij melding {report.reference}."
     assert evidence.receive_links(SENDER, "kijk https://x.com/a/status/1 en https://x.com/a/status/2") == (
-        True, "Ontvangen: 2 links. Die komen bij uw melding.")
+        True, f"Ontvangen: 2 links. Die horen nu bij melding {report.reference}.")
     items = store.for_report(session, report)
     assert [(i.kind, i.report_id) for i in items] == [("pdf", report.id), ("link", report.id), ("link", report.id)]
     assert items[1].content == b"https://x.com/a/status/1"
     raw = connection.execute(text("SELECT content FROM evidence WHERE kind = 'link'")).first()
     assert b"x.com" not in bytes(raw.content)
+    # the contact person hears of it through the outbox, as of an addition: one row per message, no file names
+    rows = [m for m in repository.outbox_for(session, report.id) if m.event == "addition"]
+    assert len(rows) == 2 and all(m.kind == "contact" for m in rows)
+    assert not any("brief" in str(m.target) or "x.com" in str(m.target) for m in rows)
+
+
+@pytest.mark.parametrize("why", ["closed", "withdrawn", "too old"])
+def test_evidence_for_a_new_incident_waits_for_the_next_report_not_the_old_one(connection, session, why):
+    filed = datetime.now(UTC) - (timedelta(hours=25) if why == "too old" else timedelta(hours=1))
+    old = _submit(session, SENDER, "ev-old", now=filed)
+    if why == "closed":
+        repository.change_status(session, old.id, "afgesloten", None, "griffier", False)
+    elif why == "withdrawn":
+        repository.withdraw(session, old, datetime.now(UTC))
+    session.flush()
+    kept, answer = evidence.receive_file(SENDER, samples.jpeg_with_gps())
+    assert kept and answer == "Ontvangen: 1 foto. Die komt bij uw melding zodra u die verstuurt."
+    assert store.for_report(session, old) == []
+    new = _submit(session, SENDER, "ev-new")
+    assert [i.kind for i in store.for_report(session, new)] == ["image"] and store.for_report(session, old) == []
+    assert not [m for m in repository.outbox_for(session, old.id) if m.event == "addition"]
+    later = _submit(session, SENDER, "ev-later", now=datetime.now(UTC) + timedelta(minutes=5))
+    assert store.for_report(session, later) == []  # the next report took it, not the newest
+
+
+def test_the_join_window_is_a_setting(connection, session, monkeypatch):
+    monkeypatch.setenv("EVIDENCE_JOIN_HOURS", "2")
+    report = _submit(session, SENDER, now=datetime.now(UTC) - timedelta(hours=3))
+    session.flush()
+    assert evidence.receive_file(SENDER, samples.jpeg_with_gps())[1].endswith("zodra u die verstuurt.")
+    assert store.for_report(session, report) == []
 
 
 def test_another_persons_evidence_never_joins_a_report(connection, session):
@@ -199,3 +245,52 @@ def test_evidence_of_a_conversation_that_never_filed_is_erased_after_some_days(c
     evidence.receive_file(SENDER, samples.jpeg_with_gps(), now=old)
     evidence.receive_file(evidence.Sender("signal", "signal:+31611111111"), samples.jpeg_with_gps())  # runs the clean-up
     assert connection.execute(text("SELECT conversation_id FROM evidence")).scalars().all() == ["signal:+31611111111"]
+
+
+def test_purge_erases_evidence_no_report_took_without_a_new_upload(connection, monkeypatch):
+    old = datetime.now(UTC) - timedelta(days=8)
+    evidence.receive_file(SENDER, samples.jpeg_with_gps(), now=old)
+    evidence.receive_file(SENDER, samples.png_with_gps())  # recent: it stays
+    assert retention.purge_expired() == []
+    assert connection.execute(text("SELECT count(*) FROM evidence")).scalar() == 1
+
+
+def test_purge_keeps_evidence_a_later_report_took(connection, session):
+    old = datetime.now(UTC) - timedelta(days=8)
+    evidence.receive_file(SENDER, samples.jpeg_with_gps(), now=old)
+    report = _submit(session, SENDER, now=old + timedelta(hours=1))
+    session.flush()
+    retention.purge_expired()
+    assert len(store.for_report(session, report)) == 1
+
+
+async def test_erase_my_data_erases_evidence_no_report_has_at_once(connection, session, dispatcher, tracker_factory,
+                                                                    domain):
+    from actions import identity
+    from actions.report_lifecycle import ActionLifecycleFinish
+
+    tracker = tracker_factory(slots={"lifecycle": "erase", "lifecycle_confirm": True}, sender_id="telegram:4242")
+    who, channel = identity.of_tracker(tracker)
+    other = evidence.Sender("telegram", "telegram:999")
+    evidence.receive_file(evidence.Sender(channel, "telegram:4242"), samples.jpeg_with_gps())
+    evidence.receive_file(other, samples.jpeg_with_gps())
+    assert connection.execute(text("SELECT count(*) FROM evidence WHERE identity_hash = :h"), {"h": who}).scalar() == 1
+    await ActionLifecycleFinish().run(dispatcher, tracker, domain)
+    assert "Ik wis dit gesprek" in dispatcher.messages[-1]["text"]
+    assert connection.execute(text("SELECT identity_hash FROM evidence")).scalars().all() == [other.identity]
+
+
+async def test_erase_my_data_leaves_a_reports_evidence_for_its_purge(connection, session, dispatcher, tracker_factory,
+                                                                     domain):
+    from actions import identity
+    from actions.report_lifecycle import ActionLifecycleFinish
+
+    tracker = tracker_factory(slots={"lifecycle": "erase", "lifecycle_confirm": True}, sender_id="telegram:4242")
+    _who, channel = identity.of_tracker(tracker)
+    sender = evidence.Sender(channel, "telegram:4242")
+    report = _submit(session, sender)
+    session.flush()
+    evidence.receive_file(sender, samples.jpeg_with_gps())
+    await ActionLifecycleFinish().run(dispatcher, tracker, domain)
+    session.expire_all()
+    assert len(store.for_report(session, report)) == 1 and session.get(type(report), report.id).erase_after is not None

@@ -8,27 +8,32 @@ export show without content: the kind (image, pdf, link), the media type and the
 
 Which report evidence belongs to:
 - sent after a report was filed from the same messenger identity (actions/identity.py): that identity's
-  newest report (`report_id` is set when it arrives);
-- sent before: it belongs to the conversation (`report_id` empty) and is part of the first report filed in
-  that conversation from the same identity. It joins that report by this rule, wherever evidence is read (the griffie page, the
-  export, purge), so filing needs no extra step;
-- evidence of a conversation that never filed a report is erased after EVIDENCE_UNFILED_DAYS.
+  newest report, but only while it is open (not afgesloten or ingetrokken) and was filed at most
+  EVIDENCE_JOIN_HOURS ago (`report_id` is set when it arrives). A Telegram or Signal chat id never changes, so
+  without this a photo of a new incident months later would join an old, closed report;
+- otherwise (sent before filing, or too late for the newest report) it waits (`report_id` empty) and is part of
+  the next report that identity files: the first report of that identity filed at or after it arrived. It joins
+  that report by this rule, wherever evidence is read (the griffie page, the export, purge), so filing needs no
+  extra step;
+- evidence that no report took is erased after EVIDENCE_UNFILED_DAYS, or at once when the user asks to erase
+  their data ('verwijder mijn gegevens').
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import CursorResult, DateTime, ForeignKey, Integer, LargeBinary, String, delete, exists, func, or_, select
+from sqlalchemy import CursorResult, DateTime, ForeignKey, Integer, LargeBinary, String, delete, exists, func, or_, select, text
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
 from actions.store import repository
 from actions.store.crypto import EncryptedText, fernet
-from actions.store.models import Base, Report
+from actions.store.models import FINAL_STATUSES, Base, Report
 
 KINDS = ("image", "pdf", "link")
 # kind -> (one, several), as the user and the griffie read them
@@ -74,31 +79,71 @@ class Stored:
     report_reference: str | None  # the filed report it joined, or None: it waits for the report in this conversation
 
 
-def _first_report_id(conversation_id: ColumnElement | str) -> ColumnElement:
-    """The id of the first report filed in a conversation (a scalar subquery)."""
-    first = aliased(Report)
-    return select(func.min(first.id)).where(first.conversation_id == conversation_id).scalar_subquery()
+def _next_report_id() -> ColumnElement:
+    """The id of the first report the evidence's identity filed at or after it arrived (a correlated scalar
+    subquery): the report that takes evidence that arrived unfiled."""
+    later = aliased(Report)
+    return (select(later.id).where(later.identity_hash == Evidence.identity_hash, later.created_at >= Evidence.received_at)
+            .order_by(later.created_at, later.id).limit(1).scalar_subquery())
+
+
+def _waiting() -> ColumnElement[bool]:
+    """Evidence not joined to a report when it arrived."""
+    return Evidence.report_id.is_(None) & Evidence.identity_hash.is_not(None)
 
 
 def _of_report(report: Report) -> ColumnElement[bool]:
-    """Evidence of `report`: joined to it, or sent in its conversation before any report when it is the first."""
+    """Evidence of `report`: joined to it when it arrived, or waiting for the next report of its identity when
+    that report is `report`."""
     return or_(Evidence.report_id == report.id,
-               (Evidence.report_id.is_(None)) & (Evidence.conversation_id == report.conversation_id)
-               & (Evidence.identity_hash == report.identity_hash) & (_first_report_id(report.conversation_id) == report.id))
+               _waiting() & (Evidence.identity_hash == report.identity_hash)
+               & (_next_report_id() == report.id))
+
+
+def _unclaimed() -> ColumnElement[bool]:
+    """Evidence that no report has: not joined when it arrived, and no report of its identity filed since."""
+    return Evidence.report_id.is_(None) & ~exists().where(
+        Report.identity_hash == Evidence.identity_hash, Report.created_at >= Evidence.received_at)
+
+
+def lock_conversation(session: Session, conversation_id: str) -> None:
+    """Hold a lock on one conversation's evidence until the transaction ends (PostgreSQL: an advisory
+    transaction lock on a hash of the conversation id), so the limits are checked and the rows written by one
+    upload at a time. SQLite needs none: it lets one writer at a time and refuses a stale one."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(b"evidence\x00" + conversation_id.encode()).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def count_for_conversation(session: Session, conversation_id: str) -> int:
     return session.scalar(select(func.count(Evidence.id)).where(Evidence.conversation_id == conversation_id)) or 0
 
 
+def bytes_for_conversation(session: Session, conversation_id: str) -> int:
+    """All bytes kept for a conversation (EVIDENCE_MAX_CONVERSATION_BYTES)."""
+    return session.scalar(select(func.coalesce(func.sum(Evidence.size), 0))
+                          .where(Evidence.conversation_id == conversation_id)) or 0
+
+
+def report_to_join(session: Session, identity_hash: str | None, now: datetime, join_hours: int) -> Report | None:
+    """The report evidence arriving at `now` joins: the identity's newest report, when it is open and was filed at
+    most `join_hours` ago; else None (the evidence waits for the next report)."""
+    if not identity_hash:
+        return None
+    reports = repository.reports_of_identity(session, identity_hash)
+    newest = reports[0] if reports else None
+    if newest is None or newest.status in FINAL_STATUSES:
+        return None
+    filed = newest.created_at if newest.created_at.tzinfo else newest.created_at.replace(tzinfo=UTC)
+    return newest if now - timedelta(hours=join_hours) <= filed <= now else None
+
+
 def add(session: Session, *, conversation_id: str, identity_hash: str | None, channel: str, kind: str, media_type: str,
-        content: bytes, name: str | None = None, now: datetime | None = None) -> Stored:
-    """Keep one item (already checked by the intake). It joins the newest report of `identity_hash`, if any."""
+        content: bytes, report: Report | None, name: str | None = None, now: datetime | None = None) -> Stored:
+    """Keep one item (already checked by the intake). It joins `report` (`report_to_join`), or waits (None)."""
     if kind not in KINDS:
         raise ValueError(f"unknown evidence kind {kind!r}")
     now = now or datetime.now(UTC)
-    reports = repository.reports_of_identity(session, identity_hash) if identity_hash else []
-    report = reports[0] if reports else None
     row = Evidence(report_id=report.id if report else None, conversation_id=conversation_id[:128],
                    identity_hash=identity_hash, channel=channel[:32], received_at=now, kind=kind,
                    media_type=media_type[:64], size=len(content), name=(name or None), content=content)
@@ -145,9 +190,10 @@ def counted(items: list[Item] | list[Evidence]) -> str:
 
 
 def delete_for_report(session: Session, report: Report) -> int:
-    """Erase a report's evidence (purge, 'verwijder mijn gegevens'), also what its conversation sent before filing."""
+    """Erase a report's evidence (purge), also what its conversation sent that no report has (never the evidence
+    waiting in the same chat for a later report: that report has it)."""
     ids = list(session.scalars(select(Evidence.id).where(or_(
-        _of_report(report), (Evidence.report_id.is_(None)) & (Evidence.conversation_id == report.conversation_id)))))
+        _of_report(report), _unclaimed() & (Evidence.conversation_id == report.conversation_id)))))
     if not ids:
         return 0
     result = cast(CursorResult, session.execute(delete(Evidence).where(Evidence.id.in_(ids))))
@@ -155,10 +201,18 @@ def delete_for_report(session: Session, report: Report) -> int:
     return result.rowcount
 
 
-def delete_unfiled(session: Session, now: datetime, days: int) -> int:
-    """Erase evidence older than `days` from conversations in which no report was filed."""
-    filed = exists().where(Report.conversation_id == Evidence.conversation_id)
+def delete_unfiled_of_identity(session: Session, identity_hash: str) -> int:
+    """'verwijder mijn gegevens': erase at once what this identity sent that no report has. Evidence of a report
+    goes with the report (purge, after ERASURE_REPORT_DAYS)."""
     result = cast(CursorResult, session.execute(
-        delete(Evidence).where(Evidence.report_id.is_(None), Evidence.received_at < now - timedelta(days=days), ~filed)
+        delete(Evidence).where(Evidence.identity_hash == identity_hash, _unclaimed())
+        .execution_options(synchronize_session=False)))
+    return result.rowcount
+
+
+def delete_unfiled(session: Session, now: datetime, days: int) -> int:
+    """Erase evidence older than `days` that no report has (purge_expired and each new upload run this)."""
+    result = cast(CursorResult, session.execute(
+        delete(Evidence).where(_unclaimed(), Evidence.received_at < now - timedelta(days=days))
         .execution_options(synchronize_session=False)))
     return result.rowcount

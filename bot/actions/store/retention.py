@@ -3,7 +3,8 @@
 A report is past retention when it reached a final status (afgesloten, ingetrokken: closed_at) longer ago than
 REPORT_RETENTION says for that status, or when the user asked for erasure (erase_after, ERASURE_REPORT_DAYS).
 Purging deletes the report, its status history and additions, its outbox rows, its aftercare (consent and
-check-ins, store/aftercare.py), its evidence (store/evidence.py), the handoffs of that conversation
+check-ins, store/aftercare.py), its evidence (store/evidence.py; evidence no report took goes after
+EVIDENCE_UNFILED_DAYS), the handoffs of that conversation
 and the conversation's tracker events (the transcript), and writes one audit row per report without content.
 `make purge` (scripts/purge.py) runs it; schedule it daily.
 """
@@ -76,6 +77,10 @@ def purge_expired(now: datetime | None = None, address: str = "") -> list[Purged
                                     detail=why, now=now)
         log.info("purged %s (%s)", reference, why)
         done.append(Purged(reference, why, how))
+    with db.transaction() as session:  # evidence no report took, older than EVIDENCE_UNFILED_DAYS (issue 14)
+        unfiled = evidence_store.delete_unfiled(session, now, get_settings().evidence_unfiled_days)
+    if unfiled:
+        log.info("purged %d evidence item(s) no report took", unfiled)
     return done
 
 

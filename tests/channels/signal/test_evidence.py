@@ -48,7 +48,7 @@ async def test_a_file_with_text_after_filing_joins_the_report_and_the_text_goes_
     sig.user_sends_file(USER, samples.pdf(), "application/pdf", filename="brief.pdf", text="Deze brief kreeg ik")
     sent = texts(await sig.wait_for_sends(USER, 2))
     await bridge.forwarder.join()
-    assert "Ontvangen: 1 PDF-bestand. Die komt bij uw melding." in sent
+    assert f"Ontvangen: 1 PDF-bestand. Die hoort nu bij melding {report.reference}." in sent
     assert rasa.messages() == ["Deze brief kreeg ik"]
     [item] = store.for_report(session, report)
     assert (item.kind, item.name) == ("pdf", "brief.pdf")

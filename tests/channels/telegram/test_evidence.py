@@ -46,7 +46,7 @@ async def test_a_photo_after_filing_joins_the_filed_report(tg, rasa, bridge, con
     report = file_report(session)
     tg.user_sends_document(CHAT, samples.pdf(), "aangifte.pdf", "application/pdf")
     [sent] = await tg.wait_for_messages(CHAT, 1)
-    assert sent["plain"] == "Ontvangen: 1 PDF-bestand. Die komt bij uw melding."
+    assert sent["plain"] == f"Ontvangen: 1 PDF-bestand. Die hoort nu bij melding {report.reference}."
     [item] = store.for_report(session, report)
     assert (item.kind, item.name, item.report_id) == ("pdf", "aangifte.pdf", report.id)
 
