@@ -263,10 +263,8 @@ class SignalBridge:
 
     async def _on_message(self, incoming: Incoming) -> None:
         address, text = incoming.address, incoming.text
-        for attachment in incoming.attachments:
-            self._later(self._receive_file(address, attachment))
-        if text and evidence.find_links(text):
-            self._later(self._keep_links(address, text))
+        if incoming.attachments or (text and evidence.find_links(text)):
+            self._later(self._keep_evidence(address, incoming.attachments, text))
         if not text:
             if not incoming.attachments:
                 self._note(address, TEXT_ONLY)
@@ -299,6 +297,14 @@ class SignalBridge:
     def _sender(self, address: str) -> evidence.Sender:
         return evidence.Sender(CHANNEL, sender_id(CHANNEL, address))
 
+    async def _keep_evidence(self, address: str, attachments: tuple[Attachment, ...], text: str | None) -> None:
+        """A message's attachments, then its links, one after another (not side by side), so the conversation's
+        limits (EVIDENCE_MAX_ITEMS, EVIDENCE_MAX_CONVERSATION_BYTES) are checked against what came before."""
+        for attachment in attachments:
+            await self._receive_file(address, attachment)
+        if text and evidence.find_links(text):
+            await self._keep_links(address, text)
+
     async def _keep_links(self, address: str, text: str) -> None:
         result = await asyncio.to_thread(evidence.receive_links, self._sender(address), text)
         if result is not None:
@@ -316,6 +322,9 @@ class SignalBridge:
         except (aiohttp.ClientError, TimeoutError, SignalSendError) as error:
             log.warning("a Signal attachment was not fetched (%s)", type(error).__name__)
             answer = evidence.NOT_DOWNLOADED
+        except Exception as error:  # anything else (the store, the key, a bug): the user still hears, calmly
+            log.error("a Signal attachment was not kept (%s)", type(error).__name__)
+            answer = evidence.NOT_STORED
         finally:
             await self._delete_attachment(attachment.id)
         await self._send_logged(address, answer)

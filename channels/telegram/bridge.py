@@ -246,7 +246,11 @@ class TelegramBridge:
             log.warning("chat %s: file not downloaded: %s", message.chat_id, type(error).__name__)
             too_big = isinstance(error, BadRequest) and "too big" in str(error).lower()
             return evidence.too_large().text if too_big else evidence.NOT_DOWNLOADED
-        _, answer = await asyncio.to_thread(evidence.receive_file, self._sender(message.chat_id), data, name)
+        try:
+            _, answer = await asyncio.to_thread(evidence.receive_file, self._sender(message.chat_id), data, name)
+        except Exception as error:  # anything else (the store, the key, a bug): the user still hears, calmly
+            log.error("chat %s: file not kept (%s)", message.chat_id, type(error).__name__)
+            return evidence.NOT_STORED
         return answer
 
     async def on_other(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:

@@ -294,3 +294,43 @@ async def test_erase_my_data_leaves_a_reports_evidence_for_its_purge(connection,
     await ActionLifecycleFinish().run(dispatcher, tracker, domain)
     session.expire_all()
     assert len(store.for_report(session, report)) == 1 and session.get(type(report), report.id).erase_after is not None
+
+
+def test_a_conversation_may_keep_so_many_bytes_and_no_more(monkeypatch, connection):
+    photo = samples.jpeg_with_gps(size=(400, 300))
+    kept_size = len(evidence.check(photo).data)
+    monkeypatch.setenv("EVIDENCE_MAX_CONVERSATION_BYTES", str(2 * kept_size + 10))
+    assert evidence.receive_file(SENDER, photo)[0] and evidence.receive_file(SENDER, photo)[0]
+    kept, answer = evidence.receive_file(SENDER, photo)
+    assert not kept and answer == evidence.TOO_MUCH.format(mb=1)
+    assert connection.execute(text("SELECT count(*), sum(size) FROM evidence")).one() == (2, 2 * kept_size)
+    # another conversation has its own quota
+    assert evidence.receive_file(evidence.Sender("telegram", "telegram:999"), photo)[0]
+
+
+def test_the_quota_and_the_item_limit_hold_under_concurrent_uploads(monkeypatch, migrated_url):
+    """Eight uploads at once in one conversation on the real database (committed, then cleaned up): the limit
+    holds because the count and the insert happen under one lock per conversation."""
+    if not migrated_url.startswith("postgresql"):
+        pytest.skip("SQLite lets one writer at a time; the lock matters on PostgreSQL")
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import create_engine
+
+    from actions.store import db
+
+    engine = create_engine(migrated_url)
+    monkeypatch.setattr(db, "engine", lambda url=None: engine)
+    monkeypatch.setenv("EVIDENCE_MAX_ITEMS", "3")
+    sender = evidence.Sender("telegram", "telegram:concurrent")
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(lambda _: evidence.receive_links(sender, "https://example.nl/a"), range(8)))
+        assert sum(1 for kept, _ in results if kept) == 3
+        with engine.connect() as c:
+            assert c.execute(text("SELECT count(*) FROM evidence WHERE conversation_id = :c"),
+                             {"c": sender.conversation_id}).scalar() == 3
+    finally:
+        with engine.begin() as c:
+            c.execute(text("DELETE FROM evidence WHERE conversation_id = :c"), {"c": sender.conversation_id})
+        engine.dispose()

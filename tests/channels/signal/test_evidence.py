@@ -88,3 +88,34 @@ async def test_a_size_that_lies_is_caught_while_reading(bridge, sig, rasa, conne
     [answer] = texts(await sig.wait_for_sends(USER, 1))
     assert answer.startswith("Dit bestand is te groot.")
     assert connection.execute(text("SELECT count(*) FROM evidence")).scalar() == 0
+
+
+async def test_an_unexpected_error_still_gets_a_calm_answer_and_the_file_is_deleted(bridge, sig, rasa, connection,
+                                                                                    monkeypatch, caplog):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("Jan Jansen bedreigde mij")  # what an exception might carry: never logged
+
+    monkeypatch.setattr(evidence, "receive_file", broken)
+    sig.user_sends_file(USER, samples.jpeg_with_gps(), "image/jpeg", filename="jansen.jpg")
+    assert texts(await sig.wait_for_sends(USER, 1)) == [evidence.NOT_STORED]
+    assert sig.attachments == {}
+    assert "RuntimeError" in caplog.text and "Jansen" not in caplog.text
+
+
+async def test_a_messages_attachments_are_kept_one_after_another_within_the_limit(bridge, sig, rasa, connection,
+                                                                                 monkeypatch):
+    from tests.channels.fake_signal import text_message
+
+    monkeypatch.setenv("EVIDENCE_MAX_ITEMS", "1")
+    attachments = []
+    for number in range(2):
+        attachment_id = f"att{number}.jpeg"
+        sig.attachments[attachment_id] = samples.jpeg_with_gps()
+        attachments.append({"contentType": "image/jpeg", "filename": None, "id": attachment_id,
+                            "size": len(sig.attachments[attachment_id]), "width": None, "height": None, "caption": None,
+                            "uploadTimestamp": 1})
+    sig.push(text_message(USER, None, attachments=attachments))
+    assert texts(await sig.wait_for_sends(USER, 2)) == [
+        "Ontvangen: 1 foto. Die komt bij uw melding zodra u die verstuurt.", evidence.TOO_MANY.format(count=1)]
+    assert connection.execute(text("SELECT count(*) FROM evidence")).scalar() == 1
+    assert sig.attachments == {}

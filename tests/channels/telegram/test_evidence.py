@@ -102,3 +102,15 @@ async def test_a_photo_whose_download_fails_gets_a_calm_answer(tg, rasa, bridge,
     [sent] = await tg.wait_for_messages(CHAT, 1)
     assert sent["plain"] == evidence.NOT_DOWNLOADED
     assert connection.execute(text("SELECT count(*) FROM evidence")).scalar() == 0
+
+
+async def test_an_unexpected_error_while_keeping_still_gets_a_calm_answer(tg, rasa, bridge, connection, monkeypatch,
+                                                                         caplog):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("Jan Jansen bedreigde mij")  # what an exception might carry: never logged
+
+    monkeypatch.setattr(evidence, "receive_file", broken)
+    tg.user_sends_photo(CHAT, samples.jpeg_with_gps())
+    [sent] = await tg.wait_for_messages(CHAT, 1)
+    assert sent["plain"] == evidence.NOT_STORED
+    assert "RuntimeError" in caplog.text and "Jansen" not in caplog.text
