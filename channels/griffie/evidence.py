@@ -77,7 +77,9 @@ def _numbered(session: Session, report: Report, evidence_id: int) -> tuple[int, 
 
 async def download(request: web.Request) -> web.Response:
     account, _ = content_account(request)
-    evidence_id = int(request.match_info["evidence_id"]) if request.match_info["evidence_id"].isdigit() else 0
+    raw_id = request.match_info["evidence_id"]
+    # ASCII digits only: '²'.isdigit() is True but int('²') fails (a 500); anything else is simply not found
+    evidence_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= 18 else 0
     reader, reference = str(account.reader), request.match_info["reference"][:32]
     with db.session() as session:
         report = inbox.report_for(session, reader, reference)

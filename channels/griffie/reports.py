@@ -236,10 +236,6 @@ def _additions(entries: list[inbox.Addition]) -> str:
     return "<ul>" + "".join(f"<li><strong>{e(dutch_date(a.at))}</strong>: {e(a.text)}</li>" for a in entries) + "</ul>"
 
 
-EVIDENCE = ("<p>Nog geen bewijsstukken in Meldhulp. Vraag de melder om screenshots, berichten, brieven of namen van "
-            "getuigen te bewaren; de politie vraagt ernaar bij een aangifte.</p>")
-
-
 def _status_form(report: Report, csrf: str) -> str:
     allowed = inbox.next_statuses(report.status)
     if not allowed:

@@ -114,7 +114,7 @@ DEMO_PAGE = """<!doctype html>
   <p>Bent u raadslid, commissielid, wethouder of burgemeester? Of bent u familie van iemand met zo'n functie?
     Had u een vervelende of bedreigende ontmoeting? Vertel het hieronder aan Meldhulp.
     U hoort wat u kunt doen en wie u helpt.</p>
-  <div id="meldhulp-chat" data-server="{server}" data-history="/widget/history" data-evidence="/widget/evidence"></div>
+  <div id="meldhulp-chat" data-server="{server}" data-history="/widget/history" data-evidence="/widget/evidence" data-evidence-max-mb="{max_mb}"></div>
   <p class="note">Dit is een voorbeeldpagina. Het gesprek blijft bewaard zolang dit tabblad open is.</p>
 </main>
 <script src="/widget/static/meldhulp-widget.js" defer></script>
@@ -136,7 +136,8 @@ def add_routes(app: web.Application, rasa: RasaClient) -> None:
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
     }
-    demo_html = DEMO_PAGE.replace("{server}", html.escape(public_url, quote=True))
+    demo_html = DEMO_PAGE.replace("{server}", html.escape(public_url, quote=True)).replace(
+        "{max_mb}", str(max(1, round(evidence.max_bytes() / 1_000_000))))  # as the refusal says it (TOO_LARGE)
 
     async def static(request: web.Request) -> web.StreamResponse:
         entry = STATIC.get(request.match_info["name"])

@@ -9,6 +9,8 @@
  *   (default: ../history next to this script).
  * data-evidence: where a photo, screenshot or PDF from the upload button goes, and the links a user writes
  *   (default: 'evidence' next to the history address). Only with the conversation's signed token.
+ * data-evidence-max-mb: the largest file in MB, as the server's EVIDENCE_MAX_BYTES says, for the upload hint
+ *   (the demo page fills it in; without it the hint names no size, and the server still says it on a refusal).
  * The script loads its CSS and socket.io-client from its own directory (unless window.io exists).
  *
  * Plain ES2017, no build step. Message texts, the user's and the bot's, only ever reach the page through
@@ -54,7 +56,8 @@
     reconnecting: 'Verbinding verbroken, opnieuw verbinden…',
     failed: 'De chat kan niet starten. Probeer het later opnieuw. In direct gevaar? Bel 112.',
     attach: 'Foto of bestand toevoegen',
-    attachHint: "Bewijs: foto's, screenshots (JPEG, PNG, WebP) of PDF, tot 10 MB. Alleen uw contactpersoon ziet het.",
+    // {limit}: ', tot N MB' from data-evidence-max-mb (EVIDENCE_MAX_BYTES on the server), or nothing without it.
+    attachHint: "Bewijs: foto's, screenshots (JPEG, PNG, WebP) of PDF{limit}. Alleen uw contactpersoon ziet het.",
     uploading: 'Bestand wordt verstuurd…',
     uploadFailed: 'Het versturen lukte niet. Probeer het opnieuw.',
   };
@@ -130,6 +133,7 @@
       this.evidenceUrl = root.dataset.evidence
         ? new URL(root.dataset.evidence, location.href).href
         : this.historyUrl.replace(/\/history$/, '') + '/evidence';
+      this.evidenceMaxMb = root.dataset.evidenceMaxMb;
       const stored = store.get(SESSION_KEY);
       this.sessionId = SESSION_ID.test(stored) ? stored : null;
       const token = store.get(TOKEN_KEY);
@@ -183,7 +187,8 @@
       row.append(this.input, button);
       form.append(label, hint, row);
       // Evidence: a real button (keyboard, screen readers) that opens the file picker; the input itself is hidden.
-      const attachHint = el('p', 'mh-hint', T.attachHint);
+      const maxMb = /^[1-9][0-9]{0,5}$/.test(this.evidenceMaxMb || '') ? `, tot ${this.evidenceMaxMb} MB` : '';
+      const attachHint = el('p', 'mh-hint', T.attachHint.replace('{limit}', maxMb));
       attachHint.id = id('attach-hint');
       this.fileInput = el('input', 'mh-file');
       this.fileInput.type = 'file';

@@ -107,3 +107,10 @@ async def test_the_export_counts_the_evidence_without_names_or_links(site):
     as_json = await (await site.client.get(f"/griffie/export?{query}&formaat=json")).text()
     assert "Jansen" not in as_json and "x.com" not in as_json and "dreigbrief" not in as_json
     assert [r["bewijs_aantal"] for r in json.loads(as_json)["meldingen"] if r["kenmerk"] == reference] == [3]
+
+
+async def test_a_non_ascii_digit_in_the_address_is_not_found_not_an_error(site):
+    reference, _ = with_evidence(site, "leiden-nieuw")
+    await site.login("griffie-leiden")
+    for odd in ("%C2%B2", "%D9%A3", "1" * 40):  # superscript two, Arabic-Indic three, an id too long for the database
+        assert (await site.client.get(f"/griffie/meldingen/{reference}/bewijs/{odd}")).status == 404

@@ -185,7 +185,7 @@ async def test_demo_page_embeds_the_widget_under_a_strict_csp(monkeypatch):
         page = await response.text()
         assert '<html lang="nl">' in page
         assert ('<div id="meldhulp-chat" data-server="https://rasa.example.nl" data-history="/widget/history" '
-            'data-evidence="/widget/evidence"></div>') in page
+            'data-evidence="/widget/evidence" data-evidence-max-mb="10"></div>') in page
         assert re.findall(r"<script[^>]*>", page) == ['<script src="/widget/static/meldhulp-widget.js" defer>']
         csp = dict(part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
         assert csp["script-src"] == "'self'"  # no inline scripts

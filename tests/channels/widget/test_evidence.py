@@ -110,3 +110,16 @@ async def test_another_site_may_post_with_the_token_only(client):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "Authorization" in response.headers["Access-Control-Allow-Headers"]
     assert "Access-Control-Allow-Credentials" not in response.headers  # no cookies: the token is the key
+
+
+async def test_the_upload_hint_takes_its_size_from_the_setting(monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.setenv("EVIDENCE_MAX_BYTES", "3000000")
+    app = web.Application()
+    widget.add_routes(app, RasaClient("http://127.0.0.1:9", "token"))
+    async with TestClient(TestServer(app)) as client:
+        page = await (await client.get("/demo")).text()
+    assert 'data-evidence-max-mb="3"' in page
+    script = (Path(widget.__file__).parent / "static" / "meldhulp-widget.js").read_text(encoding="utf-8")
+    assert "10 MB" not in script and "root.dataset.evidenceMaxMb" in script
