@@ -21,7 +21,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from actions import identity, outbox, prefill
+from actions import identity, outbox, prefill, texts
 from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no_answer
 from actions.report_fields import BY_SLOT, MEDIA, REPORT_FIELDS, ReportDraft, ReportField
 from actions.store import db, drafts, repository
@@ -145,7 +145,7 @@ NEXT_STEP_BUTTONS = [
     {"title": "Melden", "payload": "/affirm"},
     {"title": "Wat moet ik doen?", "payload": "/ask_advice"},
     {"title": "Wie is mijn contactpersoon?", "payload": "/request_contact"},
-    {"title": "Met iemand praten", "payload": "/request_human"},
+    {"title": texts.HANDOFF_BUTTON, "payload": "/request_human"},
     {"title": "Niet melden", "payload": "/deny"},
 ]
 

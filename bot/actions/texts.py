@@ -43,7 +43,7 @@ PERSIST_QUESTION = {
     "C": "Ging het door nadat u had gezegd dat dit gedrag niet acceptabel is?",
 }
 
-HANDOFF_BUTTON = "Iemand van de gemeente spreken"
+HANDOFF_BUTTON = "Met iemand praten"
 
 UNSURE_HEAVIEST = (
     "Dat is ook lastig te zeggen. Ik ga uit van het zwaarste: {category}. "
