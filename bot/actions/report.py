@@ -257,7 +257,26 @@ class ActionReportSummary(Action):
             contact = tracker.get_slot("contact_label") or "uw contactpersoon"
             dispatcher.utter_message(text=f"Goed, ik dien niets in. U kunt later altijd nog melden bij {contact}. Zorg goed voor uzelf.")
             return [*reset(REPORT_SLOTS)]
-        return show_summary(dispatcher, tracker, uuid.uuid4().hex)
+        events = keep_routed_municipality(tracker)
+        return [*events, *show_summary(dispatcher, tracker, uuid.uuid4().hex)]
+
+
+def keep_routed_municipality(tracker: Tracker) -> list:
+    """The municipality the report was routed for. A municipality named later outside a form ("ja, in
+    Leiden") sets the slot but not the route (municipality_key, contact): the summary and the report then
+    name the routed municipality, so what is shown, filed and sent to the contact agree."""
+    key, shown = tracker.get_slot("municipality_key"), tracker.get_slot("municipality")
+    if not key:
+        return []
+    try:
+        with db.session() as session:
+            routed = next((m.name for m in repository.municipalities(session) if m.key == key), None)
+    except SQLAlchemyError:
+        return []  # filing checks again; the summary shows what the slots hold
+    if not routed or routed == shown:
+        return []
+    tracker.slots["municipality"] = routed  # this turn's summary and its hash read the routed name
+    return [SlotSet("municipality", routed)]
 
 
 def draft_from(tracker: Tracker) -> ReportDraft | None:

@@ -320,3 +320,18 @@ async def test_yes_without_a_summary_files_nothing(connection, dispatcher, track
     await ActionSubmitReport().run(dispatcher, tracker_factory(slots={**FILLED, "report_draft_id": "a" * 32}), domain)
     assert count(connection) == 0
     assert "niets ingediend" in dispatcher.messages[-1]["text"]
+
+
+async def test_a_municipality_named_after_routing_does_not_reach_the_summary_or_the_report(
+        connection, dispatcher, tracker_factory, domain):
+    """Routed for Leiden; "ja, in Alkmaar" at the summary sets the slot outside a form: the summary and the
+    report still name Leiden, the municipality whose contact gets it (review of issue 12)."""
+    events = await ActionReportSummary().run(dispatcher, tracker_factory(slots={**FILLED, "municipality": "Alkmaar"}), domain)
+    assert slots_of(events)["municipality"] == "Leiden"
+    shown = dispatcher.messages[0]["text"]
+    assert "Gemeente: Leiden" in shown and "Alkmaar" not in shown
+    confirmed = {**FILLED, **slots_of(events)}
+    dispatcher.messages.clear()
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots=confirmed, text="ja", intent="affirm"), domain)
+    municipality, readable_by = connection.execute(select(Report.municipality, Report.readable_by)).one()
+    assert (municipality, readable_by) == ("Leiden", "leiden:griffier")
