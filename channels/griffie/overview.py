@@ -2,8 +2,8 @@
 
 The Nijmegen protocol, § 4.1 "Dialoog, training": "Jaarlijks wordt een geanonimiseerd verslag gemaakt van de
 incidenten." This page, its CSV and `make overview` show only what actions.store.overview.anonymise returns:
-counts per category, role, medium, month and aangifte, where 1 to 4 is "< 5", a count that would give a "< 5"
-back is "×", and a split that cannot be made safe is not shown (the rule is in that module). No free text,
+counts per category, role, medium, month, aangifte and nazorg given, where 1 to 4 is "< 5", a count that would
+give a "< 5" back is "×", and a split that cannot be made safe is not shown (the rule is in that module). No free text,
 no reference, no date finer than a month. The plots are drawn from the same shown values: a "< 5" is a
 hatched box labelled "< 5" without a height, a "×" has no bar.
 
@@ -38,16 +38,15 @@ TITLES = {
     "medium": "Per medium (hoe het gebeurde)",
     "maand": "Per maand",
     "aangifte": "Aangifte bij de politie",
+    "nazorg": "Nazorg gegeven",
 }
 CATEGORY_LABELS = {"A": "A – 'ik'-gedrag (emotie)", "B": "B – 'jullie'-gedrag (kritiek op beleid)",
                    "C": "C – 'jij'-gedrag (persoonlijk gericht)", "D": "D – bedreiging, intimidatie of geweld"}
-AFTERCARE = "nog niet geregistreerd"
-AFTERCARE_TEXT = ("Nazorg gegeven: nog niet geregistreerd. Meldhulp houdt nog niet bij of en wanneer er nazorg is "
-                  "gegeven; daarom staat hier geen getal.")
 RULE_TEXT = ("Geanonimiseerd: een aantal van 1 tot en met 4 staat er als '< 5'; een 0 blijft 0. Een aantal waarmee u een "
              "'< 5' zou kunnen terugrekenen (het totaal min de andere cellen) staat er als '×'. Kan een verdeling zo niet "
              "veilig worden getoond, dan staat alleen het totaal er. Niet meegeteld: ingetrokken meldingen en meldingen "
-             "die de melder heeft laten wissen.")
+             "die de melder heeft laten wissen. Nazorg gegeven: de melder wilde nazorg en kreeg minstens één bericht "
+             "'Hoe gaat het nu met u?'.")
 EXTRA_CSS = ".chart img { max-width: 100%; height: auto; } td.n, th.n { text-align: right; } .chart { margin: 1rem 0 2rem; }"
 NOTE = ": '&lt; 5' is gearceerd en heeft geen lengte; '×' is verborgen."
 PAGE_CSP = CSP + "; img-src data:"  # the plots are SVG images in data: URLs (nothing from the network)
@@ -73,7 +72,7 @@ CSV_HEADER = ["jaar", "gemeente", "onderdeel", "waarde", "aantal"]
 
 
 def as_csv(overview: store.Overview) -> str:
-    """Semicolon-separated (Dutch Excel), header first: one row per shown cell, the total first, nazorg last."""
+    """Semicolon-separated (Dutch Excel), header first: one row per shown cell, the total first."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -82,7 +81,6 @@ def as_csv(overview: store.Overview) -> str:
     for table in overview.tables:
         for cell in table.cells:
             writer.writerow([*base, table.key, cell_label(table.key, cell.key), cell.shown])
-    writer.writerow([*base, "nazorg", "gegeven", AFTERCARE])
     return out.getvalue()
 
 
@@ -167,7 +165,6 @@ def body_html(overview: store.Overview, name: str) -> str:
     if overview.total.value is None:
         parts.append("<p>Minder dan 5 meldingen: er wordt geen verdeling getoond, want dan zijn personen te herkennen.</p>")
     parts += [_table_html(t) for t in overview.tables]
-    parts.append(f"<h2>Nazorg</h2><p>{e(AFTERCARE_TEXT)}</p>")
     return "".join(parts)
 
 

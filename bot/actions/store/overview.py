@@ -2,15 +2,17 @@
 calendar year, and the small-count suppression that makes them safe to hand to the presidium.
 
 Why: the Nijmegen protocol, § 4.1 "Dialoog, training": "Jaarlijks wordt een geanonimiseerd verslag gemaakt van
-de incidenten." (../shared/seeds/001_*.txt). This module only reads (SELECT on a few columns of `reports` and
-`report_events`); it never loads free text, and every value it counts is a key from a fixed list (an unknown or
+de incidenten." (../shared/seeds/001_*.txt). This module only reads (SELECT on a few columns of `reports`,
+`report_events` and the aftercare tables); it never loads free text, and every value it counts is a key from a fixed list (an unknown or
 empty value counts as "onbekend"), so no typed word can reach the overview.
 
 What is counted: the reports filed in the calendar year (Amsterdam time) whose `municipality_key` is the
 municipality, except those the user withdrew (status "ingetrokken") or asked to erase (`erase_after` set).
 Per category (A-D), role, medium (how it happened), month, and whether an aangifte was made (the status is or
-ever was "aangifte_gedaan", from the status history). Aftercare (nazorg) is not registered by the store yet:
-`AFTERCARE_REGISTERED` is False and the overview says so instead of showing a number.
+ever was "aangifte_gedaan", from the status history), and whether aftercare (nazorg) was given: the user agreed
+to it (aftercare_plans.consent) and at least one check-in ("Hoe gaat het nu met u?", not the question for
+consent) was sent (aftercare_checkins, store/aftercare.py). Nazorg is a table like aangifte (ja / nee), with the
+same suppression.
 
 Suppression (`anonymise`), per table; every table is a split of the same year total N:
 
@@ -44,6 +46,7 @@ from sqlalchemy.orm import Session
 
 from actions.knowledge import ROLES
 from actions.report_fields import MEDIA, REPORT_FIELDS
+from actions.store.aftercare import OFFER, AftercareCheckin, AftercarePlan
 from actions.store.models import Report, ReportEvent
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -53,7 +56,6 @@ UNKNOWN = "onbekend"
 POLICE_STATUS = "aangifte_gedaan"  # store.models.STATUS_LABELS: "aangifte gedaan"
 EXCLUDED_STATUSES = ("ingetrokken",)
 MEDIUM_COLUMN = next(f.column for f in REPORT_FIELDS if f.choices is MEDIA)  # a choice key, never free text
-AFTERCARE_REGISTERED = False  # the store has no aftercare yet (issue 14 item 1): never a number for it
 
 CATEGORIES = ("A", "B", "C", "D")
 # table key -> the cell keys in display order (every table splits the same total)
@@ -63,6 +65,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "medium": (*MEDIA, UNKNOWN),
     "maand": tuple(str(m) for m in range(1, 13)),
     "aangifte": ("ja", "nee"),
+    "nazorg": ("ja", "nee"),  # nazorg gegeven
 }
 
 
@@ -97,20 +100,24 @@ def count_year(session: Session, year: int, municipality_key: str) -> Counts:
     start, end = _year_bounds(year)
     police = exists().where(ReportEvent.report_id == Report.id, ReportEvent.kind == "status",
                             ReportEvent.status == POLICE_STATUS)
+    aftercare_given = (exists().where(AftercarePlan.report_id == Report.id, AftercarePlan.consent.is_(True))
+                       & exists().where(AftercareCheckin.report_id == Report.id, AftercareCheckin.position != OFFER,
+                                        AftercareCheckin.state == "sent"))
     query = (select(Report.created_at, Report.category, Report.role, getattr(Report, MEDIUM_COLUMN),
-                    (Report.status == POLICE_STATUS) | police)
+                    (Report.status == POLICE_STATUS) | police, aftercare_given)
              .where(Report.municipality_key == municipality_key.strip().lower(),
                     Report.created_at >= start, Report.created_at < end,
                     Report.status.not_in(EXCLUDED_STATUSES), Report.erase_after.is_(None)))
     tables: dict[str, Counter[str]] = {key: Counter() for key in TABLES}
     total = 0
-    for created_at, category, role, medium, reported in session.execute(query):
+    for created_at, category, role, medium, reported, aftercare in session.execute(query):
         total += 1
         tables["categorie"][_known(category, TABLES["categorie"])] += 1
         tables["rol"][_known(role, TABLES["rol"])] += 1
         tables["medium"][_known(medium, TABLES["medium"])] += 1
         tables["maand"][str(_local_month(created_at))] += 1
         tables["aangifte"]["ja" if reported else "nee"] += 1
+        tables["nazorg"]["ja" if aftercare else "nee"] += 1
     return Counts(year, municipality_key.strip().lower(), total,
                   {key: {cell: tables[key][cell] for cell in cells} for key, cells in TABLES.items()})
 
@@ -144,7 +151,6 @@ class Overview:
     municipality_key: str
     total: Cell
     tables: tuple[Table, ...]
-    aftercare_registered: bool = AFTERCARE_REGISTERED
 
 
 def suppress(cells: dict[str, int], total: int) -> tuple[dict[str, str], bool]:

@@ -54,11 +54,13 @@ async def test_the_griffie_sees_its_municipalitys_year_with_small_counts_hidden(
     assert cells["D – bedreiging, intimidatie of geweld"] == "< 5" and cells["C – 'jij'-gedrag (persoonlijk gericht)"] == "×"
     assert cells["burgemeester"] == "< 5" and cells["raadslid"] == "20" and cells["e-mail"] == "5"
     assert cells["september"] == cells["december"] == "< 5" and cells["juni"] == "×" and cells["maart"] == "9"
-    assert cells["ja"] == "6" and cells["duolid"] == "0"
-    assert "nog niet geregistreerd" in page
+    assert cells["duolid"] == "0"
+    police, aftercare = page.split("<h2>Aangifte bij de politie</h2>")[1].split("<h2>Nazorg gegeven</h2>")
+    assert _cells(police) == {"ja": "6", "nee": "24"} and _cells(aftercare) == {"ja": "8", "nee": "22"}
+    assert "nog niet geregistreerd" not in page
     assert not SMALL_NUMBERS & set(cells.values())
     texts = _svg_texts(page)
-    assert len(re.findall(r"<img ", page)) == 5 and "< 5" in texts and "×" in texts and "20" in texts
+    assert len(re.findall(r"<img ", page)) == 6 and "< 5" in texts and "×" in texts and "20" in texts
     assert not SMALL_NUMBERS & set(texts), texts
     assert SECRET_TEXT not in page and "Jansen" not in page
     assert '<option value="2025" selected>2025</option>' in page and '<option value="2026">2026</option>' in page
@@ -87,7 +89,7 @@ async def test_the_csv_download_is_anonymised_and_audited(site):
     assert shown[("totaal", "meldingen")] == "30"
     assert shown[("categorie", "D – bedreiging, intimidatie of geweld")] == "< 5"
     assert shown[("rol", "burgemeester")] == "< 5" and shown[("rol", "wethouder")] == "×"
-    assert shown[("nazorg", "gegeven")] == "nog niet geregistreerd"
+    assert shown[("nazorg", "ja")] == "8" and shown[("nazorg", "nee")] == "22" and ("nazorg", "gegeven") not in shown
     assert not SMALL_NUMBERS & set(shown.values())
     assert all(len(r) == 5 for r in rows) and SECRET_TEXT not in await response.text()
     with Session(site.connection) as session:

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from actions.report_fields import ReportDraft
-from actions.store import inbox, repository
+from actions.store import aftercare, inbox, repository
 from actions.store import overview as store
 from actions.store.models import Report, ReportEvent
 
@@ -24,6 +24,7 @@ ROLE = {"raadslid": 20, "wethouder": 7, "burgemeester": 1, "fractievolger": 2}  
 MEDIUM = {"face_to_face": 10, "social_media": 10, "email": 5, "phone": 5}  # nothing to hide
 MONTH = {1: 8, 3: 9, 6: 6, 9: 4, 12: 3}  # two "< 5", June "×"
 POLICE = 6  # 4 with status aangifte_gedaan, 2 closed after an aangifte (from the history)
+AFTERCARE = 8  # every 4th report: consent and a check-in sent; the others have near misses (see _aftercare)
 
 
 def _spread(counts: dict) -> list:
@@ -44,6 +45,20 @@ def _file(session: Session, key: str, at: datetime, municipality: str = "leiden"
     return report
 
 
+def _aftercare(session: Session, report: Report, consent: bool | None, sent: tuple[int, ...], pending: tuple[int, ...] = ()):
+    """The aftercare of a report as store/aftercare.py keeps it: the plan, check-ins sent and still pending
+    (position 0 is the question for consent, 1.. the check-ins)."""
+    at = report.created_at
+    session.add(aftercare.AftercarePlan(report_id=report.id, consent=consent, decided_at=at if consent is not None else None))
+    for position in sent:
+        session.add(aftercare.AftercareCheckin(report_id=report.id, position=position, due_at=at, state="sent", attempts=1,
+                                               next_attempt_at=at, sent_at=at))
+    for position in pending:
+        session.add(aftercare.AftercareCheckin(report_id=report.id, position=position, due_at=at + timedelta(days=30),
+                                               state="pending", attempts=0, next_attempt_at=at + timedelta(days=30)))
+    session.flush()
+
+
 def seed_year(session: Session, year: int = 2025) -> None:
     """30 counted Leiden reports in `year`, and reports that must not be counted (other year, other municipality,
     withdrawn, to be erased). The first January report is filed at 00:30 on 1 January in Amsterdam (still the
@@ -60,11 +75,20 @@ def seed_year(session: Session, year: int = 2025) -> None:
         elif i % 5 == 2:
             for status in ("in_behandeling", "doorverwezen"):
                 inbox.set_status(session, report, status, "intern", "griffie-leiden")
+        if i % 4 == 0:  # nazorg given: consent, the question and a check-in sent, the next one pending
+            _aftercare(session, report, True, sent=(aftercare.OFFER, 1), pending=(2,))
+        elif i % 4 == 1:  # consent, but no check-in sent yet
+            _aftercare(session, report, True, sent=(aftercare.OFFER,), pending=(1, 2))
+        elif i % 4 == 2:  # no consent (a check-in row sent by mistake must not count either)
+            _aftercare(session, report, False, sent=(aftercare.OFFER, 1))
+        elif i == 3:  # asked, never answered
+            _aftercare(session, report, None, sent=(aftercare.OFFER,))
     # Not counted:
     _file(session, f"{year}-last-year", datetime(year - 1, 12, 31, 22, 30, tzinfo=UTC), category="D")  # 23:30 local
     _file(session, f"{year}-nijmegen", datetime(year, 5, 1, 9, tzinfo=UTC), municipality="nijmegen", category="D")
     withdrawn = _file(session, f"{year}-withdrawn", datetime(year, 5, 2, 9, tzinfo=UTC), category="D")
     repository.withdraw(session, withdrawn)
+    _aftercare(session, withdrawn, True, sent=(aftercare.OFFER, 1))  # withdrawn: not counted, nazorg neither
     erased = _file(session, f"{year}-erased", datetime(year, 5, 3, 9, tzinfo=UTC), category="D")
     erased.erase_after = datetime(year + 1, 1, 1, tzinfo=UTC)
     session.flush()
@@ -90,6 +114,12 @@ def _direct(session: Session, year: int, key: str) -> dict[str, Counter]:
         select(ReportEvent.report_id).where(ReportEvent.status == "aangifte_gedaan")))
     result["aangifte"] = Counter({"ja": session.scalar(select(func.count()).where(*counted, police)),
                                   "nee": session.scalar(select(func.count()).where(*counted, ~police))})
+    given = Report.id.in_(select(aftercare.AftercarePlan.report_id).where(aftercare.AftercarePlan.consent.is_(True))
+                          .intersect(select(aftercare.AftercareCheckin.report_id).where(
+                              aftercare.AftercareCheckin.position > aftercare.OFFER,
+                              aftercare.AftercareCheckin.state == "sent")))
+    result["nazorg"] = Counter({"ja": session.scalar(select(func.count()).where(*counted, given)),
+                                "nee": session.scalar(select(func.count()).where(*counted, ~given))})
     result["totaal"] = Counter({"n": session.scalar(select(func.count()).where(*counted))})
     return result
 
@@ -98,7 +128,7 @@ def test_the_counts_match_a_direct_count_in_the_database(seeded):
     counts = store.count_year(seeded, 2025, "leiden")
     direct = _direct(seeded, 2025, "leiden")
     assert counts.total == direct["totaal"]["n"] == 30
-    for table in ("categorie", "rol", "medium", "maand", "aangifte"):
+    for table in ("categorie", "rol", "medium", "maand", "aangifte", "nazorg"):
         shown = {k: v for k, v in counts.tables[table].items() if v}
         assert shown == {k: v for k, v in direct[table].items() if v}, table
         assert sum(counts.tables[table].values()) == counts.total
@@ -108,6 +138,7 @@ def test_the_counts_match_a_direct_count_in_the_database(seeded):
     assert {k: v for k, v in counts.tables["medium"].items() if v} == MEDIUM
     assert {int(k): v for k, v in counts.tables["maand"].items() if v} == MONTH
     assert counts.tables["aangifte"] == {"ja": POLICE, "nee": 30 - POLICE}
+    assert counts.tables["nazorg"] == direct["nazorg"] == {"ja": AFTERCARE, "nee": 30 - AFTERCARE}
     assert set(counts.tables["rol"]) == set(store.TABLES["rol"])  # every cell present, zeros too
     assert store.count_year(seeded, 2025, "Leiden ").total == 30
     assert store.count_year(seeded, 2025, "nijmegen").total == 1
@@ -137,7 +168,7 @@ def test_the_anonymised_overview_hides_every_count_from_1_to_4(seeded):
         for cell in table.cells:
             assert cell.value is None or cell.value == 0 or cell.value >= 5
             assert cell.shown not in ("1", "2", "3", "4")
-    assert not result.aftercare_registered
+    assert tables["nazorg"] == {"ja": "8", "nee": "22"}
 
 
 def _table(cells: list[int]) -> tuple[dict[str, str], bool]:
@@ -200,3 +231,13 @@ def test_the_year_selector_runs_from_the_first_report_to_this_year(seeded):
     assert store.years_with_reports(seeded, "leiden", today) == [2026, 2025, 2024]
     assert store.years_with_reports(seeded, "alkmaar", today) == [2026]
     assert store.years_with_reports(seeded, "leiden", today - timedelta(days=3 * 365))[0] == 2023
+
+
+def test_nazorg_given_to_fewer_than_five_is_not_shown(session):
+    reports = [_file(session, f"nazorg-{i}", datetime(2025, 3, 1 + i, 9, tzinfo=UTC)) for i in range(10)]
+    for report in reports[:2]:
+        _aftercare(session, report, True, sent=(aftercare.OFFER, 1))
+    result = store.overview(session, 2025, "leiden")
+    [nazorg] = [t for t in result.tables if t.key == "nazorg"]
+    assert store.count_year(session, 2025, "leiden").tables["nazorg"] == {"ja": 2, "nee": 8}
+    assert nazorg.withheld and {c.shown for c in nazorg.cells} == {store.WITHHELD} and result.total.shown == "10"
