@@ -168,21 +168,36 @@ def consent_reply(tracker: Tracker, consent: bool) -> str:
     return "Goed, ik stuur u later geen berichten. U kunt zelf altijd contact opnemen met uw contactpersoon."
 
 
-_STOP = re.compile(r"\b(stop|stoppen|geen berichten|niet meer)\b", re.I)
-_NOT_GOOD = re.compile(r"\b(niet goed|niet zo goed|slecht|beroerd|moeilijk|zwaar|naar)\b", re.I)
+# Typed answers. Distress and a wish to talk are read first: "ik kan niet meer" is a cry for help, never a wish to
+# stop. "stop" only for the messages themselves ("stop", "stop met de berichten", "stuur me geen berichten meer"),
+# not for someone else's messages ("ik krijg geen berichten meer van hem"). Anything unclear gets the buttons.
+_STOP = re.compile(
+    r"^\s*stop(pen)?\s*[.!]*\s*$"
+    r"|\bstop(pen)?\s+(met\s+)?(de\s+|deze\s+|die\s+|uw\s+)?(nazorg)?(berichten|vragen)\b"
+    r"|\b(stuur|wil)\b[^.,;!?]{0,20}?\bgeen\s+(nazorg)?(berichten|vragen)\b(\s+meer)?"
+    r"(?!\s+(meer\s+)?(van|uit)\s+(?!u\b|jullie\b|meldhulp\b))", re.I)
+_NOT_GOOD = re.compile(r"\b(niet goed|niet zo goed|slecht|beroerd|moeilijk|zwaar|"
+                       r"naar(?=\s*([.,;!?]|$))|kan (het\s+)?niet meer|het niet meer aan)\b", re.I)
 _TALK = re.compile(r"\b(praten|spreken|bellen|gesprek)\b", re.I)
+_NO_TALK = re.compile(r"\b(niet|geen)\b(\s+\w+){0,2}?\s+(praten|spreken|bellen|gesprek)\b", re.I)
 _GOOD = re.compile(r"\b(goed|prima|beter|oké|oke|ok|redelijk)\b", re.I)
 
 
 def answer_of(tracker: Tracker) -> str | None:
-    """The answer: a button's entity, else what the user typed ("stop met berichten", "het gaat niet goed")."""
+    """The answer: a button's entity, else what the user typed ("stop met berichten", "het gaat niet goed"); None
+    when it is unclear (the caller shows the buttons again: better to ask than to stop someone's aftercare)."""
     for entity in (tracker.latest_message or {}).get("entities") or []:
         if entity.get("entity") == "aftercare_answer" and entity.get("value") in (*store.ANSWERS, "ja", "nee"):
             return str(entity["value"])
     text = (tracker.latest_message or {}).get("text") or ""
-    for answer, pattern in (("stop", _STOP), ("praten", _TALK), ("niet_goed", _NOT_GOOD), ("goed", _GOOD)):
-        if pattern.search(text):
-            return answer
+    if _NOT_GOOD.search(text):
+        return "niet_goed"
+    if _TALK.search(text) and not _NO_TALK.search(text):
+        return "praten"
+    if _STOP.search(text):
+        return "stop"
+    if _GOOD.search(text):
+        return "goed"
     return None
 
 

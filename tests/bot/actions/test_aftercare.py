@@ -249,6 +249,27 @@ async def test_not_good_offers_the_support_line_and_reaches_the_contact_without_
     assert status.last_answer == answer and (row.state, row.route) == ("delivered", "email")
 
 
+async def test_a_person_in_distress_keeps_their_aftercare_and_the_contact_hears_of_it(
+        connection, contacts, dispatcher, tracker_factory, domain):
+    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
+    filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
+    clock = [filed]
+    sent = Recorder(clock)
+    assert _round(clock, filed + DAY, sent) == 1
+    contacts.inbox.messages.clear()
+    tracker = _tracker(tracker_factory, reference, intent="aftercare_answer",
+                       text="het gaat niet goed met me, ik kan niet meer")
+    await ActionAftercareAnswer().run(dispatcher, tracker, domain)
+    said = dispatcher.messages[-1]["text"]
+    assert "geen berichten meer" not in said and "Bel 112" in said and "nazorg vraagt" in said
+    assert len(contacts.inbox.messages) == 1
+    assert _round(clock, filed + 3 * DAY, sent) == 2  # the next check-in still comes
+    with Session(bind=connection) as s:
+        report = _report(connection, reference)
+        assert store.plan_for(s, report.id).stopped_at is None
+        assert store.status_of(s, [report.id])[report.id].last_answer == "niet_goed"
+
+
 async def test_good_is_thanked_and_nobody_is_bothered(connection, contacts, dispatcher, tracker_factory, domain):
     reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
     contacts.inbox.messages.clear()
@@ -269,6 +290,32 @@ async def test_an_answer_that_is_none_of_the_four_gets_the_buttons_again(connect
                                            ("ik wil er graag over praten", "praten"), ("het gaat goed met me", "goed"),
                                            ("het gaat slecht", "niet_goed"), ("tja", None)])
 def test_typed_answers(tracker_factory, typed, answer):
+    assert answer_of(tracker_factory(text=typed, intent="aftercare_answer")) == answer
+
+
+@pytest.mark.parametrize("typed, answer", [
+    # distress is never read as "stop" (review of issue 14): the words "niet meer" are about the person, not the messages
+    ("het gaat niet goed met me, ik kan niet meer", "niet_goed"),
+    ("het gaat nog steeds niet goed, ik kan het niet meer aan", "niet_goed"),
+    ("Ik kan niet meer.", "niet_goed"),
+    ("het gaat niet goed, stop maar met de berichten", "niet_goed"),
+    ("ik wil graag praten, stuur geen berichten meer", "praten"),
+    # someone else's messages are not these
+    ("Het gaat goed, ik krijg geen berichten meer van hem", "goed"),
+    ("Ik wil geen berichten meer van hem, verder gaat het goed", "goed"),
+    ("ik krijg geen berichten meer", None),
+    # a negated wish to talk is not one; unclear means the buttons again, never stop
+    ("Ik wil niet praten, het gaat wel", None),
+    ("ik hoef niet te bellen, het gaat prima", "goed"),
+    ("ik wil niet meer", None),
+    ("niet meer", None),
+    # only a wish about these messages stops them
+    ("stop", "stop"), (" Stop! ", "stop"), ("stoppen", "stop"), ("stop met de berichten", "stop"),
+    ("Stop met deze nazorgberichten", "stop"), ("stuur me geen berichten meer", "stop"),
+    ("ik wil geen berichten meer", "stop"), ("ik wil geen berichten meer van u", "stop"),
+    ("het gaat goed, stuur maar geen berichten meer", "stop"),
+])
+def test_typed_answers_read_distress_before_stop(tracker_factory, typed, answer):
     assert answer_of(tracker_factory(text=typed, intent="aftercare_answer")) == answer
 
 
