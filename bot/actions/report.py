@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from actions import identity, outbox, prefill, texts
 from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no_answer
 from actions.report_fields import BY_SLOT, MEDIA, REPORT_FIELDS, ReportDraft, ReportField
-from actions.store import db, drafts, repository
+from actions.store import db, drafts, evidence, repository
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +192,7 @@ def summary(tracker: Tracker) -> str:
             lines.append(f"- {f.label}: {f.shown(value)}{FROM_STORY if f.slot in prefilled else ''}")
         else:
             lines.append(f"- {f.label}: niet ingevuld")
+    lines += evidence.summary_lines(identity.of_tracker(tracker)[0])  # photos, PDFs, links sent before filing
     lines.append(f"- Naar: {tracker.get_slot('contact_label') or 'uw contactpersoon'}")
     return "\n".join(lines)
 

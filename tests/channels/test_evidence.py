@@ -334,3 +334,21 @@ def test_the_quota_and_the_item_limit_hold_under_concurrent_uploads(monkeypatch,
         with engine.begin() as c:
             c.execute(text("DELETE FROM evidence WHERE conversation_id = :c"), {"c": sender.conversation_id})
         engine.dispose()
+
+
+def test_the_summary_before_filing_counts_the_evidence_sent(connection, session, tracker_factory):
+    from actions import identity
+    from actions.report import summary
+
+    tracker = tracker_factory(slots={"municipality": "Leiden", "role": "raadslid"}, sender_id="telegram:4242")
+    who, channel = identity.of_tracker(tracker)
+    sender = evidence.Sender(channel, "telegram:4242")
+    assert "Bewijs" not in summary(tracker)
+    evidence.receive_file(sender, samples.jpeg_with_gps())
+    assert "\n- Bewijs: 1 bestand\n- Naar: " in summary(tracker)
+    evidence.receive_links(sender, "https://x.com/a/status/1")
+    evidence.receive_file(evidence.Sender("telegram", "telegram:999"), samples.pdf())  # someone else's
+    assert "\n- Bewijs: 2 bestanden\n" in summary(tracker)
+    _submit(session, sender)  # filed: the report has them, the next summary starts without
+    session.flush()
+    assert "Bewijs" not in summary(tracker)

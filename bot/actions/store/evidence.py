@@ -22,16 +22,18 @@ Which report evidence belongs to:
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from sqlalchemy import CursorResult, DateTime, ForeignKey, Integer, LargeBinary, String, delete, exists, func, or_, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
-from actions.store import repository
+from actions.store import db, repository
 from actions.store.crypto import EncryptedText, fernet
 from actions.store.models import FINAL_STATUSES, Base, Report
 
@@ -39,6 +41,7 @@ KINDS = ("image", "pdf", "link")
 # kind -> (one, several), as the user and the griffie read them
 NOUNS = {"image": ("foto", "foto's"), "pdf": ("PDF-bestand", "PDF-bestanden"), "link": ("link", "links")}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}
+log = logging.getLogger(__name__)
 
 
 class EncryptedBytes(TypeDecorator):
@@ -187,6 +190,24 @@ def counted(items: list[Item] | list[Evidence]) -> str:
         if number:
             parts.append(f"{number} {NOUNS[kind][0 if number == 1 else 1]}")
     return ", ".join(parts) or "geen"
+
+
+def waiting_count(session: Session, identity_hash: str) -> int:
+    """Items of this identity that no report has yet: what the next report it files takes."""
+    return session.scalar(select(func.count(Evidence.id)).where(Evidence.identity_hash == identity_hash,
+                                                               _unclaimed())) or 0
+
+
+def summary_lines(identity_hash: str) -> list[str]:
+    """The summary's line before filing ('- Bewijs: 2 bestanden'); none without evidence, or when the database
+    cannot say (the summary is shown all the same)."""
+    try:
+        with db.session() as session:
+            number = waiting_count(session, identity_hash)
+    except SQLAlchemyError as error:
+        log.error("evidence not counted for the summary (%s)", type(error).__name__)
+        return []
+    return [f"- Bewijs: {number} {'bestand' if number == 1 else 'bestanden'}"] if number else []
 
 
 def delete_for_report(session: Session, report: Report) -> int:
