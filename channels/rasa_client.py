@@ -36,7 +36,13 @@ CONTROL = ("Berichten die met een / beginnen zijn opdrachten voor het systeem; d
            "gewone zinnen wat er gebeurde, of typ 'stop'. Bent u in direct gevaar? Bel 112.")
 TOO_LONG = ("Uw bericht is erg lang, te lang voor mij. Vertel het in een paar kortere berichten. "
             "Bent u in direct gevaar? Bel 112.")
-_INTENT = re.compile(r"/\s*([^{\s]*)")
+_INTENT = re.compile(r"/\s*([^{@\s]*)")  # the name ends where Rasa's does: "{", "@" (a confidence), a space
+
+
+def is_control_intent(name: str) -> bool:
+    """One of Rasa's control intents, or an action or response name: never something a user may type."""
+    name = name.strip()
+    return name in CONTROL_INTENTS or name.startswith(("action_", "utter_"))
 
 
 def clean_user_text(text: object) -> tuple[str | None, str | None]:
@@ -60,8 +66,7 @@ def clean_user_text(text: object) -> tuple[str | None, str | None]:
         return None, TOO_LONG
     if text.startswith("/"):
         match = _INTENT.match(text)
-        intent = match.group(1) if match else ""
-        if intent in CONTROL_INTENTS or intent.startswith(("action_", "utter_")):
+        if is_control_intent(match.group(1) if match else ""):
             return None, CONTROL
     return text, None
 

@@ -12,6 +12,10 @@ is cut off and the message is the bare "/intent", which is the same as saying th
 stored: the tracker already holds what the bot offered. A button of an earlier turn, clicked later, counts as the
 bare intent; the bot then asks again.
 
+A control intent in any payload form ("/restart@1", "/session_start{...}", "/back@"; the channels refuse them
+too, channels.rasa_client.clean_user_text) is not cut to its bare intent, which Rasa would run: the message is
+answered with the calm CONTROL text and never handled.
+
 Compared: the intent name and the entities as JSON (so spacing and key order do not matter); a payload whose
 entity part is not valid JSON only matches a button with the very same text.
 
@@ -69,9 +73,17 @@ def offered_payloads(events: Any) -> set[tuple[str, str, str]]:
 
 
 def checked_text(text: Any, events: Any) -> Any:
-    """`text` when it is no payload with entities or it is a button the bot offered; else the bare "/intent"."""
+    """`text` when it is no payload with entities or it is a button the bot offered; else the bare "/intent".
+    None when the intent is one of Rasa's control intents ("/restart@1", "/session_start{...}"): the caller answers
+    with channels.rasa_client.CONTROL and Rasa never sees it (the bare "/restart" would restart the conversation)."""
     if not isinstance(text, str):
         return text
+    from channels.rasa_client import is_control_intent
+
+    match = _pattern().match(text.strip())
+    if match and is_control_intent(match.group("name")):
+        log.warning("a control intent typed as a payload: refused")
+        return None
     key = _key(text)
     if key is None or key in offered_payloads(events):
         return text
@@ -92,7 +104,14 @@ def apply() -> None:
 
     async def _handle_message_with_tracker(self, message, tracker) -> None:
         if not message.parse_data:  # parse_data is set only by Rasa's token-protected HTTP API
-            message.text = checked_text(message.text, tracker.events)
+            text = checked_text(message.text, tracker.events)
+            if text is None and isinstance(message.text, str):  # a control intent: answered here, never handled
+                from channels.rasa_client import CONTROL
+
+                if message.output_channel is not None:
+                    await message.output_channel.send_text_message(message.sender_id, CONTROL)
+                return
+            message.text = text
         await original(self, message, tracker)
 
     MessageProcessor._handle_message_with_tracker = _handle_message_with_tracker  # type: ignore[method-assign]

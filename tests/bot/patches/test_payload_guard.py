@@ -58,6 +58,47 @@ def test_plain_text_and_bare_intents_pass_unchanged():
     assert payload_guard.checked_text(None, events) is None
 
 
+@pytest.mark.parametrize("text", ["/restart@1", "/restart@", "/session_start@0.9", "/back@1", '/restart{"a":1}',
+                                  " /session_start@1{}", "/action_submit_report@1", "/restart", "/ restart"])
+def test_a_control_intent_in_any_payload_form_is_refused_not_cut_to_the_bare_intent(text):
+    assert payload_guard.checked_text(text, turn(SUMMARY_BUTTONS)) is None
+
+
+def test_rasa_never_handles_a_typed_control_intent_and_answers_calmly():
+    """Through Rasa's MessageProcessor: '/restart@1' reaches no action and the user gets the CONTROL text."""
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from channels.rasa_client import CONTROL
+
+    payload_guard.apply()
+    handled: list[str] = []
+
+    async def original(self, message, tracker):  # what Rasa would do: parse and run the intent
+        handled.append(message.text)
+
+    class Processor(MessageProcessor):
+        def __init__(self) -> None:
+            pass
+
+    out = CollectingOutputChannel()
+    tracker = DialogueStateTracker.from_events("probe", turn(SUMMARY_BUTTONS))
+    saved = MessageProcessor._handle_message_with_tracker
+    try:
+        payload_guard._applied = False
+        MessageProcessor._handle_message_with_tracker = original  # type: ignore[method-assign]
+        payload_guard.apply()
+        for text in ("/restart@1", "/session_start@0.9", "/back@1"):
+            asyncio.run(Processor()._handle_message_with_tracker(UserMessage(text, out, sender_id="probe"), tracker))
+        asyncio.run(Processor()._handle_message_with_tracker(UserMessage("/affirm@1", out, sender_id="probe"), tracker))
+    finally:
+        MessageProcessor._handle_message_with_tracker = saved  # type: ignore[method-assign]
+        payload_guard._applied = True
+    assert handled == ["/affirm"]
+    assert [m["text"] for m in out.messages] == [CONTROL] * 3
+
+
 def test_rasa_reads_no_entity_from_the_typed_payload():
     """Through Rasa's MessageProcessor: the UserUttered it logs has the bare intent and no entities."""
     from rasa.core.channels.channel import UserMessage
