@@ -15,7 +15,9 @@ before sending, so two workers or a restart never send it twice; a failure is re
 The answers (action_aftercare_answer): "goed" is thanked; "niet goed" and "ik wil praten" get the protocol's
 support line and notify the contact person (outbox kind "aftercare": reference, municipality, "nazorg gevraagd",
 never the story); "stop" (also typed: "stop met berichten") ends every remaining check-in at once. When the user
-asked to erase their data, the worker sends nothing more and forgets the answers; the purge deletes the rows.
+asked to erase their data, the worker sends nothing more and forgets the answers (and answers typed after that are
+not kept); the purge deletes the rows. A withdrawn report ends its check-ins as a "stop" does. "stop" that comes in
+while a check-in is on its way: the worker reads it again right before sending, and a cancelled row stays cancelled.
 
     python -m actions.aftercare          # the worker: a loop (OUTBOX_POLL_SECONDS); the action server runs it too
     python -m actions.aftercare --once   # send what is due now and stop
@@ -252,7 +254,7 @@ async def answer_checkin(identity_hash: str, answer: str, now: datetime | None =
         routes = knowledge.handoff_config(key, function)["notify"] if key else {}
         rows = store.queue_contact_notice(session, report, routes, now)
         ids = [row.id for row in rows if row.state == "pending"]
-    delivered = any([await asyncio.to_thread(deliver_notice, outbox_id, now) for outbox_id in ids])
+    delivered = any([await asyncio.to_thread(_try_deliver, outbox_id, now) for outbox_id in ids])
     lead = "Wat vervelend dat het niet goed gaat." if answer == "niet_goed" else "Goed dat u het zegt."
     if delivered:
         told = f"Ik heb {contact} laten weten dat u nazorg vraagt."
@@ -261,6 +263,16 @@ async def answer_checkin(identity_hash: str, answer: str, now: datetime | None =
     else:
         told = f"Ik kan {contact} niet automatisch bericht geven. Neem zelf contact op met {contact}."
     return " ".join(part for part in (lead, support_text(aftercare.support_line), told, DANGER) if part)
+
+
+def _try_deliver(outbox_id: int, now: datetime) -> bool:
+    """deliver_notice after the answer is stored: a database error here means "not delivered yet" (the worker
+    retries the outbox row), not that the answer was lost."""
+    try:
+        return deliver_notice(outbox_id, now)
+    except SQLAlchemyError as error:
+        log.error("aftercare notice %s not delivered yet: %s", outbox_id, type(error).__name__)
+        return False
 
 
 def _contact_label(session, report: Report) -> str:
@@ -389,8 +401,9 @@ def send_one(checkin_id: int, now: datetime | None = None, sender: Sender | None
         if report.erase_after is not None:  # "verwijder mijn gegevens": nothing more, answers forgotten
             store.forget_answers(session, report.id)
             return False
-        if plan.stopped_at is not None:
-            store.stop(session, report.id, plan.stopped_by or repository.USER, now)
+        if plan.stopped_at is not None or report.status == store.WITHDRAWN:  # stop, or the report was withdrawn
+            by = plan.stopped_by or (store.WITHDRAWN if report.status == store.WITHDRAWN else repository.USER)
+            store.stop(session, report.id, by, now)
             return False
         if checkin.position == store.OFFER and plan.consent is not None:  # answered in the conversation already
             store.cancel(session, checkin_id)
@@ -398,6 +411,9 @@ def send_one(checkin_id: int, now: datetime | None = None, sender: Sender | None
         attempts, channel = checkin.attempts, report.identity_channel or "socketio"
         conversation_id, reference, offer = report.conversation_id, report.reference, checkin.position == store.OFFER
         days = knowledge.aftercare(report.municipality_key).days
+    with db.session() as session:  # "stop" may have come in meanwhile: read again right before sending
+        if not store.still_wanted(session, checkin_id):
+            return False
     try:
         if offer:
             sender(channel, conversation_id, offer_text(days), CONSENT_BUTTONS, marker=OFFER_ACTION)
@@ -410,7 +426,9 @@ def send_one(checkin_id: int, now: datetime | None = None, sender: Sender | None
                     type(error).__name__)
         return False
     with db.transaction() as session:
-        store.mark_sent(session, checkin_id, now)
+        if not store.mark_sent(session, checkin_id, now):  # stopped while it was on its way: it stays cancelled
+            log.info("aftercare check-in %s sent while it was being stopped (%s)", checkin_id, channel)
+            return True
     log.info("aftercare check-in %s sent (%s)", checkin_id, channel)
     return True
 

@@ -37,6 +37,7 @@ from actions.store.models import Base, OutboxMessage, Report
 ANSWERS = {"goed": "goed", "niet_goed": "niet goed", "praten": "wil praten", "stop": "stop"}
 NEEDS_CONTACT = ("niet_goed", "praten")  # these answers notify the contact person
 OFFER = 0  # the position of the question "may I check in later?" among a report's check-ins
+WITHDRAWN = "ingetrokken"  # a withdrawn report's aftercare ends as if the user said stop
 LEASE = timedelta(minutes=5)  # a worker that dies while sending frees its claim after this
 
 
@@ -52,7 +53,7 @@ class AftercarePlan(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     section: Mapped[str | None] = mapped_column(String(256))  # the protocol section the moments come from
     stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    stopped_by: Mapped[str | None] = mapped_column(String(16))  # "melder" (stop) or "wissen" (erasure asked)
+    stopped_by: Mapped[str | None] = mapped_column(String(16))  # "melder" (stop), "wissen" (erasure), "ingetrokken"
     last_answer: Mapped[str | None] = mapped_column(String(16))  # a key of ANSWERS
     last_answer_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -100,7 +101,7 @@ def offer_new(session: Session, now: datetime, channels: tuple[str, ...], window
     new = list(session.scalars(
         select(Report.id).outerjoin(AftercarePlan, AftercarePlan.report_id == Report.id)
         .where(AftercarePlan.id.is_(None), Report.created_at >= now - window, Report.identity_channel.in_(channels),
-               Report.erase_after.is_(None), Report.status != "ingetrokken")))
+               Report.erase_after.is_(None), Report.status != WITHDRAWN)))
     made = 0
     for report_id in new:
         try:
@@ -137,11 +138,13 @@ def record_consent(session: Session, report: Report, consent: bool, delays: list
 
 
 def offered_report_of_identity(session: Session, identity_hash: str) -> Report | None:
-    """The identity's report whose consent question was sent most recently and is not answered yet."""
+    """The identity's report whose consent question was sent most recently and is not answered yet (not one whose
+    user asked to erase their data, nor a withdrawn one)."""
     return session.scalar(
         select(Report).join(AftercarePlan, AftercarePlan.report_id == Report.id)
         .join(AftercareCheckin, (AftercareCheckin.report_id == Report.id) & (AftercareCheckin.position == OFFER))
-        .where(Report.identity_hash == identity_hash, AftercarePlan.consent.is_(None), AftercareCheckin.state == "sent")
+        .where(Report.identity_hash == identity_hash, AftercarePlan.consent.is_(None), AftercareCheckin.state == "sent",
+               Report.erase_after.is_(None), Report.status != WITHDRAWN)
         .order_by(AftercareCheckin.sent_at.desc()).limit(1))
 
 
@@ -177,9 +180,25 @@ def claim(session: Session, checkin_id: int, now: datetime, lease: timedelta = L
     return result.rowcount == 1
 
 
-def mark_sent(session: Session, checkin_id: int, now: datetime) -> None:
-    session.execute(update(AftercareCheckin).where(AftercareCheckin.id == checkin_id).values(
-        state="sent", sent_at=now, claimed_until=None, last_error=None).execution_options(synchronize_session=False))
+def mark_sent(session: Session, checkin_id: int, now: datetime) -> bool:
+    """Record a sent check-in; only a pending one (claimed for sending): one that "stop" cancelled meanwhile stays
+    cancelled. False when it was not pending any more."""
+    result = cast(CursorResult, session.execute(update(AftercareCheckin).where(
+        AftercareCheckin.id == checkin_id, AftercareCheckin.state == "pending").values(
+        state="sent", sent_at=now, claimed_until=None, last_error=None).execution_options(synchronize_session=False)))
+    return result.rowcount == 1
+
+
+def still_wanted(session: Session, checkin_id: int) -> bool:
+    """Read again right before sending: the check-in is still pending (not cancelled by "stop" meanwhile), its plan is
+    not stopped, and the report is neither withdrawn nor asked to be erased."""
+    row = session.execute(
+        select(AftercareCheckin.state, AftercarePlan.stopped_at, Report.erase_after, Report.status)
+        .join(AftercarePlan, AftercarePlan.report_id == AftercareCheckin.report_id)
+        .join(Report, Report.id == AftercareCheckin.report_id)
+        .where(AftercareCheckin.id == checkin_id)).first()
+    return (row is not None and row.state == "pending" and row.stopped_at is None and row.erase_after is None
+            and row.status != WITHDRAWN)
 
 
 def mark_failed(session: Session, checkin_id: int, error: str, now: datetime, retry_after: timedelta | None) -> None:
@@ -200,7 +219,8 @@ def cancel(session: Session, checkin_id: int) -> None:
 
 def stop(session: Session, report_id: int, by: str, now: datetime | None = None) -> int:
     """End all remaining check-ins of a report at once (one UPDATE); returns how many were cancelled.
-    `by`: "melder" (the user said stop) or "wissen" (the user asked to erase their data)."""
+    `by`: "melder" (the user said stop), "wissen" (the user asked to erase their data) or "ingetrokken" (the user
+    withdrew the report)."""
     now = now or datetime.now(UTC)
     result = cast(CursorResult, session.execute(
         update(AftercareCheckin).where(AftercareCheckin.report_id == report_id, AftercareCheckin.state == "pending")
@@ -214,13 +234,14 @@ def stop(session: Session, report_id: int, by: str, now: datetime | None = None)
 
 
 def open_plans_of_identity(session: Session, identity_hash: str) -> list[tuple[Report, AftercarePlan]]:
-    """The identity's reports with consented, not stopped aftercare; the one checked in most recently first."""
+    """The identity's reports with consented, not stopped aftercare; the one checked in most recently first. Not a
+    report whose user asked to erase their data (its answers are not kept) nor a withdrawn one (as stopped)."""
     last_sent = (select(AftercareCheckin.sent_at).where(AftercareCheckin.report_id == Report.id)
                  .order_by(AftercareCheckin.sent_at.desc()).limit(1).scalar_subquery())
     rows = session.execute(
         select(Report, AftercarePlan).join(AftercarePlan, AftercarePlan.report_id == Report.id)
         .where(Report.identity_hash == identity_hash, AftercarePlan.consent.is_(True),
-               AftercarePlan.stopped_at.is_(None))
+               AftercarePlan.stopped_at.is_(None), Report.erase_after.is_(None), Report.status != WITHDRAWN)
         .order_by(last_sent.desc().nulls_last(), Report.created_at.desc(), Report.id.desc())).all()
     return [(report, plan) for report, plan in rows]
 

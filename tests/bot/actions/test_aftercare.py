@@ -353,6 +353,100 @@ async def test_erasure_asked_means_no_more_check_ins(connection, dispatcher, tra
     assert _round(clock, filed + 3 * DAY, Recorder(clock)) == 0
 
 
+async def test_a_withdrawn_report_gets_no_more_check_ins(connection, dispatcher, tracker_factory, domain):
+    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
+    filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
+    clock = [filed]
+    sent = Recorder(clock)
+    assert _round(clock, filed + DAY, sent) == 1
+    with Session(bind=connection) as s:
+        repository.withdraw(s, s.scalar(select(Report).where(Report.reference == reference)), filed + 2 * DAY)
+        s.flush()
+    for days in (3, 28, 60):
+        assert _round(clock, filed + days * DAY, sent) == 1
+    with Session(bind=connection) as s:
+        report = s.scalar(select(Report).where(Report.reference == reference))
+        assert [c.state for c in store.checkins(s, report.id)] == ["sent", "cancelled", "cancelled"]
+        assert store.plan_for(s, report.id).stopped_by == "ingetrokken"
+
+
+async def test_answers_after_erasure_was_asked_are_not_kept(connection, contacts, dispatcher, tracker_factory, domain):
+    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
+    filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
+    clock = [filed]
+    assert _round(clock, filed + DAY, Recorder(clock)) == 1
+    report = _report(connection, reference)
+    with Session(bind=connection) as s:
+        repository.mark_for_erasure(s, report.identity_hash, filed + 30 * DAY)  # "verwijder mijn gegevens"
+        s.flush()
+    contacts.inbox.messages.clear()
+    await ActionAftercareAnswer().run(dispatcher, _tracker(tracker_factory, reference, intent="aftercare_answer",
+                                      entities=[{"entity": "aftercare_answer", "value": "niet_goed"}]), domain)
+    assert "Bel 112" in dispatcher.messages[-1]["text"]  # still the support line and 112
+    with Session(bind=connection) as s:
+        assert store.plan_for(s, report.id).last_answer is None
+        assert [c.answer for c in store.checkins(s, report.id)] == [None, None, None]
+        assert s.scalar(select(OutboxMessage).where(OutboxMessage.kind == "aftercare")) is None
+    assert contacts.inbox.messages == []
+
+
+async def test_an_unanswered_offer_cannot_be_answered_after_erasure_was_asked(connection, dispatcher, tracker_factory,
+                                                                              domain):
+    reference = await _filed_with(connection, None, dispatcher, tracker_factory, domain)
+    report = _report(connection, reference)
+    with Session(bind=connection) as s:
+        repository.mark_for_erasure(s, report.identity_hash, datetime.now(UTC) + 30 * DAY)
+        s.flush()
+    await ActionAftercareConsent().run(dispatcher, _tracker(tracker_factory, "MLD-none"), domain)
+    with Session(bind=connection) as s:
+        assert store.plan_for(s, report.id).consent is None and store.checkins(s, report.id) == []
+
+
+async def test_stop_while_a_check_in_is_being_sent_keeps_it_stopped(connection, dispatcher, tracker_factory, domain,
+                                                                    monkeypatch):
+    """The user says stop after the worker claimed a check-in: it is not sent, and the next ones neither."""
+    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
+    filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
+    clock = [filed + DAY]
+    sent = Recorder(clock)
+    real_still_wanted = getattr(store, "still_wanted", lambda session, checkin_id: True)
+
+    def stop_comes_in(session, checkin_id):  # "stop" arrives between the claim and the send
+        with Session(bind=connection) as s:
+            store.stop(s, _report(connection, reference).id, "melder", clock[0])
+            s.flush()
+        return real_still_wanted(session, checkin_id)
+
+    monkeypatch.setattr(store, "still_wanted", stop_comes_in, raising=False)
+    assert worker.send_due(clock[0], sent) == 0 and sent.sent == []
+    with Session(bind=connection) as s:
+        assert [c.state for c in store.checkins(s, _report(connection, reference).id)] == ["cancelled"] * 3
+
+
+async def test_a_database_error_while_notifying_the_contact_keeps_the_answer_and_says_not_yet(
+        connection, contacts, dispatcher, tracker_factory, domain, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
+    filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
+    clock = [filed]
+    assert _round(clock, filed + DAY, Recorder(clock)) == 1
+
+    def broken(*_args, **_kwargs):
+        raise OperationalError("claim", {}, Exception("gone"))
+
+    monkeypatch.setattr(worker, "deliver_notice", broken)
+    await ActionAftercareAnswer().run(dispatcher, _tracker(tracker_factory, reference, intent="aftercare_answer",
+                                      entities=[{"entity": "aftercare_answer", "value": "niet_goed"}]), domain)
+    said = dispatcher.messages[-1]["text"]
+    assert "storing" not in said and "Dat lukt nog niet; ik probeer het opnieuw." in said and "Bel 112" in said
+    with Session(bind=connection) as s:
+        report = s.scalar(select(Report).where(Report.reference == reference))
+        assert store.plan_for(s, report.id).last_answer == "niet_goed"
+        [row] = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "aftercare"))
+        assert row.state == "pending"  # the worker delivers it later
+
+
 # --- the check-in in each messenger -----------------------------------------------------------------------------
 
 TITLES = ["Goed", "Niet goed", "Ik wil praten", "Stop"]

@@ -107,6 +107,16 @@ def test_stop_ends_every_remaining_check_in_at_once(session):
     assert plan.stopped_by == "melder" and _utc(plan.stopped_at) == T0 + 2 * DAY
 
 
+def test_a_check_in_cancelled_while_it_was_sent_stays_cancelled(session):
+    report = _plan(session)
+    first = aftercare.checkins(session, report.id)[0].id
+    assert aftercare.claim(session, first, T0 + DAY)
+    aftercare.stop(session, report.id, "melder", T0 + DAY)  # "stop" while the worker was sending it
+    assert aftercare.mark_sent(session, first, T0 + DAY) is False
+    session.expire_all()
+    assert [c.state for c in aftercare.checkins(session, report.id)] == ["cancelled"] * 3
+
+
 def test_the_inbox_status_says_when_next_and_the_last_answer(session):
     report = _plan(session)
     [status] = aftercare.status_of(session, [report.id]).values()
