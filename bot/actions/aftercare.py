@@ -68,7 +68,8 @@ DANGER = "Bent u in gevaar? Bel 112."
 _NUMBERS = {1: "een", 2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen",
             10: "tien"}
 
-Sender = Callable[..., None]  # (channel, conversation id, text, buttons, marker=None): see send_checkin
+Sender = Callable[..., None]  # (channel, conversation id, text, buttons, marker=None, key=None): see send_checkin
+SEND_TIMEOUT = 30.0  # seconds for one HTTP request; a bridge still busy after it drops the retry (the key)
 
 
 def in_words(days: float) -> str:
@@ -353,16 +354,19 @@ class NotSent(Exception):
 def _post(url: str, payload: Any, headers: dict) -> None:
     request = urllib.request.Request(url, data=json.dumps(payload).encode(),
                                      headers={"Content-Type": "application/json", **headers})
-    with urllib.request.urlopen(request, timeout=30) as response:
+    with urllib.request.urlopen(request, timeout=SEND_TIMEOUT) as response:
         if response.status >= 300:
             raise NotSent(f"HTTP {response.status}")
 
 
-def send_checkin(channel: str, conversation_id: str, text: str, buttons: list[dict], marker: str | None = None) -> None:
+def send_checkin(channel: str, conversation_id: str, text: str, buttons: list[dict], marker: str | None = None,
+                 key: str | None = None) -> None:
     """Write to the user first, in their messenger. Telegram and Signal: the bridge's POST /send (BRIDGE_TOKEN),
     then the message is added to the conversation's transcript in Rasa. The widget: Rasa adds and delivers it
     (socket.io, execute_side_effects). With `marker`, the message is recorded as that action's (followed by
-    action_listen), so the rules can read the next message as its answer. Raises on failure (the worker retries)."""
+    action_listen), so the rules can read the next message as its answer. With `key` (the check-in's), a bridge sends
+    a message once: a retry after a timeout, while a slow bridge did deliver the first, is dropped there
+    (channels/idempotency.py). Raises on failure (the worker retries)."""
     settings = get_settings()
     bot = {"event": "bot", "text": text, "data": {"buttons": buttons}, "metadata": {"from": "meldhulp-nazorg"}}
     event: Any = [{"event": "action", "name": marker}, bot, {"event": "action", "name": "action_listen"}] if marker else bot
@@ -373,7 +377,8 @@ def send_checkin(channel: str, conversation_id: str, text: str, buttons: list[di
         if not bridge:
             raise NotSent(f"no bridge URL for {channel}")
         _post(bridge.rstrip("/") + "/send", {"recipient": conversation_id.partition(":")[2], "text": text,
-                                             "buttons": buttons}, {"Authorization": f"Bearer {settings.bridge_token}"})
+                                             "buttons": buttons},
+              {"Authorization": f"Bearer {settings.bridge_token}", **({"Idempotency-Key": key} if key else {})})
         try:
             _post(rasa + token, event, {})
         except Exception as error:  # it did arrive; sending it again would be worse than a gap in the transcript
@@ -411,14 +416,15 @@ def send_one(checkin_id: int, now: datetime | None = None, sender: Sender | None
         attempts, channel = checkin.attempts, report.identity_channel or "socketio"
         conversation_id, reference, offer = report.conversation_id, report.reference, checkin.position == store.OFFER
         days = knowledge.aftercare(report.municipality_key).days
+        key = f"meldhulp-nazorg-{checkin_id}-{reference}"  # the same for every attempt of this check-in
     with db.session() as session:  # "stop" may have come in meanwhile: read again right before sending
         if not store.still_wanted(session, checkin_id):
             return False
     try:
         if offer:
-            sender(channel, conversation_id, offer_text(days), CONSENT_BUTTONS, marker=OFFER_ACTION)
+            sender(channel, conversation_id, offer_text(days), CONSENT_BUTTONS, marker=OFFER_ACTION, key=key)
         else:
-            sender(channel, conversation_id, checkin_text(reference), BUTTONS)
+            sender(channel, conversation_id, checkin_text(reference), BUTTONS, key=key)
     except Exception as error:  # the class only, never content
         with db.transaction() as session:
             store.mark_failed(session, checkin_id, type(error).__name__, now, _retry_after(attempts))

@@ -34,7 +34,7 @@ from urllib.parse import quote
 import aiohttp
 import aiohttp.web
 
-from channels import evidence
+from channels import evidence, idempotency
 from channels.bridge import RasaForwarder, send_app, serve
 from channels.rasa_client import RasaClient, sender_id
 from channels.retry import backoff, retry
@@ -182,7 +182,8 @@ class SignalBridge:
         if not self.config.token:
             log.warning("BRIDGE_TOKEN is not set: POST /send refuses every request")
         self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))  # bounds the websocket handshake only
-        self._runner = await serve(send_app(self.deliver, self.config.token), self.config.host, self.config.port)
+        app = idempotency.once(send_app(self.deliver, self.config.token), self.config.token)  # a check-in sent once
+        self._runner = await serve(app, self.config.host, self.config.port)
         self._receiver = asyncio.create_task(self._receive_forever())
 
     async def stop(self, grace: float = 5.0) -> None:

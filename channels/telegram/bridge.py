@@ -33,7 +33,7 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, T
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 from telegram.helpers import escape_markdown
 
-from channels import evidence
+from channels import evidence, idempotency
 from channels.bridge import RasaForwarder, send_app, serve, stop_on_signals
 from channels.rasa_client import RasaClient, sender_id
 from channels.retry import backoff, retry
@@ -353,7 +353,7 @@ class TelegramBridge:
     # HTTP: /health, /send and, in webhook mode, Telegram's updates
 
     def web_app(self) -> web.Application:
-        app = send_app(self.deliver, self.config.bridge_token)
+        app = idempotency.once(send_app(self.deliver, self.config.bridge_token), self.config.bridge_token)  # a check-in once
         if self.config.mode == "webhook":
             app.router.add_post(WEBHOOK_PATH, self.webhook)
         return app

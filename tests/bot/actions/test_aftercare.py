@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from aiohttp import web
@@ -49,8 +50,10 @@ class Recorder:
         self.sent: list[tuple] = []
         self.offers: list[tuple] = []
         self.fail = 0
+        self.keys: list[str | None] = []  # the idempotency key of every attempt
 
-    def __call__(self, channel, conversation_id, text, buttons, marker=None):
+    def __call__(self, channel, conversation_id, text, buttons, marker=None, key=None):
+        self.keys.append(key)
         if self.fail:
             self.fail -= 1
             raise ConnectionRefusedError
@@ -336,6 +339,7 @@ async def test_a_failed_send_is_retried_with_backoff_then_given_up(connection, d
     with Session(bind=connection) as s:
         first = store.checkins(s, _report(connection, reference).id)[0]
     assert (first.state, first.attempts, first.last_error) == ("failed", 3, "ConnectionRefusedError")
+    assert len(sent.keys) == 3 and len(set(sent.keys)) == 1 and sent.keys[0]  # one key for every attempt
     sent.fail = 0
     assert _round(clock, filed + 3 * DAY, sent) == 1  # the next moment is not affected
 
@@ -490,8 +494,12 @@ async def test_signal_check_in_arrives_as_numbered_options_and_a_number_reaches_
             monkeypatch.setenv("SIGNAL_BRIDGE_URL", f"http://127.0.0.1:{bridge.port}")
             monkeypatch.setenv("BRIDGE_TOKEN", token)
             monkeypatch.setenv("RASA_URL", rasa.url)
-            await asyncio.to_thread(worker.send_checkin, "signal", f"signal:{user}", worker.checkin_text("MLD-1"), BUTTONS)
+            for _attempt in range(2):  # the worker's retry with the same key is not sent again
+                await asyncio.to_thread(worker.send_checkin, "signal", f"signal:{user}", worker.checkin_text("MLD-1"),
+                                        BUTTONS, key="meldhulp-nazorg-1-MLD-1")
             [body] = await sig.wait_for_sends(user, 1)
+            await asyncio.sleep(0.1)
+            assert len(sig.sends_to(user)) == 1
             assert "Hoe gaat het nu met u?" in body["message"]
             assert all(f"{n}. {title}" in body["message"] for n, title in enumerate(TITLES, 1))
             sig.user_says(user, "2")
@@ -524,6 +532,47 @@ async def test_widget_check_in_goes_through_rasa_with_execute_side_effects(monke
     assert query == {"token": "rasa-token", "output_channel": "socketio", "execute_side_effects": "true"}
     assert event["event"] == "bot" and "Hoe gaat het nu met u?" in event["text"]
     assert [b["title"] for b in event["data"]["buttons"]] == TITLES
+
+
+async def test_a_slow_bridge_sends_a_check_in_once_although_the_worker_retried(monkeypatch):
+    """The bridge is still busy when the worker's request times out; the worker's retries with the same key are
+    dropped by the bridge (409 while it is busy, then 'ok' without sending): the user gets the check-in once."""
+    from channels.telegram.bridge import Config, TelegramBridge
+    from tests.channels.fake_rasa import FakeRasa
+    from tests.channels.fake_telegram import FakeTelegram
+    from tests.channels.telegram.support import BRIDGE_TOKEN, FAST, http_url
+
+    monkeypatch.setattr(worker, "SEND_TIMEOUT", 0.3)
+    async with FakeTelegram() as tg, FakeRasa() as rasa:
+        config = Config(token=tg.token, api_url=tg.base_url, rasa_url=rasa.url, bridge_token=BRIDGE_TOKEN,
+                        host="127.0.0.1", port=0)
+        bridge = TelegramBridge(config, **FAST)
+        deliver = bridge.deliver
+
+        async def slow(*args):  # Telegram's own retries, say
+            await asyncio.sleep(1.0)
+            await deliver(*args)
+
+        bridge.deliver = slow  # type: ignore[method-assign]
+        async with bridge.running():
+            monkeypatch.setenv("TELEGRAM_BRIDGE_URL", http_url(bridge))
+            monkeypatch.setenv("BRIDGE_TOKEN", BRIDGE_TOKEN)
+            monkeypatch.setenv("RASA_URL", rasa.url)
+            text, key = worker.checkin_text("MLD-1"), "meldhulp-nazorg-7-MLD-1"
+            send = partial(asyncio.to_thread, worker.send_checkin, "telegram", "telegram:42", text, BUTTONS, key=key)
+            with pytest.raises(OSError):  # timed out: the worker would retry later
+                await send()
+            with pytest.raises(OSError):  # still being delivered: 409
+                await send()
+            [message] = await tg.wait_for_messages(42, 1)
+            await asyncio.sleep(0.2)  # the bridge's answer to the first request is on its way
+            await send()  # delivered already: "ok", nothing sent
+            await asyncio.sleep(0.3)
+            assert len([m for m in tg.sent if m["chat_id"] == 42]) == 1 and "Hoe gaat het nu met u?" in message["plain"]
+            monkeypatch.setattr(worker, "SEND_TIMEOUT", 10.0)
+            await asyncio.to_thread(worker.send_checkin, "telegram", "telegram:42", text, BUTTONS,
+                                    key="meldhulp-nazorg-8-MLD-1")  # another check-in: sent
+            await tg.wait_for_messages(42, 2)
 
 
 def test_a_channel_that_cannot_be_written_first_is_an_error():

@@ -176,7 +176,7 @@ def test_two_workers_never_send_a_check_in_twice(migrated_url, monkeypatch):
     sent: list[tuple[str, str]] = []
     lock = threading.Lock()
 
-    def slow_sender(channel, conversation_id, text, buttons, marker=None):
+    def slow_sender(channel, conversation_id, text, buttons, marker=None, key=None):
         time.sleep(0.05)  # both workers are busy at the same time
         with lock:
             sent.append((conversation_id, text))
