@@ -181,6 +181,9 @@ class TelegramBridge:
         self.runner: web.AppRunner | None = None
         self._long_payloads: dict[int, dict[str, str]] = {}  # chat id -> {short key: payload}
         self._pressed: dict[tuple[int, int], None] = {}  # (chat id, message id) of answered keyboards, oldest first
+        # chat id -> the message ids of the bot's newest keyboard(s): a button under any older message is expired
+        # (a "Ja, indienen" under an older summary must not file the newer one). Unknown chat (after a restart): as before.
+        self._live_keyboards: dict[int, frozenset[int]] = {}
 
         private = filters.ChatType.PRIVATE  # one person per conversation: group messages would mix people's stories
         self.application.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, self.on_text))
@@ -277,6 +280,12 @@ class TelegramBridge:
             log.info("chat %s: button without a known payload", chat_id)
             await self._quietly(query.answer(EXPIRED_BUTTON), chat_id, "answerCallbackQuery")
             return
+        live = self._live_keyboards.get(chat_id)
+        if live is not None and message.message_id not in live:  # a keyboard under an older message
+            log.info("chat %s: button under an older message", chat_id)
+            await self._quietly(query.answer(EXPIRED_BUTTON), chat_id, "answerCallbackQuery")
+            await self._quietly(query.edit_message_reply_markup(None), chat_id, "removing an old keyboard")
+            return
         pressed = (chat_id, message.message_id)
         if pressed in self._pressed:  # a second press before the keyboard was gone
             await self._quietly(query.answer(ALREADY_CHOSEN), chat_id, "answerCallbackQuery")
@@ -312,12 +321,16 @@ class TelegramBridge:
     # Rasa (and the griffie) -> Telegram
 
     async def reply(self, address: str, replies: list[dict]) -> None:
+        keyboards: list[int] = []  # the keyboards of this turn: together they are the live ones
         for message in replies:
             text = "\n".join(part for part in (message.get("text"), message.get("image")) if part)
             if not text and not message.get("buttons"):
                 log.info("chat %s: skipped a reply without text (keys: %s)", address, sorted(message))
                 continue
-            await self.send(int(address), text, message.get("buttons") or [])
+            shown = await self.send(int(address), text, message.get("buttons") or [], remember=False)
+            keyboards += [shown] if shown is not None else []
+        if keyboards:
+            self._remember_keyboards(int(address), keyboards)
 
     async def notice(self, address: str, text: str) -> None:
         await self.send(int(address), text)
@@ -326,14 +339,28 @@ class TelegramBridge:
         """POST /send: the griffie answers this chat."""
         await self.send(int(address), text, buttons)
 
-    async def send(self, chat_id: int, text: str, buttons: list[dict] | None = None) -> None:
-        """Text as MarkdownV2, fully escaped; long texts in pieces; the buttons under the last piece."""
+    async def send(self, chat_id: int, text: str, buttons: list[dict] | None = None, remember: bool = True) -> int | None:
+        """Text as MarkdownV2, fully escaped; long texts in pieces; the buttons under the last piece. Returns the
+        message id of the keyboard (None without buttons); with `remember`, it is from now on the only live one."""
         pieces = split_text(text) or [CHOOSE]
+        shown = None
         for number, piece in enumerate(pieces, start=1):
             markup = self.keyboard(chat_id, buttons) if buttons and number == len(pieces) else None
             call = partial(self.application.bot.send_message, chat_id, _escaped(piece),
                            parse_mode=ParseMode.MARKDOWN_V2, reply_markup=markup)
-            await with_retry(call, f"sendMessage to chat {chat_id} ({len(piece)} characters)", self.send_attempts, self.send_delay)
+            sent = await with_retry(call, f"sendMessage to chat {chat_id} ({len(piece)} characters)", self.send_attempts,
+                                    self.send_delay)
+            if markup is not None:
+                shown = sent.message_id
+        if shown is not None and remember:
+            self._remember_keyboards(chat_id, [shown])
+        return shown
+
+    def _remember_keyboards(self, chat_id: int, message_ids: list[int]) -> None:
+        self._live_keyboards.pop(chat_id, None)  # newest last, so the oldest chat goes first below
+        self._live_keyboards[chat_id] = frozenset(message_ids)
+        if len(self._live_keyboards) > 10_000:
+            del self._live_keyboards[next(iter(self._live_keyboards))]
 
     def keyboard(self, chat_id: int, buttons: list[dict]) -> InlineKeyboardMarkup:
         """Rasa buttons as an inline keyboard, one button per row (long Dutch titles stay readable)."""

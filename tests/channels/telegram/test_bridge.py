@@ -113,6 +113,61 @@ async def test_an_unknown_button_gets_a_friendly_answer_and_reaches_nobody(tg, r
     assert rasa.received == []
 
 
+SUMMARY_BUTTONS = [{"title": "Ja, indienen", "payload": "/affirm"}, {"title": "Nee", "payload": "/deny"}]
+
+
+async def test_a_button_under_an_older_summary_is_expired_and_files_nothing(tg, rasa, bridge):
+    """Review of issue 12: 'Ja, indienen' under an older summary must not file the newer one."""
+    rasa.script["klaar"] = [{"text": "Samenvatting: Leiden. Klopt dit?", "buttons": SUMMARY_BUTTONS}]
+    rasa.script["het was in Delft"] = [{"text": "Aangepast."}, {"text": "Samenvatting: Delft. Klopt dit?",
+                                                                 "buttons": SUMMARY_BUTTONS}]
+    tg.user_says(CHAT, "klaar")
+    [older] = await tg.wait_for_messages(CHAT, 1)
+    tg.user_says(CHAT, "het was in Delft")
+    *_, newer = await tg.wait_for_messages(CHAT, 3)
+
+    tg.press(CHAT, older["message_id"], "/affirm")
+    await eventually(lambda: len(tg.answers) == 1)
+    assert tg.answers[0]["text"] == EXPIRED_BUTTON
+    await eventually(lambda: "reply_markup" not in tg.message(CHAT, older["message_id"]))  # its keyboard is gone
+    await bridge.forwarder.join()
+    assert rasa.messages() == ["klaar", "het was in Delft"]  # the press reached nobody
+
+    tg.press(CHAT, newer["message_id"], "/affirm")  # the summary on screen works
+    await tg.wait_for_messages(CHAT, 4)
+    assert rasa.messages()[-1] == "/affirm"
+
+
+async def test_every_keyboard_of_the_last_turn_works_and_a_check_in_makes_older_ones_expire(tg, rasa, bridge):
+    rasa.script["hallo"] = [{"text": "Wat is uw rol?", "buttons": ROLE_BUTTONS},
+                            {"text": "Klopt dit?", "buttons": SUMMARY_BUTTONS}]
+    tg.user_says(CHAT, "hallo")
+    role, summary = await tg.wait_for_messages(CHAT, 2)
+    async with aiohttp.ClientSession() as http:  # a check-in with buttons through POST /send
+        response = await http.post(f"{http_url(bridge)}/send", headers={"Authorization": f"Bearer {BRIDGE_TOKEN}"},
+                                   json={"recipient": str(CHAT), "text": "Hoe gaat het nu met u?",
+                                         "buttons": [{"title": "Goed", "payload": "/goed"}]})
+        assert response.status == 200
+    checkin = (await tg.wait_for_messages(CHAT, 3))[-1]
+    tg.press(CHAT, summary["message_id"], "/affirm")
+    tg.press(CHAT, role["message_id"], '/inform{"role":"raadslid"}')
+    await eventually(lambda: len(tg.answers) == 2)
+    assert [a.get("text") for a in tg.answers] == [EXPIRED_BUTTON, EXPIRED_BUTTON]
+    tg.press(CHAT, checkin["message_id"], "/goed")
+    await tg.wait_for_messages(CHAT, 4)
+    assert rasa.messages() == ["hallo", "/goed"]
+
+
+async def test_both_keyboards_of_one_turn_are_live(tg, rasa, bridge):
+    rasa.script["hallo"] = [{"text": "Wat is uw rol?", "buttons": ROLE_BUTTONS},
+                            {"text": "Klopt dit?", "buttons": SUMMARY_BUTTONS}]
+    tg.user_says(CHAT, "hallo")
+    role, summary = await tg.wait_for_messages(CHAT, 2)
+    tg.press(CHAT, role["message_id"], '/inform{"role":"raadslid"}')
+    await eventually(lambda: len(rasa.messages()) == 2)
+    assert rasa.messages()[-1] == '/inform{"role":"raadslid"}'
+
+
 async def test_markdown_v2_escapes_every_special_character(tg, rasa, bridge):
     original = "Bel 112 (politie) of +31 6-1234 5678! Let op: *niet* _dit_ [a](b) ~x~ `c` > # = | {y}. Een \\ en \"citaat\" 'ok'"
     expected = (r"Bel 112 \(politie\) of \+31 6\-1234 5678\! Let op: \*niet\* \_dit\_ \[a\]\(b\) \~x\~ \`c\` \> \# \= \| \{y\}\. "
