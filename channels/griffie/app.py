@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import unicodedata
+import weakref
 from datetime import datetime
 from pathlib import Path
 
@@ -84,6 +86,24 @@ async def login_page(request: web.Request) -> web.Response:
     return response
 
 
+SCRYPT_AT_ONCE = 4  # password checks (scrypt, ~50 ms CPU and 16 MB each) at the same time; the others wait their turn
+_scrypt_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def _scrypt_gate() -> asyncio.Semaphore:
+    """One semaphore per event loop (made on first use: nothing at import)."""
+    loop = asyncio.get_running_loop()
+    gate = _scrypt_gates.get(loop)
+    if gate is None:
+        gate = _scrypt_gates[loop] = asyncio.Semaphore(SCRYPT_AT_ONCE)
+    return gate
+
+
+def _unreadable_name(username: str) -> bool:
+    """Control characters (NUL: PostgreSQL refuses it in text) or lone surrogates: no account has such a name."""
+    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in username)
+
+
 async def login(request: web.Request) -> web.Response:
     form = await request.post()
     if not login_csrf_ok(request.app[SECRET], request.cookies.get(LOGIN_COOKIE), str(form.get("csrf", ""))):
@@ -92,12 +112,15 @@ async def login(request: web.Request) -> web.Response:
     password = str(form.get("password", ""))[:256]
     # One of the 5 attempts per account and 15 minutes is taken (atomically, in the database) before the password is
     # checked, so concurrent guesses cannot check more; scrypt (~50 ms CPU) runs off the event loop.
+    # A name no account can have (a NUL) is answered as a wrong password, before the database sees it.
     account = None
-    if await asyncio.to_thread(auth.claim_attempt, username):
-        account = await asyncio.to_thread(request.app[ACCOUNTS].check, username, password)
-    else:
-        await asyncio.to_thread(request.app[ACCOUNTS].check, "", password)  # locked: the same time as a wrong password
+    async with _scrypt_gate():
+        if not _unreadable_name(username) and await asyncio.to_thread(auth.claim_attempt, username):
+            account = await asyncio.to_thread(request.app[ACCOUNTS].check, username, password)
+        else:
+            await asyncio.to_thread(request.app[ACCOUNTS].check, "", password)  # locked: the same time as a wrong password
     if account is None:
+        await asyncio.to_thread(auth.failed_login)  # every 100th also purges attempt windows that are over
         await asyncio.sleep(request.app[FAILURE_DELAY])  # slows down guessing
         raise web.HTTPFound("/griffie/login?failed")
     await asyncio.to_thread(auth.clear_attempts, username)

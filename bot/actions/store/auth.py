@@ -10,12 +10,14 @@
   server at once.
 
 Plain functions that open their own short transaction on `db.engine()` (the login handler has no other database
-work); `purge_expired` removes what no longer counts (the griffie app runs it at every successful login).
+work); `purge_expired` removes what no longer counts (the griffie app runs it at every successful login, and
+`failed_login` at every PURGE_EVERY-th failed one).
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -28,6 +30,8 @@ from actions.store.models import Base
 
 MAX_ATTEMPTS = 5  # per account and window
 LOCKOUT_SECONDS = 15 * 60
+PURGE_EVERY = 100  # every so many failed logins also purge (a flood of made-up names must not fill the table)
+_failures = itertools.count(1)  # failed logins in this process (next() on it is atomic under the GIL)
 SESSION_SECONDS = 8 * 3600  # one working day
 
 
@@ -127,6 +131,14 @@ def purge_expired(now: datetime | None = None) -> int:
         old = session.execute(delete(LoginAttempts).where(
             LoginAttempts.window_start < now - timedelta(seconds=LOCKOUT_SECONDS)))
         return int(getattr(gone, "rowcount", 0)) + int(getattr(old, "rowcount", 0))
+
+
+def failed_login(now: datetime | None = None) -> bool:
+    """A failed login: every PURGE_EVERY-th purges what no longer counts (as every successful login does); True then."""
+    if next(_failures) % PURGE_EVERY:
+        return False
+    purge_expired(now)
+    return True
 
 
 def _aware(moment: datetime) -> datetime:

@@ -158,3 +158,75 @@ def test_an_unknown_name_is_checked_against_a_dummy_scrypt_hash(tmp_path, monkey
 
     known, unknown = median("griffie-leiden"), median("onbekend")
     assert 0.5 < unknown / known < 2.0, (known, unknown)  # the same scrypt work; a few ms of noise on a busy machine
+
+
+# --- review of issue 12: odd names, purging on failures, scrypt at most four at a time -------------------------------
+@pytest.mark.parametrize("username", ["griffie-leiden\x00", "\x00", "griffie\x1bleiden", "\x7f"])
+async def test_a_name_with_a_control_character_is_answered_as_a_wrong_password(site, username):
+    """A NUL in the name gave a 500 on PostgreSQL (it refuses NUL in text): now the answer of a wrong password."""
+    checked: list[str] = []
+    accounts = site.client.server.app[griffie.ACCOUNTS]
+    original = accounts.check
+    accounts.check = lambda name, password: checked.append(name) or original(name, password)  # type: ignore[method-assign]
+    site.client.server.app[griffie.FAILURE_DELAY] = 0.0
+    try:
+        response = await post_login(site.client, username, PASSWORD)
+    finally:
+        accounts.check = original  # type: ignore[method-assign]
+    assert (response.status, response.headers["Location"]) == (302, "/griffie/login?failed")
+    assert checked == [""]  # the dummy hash: the same time as a wrong password
+    assert (await post_login(site.client, "griffie-leiden", PASSWORD)).headers["Location"] == "/griffie/"
+
+
+async def test_failed_logins_purge_the_attempt_windows_that_are_over(site, monkeypatch):
+    import itertools
+
+    from sqlalchemy import func, select
+
+    monkeypatch.setattr(auth, "PURGE_EVERY", 3)
+    monkeypatch.setattr(auth, "_failures", itertools.count(1))
+    site.client.server.app[griffie.FAILURE_DELAY] = 0.0
+    long_ago = datetime.now(UTC) - timedelta(seconds=auth.LOCKOUT_SECONDS + 60)
+    for i in range(5):  # made-up names from a while ago: their windows are over
+        assert auth.claim_attempt(f"verzonnen-{i}", long_ago)
+
+    def rows() -> int:
+        with db.session() as session:
+            return session.scalar(select(func.count()).select_from(auth.LoginAttempts))
+
+    assert rows() == 5
+    for i in range(2):
+        await post_login(site.client, f"nog-een-{i}", "fout")
+    assert rows() == 7  # not yet
+    await post_login(site.client, "nog-een-2", "fout")  # the third failure purges
+    assert rows() == 3  # only the three names of this window are left
+
+
+async def test_at_most_four_password_checks_run_at_once(shared_engine, tmp_path):
+    accounts_file = tmp_path / "accounts.yml"
+    accounts_file.write_text(f"accounts:\n  griffie-leiden:\n    municipality: leiden\n    password_hash: \"{hash_password(PASSWORD)}\"\n")
+    accounts = Accounts(str(accounts_file))
+    running, most = [0], [0]
+    lock = threading.Lock()
+    original = accounts.check
+
+    def slow_check(name, password):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.05)
+            return original(name, password)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    accounts.check = slow_check  # type: ignore[method-assign]
+    app = web.Application()
+    griffie.add_routes(app, RasaClient("http://127.0.0.1:9", "t"), accounts=accounts, secret="s" * 32)
+    async with TestClient(TestServer(app)) as client:
+        app[griffie.FAILURE_DELAY] = 0.0
+        token = await login_form_token(client)
+        answers = await asyncio.gather(*(post_login(client, f"naam-{i}", "fout", token) for i in range(12)))
+    assert {a.headers["Location"] for a in answers} == {"/griffie/login?failed"}
+    assert 1 < most[0] <= griffie.SCRYPT_AT_ONCE == 4  # without the gate: up to the thread pool (6 on 2 cores)
