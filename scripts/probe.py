@@ -124,7 +124,8 @@ def corpus(n: int, seed: int) -> list[tuple[str, object, bytes | None]]:
              "stop", "markt", "gisteren", "mes", "deur", "bedreigd", "wethouder", "Alkmaar", "help", "melding")
     controls = ["/session_start", "/restart", "/back", "/nlu_fallback", "/action_submit_report", "/affirm", "/deny",
                 "/change", "/stop", "/request_human", "/inform", "/onbekend", '/affirm{"municipality":"Amsterdam"}',
-                '/inform{"role":"burgemeester"}', '/inform{"role":', "/session_start{\"x\":1}", "/", "//", "/ restart"]
+                '/inform{"role":"burgemeester"}', '/inform{"role":', "/session_start{\"x\":1}", "/", "//", "/ restart",
+                "/restart@1", "/restart@", "/session_start@0.9", "/back@1"]
     odd = ["\ud800", "\udfff", "a\ud800b", "\ud83d", "\x00", "\x1b[31mrood", "\u202eomgekeerd", "\u200b", "\ufeff",
            "<script>alert(1)</script>", "' OR 1=1 --", "{{7*7}}", "%s%s%n", "\\u0000", "😀" * 50, "\t\n", "   "]
 
@@ -249,22 +250,38 @@ def filed(database_url: str, conversation: str) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+async def report_status(http: aiohttp.ClientSession, bot: servers.Servers, sender: str) -> str | None:
+    async with http.get(f"{bot.rasa_url}/conversations/{sender}/tracker", params={"token": bot.rasa_token}) as r:
+        return ((await r.json()).get("slots") or {}).get("report_status")
+
+
 async def stale_confirm(bot: servers.Servers, tries: int = 30) -> dict:
-    """At the summary the user moves on ("Aanpassen" or "Niet indienen"); then a late "ja" arrives: 0 reports."""
-    moves = ["/change", "/deny"]
-    reached, reports = 0, 0
+    """At the summary the user moves on; then a late "ja" arrives: 0 reports. Two kinds of move: "Aanpassen" or "Niet
+    indienen" reset the summary status, so they test little; a question at the summary ("Wie is mijn
+    contactpersoon?", "Wat moet ik nu doen?") keeps it "confirming", so only the binding of "ja" to the summary
+    question (report.summary_question_open) stops the filing. A move whose answer shows the summary again makes the
+    next "ja" timely, not stale: those tries are counted apart."""
+    resetting, keeping = ["/change", "/deny"], ["Wie is mijn contactpersoon?", "Wat moet ik nu doen?"]
+    moves = [*resetting, *keeping]
+    reached, reports, kept_confirming, reasked = 0, 0, 0, 0
     gate = asyncio.Semaphore(6)
 
     async def one(i: int) -> None:
-        nonlocal reached, reports
-        sender = f"probe-stale-{i}"
+        nonlocal reached, reports, kept_confirming, reasked
+        sender, move = f"probe-stale-{i}", moves[i % len(moves)]
         async with gate, aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as http:
             if not await to_summary(http, bot, sender):
                 return
             reached += 1
-            for message in (moves[i % len(moves)], "ja"):
-                status, _ = await say(http, bot.rasa_url, sender, message)
-                check(status == 200, f"{sender}: {status}")
+            status, body = await say(http, bot.rasa_url, sender, move)
+            check(status == 200, f"{sender}: {status}")
+            if move in keeping:
+                if SUMMARY_BUTTON in buttons(body):  # asked again: a "ja" now is timely
+                    reasked += 1
+                    return
+                kept_confirming += await report_status(http, bot, sender) == "confirming"
+            status, _ = await say(http, bot.rasa_url, sender, "ja")
+            check(status == 200, f"{sender}: {status}")
         reports += len(filed(bot.database_url, sender))
 
     await asyncio.gather(*(one(i) for i in range(tries)))
@@ -272,9 +289,13 @@ async def stale_confirm(bot: servers.Servers, tries: int = 30) -> dict:
         check(await to_summary(http, bot, "probe-stale-control"), "stale confirm: the control did not reach the summary")
         await say(http, bot.rasa_url, "probe-stale-control", "ja")
     control = len(filed(bot.database_url, "probe-stale-control"))
-    result = {"tries": tries, "reached_summary": reached, "reports_after_stale_ja": reports, "control_timely_ja_reports": control}
+    result = {"tries": tries, "reached_summary": reached, "reports_after_stale_ja": reports,
+              "status_kept_confirming": kept_confirming, "summary_asked_again_after_question": reasked,
+              "control_timely_ja_reports": control}
     check(control == 1, f"stale confirm: a timely 'ja' at the summary filed {control} reports, so the case proves nothing: {result}")
     check(reached == tries, f"stale confirm: the conversation did not reach the summary ({result}); FORM changed?")
+    check(kept_confirming > 0, f"stale confirm: no question at the summary kept its status, so the binding was not "
+                               f"tested: {result}")
     check(reports == 0, f"stale confirm: {reports}/{tries} stale 'ja' filed a report")
     return result
 
