@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from abc import abstractmethod
 from typing import Any
@@ -86,7 +87,22 @@ class ActionStop(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         dispatcher.utter_message(response="utter_stopped")
+        forget_draft(tracker)  # "Opnieuw beginnen": a paused report is not offered again
         return [ActiveLoop(None), SlotSet("requested_slot", None), *reset(TRIAGE_SLOTS + REPORT_SLOTS + LIFECYCLE_SLOTS)]
+
+
+def forget_draft(tracker: Tracker) -> None:
+    """Delete the paused report of this messenger identity, if any (issue 13); a database error is logged only."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from actions import identity
+    from actions.store import db, drafts
+
+    try:
+        with db.transaction() as session:
+            drafts.delete_for(session, identity.of_tracker(tracker)[0])
+    except SQLAlchemyError as error:
+        logging.getLogger(__name__).error("draft not deleted (conversation %s): %s", tracker.sender_id, type(error).__name__)
 
 
 class SafeFormValidationAction(FormValidationAction):

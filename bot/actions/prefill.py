@@ -31,11 +31,11 @@ NUMBERS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "ze
 _PART = r"(ochtend|morgen|middag|avond|nacht)"
 _DAY = "|".join(WEEKDAYS)
 _NUM = r"(\d{1,2}|" + "|".join(NUMBERS) + r")"
-DATE_SETTINGS = {"PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY", "RETURN_AS_TIMEZONE_AWARE": False}
+DATE_SETTINGS = {"PREFER_DATES_FROM": "current_period", "DATE_ORDER": "DMY", "RETURN_AS_TIMEZONE_AWARE": False}
 
 # Words that show an answer speaks about a time even when no date can be computed from it.
 _TIME_WORDS = re.compile(
-    r"\b(?:vandaag|gister\w*|eergister\w*|van(?:ochtend|morgen|middag|avond|nacht)|vorige|afgelopen|geleden|week|weken|"
+    r"\b(?:vandaag|net|zojuist|daarnet|zonet|zo-?even|nu|tijdje|terug|gister\w*|eergister\w*|van(?:ochtend|morgen|middag|avond|nacht)|vorige|afgelopen|geleden|week|weken|"
     r"maand|maanden|jaar|dag|dagen|uur|tijdens|na|voor|begin|eind|half|zomer|winter|lente|herfst|kerst|vergadering|"
     r"raadsvergadering|commissie|avond|ochtend|middag|nacht|weekend|" + _DAY + "|" + "|".join(MONTHS) + r")\b"
     r"|\d", re.I)
@@ -50,6 +50,7 @@ class When:
     now: datetime
     part: str | None = None  # "'s avonds"
     time: str | None = None  # "20.00 uur"
+    vague: bool = False  # a period ("vorige maand", "al 3 weken"): shown in the words used, the date only for the future check
 
     @property
     def future(self) -> bool:
@@ -57,11 +58,11 @@ class When:
 
     def shown(self) -> str:
         """'gisteravond (donderdag 3 december 2026, 's avonds)'."""
-        if self.date is None:
+        if self.date is None or self.vague:
             return self.phrase
         details = f"{WEEKDAYS[self.date.weekday()]} {self.date.day} {MONTHS[self.date.month - 1]} {self.date.year}"
         details += "".join(f", {x}" for x in (self.part, self.time) if x)
-        return f"{self.phrase} ({details})" if self.phrase.lower() != details.lower() else details
+        return details if details.lower().startswith(self.phrase.lower()) else f"{self.phrase} ({details})"
 
 
 _RELATIVE = [
@@ -95,11 +96,28 @@ def _number_words(text: str) -> str:
     return re.sub(r"\b(" + "|".join(NUMBERS) + r")\b", lambda m: str(NUMBERS[m.group(1).lower()]), text, flags=re.I)
 
 
+_VAGUE = re.compile(r"\b(?:week|weken|maand|maanden)\b", re.I)  # a period, not one day
+# A weekday right before a date names the same day ("dinsdag 24 november"): the date decides.
+_WEEKDAY_BEFORE = re.compile(rf"\b(?:{_DAY})\s*,?\s*(?:de\s+)?$", re.I)
+_JUST_NOW = re.compile(r"^\s*(?:net|zojuist|daarnet|zonet|zo-?even|nu|vandaag)(?:\s+(?:net|nog|pas|al|eben))?\s*[.!]*\s*$", re.I)
+
+
+def _absolute(phrase: str, now: datetime) -> datetime | None:
+    """A date in words or digits, in the current year when it names none; a date without a year that would lie
+    more than two months ahead means last year ("23 december" said in January)."""
+    date = dateparser.parse(phrase, languages=["nl"], settings={**DATE_SETTINGS, "RELATIVE_BASE": now})
+    if date is not None and not re.search(r"\d{4}|\d[-/]\d{1,2}[-/]\d{2}", phrase) and date - now > timedelta(days=61):
+        date = date.replace(year=date.year - 1)
+    return date
+
+
 def parse_when(text: str | None, now: datetime | None = None) -> When | None:
     """The first moment named in the text, or None."""
     if not text:
         return None
     now = now or datetime.now()
+    if _JUST_NOW.match(text):  # "net", "zojuist", "nu": today
+        return When(text.strip(" .!"), now, now)
     found: tuple[int, str, datetime | None, str | None] | None = None
     date: datetime | None
     part: str | None
@@ -115,8 +133,7 @@ def parse_when(text: str | None, now: datetime | None = None) -> When | None:
             date = dateparser.parse(f"{number} geleden", languages=["nl"], settings={**DATE_SETTINGS, "RELATIVE_BASE": now})
             part = None
         elif resolve is None:
-            date = dateparser.parse(_number_words(phrase), languages=["nl"], settings={**DATE_SETTINGS, "RELATIVE_BASE": now,
-                                    "PREFER_DATES_FROM": "current_period"})
+            date = dateparser.parse(_number_words(phrase), languages=["nl"], settings={**DATE_SETTINGS, "RELATIVE_BASE": now})
             part = None
         elif callable(resolve):
             date, part = resolve(m, now)
@@ -124,10 +141,13 @@ def parse_when(text: str | None, now: datetime | None = None) -> When | None:
             continue
         found = (m.start(), phrase, date, part)
     m = _ABSOLUTE.search(text)
-    if m and (found is None or m.start() < found[0]):
-        date = dateparser.parse(m.group(0), languages=["nl"], settings={**DATE_SETTINGS, "RELATIVE_BASE": now})
-        if date is not None:
-            found = (m.start(), m.group(0), date, None)
+    if m:
+        weekday = _WEEKDAY_BEFORE.search(text[:m.start()])
+        start = weekday.start() if weekday else m.start()
+        if found is None or start <= found[0]:
+            date = _absolute(m.group(0), now)
+            if date is not None:
+                found = (start, text[start:m.end()].strip(), date, None)
     if found is None:
         return None
     _, phrase, date, part = found
@@ -141,7 +161,7 @@ def parse_when(text: str | None, now: datetime | None = None) -> When | None:
         p = _PART_ALONE.search(text)
         part = (p.group(1) or p.group(2) or "").lower().rstrip("s") if p else None
     shown_part = PARTS.get(part.lower()) if part else None
-    return When(phrase, date, now, shown_part, clock)
+    return When(phrase, date, now, shown_part, clock, vague=bool(_VAGUE.search(phrase)) and "dag" not in phrase.lower())
 
 
 def speaks_of_time(text: str) -> bool:
@@ -161,7 +181,7 @@ MEDIUM_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("message", ("whatsapp*", "app", "appje", "appjes", "appte", "appten", "geappt", "sms*", "sms'je", "smsje", "signal",
                  "telegram*", "groepsapp*", "bericht", "berichtje", "berichten", "berichtjes", "tekstbericht*", "sms-je")),
     ("phone", ("telefoon*", "telefonisch", "gebeld", "belde", "belden", "bellen", "beller", "belt", "opgebeld", "voicemail",
-               "ingesproken", "mobiel", "nummer")),
+               "ingesproken", "mobiel")),  # not "nummer": a house number is no phone
     ("letter", ("brief", "brieven", "briefje", "kaart", "kaartje", "ansichtkaart", "envelop*", "brievenbus", "per post",
                 "poststuk")),
     ("face_to_face", ("persoonlijk", "face to face", "in het echt", "in persoon", "gezicht", "op straat", "markt*",
@@ -172,16 +192,21 @@ MEDIUM_WORDS: list[tuple[str, tuple[str, ...]]] = [
                       "fiets*", "huis", "thuis", "sportclub", "kantine", "café", "hal")),
     ("other", ("anders", "overig", "iets anders")),
 ]
+# A starred word runs on through a hyphen ("facebook-bericht"); e-mail words also end a compound ("dreigmails").
 _MEDIUM_PATTERNS = [
-    (key, [re.compile(r"\b" + re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else "") + r"(?![\w-])", re.I)
+    (key, [re.compile((r"(?:\b|(?<=\w))" if key == "email" and w.startswith("mail") else r"\b")
+                      + re.escape(w.rstrip("*")) + (r"[\w-]*" if w.endswith("*") else "") + r"(?![\w-])", re.I)
            for w in words if w not in ("x",)])
     for key, words in MEDIUM_WORDS
 ]
+# "hij belde (bij ons) aan": at the door, not on the phone.
+_DOORBELL = re.compile(r"\bbel(?:de|den|t)\s+(?:\w+\s+){0,2}?aan\b(?!\s+(?:de|het|mijn|m'n)\b)", re.I)
 _X = re.compile(r"\b(?:op|via|on)\s+x\b|\bx\s*\(twitter\)", re.I)
 _VOCABULARY = {w.rstrip("*"): key for key, words in MEDIUM_WORDS for w in words
                if len(w.rstrip("*")) >= 5 and " " not in w and key != "other"}
 # Common words of this conversation that are near misses of a medium word ("melden" ~ "belden"): never corrected.
-_NOT_TYPOS = {"melden", "gemeld", "melding", "helden", "wensen", "andere", "anderen", "merkt", "kaarten", "posten"}
+_NOT_TYPOS = {"melden", "gemeld", "melding", "helden", "wensen", "andere", "anderen", "merkt", "kaarten", "posten",
+              "gesproken", "aangesproken", "afgesproken", "uitgesproken", "toegesproken", "besproken", "gebeden"}
 
 
 def _near_miss(token: str, vocabulary: list[str], cutoff: float) -> str | None:
@@ -192,7 +217,8 @@ def _near_miss(token: str, vocabulary: list[str], cutoff: float) -> str | None:
         swapped = token[:i] + token[i + 1] + token[i] + token[i + 2:]
         if swapped != token and swapped in vocabulary:
             return swapped
-    close = difflib.get_close_matches(token, vocabulary, n=1, cutoff=cutoff)
+    # A typo keeps the first letter: "aangesproken" is another word than "ingesproken", not a typo of it.
+    close = difflib.get_close_matches(token, [w for w in vocabulary if w[:1] == token[:1]], n=1, cutoff=cutoff)
     return close[0] if close else None
 
 
@@ -201,7 +227,7 @@ def medium_in(text: str | None, *, fuzzy: bool = True) -> str | None:
     letters or more ("facbook", "whatsap", "telefonish") counts too."""
     if not text:
         return None
-    folded = text.lower().strip()
+    folded = _DOORBELL.sub("aan de deur", text.lower().strip())
     if _X.search(folded):
         return "social_media"
     for key, patterns in _MEDIUM_PATTERNS:
@@ -248,7 +274,7 @@ _PREP = r"(?:op|in|bij|voor|aan|naast|achter|tegenover|buiten|vlak\s+bij|vlakbij
 _DET = r"(?:de|het|een|mijn|m'n|ons|onze|zijn|haar)"
 _PLACE = re.compile(
     rf"\b{_PREP}\s+(?!welke\b|wat\b)(?:{_DET}\s+)?(?:[\w'-]+\s+){{0,2}}?(?:\w*(?:{'|'.join(_PLACE_NOUNS)}))\b"
-    rf"(?:\s+(?:van|achter|bij|naast|in|aan|op)\s+(?:{_DET}\s+)?[\w'-]+)?", re.I)
+    rf"(?:\s+(?:van|achter|bij|naast|in|aan|op)\s+(?:{_DET}\s+)?[\w'-]+(?:\s+\d+[a-z]?\b)?)?", re.I)
 _HOME = re.compile(r"\b(?:bij\s+(?:mij|ons)\s+thuis|thuis|aan\s+(?:mijn|m'n|onze)\s+(?:voor)?deur|bij\s+(?:mijn|ons)\s+huis)\b", re.I)
 _LOOKS = ("jas", "jasje", "pet", "petje", "muts", "capuchon", "hoodie", "baard", "snor", "bril", "zonnebril", "hond",
           "fiets", "scooter", "auto", "busje", "tas", "rugzak", "tatoeage", "tattoo", "sjaal", "trainingspak", "helm")
@@ -261,10 +287,11 @@ _PERSON_NOUNS = (
     "twitteraar", "figuur", "mensen", "automobilist", "fietser", "klant", "bezoeker", "insprekers", "insprekker", "inspreker",
     "raadslid", "wethouder", "fractievoorzitter", "activist", "activisten", "trol", "trollen", "actievoerder", "actievoerders",
 )
+_AGES = "twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig"
 _WHO = re.compile(
     rf"\b(?:een|die|de|deze|twee|drie|vier|vijf|mijn|onze|m'n|zijn|haar|anonieme?|onbekende?|oudere?|jonge?)\s+"
     rf"(?:[\w'-]+\s+){{0,2}}?(?:{'|'.join(_PERSON_NOUNS)})\b"
-    rf"(?:\s+(?:van\s+(?:ongeveer|rond\s+de|een\s+jaar\s+of|zo'n|circa)?\s*\d{{2}}(?:\s+jaar)?|met\s+(?:een\s+|zijn\s+)?(?:[\w'-]+\s+)?(?:{'|'.join(_LOOKS)})\b"
+    rf"(?:\s+(?:van\s+(?:ongeveer|rond\s+de|een\s+jaar\s+of|zo'n|circa)?\s*(?:\d{{2}}|{_AGES})(?:\s+jaar)?|met\s+(?:een\s+|zijn\s+)?(?:[\w'-]+\s+)?(?:{'|'.join(_LOOKS)})\b"
     rf"|uit\s+(?:de|het|mijn|onze)\s+[\w'-]+|die\s+ik\s+(?:ken|niet\s+ken|al\s+langer\s+ken)))*", re.I)
 _HANDLE = re.compile(r"(?<!\w)@[\w.]{2,30}|\b(?:onbekende|anoniem(?:e)?\s+(?:afzender|account|beller))\b", re.I)
 # "mijn man", "onze kinderen": the user's own people, not who did it (but "mijn buurman" is).
@@ -306,13 +333,15 @@ _WHY = re.compile(
     r"(?:besluit|plan|plannen|motie|stemming|voorstel|azc|windmolen\w*|bezuiniging\w*|uitspraak|uitspraken|standpunt|"
     r"beleid|vergunning|bestemmingsplan|huisvesting|opvang|bouwplan\w*|post|bericht|interview|artikel|boeren|stikstof|"
     r"asielzoekers|windmolens|zwembad|parkeer\w*|kermis|terrassen|moskee|bibliotheek|woningbouw|belasting\w*))\b[^.!?;]*", re.I)
+# Where a reason runs on into what was said ("omdat ik stemde, dat ik dood moest"): the reason ends there.
+_WHY_END = re.compile(r",?\s+\b(?:dat|die)\b(?!\s+(?:besluit|plan|plannen|motie|stemming|voorstel|beleid|artikel|post|bericht)\b).*$", re.I)
 _WITNESSES = re.compile(
     r"[^.!?;,]*\b(?:getuige\w*|zag\s+het|zagen\s+het|heeft\s+het\s+gezien|hebben\s+het\s+gezien|was\s+erbij|waren\s+erbij|"
     r"stond(?:en)?\s+erbij|hoorde\s+het|hoorden\s+het|niemand\s+(?:zag|heeft|hoorde)|er\s+(?:stonden|waren|zaten)\s+"
     r"(?:\w+\s+){0,2}(?:mensen|bezoekers|collega's|omstanders|publiek))\b[^.!?;]*", re.I)
 _CONSEQUENCES = re.compile(
-    r"[^.!?;,]*\b(?:bang|angstig|geschrokken|slaap\s+(?:er\s+)?(?:slecht|niet)|slecht\s+geslapen|durf\w*\s+(?:niet|nauwelijks)|onveilig|"
-    r"gewond|blauwe\s+plek\w*|pijn|schade|kapot|gebroken|ingegooid|vernield|overstuur|van\s+slag|trillen\w*|"
+    r"[^.!?;,]*\b(bang|angstig|geschrokken|slaap\s+(?:er\s+)?(?:slecht|niet)|slecht\s+geslapen|durf\w*\s+(?:niet|nauwelijks)|onveilig|"
+    r"gewond|blauwe\s+plek\w*|pijn|schade|kapot|gebroken|overstuur|van\s+slag|trillen\w*|"
     r"huilen\w*|politie\s+(?:gebeld|gekomen|ingeschakeld)|aangifte\s+gedaan|naar\s+de\s+dokter|ziekenhuis|"
     r"kinderen\s+(?:zijn|waren)\s+bang|mijn\s+gezin)\b[^.!?;]*", re.I)
 
@@ -338,11 +367,23 @@ def _fix_typos(text: str) -> str:
     return re.sub(r"\b[a-zA-Z]{5,}\b", fix, text)
 
 
+# An answer to "how did it reach you" that names a place or a meeting: it happened in person.
+PLACE_ANSWER = re.compile(rf"^\s*(?:{_PREP}|tijdens|onderweg|in\s+de\s+buurt)\b|\b(?:{'|'.join(_PLACE_NOUNS)}|werk|debat|gemeenteraad|"
+                          r"raad|trein|bus|tram|metro)\b", re.I)
+# Words that say the person was there: a place named with them is where it happened, whatever else the story says.
+IN_PERSON = re.compile(
+    r"\b(?:aangesproken|sprak\s+(?:me|mij|ons)\s+aan|kwam\s+(?:naar|op)\s+(?:me|mij|ons)|liep\s+(?:naar|achter)|"
+    r"stond(?:en)?\s+(?:\w+\s+){0,4}?(?:voor|bij|op|aan|in)|belde\s+(?:\w+\s+){0,2}?aan|duwde|sloeg|spuugde|spuwde|"
+    r"greep|schopte|in\s+het\s+echt|persoonlijk|face\s+to\s+face|in\s+persoon|opwachtte|wachtte\s+(?:me|mij|ons)\s+op)\b", re.I)
+
+
 def where_in(text: str, medium: str | None = None) -> str | None:
     """The place the story names ("op de parkeerplaats achter het gemeentehuis", "bij mij thuis"); online when the
     medium is; None when the story does not say."""
     places = list(_PLACE.finditer(text))
     home = _HOME.search(text)
+    if (places or home) and IN_PERSON.search(text):
+        medium = None  # the person was there: the place stands
     if medium in ("social_media", "email", "message", "phone"):
         places = []  # it reached the user at a distance: a place in the story is not where it happened
         home = None
@@ -392,7 +433,7 @@ def how_in(text: str) -> str | None:
 
 def why_in(text: str) -> str | None:
     m = _WHY.search(text)
-    return _clean(m.group(0)) if m else None
+    return _clean(_WHY_END.sub("", m.group(0))) if m else None
 
 
 def witnesses_in(text: str) -> str | None:
@@ -401,8 +442,28 @@ def witnesses_in(text: str) -> str | None:
 
 
 def consequences_in(text: str) -> str | None:
+    """What it did to the user, without the act before it: "hij vernielde mijn fiets en ik ben bang" -> "Ik ben bang"."""
     m = _CONSEQUENCES.search(text)
-    return _clean(m.group(0)) if m else None
+    if not m:
+        return None
+    lead = text[m.start():m.start(1)]
+    cut = list(re.finditer(r"\b(?:en|maar|dus|sindsdien|nu)\s+", lead, re.I))
+    return _clean(text[m.start() + cut[-1].end() if cut else m.start():m.end()])
+
+
+# What someone said or wrote ("hij zei dat hij me zaterdag zou opwachten", "hij riep: ... op school") is not when or
+# where it happened: the clause after the verb's "dat", and what follows a colon, to the end of the sentence.
+_SAID = re.compile(r"(\b(?:zei|zegt|zeiden|riep|riepen|roept|schreeuwde|brulde|schreef|schrijft|schreven|dreigde|dreigt|"
+                   r"appte|mailde|twitterde|tweette|postte|beweerde)\b(?:\s+[^\s.!?,;:]+){0,6}?)\s+dat\b[^.!?]*", re.I)
+_AFTER_COLON = re.compile(r"(?<!\d):(?!\d)[^.!?]*")
+# A clause about someone else in the news ("in de krant stond dat een raadslid ...") is not this incident.
+_NEWS = re.compile(r"\b(?:krant|kranten|nieuws|journaal|nieuwsbericht)\b", re.I)
+_READ = re.compile(r"\b(?:las|gelezen)\b", re.I)
+
+
+def _without_news(text: str) -> str:
+    parts = re.split(r"(?<=[.!?;,])\s+", text)
+    return " ".join(p for p in parts if not (_NEWS.search(p) or (_READ.search(p) and medium_in(p, fuzzy=False) is None)))
 
 
 def prefill(story: str | None, now: datetime | None = None) -> dict[str, str]:
@@ -411,16 +472,20 @@ def prefill(story: str | None, now: datetime | None = None) -> dict[str, str]:
         return {}
     # What was said ('ik weet waar je woont') is not where or by whom it happened: facts come from the rest.
     told = _QUOTED.sub(" ", story)
-    told = _fix_typos(told)
+    told = _SAID.sub(r"\1", _AFTER_COLON.sub(" ", told))
+    said = told != story
+    told = _fix_typos(_without_news(told))
     medium = medium_in(told, fuzzy=False)
     medium = None if medium == "other" else medium  # "anders" in a story is not a medium
+    if medium in ("social_media", "email", "message", "phone") and IN_PERSON.search(told) and (_PLACE.search(told) or _HOME.search(told)):
+        medium = None  # at a distance and then in person at a place: the place stands, and it was in person (below)
     when = parse_when(told, now)
     found = {
         "report_who": who_in(told),
         "report_when": when.shown() if when and not when.future else None,
         "report_where": where_in(told, medium),
         "report_medium": medium,
-        "report_with_what": with_what_in(told, medium) or ("Met woorden" if told != story else None),
+        "report_with_what": with_what_in(told, medium) or ("Met woorden" if said else None),
         "report_how": how_in(told),
         "report_why": why_in(told),
         "report_witnesses": witnesses_in(told),

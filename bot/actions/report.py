@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from actions import identity, outbox, prefill, texts
-from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no_answer
+from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, forget_draft, reset, yes_no_answer
 from actions.report_fields import BY_SLOT, MEDIA, REPORT_FIELDS, ReportDraft, ReportField
 from actions.store import db, drafts, evidence, repository
 
@@ -51,18 +51,30 @@ class ActionRequestReport(Action):
         return [*reset(REPORT_SLOTS), SlotSet("report_wanted", True), *(SlotSet(k, v) for k, v in filled.items())]
 
 
-_SKIP = re.compile(r"^\s*(?:ik\s+)?(?:weet\s+(?:ik\s+)?(?:het\s+)?niet|geen\s+idee|sla\s+(?:deze\s+(?:vraag\s+)?)?over|overslaan|"
-                   r"onbekend|niet\s+bekend|weet\s+niet|geen\s+flauw\s+idee|skip|volgende\s+vraag)\s*[.!]*\s*$", re.I)
+_SKIP = re.compile(r"\b(?:weet\s+(?:ik\s+)?(?:het\s+)?niet|geen\s+(?:flauw\s+)?idee|sla\s+(?:\w+\s+){0,3}?over|overslaan|"
+                   r"onbekend|niet\s+bekend|skip|volgende\s+vraag|(?:kan\s+)?(?:ik\s+)?(?:me|mij)\s+niet\s+(?:meer\s+)?herinneren|"
+                   r"herinner\s+(?:ik\s+)?(?:me|mij)\s+niet|niet\s+van\s+toepassing|nvt|n\.v\.t\.?)(?!\w)", re.I)
+# Around a skip phrase only these words may stand ("dat weet ik niet meer", "sla maar over"): else it is an answer.
+_FILLER = {"ik", "dat", "het", "meer", "precies", "maar", "echt", "helaas", "nee", "sorry", "eigenlijk", "niet", "even",
+           "ook", "zo", "nou", "eh", "uh", "hmm", "zeker", "dus", "die", "deze", "vraag", "kan", "me", "mij", "goed", "wel"}
 # Short words that answer a yes/no question, not an open one ("ja" to "Wie deed het?").
-_NOT_AN_ANSWER = re.compile(r"^\s*(?:ja+|nee+|jawel|neen|ok|oke|oké|okay|klopt|prima|goed|yes|no|hmm+|eh+|uh+|ja\s+hoor|nee\s+hoor|"
-                            r"doe\s+maar|graag|zeker|misschien)\s*[.!?]*\s*$", re.I)
+_NOT_AN_ANSWER = re.compile(r"^\s*(?:ja+|nee+|jawel|neen|ok|oke|oké|okay|klopt|prima|goed|yes|yep|jep|jup|jaja|no|hmm+|eh+|uh+|"
+                            r"ja\s+(?:hoor|klopt|zeker|prima|goed)|klopt\s+ja|nee\s+hoor|doe\s+maar|graag|zeker|misschien|help|"
+                            r"hulp|test)\s*[.!?]*\s*$", re.I)
 _NOBODY = re.compile(r"^\s*(?:nee|neen|niemand|geen|geen\s+getuigen|niet\s+dat\s+ik\s+weet)\b", re.I)
 UNKNOWN = "onbekend"
 
 
 def is_skip(text: str | None) -> bool:
-    """'weet ik niet', 'sla over', 'onbekend': always an answer to a report question."""
-    return bool(text and _SKIP.match(text))
+    """'weet ik niet', 'sla maar over', 'kan ik me niet herinneren', 'nvt': always an answer to a report question.
+    A short answer (six words or fewer) with such a phrase and nothing else of content counts."""
+    if not text or len(text.split()) > 6:
+        return False
+    m = _SKIP.search(text)
+    if not m:
+        return False
+    rest = re.findall(r"[^\W\d_]+", (text[:m.start()] + " " + text[m.end():]).lower())
+    return all(word in _FILLER for word in rest)
 
 
 class ValidateReportForm(SafeFormValidationAction):
@@ -119,7 +131,7 @@ def _answer(field: ReportField, value: Any, dispatcher: CollectingDispatcher) ->
     if text is None:
         return _reask(dispatcher, field, "Ik heb geen antwoord gekregen.")
     if is_skip(text):
-        return {field.slot: "other" if field.choices else UNKNOWN}
+        return {field.slot: UNKNOWN}  # a choice field too: the summary shows "onbekend", not "anders"
     if field.parse is not None:
         choice = field.parse(text)
         if choice is None:
@@ -127,16 +139,15 @@ def _answer(field: ReportField, value: Any, dispatcher: CollectingDispatcher) ->
         return {field.slot: choice}
     if field.name == "witnesses" and _NOBODY.match(text) and len(text.split()) <= 4:
         return {field.slot: "Niemand"}
-    if _NOT_AN_ANSWER.match(text):
+    when = prefill.parse_when(text) if field.name == "when" else None
+    if when is not None and when.future:
+        return _reask(dispatcher, field, "Die dag ligt in de toekomst. Wanneer gebeurde het?")
+    if when is not None:
+        return {field.slot: when.shown()}
+    if _NOT_AN_ANSWER.match(text) or len(re.findall(r"[^\W\d_]", text)) < 2:  # "ja", "?", "x", "1": no content
         return _reask(dispatcher, field, f"U typte '{text[:20]}'. Ik heb hier een paar woorden nodig.")
-    if field.name == "when":
-        when = prefill.parse_when(text)
-        if when is not None and when.future:
-            return _reask(dispatcher, field, "Die dag ligt in de toekomst. Wanneer gebeurde het?")
-        if when is not None:
-            return {field.slot: when.shown()}
-        if not prefill.speaks_of_time(text):
-            return _reask(dispatcher, field, "Ik begrijp niet wanneer het was.")
+    if field.name == "when" and not prefill.speaks_of_time(text):
+        return _reask(dispatcher, field, "Ik begrijp niet wanneer het was.")
     return {field.slot: text}
 
 
@@ -182,7 +193,7 @@ def summary(tracker: Tracker) -> str:
     lines = ["Dit is uw melding:"]
     category = tracker.get_slot("category")
     if category:
-        lines.append(f"- Soort gedrag: {category}-gedrag")
+        lines.append(f"- Soort gedrag: {texts.CATEGORY_PLAIN.get(category, category)}")
     lines.append(f"- Gemeente: {tracker.get_slot('municipality')}; rol: {tracker.get_slot('role')}")
     for f in REPORT_FIELDS:
         value = tracker.get_slot(f.slot)
@@ -374,6 +385,7 @@ class ActionSubmitReport(Action):
             with db.session() as session:
                 delivered = filed.report_id not in repository.undelivered_report_ids(session, [filed.report_id])
         dispatcher.utter_message(text=_filed_text(filed.reference, contact, filed.routes, delivered))
+        forget_draft(tracker)  # filed: a paused copy is not offered again
         return [SlotSet("report_status", "submitted"), SlotSet("report_reference", filed.reference)]
 
 
@@ -484,8 +496,8 @@ class ActionPauseReport(Action):
             return [ActiveLoop(None), SlotSet("requested_slot", None)]
         dispatcher.utter_message(text="Goed. Ik bewaar uw antwoorden 24 uur. Er is nog niets ingediend.")
         dispatcher.utter_message(text="Kom terug in dit gesprek, dan gaan we verder waar u was.")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("report_status", None),
-                SlotSet("report_draft_id", None), SlotSet("report_summary_hash", None)]
+        # The answers are in the draft now; the conversation holds no half report (resume brings them back).
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset(REPORT_SLOTS)]
 
 
 def offer_resume(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

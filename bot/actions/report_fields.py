@@ -35,9 +35,10 @@ def medium_of(text: str | None) -> str | None:
     folded = text.lower().strip()
     if folded in MEDIA:
         return folded
-    from actions.prefill import medium_in
+    from actions.prefill import IN_PERSON, PLACE_ANSWER, medium_in
 
-    return medium_in(folded)
+    # "in de trein", "bij de Jumbo", "tijdens een debat": a place or an act in person, no other way named.
+    return medium_in(folded) or ("face_to_face" if PLACE_ANSWER.search(folded) or IN_PERSON.search(folded) else None)
 
 
 @dataclass(frozen=True)

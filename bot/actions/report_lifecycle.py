@@ -212,6 +212,7 @@ async def _about_report(kind: str | None, tracker: Tracker) -> str:
 
 
 def _erase(tracker: Tracker) -> str:
+    from actions.store import drafts
     from actions.store import evidence as evidence_store
 
     if not tracker.get_slot("lifecycle_confirm"):
@@ -222,6 +223,7 @@ def _erase(tracker: Tracker) -> str:
     with db.transaction() as session:
         reports = repository.mark_for_erasure(session, identity_hash, now + timedelta(days=days))
         evidence_store.delete_unfiled_of_identity(session, identity_hash)  # what no report has goes now (issue 14)
+        drafts.delete_for(session, identity_hash)  # a paused report goes now too (issue 13)
         for conversation_id in {tracker.sender_id, *(r.conversation_id for r in reports)}:
             repository.queue_erasure(session, conversation_id, now=now)
         for report in reports:

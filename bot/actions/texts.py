@@ -10,6 +10,13 @@ CATEGORY = {
     "D": "D-gedrag: bedreiging, intimidatie of geweld",
 }
 CATEGORY_SHORT = {"A": "A-gedrag", "B": "B-gedrag", "C": "C-gedrag", "D": "D-gedrag"}
+# In the summary: what the letter means, in plain words.
+CATEGORY_PLAIN = {
+    "A": "boosheid over de eigen situatie van die persoon (A)",
+    "B": "kritiek op het beleid of de raad (B)",
+    "C": "agressie tegen u persoonlijk, zoals schelden (C)",
+    "D": "bedreiging, intimidatie of geweld (D)",
+}
 
 SUBKIND = {
     "bedreiging": "een bedreiging",

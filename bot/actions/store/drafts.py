@@ -59,6 +59,13 @@ def take(session: Session, identity_hash: str, now: datetime | None = None) -> d
     return slots
 
 
+def delete_for(session: Session, identity_hash: str) -> int:
+    """Forget this identity's draft ("verwijder mijn gegevens", stop, a filed report)."""
+    result = session.execute(delete(ReportDraftRow).where(ReportDraftRow.identity_hash == identity_hash))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def purge_expired(session: Session, now: datetime | None = None) -> int:
+    """Delete every draft older than 24 hours (run by retention.purge_expired, `make purge`)."""
     result = session.execute(delete(ReportDraftRow).where(ReportDraftRow.expires_at <= (now or datetime.now(UTC))))
     return int(getattr(result, "rowcount", 0) or 0)

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from actions.store import aftercare, db, repository
+from actions.store import aftercare, db, drafts, repository
 from actions.store import evidence as evidence_store
 from actions.store.models import Report
 from core.config import SettingsError, get_settings
@@ -79,6 +79,10 @@ def purge_expired(now: datetime | None = None, address: str = "") -> list[Purged
         done.append(Purged(reference, why, how))
     with db.transaction() as session:  # evidence no report took, older than EVIDENCE_UNFILED_DAYS (issue 14)
         unfiled = evidence_store.delete_unfiled(session, now, get_settings().evidence_unfiled_days)
+    with db.transaction() as session:  # paused reports older than 24 hours (issue 13)
+        expired_drafts = drafts.purge_expired(session, now)
+    if expired_drafts:
+        log.info("purged %d paused report draft(s)", expired_drafts)
     if unfiled:
         log.info("purged %d evidence item(s) no report took", unfiled)
     return done

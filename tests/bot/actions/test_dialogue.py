@@ -71,7 +71,7 @@ async def test_an_invalid_answer_is_asked_again_kindly_and_specifically(tracker_
     [
         ("report_who", "weet ik niet", "onbekend"),
         ("report_why", "sla over", "onbekend"),
-        ("report_medium", "weet ik niet", "other"),
+        ("report_medium", "weet ik niet", "onbekend"),  # review item 11: unknown, not "anders"
         ("report_medium", "via Facebook Messenger", "social_media"),
         ("report_medium", "hij belde me op", "phone"),
         ("report_when", "vorige week dinsdag", None),
@@ -158,3 +158,118 @@ def test_a_draft_expires_after_24_hours_and_is_encrypted(session):
 async def test_summary_after_a_change_forgets_the_change(dispatcher, tracker_factory, domain):
     events = await ActionReportSummary().run(dispatcher, tracker_factory(slots={**FILLED, "report_changing": "report_where"}), domain)
     assert slots_of(events)["report_changing"] is None
+
+
+# --- review of issue 13 -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["weet ik niet meer", "dat weet ik niet", "sla maar over", "weet ik niet precies", "kan ik me niet herinneren", "nvt",
+     "n.v.t.", "Geen idee helaas"],
+)
+async def test_a_short_i_dont_know_is_an_answer(tracker_factory, domain, answer):
+    slots, said = await validate(tracker_factory, domain, "report_why", answer, **FILLED)
+    assert slots["report_why"] == "onbekend" and said == []
+
+
+async def test_an_answer_with_content_around_weet_niet_is_kept(tracker_factory, domain):
+    slots, _said = await validate(tracker_factory, domain, "report_who", "een man, naam weet ik niet", **FILLED)
+    assert slots["report_who"] == "een man, naam weet ik niet"
+
+
+@pytest.mark.parametrize("answer, today", [("net", True), ("zojuist", True), ("nu", True), ("daarnet", True), ("zonet", True),
+                                           ("een tijdje terug", False)])
+async def test_just_now_is_a_when_answer(tracker_factory, domain, answer, today):
+    slots, said = await validate(tracker_factory, domain, "report_when", answer, **FILLED)
+    assert said == []
+    assert slots["report_when"].startswith(answer)
+    assert (datetime.now().strftime(" %Y)") in slots["report_when"]) is today
+
+
+@pytest.mark.parametrize(
+    "slot, answer",
+    [("report_who", "?"), ("report_who", "..."), ("report_who", "x"), ("report_who", "jep"), ("report_who", "ja klopt"),
+     ("report_when", "1"), ("report_what", "help")],
+)
+async def test_an_answer_without_content_is_asked_again(tracker_factory, domain, slot, answer):
+    slots, said = await validate(tracker_factory, domain, slot, answer, **{**FILLED, "incident_text": None})
+    assert slots[slot] is None
+    assert "Ik heb hier een paar woorden nodig" in said[-1]  # "help" gets the 112 message first
+
+
+async def test_a_date_in_digits_is_still_a_when_answer(tracker_factory, domain):
+    slots, said = await validate(tracker_factory, domain, "report_when", "28-11", **FILLED)
+    assert said == [] and slots["report_when"].startswith("28-11 (")
+
+
+async def test_a_place_answer_to_the_medium_question_is_in_person(tracker_factory, domain):
+    slots, said = await validate(tracker_factory, domain, "report_medium", "in de trein", **FILLED)
+    assert slots["report_medium"] == "face_to_face" and said == []
+
+
+def test_an_unknown_medium_is_shown_as_onbekend(tracker_factory):
+    assert "- Via: onbekend" in summary(tracker_factory(slots={**FILLED, "report_medium": "onbekend"}))
+
+
+async def _pause(tracker_factory, domain, sender="widget-a"):
+    half = {**FILLED, "report_why": None, "report_status": None, "incident_text": STORY, "requested_slot": "report_why"}
+    return slots_of(await ActionPauseReport().run(CollectingDispatcher(), tracker_factory(slots=half, sender_id=sender), domain))
+
+
+def _kept(tracker_factory, sender="widget-a"):
+    from actions import identity
+    from actions.store import db
+
+    with db.session() as session:
+        return drafts.find(session, identity.of_tracker(tracker_factory(sender_id=sender))[0])
+
+
+async def test_pausing_empties_the_report_slots_of_the_conversation(connection, tracker_factory, domain):
+    after = await _pause(tracker_factory, domain)
+    assert after["report_who"] is None and after["report_what"] is None and after["report_wanted"] is None
+    assert _kept(tracker_factory)["report_who"] == FILLED["report_who"]  # kept in the draft
+
+
+async def test_stop_forgets_the_draft(connection, tracker_factory, domain):
+    from actions.common import ActionStop
+
+    await _pause(tracker_factory, domain)
+    await ActionStop().run(CollectingDispatcher(), tracker_factory(sender_id="widget-a"), domain)
+    assert _kept(tracker_factory) is None
+
+
+async def test_filing_forgets_the_draft(connection, tracker_factory, domain):
+    from actions.report import ActionSubmitReport
+    from tests.bot.actions.test_report import summary_shown
+
+    await _pause(tracker_factory, domain)
+    shown = slots_of(await ActionReportSummary().run(CollectingDispatcher(), tracker_factory(slots=FILLED), domain))
+    events = await ActionSubmitReport().run(CollectingDispatcher(), summary_shown(
+        tracker_factory(slots={**FILLED, **shown}, sender_id="widget-a")), domain)
+    assert slots_of(events)["report_status"] == "submitted"
+    assert _kept(tracker_factory) is None
+
+
+async def test_erasure_forgets_the_draft(connection, tracker_factory, domain):
+    from tests.bot.actions.test_report_lifecycle import _ask
+
+    await _pause(tracker_factory, domain)
+    await _ask(tracker_factory, domain, CollectingDispatcher(), "erase_my_data", "verwijder mijn gegevens", sender="widget-a",
+               lifecycle_confirm=True)
+    assert _kept(tracker_factory) is None
+
+
+def test_purge_removes_expired_drafts(connection):
+    from sqlalchemy import func, select
+
+    from actions.store import db, retention
+
+    now = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    with db.transaction() as session:
+        drafts.save(session, "id-old", {"report_what": "oud"}, now - timedelta(hours=30))
+        session.add(drafts.ReportDraftRow(identity_hash="id-new", slots="{}", saved_at=now, expires_at=now + drafts.KEEP))
+    retention.purge_expired(now)
+    with db.session() as session:
+        assert session.scalars(select(drafts.ReportDraftRow.identity_hash)).all() == ["id-new"]
+        assert session.scalar(select(func.count()).select_from(drafts.ReportDraftRow)) == 1

@@ -335,3 +335,11 @@ async def test_a_municipality_named_after_routing_does_not_reach_the_summary_or_
     await ActionSubmitReport().run(dispatcher, tracker_factory(slots=confirmed, text="ja", intent="affirm"), domain)
     municipality, readable_by = connection.execute(select(Report.municipality, Report.readable_by)).one()
     assert (municipality, readable_by) == ("Leiden", "leiden:griffier")
+
+
+def test_the_summary_says_what_the_category_means(tracker_factory):
+    from actions.report import summary
+
+    text = summary(tracker_factory(slots=FILLED))
+    assert "- Soort gedrag: bedreiging, intimidatie of geweld (D)" in text
+    assert "D-gedrag" not in text
