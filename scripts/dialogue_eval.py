@@ -9,6 +9,9 @@ Measured and printed, each with a floor (the command fails below it):
 - questions asked whose answer was in the story (in_story), goal 0;
 - invalid answers accepted (a bare "ja", an empty answer, a date in the future, ...), goal 0;
 - free-text media understood (the report's medium is the expected one; no button was pressed), >= 95 %;
+- wrong pre-fills, goal 0: a conversation's `expected:` names, per field, what the pre-filled answer must contain
+  (case-insensitive; the medium: its key) or `null` (the story must not fill it); a field pre-filled with
+  something else, or filled although it must not be, counts;
 - every conversation ends in exactly one filed report.
 
 No story text is printed: only conversation ids and field names.
@@ -47,6 +50,7 @@ class Result:
     invalid_tried: int = 0
     invalid_accepted: list[str] = field(default_factory=list)
     medium_ok: bool = False
+    wrong_prefills: list[str] = field(default_factory=list)  # fields whose pre-filled value is not the expected one
     asked_for_report: bool = False  # the story was not recognised as an incident; the user asked to report
     stuck: str = ""
 
@@ -101,6 +105,7 @@ def run_one(bot: servers.Servers, conversation: dict) -> Result:
         if now["slots"].get("report_status") == "submitted":
             result.filed = True
             result.medium_ok = now["slots"].get("report_medium") == conversation["medium"]
+            result.wrong_prefills = wrong_prefills(conversation, now["slots"])
             break
         message, name = reply_for(conversation, now)
         if message == "Ik wil dit melden":
@@ -130,6 +135,23 @@ def run_one(bot: servers.Servers, conversation: dict) -> Result:
     return result
 
 
+def wrong_prefills(conversation: dict, slots: dict) -> list[str]:
+    """The fields of `expected:` the story filled wrongly: another value, or filled where it must stay empty."""
+    prefilled = {s.removeprefix("report_") for s in slots.get("report_prefilled") or []}
+    wrong = []
+    for name, expected in (conversation.get("expected") or {}).items():
+        value = slots.get(f"report_{name}") if name in prefilled else None
+        if expected is None:
+            ok = value is None
+        elif name == "medium":
+            ok = value == expected
+        else:
+            ok = value is not None and str(expected).lower() in str(value).lower()
+        if not ok:
+            wrong.append(name)
+    return wrong
+
+
 def reports_in(database_url: str, prefix: str = "eval-") -> dict[str, int]:
     with create_engine(database_url).connect() as db:
         rows = db.execute(text("SELECT conversation_id, count(*) FROM reports WHERE conversation_id LIKE :p GROUP BY conversation_id"),
@@ -145,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-asked-in-story", type=int, default=0)
     parser.add_argument("--max-invalid-accepted", type=int, default=0)
     parser.add_argument("--min-media", type=float, default=0.95)
+    parser.add_argument("--max-wrong-prefills", type=int, default=0)
     parser.add_argument("--min-conversations", type=int, default=30)
     args = parser.parse_args(argv)
 
@@ -157,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
 
     for r in results:
         print(f"{r.id:32} turns {r.turns:2}  filed {'ja ' if r.filed else 'NEE'}  medium {'ok ' if r.medium_ok else 'FOUT'}"
-              f"  gevraagd-uit-verhaal {','.join(r.asked_in_story) or '-':20} ongeldig-geaccepteerd {','.join(r.invalid_accepted) or '-'}"
+              f"  gevraagd-uit-verhaal {','.join(r.asked_in_story) or '-':20} ongeldig-geaccepteerd {','.join(r.invalid_accepted) or '-':10}"
+              f"  fout-ingevuld {','.join(r.wrong_prefills) or '-'}"
               + (f"  VAST: {r.stuck}" if r.stuck else ""))
     filed = [r for r in results if r.filed]
     full = [r.turns for r in filed if r.full_story]
@@ -172,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         "invalid_answers_tried": sum(r.invalid_tried for r in results),
         "invalid_answers_accepted": sum(len(r.invalid_accepted) for r in results),
         "media_understood": sum(r.medium_ok for r in results) / len(results) if results else 0.0,
+        "prefills_checked": sum(len(c.get("expected") or {}) for c in conversations),
+        "wrong_prefills": sum(len(r.wrong_prefills) for r in results),
         "stories_not_recognised": sum(r.asked_for_report for r in results),
     }
     print(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -191,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         failures.append(f"{summary['invalid_answers_accepted']} invalid answers accepted")
     if summary["media_understood"] < args.min_media:
         failures.append(f"free-text media understood {summary['media_understood']:.0%} < {args.min_media:.0%}")
+    if summary["wrong_prefills"] > args.max_wrong_prefills:
+        failures.append(f"{summary['wrong_prefills']} pre-filled answers wrong (expected:)")
     for failure in failures:
         print(f"dialogue-eval: FAILED: {failure}", file=sys.stderr)
     if not failures:

@@ -290,10 +290,10 @@ _PERSON_NOUNS = (
 _AGES = "twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig"
 _WHO = re.compile(
     rf"\b(?:een|die|de|deze|twee|drie|vier|vijf|mijn|onze|m'n|zijn|haar|anonieme?|onbekende?|oudere?|jonge?)\s+"
-    rf"(?:[\w'-]+\s+){{0,2}}?(?:{'|'.join(_PERSON_NOUNS)})\b"
+    rf"(?:(?!(?:{'|'.join(_PLACE_NOUNS)}|brievenbus|zonder|met|van|op|in|bij|uit)\b)[\w'-]+\s+){{0,2}}?(?:{'|'.join(_PERSON_NOUNS)})\b"
     rf"(?:\s+(?:van\s+(?:ongeveer|rond\s+de|een\s+jaar\s+of|zo'n|circa)?\s*(?:\d{{2}}|{_AGES})(?:\s+jaar)?|met\s+(?:een\s+|zijn\s+)?(?:[\w'-]+\s+)?(?:{'|'.join(_LOOKS)})\b"
     rf"|uit\s+(?:de|het|mijn|onze)\s+[\w'-]+|die\s+ik\s+(?:ken|niet\s+ken|al\s+langer\s+ken)))*", re.I)
-_HANDLE = re.compile(r"(?<!\w)@[\w.]{2,30}|\b(?:onbekende|anoniem(?:e)?\s+(?:afzender|account|beller))\b", re.I)
+_HANDLE = re.compile(r"(?<!\w)@[\w.]{2,30}|\b(?:onbekende|anoniem(?:e)?\s+(?:afzender|account|beller)|zonder\s+afzender)\b", re.I)
 # "mijn man", "onze kinderen": the user's own people, not who did it (but "mijn buurman" is).
 _OWN = re.compile(r"^(?:mijn|m'n|onze|ons|zijn|haar)\s+(?:man|vrouw|vriend|vriendin|partner|vader|moeder|ouders|kind|kinderen|zoon|"
                   r"dochter|gezin|collega|mensen)\b", re.I)
@@ -315,7 +315,7 @@ _HOW = [
     ("schreeuwend", re.compile(r"\b(schreeuw\w*|geschreeuwd|riep|brulde|tierde|gilde|luid\w*|hard)\b", re.I)),
     ("scheldend", re.compile(r"\b(scheld\w*|schold\w*|uitgescholden)\b", re.I)),
     ("dreigend", re.compile(r"\b(dreig\w*|bedreig\w*|intimider\w*)\b", re.I)),
-    ("herhaald", re.compile(r"\b(steeds|telkens|weer|opnieuw|elke\s+(?:dag|week|avond)|al\s+(?:weken|maanden|dagen)|"
+    ("herhaald", re.compile(r"\b((?<!nog )steeds|telkens|weer|opnieuw|elke\s+(?:dag|week|avond)|al\s+(?:weken|maanden|dagen)|"
                             r"vaker|meerdere\s+keren|\w+de\s+keer|al\s+(?:een\s+paar|enkele|twee|drie|\d+)\s+(?:dagen|weken|maanden)|(?:twee|drie|vier|vijf|tien|\d+)\s+keer|keer\s+op\s+keer|blijft|bleef|"
                             r"wekenlang|dagelijks|regelmatig)\b", re.I)),
     ("samen met anderen", re.compile(r"\b(met\s+z'n\s+\w+|groep\w*|(?:twee|drie|vier|vijf|een\s+paar)\s+(?:mannen|jongens|vrouwen|"
@@ -341,7 +341,7 @@ _WITNESSES = re.compile(
     r"(?:\w+\s+){0,2}(?:mensen|bezoekers|collega's|omstanders|publiek))\b[^.!?;]*", re.I)
 _CONSEQUENCES = re.compile(
     r"[^.!?;,]*\b(bang|angstig|geschrokken|slaap\s+(?:er\s+)?(?:slecht|niet)|slecht\s+geslapen|durf\w*\s+(?:niet|nauwelijks)|onveilig|"
-    r"gewond|blauwe\s+plek\w*|pijn|schade|kapot|gebroken|overstuur|van\s+slag|trillen\w*|"
+    r"gewond|blauwe\s+plek\w*|pijn|schade|(?:is|zijn|was|waren|ging|gingen)\s+kapot|kapot\s+(?:gemaakt|gegooid|geslagen|getrapt)|kapotte|gebroken|overstuur|van\s+slag|trillen\w*|"
     r"huilen\w*|politie\s+(?:gebeld|gekomen|ingeschakeld)|aangifte\s+gedaan|naar\s+de\s+dokter|ziekenhuis|"
     r"kinderen\s+(?:zijn|waren)\s+bang|mijn\s+gezin)\b[^.!?;]*", re.I)
 
@@ -431,9 +431,17 @@ def how_in(text: str) -> str | None:
     return ", ".join(found[:3])[:1].upper() + ", ".join(found[:3])[1:] if found else None
 
 
+_WHY_START = re.compile(r"^.*\b(?:die|dat|omdat|want|toen|en)\s+(?=\S)", re.I)
+
+
 def why_in(text: str) -> str | None:
     m = _WHY.search(text)
-    return _clean(_WHY_END.sub("", m.group(0))) if m else None
+    if not m:
+        return None
+    why = m.group(0)
+    if re.search(r"\bniet\s+(?:kreeg|krijgt|gekregen)|geweigerd|afgewezen", why, re.I) and not why.lower().startswith(("omdat", "want")):
+        why = _WHY_START.sub("", why)  # "bedreigd door een inwoner die zijn vergunning niet kreeg" -> the reason only
+    return _clean(_WHY_END.sub("", why))
 
 
 def witnesses_in(text: str) -> str | None:
@@ -454,7 +462,7 @@ def consequences_in(text: str) -> str | None:
 # What someone said or wrote ("hij zei dat hij me zaterdag zou opwachten", "hij riep: ... op school") is not when or
 # where it happened: the clause after the verb's "dat", and what follows a colon, to the end of the sentence.
 _SAID = re.compile(r"(\b(?:zei|zegt|zeiden|riep|riepen|roept|schreeuwde|brulde|schreef|schrijft|schreven|dreigde|dreigt|"
-                   r"appte|mailde|twitterde|tweette|postte|beweerde)\b(?:\s+[^\s.!?,;:]+){0,6}?)\s+dat\b[^.!?]*", re.I)
+                   r"appte|mailde|twitterde|tweette|postte|beweerde|(?:staat|stond|stonden)\s+(?:er\s+)?in)\b(?:\s+[^\s.!?,;:]+){0,6}?)\s+dat\b[^.!?]*", re.I)
 _AFTER_COLON = re.compile(r"(?<!\d):(?!\d)[^.!?]*")
 # A clause about someone else in the news ("in de krant stond dat een raadslid ...") is not this incident.
 _NEWS = re.compile(r"\b(?:krant|kranten|nieuws|journaal|nieuwsbericht)\b", re.I)
@@ -472,6 +480,7 @@ def prefill(story: str | None, now: datetime | None = None) -> dict[str, str]:
         return {}
     # What was said ('ik weet waar je woont') is not where or by whom it happened: facts come from the rest.
     told = _QUOTED.sub(" ", story)
+    unquoted = told
     told = _SAID.sub(r"\1", _AFTER_COLON.sub(" ", told))
     said = told != story
     told = _fix_typos(_without_news(told))
@@ -487,7 +496,7 @@ def prefill(story: str | None, now: datetime | None = None) -> dict[str, str]:
         "report_medium": medium,
         "report_with_what": with_what_in(told, medium) or ("Met woorden" if said else None),
         "report_how": how_in(told),
-        "report_why": why_in(told),
+        "report_why": why_in(_fix_typos(_without_news(unquoted))),  # a reason is often in what was said
         "report_witnesses": witnesses_in(told),
         "report_consequences": consequences_in(told),
     }

@@ -37,3 +37,24 @@ def test_the_driver_answers_what_the_bot_asks():
     assert ask(c, {"loop": "report_form", "slots": {"requested_slot": "report_wanted"}}) == ("/affirm", None)
     assert ask(c, {"loop": "report_form", "slots": {"requested_slot": "report_how"}}) == ("rustig maar dreigend", "how")
     assert ask(c, {"loop": None, "slots": {"report_status": "confirming", "category": "D"}}) == ("ja", None)
+
+
+def test_expected_prefills_name_known_fields_and_cover_the_review_stories():
+    known = {*dialogue_eval.FIELDS, "witnesses", "consequences"}
+    for c in CONVERSATIONS:
+        assert set(c.get("expected") or {}) <= known, c["id"]
+    assert sum(c["id"].startswith("review_") for c in CONVERSATIONS) >= 8
+    assert sum(len(c.get("expected") or {}) for c in CONVERSATIONS) >= 40
+
+
+def test_a_wrong_or_unwanted_prefill_is_counted():
+    c = {"expected": {"where": "op de markt", "medium": "face_to_face", "who": None, "when": "gisteren"}}
+    right = {"report_where": "Op de markt", "report_medium": "face_to_face", "report_when": "gisteren (donderdag)",
+             "report_prefilled": ["report_where", "report_medium", "report_when"]}
+    assert dialogue_eval.wrong_prefills(c, right) == []
+    wrong = {"report_where": "Niet ter plekke: via telefoon", "report_medium": "phone", "report_who": "Een raadslid",
+             "report_when": "gisteren", "report_prefilled": ["report_where", "report_medium", "report_who"]}
+    # when was typed by the user, not pre-filled: that counts as missing the expected pre-fill too
+    assert dialogue_eval.wrong_prefills(c, wrong) == ["where", "medium", "who", "when"]
+    # a field the user typed (not in report_prefilled) is not a pre-fill of the story
+    assert dialogue_eval.wrong_prefills({"expected": {"who": None}}, {"report_who": "een man", "report_prefilled": []}) == []

@@ -194,3 +194,19 @@ def test_consequences_without_the_act_and_why_ends_before_what_was_said():
     found = prefill("Hij heeft mijn fiets vernield en ik ben bang. Hij appte omdat ik voor het azc stemde, dat ik dood moest.", NOW)
     assert found["report_consequences"] == "Ik ben bang"
     assert found["report_why"] == "Omdat ik voor het azc stemde"
+
+
+@pytest.mark.parametrize(
+    "story, slot, value",
+    [
+        ("Vanochtend lag er een brief in mijn brievenbus zonder afzender. Er staat in dat mijn huis in brand gaat.",
+         "report_who", "Zonder afzender"),
+        ("Vanochtend lag er een brief in mijn brievenbus zonder afzender. Er staat in dat mijn huis in brand gaat.",
+         "report_with_what", "Met woorden"),  # the fire is in the letter, not what was done
+        ("telefonisch bedreigd door een inwoner die zijn vergunning niet kreeg", "report_why", "Zijn vergunning niet kreeg"),
+        ("Weer bedreigd. Ze willen me kapot maken zeggen ze.", "report_consequences", None),
+        ("Een man sloeg met een stok op mijn auto. Ik ben nog steeds erg geschrokken.", "report_how", None),
+    ],
+)
+def test_what_the_suite_found_wrong(story, slot, value):
+    assert prefill(story, NOW).get(slot) == value
