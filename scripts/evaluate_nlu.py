@@ -19,6 +19,8 @@ import argparse
 import json
 import sys
 
+from real_data import read_jsonl
+
 from nlu_model import ROOT, load, parse_all, result_of
 
 LABELS = ["A", "B", "C", "D", None]
@@ -146,8 +148,7 @@ def main() -> int:
     agent = load(args.model)
     ok, summary = True, {"model_id": agent.processor.model_metadata.model_id}
     if args.real:
-        cases = [json.loads(line) for path in sorted(ROOT.glob(args.real))
-                 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        cases = read_jsonl(*sorted(ROOT.glob(args.real)))
         results = [result_of(p) for p in parse_all(agent, [c["text"] for c in cases])]
         report = real_report(cases, results)
         checks = check_floors(report, args.floor)
@@ -157,7 +158,7 @@ def main() -> int:
     all_cases, all_results = [], []
     for spec in args.set:
         path, min_f1, min_d = spec.rsplit(":", 2)
-        cases = [json.loads(line) for line in (ROOT / path).read_text(encoding="utf-8").splitlines() if line.strip()]
+        cases = read_jsonl(ROOT / path)
         results = [result_of(p) for p in parse_all(agent, [c["text"] for c in cases])]
         all_cases += cases
         all_results += results

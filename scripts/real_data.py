@@ -28,11 +28,13 @@ def intent_of(case: dict) -> str:
     return f"incident_{case['label'].lower()}"
 
 
+def read_jsonl(*paths: Path) -> list[dict]:
+    """The cases of one or more JSONL files, one object a line (blank lines skipped)."""
+    return [json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def cases(part: str) -> list[dict]:
-    rows = []
-    for path in sorted(REAL.glob(f"{part}*.jsonl")):
-        rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return rows
+    return read_jsonl(*sorted(REAL.glob(f"{part}*.jsonl")))
 
 
 def _line(text: str) -> str:

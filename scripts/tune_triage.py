@@ -16,6 +16,7 @@ import math
 import sys
 
 from evaluate_nlu import real_report
+from real_data import read_jsonl
 
 from nlu_model import ROOT, load, parse_all
 
@@ -40,7 +41,7 @@ def main() -> int:
     paths = sorted(ROOT.glob(args.dev))
     if any("blind" in path.name for path in paths):
         parser.error("the blind set is never used for tuning")
-    cases = [json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cases = read_jsonl(*paths)
     agent = load(args.model)
     parsed = parse_all(agent, [c["text"] for c in cases])
     rankings = [[(r["name"], r["confidence"]) for r in p.get("intent_ranking") or []] for p in parsed]

@@ -2,7 +2,6 @@
 in exactly one part (so the blind set shares none with training or development), and the Rasa
 training file is generated from the training part."""
 
-import json
 import subprocess
 import sys
 from collections import Counter
@@ -13,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "tests/nlu/real"
 sys.path.insert(0, str(ROOT / "scripts"))
+from real_data import read_jsonl  # noqa: E402
 from real_sources import normalise, part_of  # noqa: E402
 
 LABELS = {"A", "B", "C", "D", None}
@@ -21,7 +21,7 @@ FILES = sorted(REAL.glob("*.jsonl"))
 
 
 def rows(path):
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return read_jsonl(path)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
