@@ -22,7 +22,7 @@ from channels.griffie import demo_data
 from channels.griffie.accounts import Accounts, hash_password
 from channels.rasa_client import RasaClient
 from tests.bot.actions.store.test_overview import seed_year
-from tests.e2e.test_widget_browser import ARTIFACTS, CHROMEDRIVER, CHROMIUM, axe
+from tests.e2e.test_widget_browser import ARTIFACTS, axe, headless_chromium
 
 pytestmark = pytest.mark.e2e
 
@@ -90,19 +90,7 @@ def site(database, tmp_path):
 
 @pytest.fixture
 def chromium():
-    if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium: apt-get install -y chromium chromium-driver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=nl"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_script_timeout(60)
+    driver = headless_chromium()
     yield driver
     driver.quit()
 

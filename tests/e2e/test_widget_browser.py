@@ -128,8 +128,8 @@ def site(bot):
     s.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
+def headless_chromium():
+    """Debian's Chromium, headless, with the browser log kept (the browser tests share it); skips without it."""
     if not CHROMIUM.exists():
         pytest.skip("no /usr/bin/chromium: apt-get install -y chromium chromium-driver")
     from selenium import webdriver
@@ -143,6 +143,12 @@ def browser():
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_script_timeout(60)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = headless_chromium()
     yield driver
     driver.quit()
 
