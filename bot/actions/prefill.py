@@ -373,7 +373,8 @@ PLACE_ANSWER = re.compile(rf"^\s*(?:{_PREP}|tijdens|onderweg|in\s+de\s+buurt)\b|
 # Words that say the person was there: a place named with them is where it happened, whatever else the story says.
 IN_PERSON = re.compile(
     r"\b(?:aangesproken|sprak\s+(?:me|mij|ons)\s+aan|kwam\s+(?:naar|op)\s+(?:me|mij|ons)|liep\s+(?:naar|achter)|"
-    r"stond(?:en)?\s+(?:\w+\s+){0,4}?(?:voor|bij|op|aan|in)|belde\s+(?:\w+\s+){0,2}?aan|duwde|sloeg|spuugde|spuwde|"
+    rf"stond(?:en)?\s+(?:\w+\s+){{0,4}}?{_PREP}\s+(?:{_DET}\s+)?(?:[\w'-]+\s+)?\w*(?:{'|'.join(_PLACE_NOUNS)})|"
+    r"belde\s+(?:\w+\s+){0,2}?aan|duwde|sloeg|spuugde|spuwde|"
     r"greep|schopte|in\s+het\s+echt|persoonlijk|face\s+to\s+face|in\s+persoon|opwachtte|wachtte\s+(?:me|mij|ons)\s+op)\b", re.I)
 
 

@@ -210,3 +210,9 @@ def test_consequences_without_the_act_and_why_ends_before_what_was_said():
 )
 def test_what_the_suite_found_wrong(story, slot, value):
     assert prefill(story, NOW).get(slot) == value
+
+
+def test_stond_op_facebook_is_not_in_person():
+    found = prefill("Volgende week komt er een demonstratie tegen mij bij het stadhuis, dat stond op Facebook.", NOW)
+    assert found["report_medium"] == "social_media"
+    assert "report_when" not in found
