@@ -122,7 +122,7 @@ test-stories: $(MODEL) ## Test stories for every path, failing on any prediction
 # answer was in the story, no invalid answer accepted, free-text media understood >= 95 %.
 dialogue-eval: $(MODEL) .venv-actions/.installed ## Scripted conversations (>= 30) with both servers: turns to a filed report, questions asked twice, invalid answers accepted, media understood
 	$(ACT_PY) scripts/dialogue_eval.py --out var/dialogue-eval.json \
-	  --max-median-turns 6 --max-asked-in-story 0 --max-invalid-accepted 0 --min-media 0.95 --min-conversations 30
+	  --max-median-turns 6 --max-asked-in-story 0 --max-invalid-accepted 0 --min-media 0.95 --max-wrong-prefills 0 --min-conversations 40
 
 readability: .venv-actions/.installed ## Every bot text (domain responses, action texts) at B1: <= 60 words, <= 15 words a sentence, Flesch-Douma >= 60
 	$(ACT_PY) scripts/readability.py --out var/readability.json
