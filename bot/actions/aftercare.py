@@ -41,10 +41,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import identity, knowledge, notify, worker
+from actions import identity, knowledge, outbox, worker
 from actions.store import aftercare as store
 from actions.store import db, repository
-from actions.store.models import OutboxMessage, Report
+from actions.store.models import Report
 from channels.retry import backoff
 from core.config import get_settings
 
@@ -302,39 +302,9 @@ def contact_notice(report: Report) -> tuple[str, str, dict]:
 
 
 def deliver_notice(outbox_id: int, now: datetime | None = None) -> bool:
-    """Claim, send and record one "nazorg gevraagd" row (the outbox's claim: two workers never send it twice)."""
-    now = now or datetime.now(UTC)
-    with db.transaction() as session:
-        if not repository.claim(session, outbox_id, now):
-            return False
-    with db.session() as session:
-        row = session.get(OutboxMessage, outbox_id)
-        report = session.get(Report, row.report_id) if row is not None and row.report_id is not None else None
-        session.expunge_all()
-    if row is None:
-        return False
-    try:
-        if report is None:
-            raise LookupError("report gone")
-        subject, body, payload = contact_notice(report)
-        target = row.target or ""
-        if row.route == "email":
-            notify.send_email(target, subject, body)
-        elif row.route == "telegram_chat_id":
-            notify.send_telegram(target, f"{subject}\n\n{body}")
-        elif row.route == "webhook":
-            notify.send_webhook(target, {**payload, "subject": subject, "text": body})
-        else:
-            raise notify.NotifyError(f"unknown route {row.route}")
-    except Exception as error:  # the class only: a message could hold content
-        with db.transaction() as session:
-            repository.mark_failed(session, outbox_id, type(error).__name__, now=now,
-                                   retry_after=_retry_after(row.attempts or 1))
-        log.warning("aftercare notice %s via %s failed: %s", outbox_id, row.route, type(error).__name__)
-        return False
-    with db.transaction() as session:
-        repository.mark_delivered(session, outbox_id, now=now)
-    return True
+    """Claim, send and record one "nazorg gevraagd" row: the outbox's own delivery (two workers never send it
+    twice; a failure is retried with the outbox's backoff)."""
+    return outbox.deliver_one(outbox_id, now)
 
 
 def _retry_after(attempts: int) -> timedelta | None:

@@ -74,7 +74,12 @@ def contact_message(report: Report, event: str) -> tuple[str, str, dict]:
 
 
 def _send_contact(row: OutboxMessage, report: Report) -> None:
-    subject, body, payload = contact_message(report, row.event)
+    if row.kind == "aftercare":  # "nazorg gevraagd" (actions/aftercare.py), through the same routes
+        from actions.aftercare import contact_notice
+
+        subject, body, payload = contact_notice(report)
+    else:
+        subject, body, payload = contact_message(report, row.event)
     target = row.target or ""
     if row.route == "email":
         notify.send_email(target, subject, body)
