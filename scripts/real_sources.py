@@ -5,10 +5,11 @@ test suite). One source (one article, one ruling, one test-suite template) goes 
 decided by a hash of its normalised address, so people collecting in parallel never put the same
 source in two parts, and nobody chooses which stories end up blind.
 
-Rounds. A blind set is scored once per round. Round 1's sources (tests/nlu/real/round1_sources.tsv)
-keep their part, except that round 1's blind sources are retired into train and dev (two thirds,
-one third, by a second hash): they were scored once and may now be read. A source not used in
-round 1 belongs to round 2: half of them blind, a third train, a sixth dev.
+Rounds. A blind set is scored once per round. The sources of every finished round
+(tests/nlu/real/round<N>_sources.tsv) keep their part, except that its blind sources are retired into
+train and dev (two thirds, one third, by a second hash): they were scored once and may now be read.
+A source no earlier round used belongs to the current round: half of them blind, a third train, a
+sixth dev.
 
 Usage: python scripts/real_sources.py URL [URL ...]   (prints the part of each)
 """
@@ -21,10 +22,10 @@ import sys
 from functools import cache
 from pathlib import Path
 
-ROUND = 2
-ROUND1 = Path(__file__).resolve().parents[1] / "tests/nlu/real/round1_sources.tsv"
-RETIRED = ("train", "train", "dev")  # round 1's blind sources, now readable
-NEW = ("blind", "blind", "blind", "train", "train", "dev")  # sources first used in round 2
+ROUND = 3
+REAL = Path(__file__).resolve().parents[1] / "tests/nlu/real"
+RETIRED = ("train", "train", "dev")  # a finished round's blind sources, now readable
+NEW = ("blind", "blind", "blind", "train", "train", "dev")  # sources first used in this round
 
 
 def normalise(source: str) -> str:
@@ -40,9 +41,16 @@ def normalise(source: str) -> str:
 
 
 @cache
-def round1() -> dict[str, str]:
-    lines = ROUND1.read_text(encoding="utf-8").splitlines()
-    return dict(line.split("\t") for line in lines if line and not line.startswith("#"))
+def earlier_rounds() -> dict[str, tuple[int, str]]:
+    """Every source a finished round used: its round and the part it was in then."""
+    used: dict[str, tuple[int, str]] = {}
+    for number in range(1, ROUND):
+        lines = (REAL / f"round{number}_sources.tsv").read_text(encoding="utf-8").splitlines()
+        for line in lines:
+            if line and not line.startswith("#"):
+                source, part = line.split("\t")
+                used.setdefault(source, (number, part))
+    return used
 
 
 def _pick(choices: tuple[str, ...], salt: str, source: str) -> str:
@@ -52,15 +60,14 @@ def _pick(choices: tuple[str, ...], salt: str, source: str) -> str:
 
 def part_of(source: str) -> str:
     n = normalise(source)
-    old = round1().get(n)
-    if old == "blind":
-        return _pick(RETIRED, "retired-round-1", n)
-    if old:
-        return old
-    return _pick(NEW, "round-2", n)
+    if n in earlier_rounds():
+        number, part = earlier_rounds()[n]
+        return _pick(RETIRED, f"retired-round-{number}", n) if part == "blind" else part
+    return _pick(NEW, f"round-{ROUND}", n)
 
 
 if __name__ == "__main__":
     for arg in sys.argv[1:]:
         n = normalise(arg)
-        print(part_of(arg), "(used in round 1)" if n in round1() else "(new)", arg)
+        used = earlier_rounds().get(n)
+        print(part_of(arg), f"(used in round {used[0]})" if used else "(new)", arg)
