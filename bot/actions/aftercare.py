@@ -45,7 +45,6 @@ from actions import identity, knowledge, outbox, worker
 from actions.store import aftercare as store
 from actions.store import db, repository
 from actions.store.models import Report
-from channels.retry import backoff
 from core.config import get_settings
 
 log = logging.getLogger(__name__)
@@ -63,7 +62,6 @@ CONSENT_BUTTONS = [{"title": "Ja, dat mag", "payload": f'/{ANSWER_INTENT}{{"afte
 OFFER_ACTION = "action_aftercare_offer"
 PUSH_CHANNELS = ("telegram", "signal", "socketio")  # where the bot can write first; REST and the shell cannot
 OFFER_WINDOW = timedelta(hours=1)  # only reports filed this recently are asked (not every old report after an update)
-MOST_WAIT = timedelta(hours=6)
 DANGER = "Bent u in gevaar? Bel 112."
 _NUMBERS = {1: "een", 2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen",
             10: "tien"}
@@ -307,13 +305,6 @@ def deliver_notice(outbox_id: int, now: datetime | None = None) -> bool:
     return outbox.deliver_one(outbox_id, now)
 
 
-def _retry_after(attempts: int) -> timedelta | None:
-    settings = get_settings()
-    if attempts >= settings.outbox_max_attempts:
-        return None
-    return timedelta(seconds=backoff(attempts, settings.outbox_retry_seconds, MOST_WAIT.total_seconds()))
-
-
 # --- sending a check-in ------------------------------------------------------------------------------------------
 
 
@@ -397,7 +388,8 @@ def send_one(checkin_id: int, now: datetime | None = None, sender: Sender | None
             sender(channel, conversation_id, checkin_text(reference), BUTTONS, key=key)
     except Exception as error:  # the class only, never content
         with db.transaction() as session:
-            store.mark_failed(session, checkin_id, type(error).__name__, now, _retry_after(attempts))
+            repository.mark_failed(session, checkin_id, type(error).__name__, now, outbox.retry_after(attempts),
+                                   table=store.AftercareCheckin)
         log.warning("aftercare check-in %s (%s) attempt %s failed: %s", checkin_id, channel, attempts,
                     type(error).__name__)
         return False

@@ -100,6 +100,15 @@ def _erase(row: OutboxMessage) -> None:
         repository.delete_handoffs(session, conversation_id)
 
 
+def retry_after(attempts: int) -> timedelta | None:
+    """How long to wait after a failed attempt (backoff up to MOST_WAIT), or None: given up. The outbox's rows
+    and the aftercare check-ins both follow it."""
+    settings = get_settings()
+    if attempts >= settings.outbox_max_attempts:
+        return None
+    return timedelta(seconds=backoff(attempts, settings.outbox_retry_seconds, MOST_WAIT.total_seconds()))
+
+
 def deliver_one(outbox_id: int, now: datetime | None = None) -> bool:
     """Claim, send and record one row; True when it was delivered now (False: someone else has it, or it failed)."""
     now = now or datetime.now(UTC)
@@ -120,11 +129,8 @@ def deliver_one(outbox_id: int, now: datetime | None = None) -> bool:
         else:
             _send_contact(row, report)
     except Exception as error:  # any failure: record its class (never a message: it could hold content)
-        settings = get_settings()
         attempts = row.attempts or 1  # the claim counted this attempt
-        retry = None
-        if attempts < settings.outbox_max_attempts:
-            retry = timedelta(seconds=backoff(attempts, settings.outbox_retry_seconds, MOST_WAIT.total_seconds()))
+        retry = retry_after(attempts)
         log.warning("outbox %s (%s via %s) attempt %s failed: %s", outbox_id, row.kind, row.route, attempts,
                     type(error).__name__)
         with db.transaction() as session:

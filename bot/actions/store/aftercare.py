@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -199,17 +199,6 @@ def still_wanted(session: Session, checkin_id: int) -> bool:
         .where(AftercareCheckin.id == checkin_id)).first()
     return (row is not None and row.state == "pending" and row.stopped_at is None and row.erase_after is None
             and row.status != WITHDRAWN)
-
-
-def mark_failed(session: Session, checkin_id: int, error: str, now: datetime, retry_after: timedelta | None) -> None:
-    """A failed attempt: pending again after `retry_after`, or "failed" (given up) when None."""
-    values: dict[str, Any] = {"claimed_until": None, "last_error": error[:128]}
-    if retry_after is None:
-        values["state"] = "failed"
-    else:
-        values["next_attempt_at"] = now + retry_after
-    session.execute(update(AftercareCheckin).where(AftercareCheckin.id == checkin_id).values(**values)
-                    .execution_options(synchronize_session=False))
 
 
 def cancel(session: Session, checkin_id: int) -> None:

@@ -409,17 +409,18 @@ def mark_delivered(session: Session, outbox_id: int, now: datetime | None = None
         .execution_options(synchronize_session=False))
 
 
-def mark_failed(session: Session, outbox_id: int, error: str, now: datetime | None = None,
-                retry_after: timedelta | None = None) -> None:
+def mark_failed(session: Session, row_id: int, error: str, now: datetime | None = None,
+                retry_after: timedelta | None = None, table: Any = OutboxMessage) -> None:
     """A failed attempt: pending again after `retry_after`, or "failed" (given up) when None.
-    `error` is a class name or a short reason, never content."""
+    `error` is a class name or a short reason, never content. `table`: the outbox, or any table with the same
+    delivery columns (the aftercare check-ins)."""
     now = now or datetime.now(UTC)
     values: dict[str, Any] = {"claimed_until": None, "last_error": error[:128]}
     if retry_after is None:
         values["state"] = "failed"
     else:
         values["next_attempt_at"] = now + retry_after
-    session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(**values)
+    session.execute(update(table).where(table.id == row_id).values(**values)
                     .execution_options(synchronize_session=False))
 
 
