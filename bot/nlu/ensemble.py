@@ -10,6 +10,7 @@ this one, `weight` blends the two rankings (`blend`); alone, this ranking is use
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -121,6 +122,7 @@ class TextLogisticRegression(GraphComponent):
         if len({m.get(INTENT) for m in examples}) < 2:
             logger.warning("TextLogisticRegression needs at least two intents; it will not change rankings.")
             return self._resource
+        from sklearn.exceptions import ConvergenceWarning
         from sklearn.linear_model import LogisticRegression
 
         texts = [m.get(TEXT) for m in examples]
@@ -130,7 +132,11 @@ class TextLogisticRegression(GraphComponent):
         scale = float(self._config["e5_scale"])
         classifier = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"])
         weights = [float(self._config["real_weight"]) if is_real_world(m) else 1.0 for m in examples]
-        classifier.fit(features(ngrams, texts, scale), [m.get(INTENT) for m in examples], sample_weight=weights)
+        x = features(ngrams, texts, scale)
+        with warnings.catch_warnings():
+            # max_iter is set below convergence on purpose (bot/config.yml): not a fault to report
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            classifier.fit(x, [m.get(INTENT) for m in examples], sample_weight=weights)
         self._model = {"ngrams": ngrams, "classifier": classifier, "e5_scale": scale}
         self._persist()
         return self._resource
