@@ -344,6 +344,16 @@ def test_acute_danger_told_as_a_story(text, acute):
         ("Ik heb het aan de burgemeester gemeld", False),
         ("De wethouder belde me: een boze man zei dat hij me zou pakken", False),
         ("Mijn collega's steunden me", False),
+        # round 3: named with a party or body, any tense, the verb before the one who acted
+        ("een raadslid van mijn eigen partij heeft me een fascist genoemd", True),
+        ("In de raad noemde een wethouder mij gewoon 'een leugenaar'", True),
+        ("bij de koffie zegt een collega-raadslid tegen me dat ik dom ben", True),
+        ("De fractievoorzitter van de VVD noemde mijn voorstel onzin", True),
+        ("een SP-collega zette mijn vragen weg als een fixatie", True),
+        ("Een wethouder uit ons college stuurt me appjes met seksuele toespelingen", True),
+        ("Ik ben raadslid en een man schold me uit op de markt", False),
+        ("Ik ben een raadslid maar een inwoner stuurde me een dreigbrief", False),
+        ("Mijn vrouw is wethouder. Een buurman heeft haar uitgescholden.", False),
     ],
 )
 def test_the_other_person_is_a_colleague(text, colleague):
