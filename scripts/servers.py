@@ -77,16 +77,13 @@ class Servers:
             return json.load(response)
 
 
-@contextlib.contextmanager
-def running(workdir: Path, database_url: str | None = None, extra_env: dict | None = None):
-    """Migrate a database, load the protocols, start both servers; stop them afterwards."""
+
+def _environment(database_url: str, action_port: int, extra_env: dict[str, str] | None) -> dict[str, str]:
+    """The servers' environment: fresh secrets for this run, the database, where Rasa finds the actions."""
     import secrets
 
     from cryptography.fernet import Fernet
 
-    workdir.mkdir(parents=True, exist_ok=True)
-    database_url = database_url or f"sqlite:///{workdir / 'meldhulp.db'}"
-    action_port, rasa_port = free_port(), free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -101,8 +98,25 @@ def running(workdir: Path, database_url: str | None = None, extra_env: dict | No
         **(extra_env or {}),
     }
     env.pop("REPORT_ENCRYPTION_KEY_FILE", None)
-    subprocess.run([str(ACT_PY), "-m", "alembic", "upgrade", "head"], cwd=ROOT, env=env, check=True)
-    subprocess.run([str(ACT_PY), "-m", "actions.knowledge", "load"], cwd=ROOT / "bot", env=env, check=True, capture_output=True)
+    return env
+
+
+def _prepare_database(env: dict[str, str]) -> None:
+    """Migrations and the protocol knowledge, in the database the servers will use."""
+    for command, cwd in (["alembic", "upgrade", "head"], ROOT), (["actions.knowledge", "load"], ROOT / "bot"):
+        done = subprocess.run([str(ACT_PY), "-m", *command], cwd=cwd, env=env, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+
+
+@contextlib.contextmanager
+def running(workdir: Path, database_url: str | None = None, extra_env: dict | None = None):
+    """Migrate a database, load the protocols, start both servers; stop them afterwards."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    database_url = database_url or f"sqlite:///{workdir / 'meldhulp.db'}"
+    action_port, rasa_port = free_port(), free_port()
+    env = _environment(database_url, action_port, extra_env)
+    _prepare_database(env)
     action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
     processes = []
     try:
@@ -235,10 +249,7 @@ def replicas(workdir: Path, count: int = 2, extra_env: dict | None = None):
 
     Yields Servers whose rasa_url is the load balancer; `replica_urls` reach each replica directly.
     """
-    import secrets
     from urllib.parse import urlsplit
-
-    from cryptography.fernet import Fernet
 
     for tool in ("haproxy", "redis-server"):
         if not shutil.which(tool):
@@ -255,28 +266,15 @@ def replicas(workdir: Path, count: int = 2, extra_env: dict | None = None):
         redis_port, lb_port, action_lb_port = free_port(), free_port(), free_port()
         rasa_ports = [free_port() for _ in range(count)]
         action_ports = [free_port() for _ in range(count)]
-        env = {
-            **os.environ,
-            "DATABASE_URL": app_url,
-            "REPORT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_lb_port}/webhook",
-            "TF_CPP_MIN_LOG_LEVEL": "3",
-            "RASA_TELEMETRY_ENABLED": "false",
-            "RASA_TOKEN": secrets.token_urlsafe(24),
-            "BRIDGE_TOKEN": secrets.token_urlsafe(24),
-            "ACTION_SERVER_TOKEN": secrets.token_urlsafe(24),
-            "WIDGET_SECRET": os.environ.get("WIDGET_SECRET") or secrets.token_urlsafe(24),
+        env = _environment(app_url, action_lb_port, {
             # deploy/endpoints.yml
             "DB_HOST": server.hostname or "127.0.0.1", "DB_PORT": str(server.port or 5432), "DB_NAME": f"{prefix}_rasa",
             "DB_USER": server.username or "postgres", "DB_PASSWORD": server.password or "",
             "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), "REDIS_PASSWORD": "",
             **RASA_THREADS,
             **(extra_env or {}),
-        }
-        env.pop("REPORT_ENCRYPTION_KEY_FILE", None)
-        subprocess.run([str(ACT_PY), "-m", "alembic", "upgrade", "head"], cwd=ROOT, env=env, check=True, capture_output=True)
-        subprocess.run([str(ACT_PY), "-m", "actions.knowledge", "load"], cwd=ROOT / "bot", env=env, check=True,
-                       capture_output=True)
+        })
+        _prepare_database(env)
         logs: list[Path] = []
 
         def start(command: list[str], log: Path, cwd: Path = ROOT / "bot") -> subprocess.Popen:

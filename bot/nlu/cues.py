@@ -518,28 +518,36 @@ _OFFICE_ACTED = (
 # en een man schold" must not count: the office needs an article, and the gap between the one who acted and
 # the verb holds no "en", "maar", "toen" or punctuation.
 _PEER = (
-    r"(?:(?:een|het|dat|die|mijn|m'n|onze|ons|de|\w+-)\s*(?:oppositie|coalitie|collega-|partij)?raadslid|"
-    r"(?:een|die|twintig|\w+)\s+raadsleden|"
+    r"(?:(?:(?:een|het|dat|die|mijn|m'n|onze|ons|de)\s+(?:\w+-)?|\w+-)(?:oppositie|coalitie|collega-|partij)?raadslid|"
     r"(?:een|die|mijn|m'n|de|\w+-)\s*(?:oud-)?(?:collega|fractiegeno(?:ot|te)|partijgeno(?:ot|te))(?:-\w+)?|"
     r"(?:een|de|die)\s+(?:andere\s+)?fractievoorzitter|"
     r"(?:een|die)\s+(?:collega-)?wethouder|"
-    r"(?:de|een|onze)\s+(?:voltallige\s+)?(?:oppositie|coalitie)(?:partij(?:en)?|fractie)?|"
-    r"(?:een|drie|twee|andere)\s+(?:andere\s+|kleine\s+|lokale\s+)?(?:oppositie)?(?:partij(?:en)?|fracties?)|"
+    r"(?:de|een|onze)\s+(?:voltallige\s+)?(?:oppositie|coalitie)(?:partij|fractie)?|"
+    r"(?:een|de)\s+(?:andere\s+|kleine\s+|lokale\s+)?(?:oppositie)?(?:partij|fractie)|"
     r"(?:mijn|m'n|onze)\s+eigen\s+(?:fractie|partij)|"
     r"\w+-fractie|\w+-collega|een\s+kamerlid|een\s+statenlid)"
     r"(?:\s+(?:van|uit)\s+(?:de\s+|het\s+|een\s+|mijn\s+|onze\s+|ons\s+)?(?:eigen\s+|andere\s+|kleine\s+)?"
     r"(?:partij|fractie|college|oppositie|coalitie|raad|gemeente|[a-z][\w-]{1,14}))?"
 )
-_DOES = (
-    r"(?:schold|scholden|scheldt|noemde|noemden|noemt|noemen|riep|roept|dreigde|dreigt|duwde|sloeg|beledigde|"
-    r"intimideerde|kleineerde|bespotte|snauwde|sneerde|schreeuwde|greep|betastte|aanrandde|zei|zeiden|zegt|zeggen|"
-    r"schreef|schrijft|schrijven|appte|appt|mailde|mailt|tweette|twittert|twitterde|postte|post|stuurde|stuurt|sturen|"
-    r"zette|zet|zetten|mompelde|siste|maakte|maakt|begon|reageerde|drijft|drijven|"
-    r"dienden|diende|dient|ging\s+tekeer|lachte|heeft|hebben|had|vroeg\s+(?:me|mij|ons)\b)"
+# Verbs that are hostile in themselves count as they stand; everyday verbs (zei, stuurde, heeft) only when
+# aimed at me: "een collega stuurde me een screenshot van de dreigementen" is not the colleague acting,
+# "een raadslid van mijn eigen partij heeft me een fascist genoemd" is.
+_HOSTILE = (
+    r"(?:schold|scholden|scheldt|noemde|noemden|noemt|noemen|dreigde|dreigt|duwde|sloeg|beledigde|beledigt|"
+    r"intimideerde|intimideert|kleineerde|kleineert|bespotte|bespot|snauwde|snauwt|sneerde|schreeuwde|greep|"
+    r"betastte|betast|aanrandde|ging\s+tekeer|gaat\s+tekeer|mompelde|siste)"
 )
+_TO_ME = r"\s+(?:\w+\s+){0,3}?(?:me|mij|mijn|m'n|ons|onze)\b"
+_EVERYDAY = (
+    r"(?:zei|zeiden|zegt|schreef|schrijft|appte|appt|mailde|mailt|tweette|twittert|twitterde|postte|stuurde|stuurt|"
+    r"zette|zet|maakte|maakt|riep|roept|begon|heeft|hebben|had|vroeg|lachte|reageerde|drijft|drijven|diende|dienden)"
+)
+_DOES = r"(?:" + _HOSTILE + r"|" + _EVERYDAY + _TO_ME + r"|heeft|had)"
+# The verb before the one who acted ("In de raad zei een oppositieraadslid ..."), not after "ik" ("ik noemde een
+# raadslid ..."): speech and hostile verbs only.
 _INVERTED = (
-    r"(?:noemde|noemt|zei|zegt|schreef|schrijft|riep|vroeg|sneerde|mompelde|twitterde|twittert|stuurde|stuurt|maakte|"
-    r"mailde|zette|zet|begon|schold|beledigde|dreigde)\s+(?:me\s+|mij\s+)?"
+    r"(?<!ik )(?:noemde|noemt|zei|zegt|schreef|schrijft|riep|sneerde|mompelde|snauwde|schreeuwde|schold|beledigde|"
+    r"dreigde|begon|maakte)\s+"
 )
 COLLEAGUE = _rx(
     r"\b" + _PEER + r"\s+" + _GAP + _DOES + r"\b",
@@ -556,7 +564,9 @@ _COLLEAGUE_NOT = _rx(
     r"\b(?:collega|collega's|fractiegenoten)\s+(?:\w+\s+){0,2}(?:steunden|steunen|hielpen|helpen|troostten|waren\s+er|stonden\s+achter|zeggen|zeiden)\b",
     r"\b(?:wethouder|burgemeester|collega)\s+(?:belde|vertelde|liet\s+weten|meldde)\b[^.!?]{0,40}:",
     r"\bniet\s+(?:door|van)\s+(?:een|mijn|m'n|de)?\s*(?:collega|raadslid|wethouder|burgemeester|fractiegenoot)",
-    r"\b(?:publieke\s+tribune|inspreker\w*|toehoorder\w*|een\s+inwoner|een\s+bewoner|een\s+burger|omwonende\w*)\b",
+    r"\b(?:publieke\s+tribune|inspreker\w*|toehoorder\w*|omwonende\w*)\b",
+    # a resident or a stranger acts in the same sentence: "een collega stuurde me ... die een man zette"
+    r"\b(?:een|die|de|deze)\s+(?:\w+\s+)?(?:inwoner|bewoner|burger|buurman|buurvrouw|man|vrouw|onbekende|afzender)\b",
 )
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.orm import Session
 
 from actions.knowledge import ROLE_LABELS
 from actions.report_fields import answers_of
@@ -252,8 +254,10 @@ def _status_form(report: Report, csrf: str) -> str:
             '<button>Status wijzigen</button></form>')
 
 
-async def detail_page(request: web.Request) -> web.Response:
-    account, csrf = content_account(request)
+@contextlib.contextmanager
+def _opened(request: web.Request, account: Account, action: str) -> Iterator[tuple[Session, Report]]:
+    """The report this request names, if this account may see it (else 404, and nothing is audited), in a
+    transaction that records `action` ("read", "printed") in the audit log."""
     with db.session() as session:
         found = _find(session, account, request) is not None
     if not found:
@@ -261,7 +265,13 @@ async def detail_page(request: web.Request) -> web.Response:
     with db.transaction() as session:
         report = _find(session, account, request)
         assert report is not None
-        inbox.audit(session, account.username, "read", report, client_address(request))
+        inbox.audit(session, account.username, action, report, client_address(request))
+        yield session, report
+
+
+async def detail_page(request: web.Request) -> web.Response:
+    account, csrf = content_account(request)
+    with _opened(request, account, "read") as (session, report):
         undelivered = report.id in inbox.undelivered(session, [report.id])
         facts, answers = _facts(report, undelivered), _answers(report)
         facts.append(("Nazorg", aftercare_text(aftercare.status_of(session, [report.id]).get(report.id))
@@ -328,14 +338,7 @@ async def change_status(request: web.Request) -> web.Response:
 
 async def print_page(request: web.Request) -> web.Response:
     account, csrf = content_account(request)
-    with db.session() as session:
-        found = _find(session, account, request) is not None
-    if not found:
-        raise _not_found()
-    with db.transaction() as session:
-        report = _find(session, account, request)
-        assert report is not None
-        inbox.audit(session, account.username, "printed", report, client_address(request))
+    with _opened(request, account, "printed") as (session, report):
         answers = {f.name: f.shown(value) for f, value in answers_of(report)}
         reference = report.reference
         gir = [

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from actions.knowledge import AdviceRule, Protocol, RouteRule, SupportLine
 from actions.report_fields import ReportDraft
+from actions.store.aftercare import AftercareCheckin
 from actions.store.models import (
     FINAL_STATUSES,
     STATUS_LABELS,
@@ -410,7 +411,8 @@ def mark_delivered(session: Session, outbox_id: int, now: datetime | None = None
 
 
 def mark_failed(session: Session, row_id: int, error: str, now: datetime | None = None,
-                retry_after: timedelta | None = None, table: Any = OutboxMessage) -> None:
+                retry_after: timedelta | None = None,
+                table: type[OutboxMessage] | type[AftercareCheckin] = OutboxMessage) -> None:
     """A failed attempt: pending again after `retry_after`, or "failed" (given up) when None.
     `error` is a class name or a short reason, never content. `table`: the outbox, or any table with the same
     delivery columns (the aftercare check-ins)."""

@@ -354,6 +354,21 @@ def test_acute_danger_told_as_a_story(text, acute):
         ("Ik ben raadslid en een man schold me uit op de markt", False),
         ("Ik ben een raadslid maar een inwoner stuurde me een dreigbrief", False),
         ("Mijn vrouw is wethouder. Een buurman heeft haar uitgescholden.", False),
+        # a reviewer's sentences: a resident acted, an office holder is only near
+        ("Mijn collega heeft me aangeraden dit te melden, want een man dreigde me in elkaar te slaan.", False),
+        ("Ook drie andere raadsleden hebben dezelfde dreigbrief ontvangen.", False),
+        ("Alle raadsleden hebben deze haatmail gekregen van dezelfde afzender.", False),
+        ("Een collega stuurde me een screenshot van de dreigementen die een man op Facebook zette.", False),
+        ("Ik stuurde de fractievoorzitter de dreigbrief door.", False),
+        ("Een wethouder heeft me naar huis gebracht nadat een man mij bedreigde.", False),
+        ("De fractievoorzitter had me al gewaarschuwd voor die man.", False),
+        ("Een raadslid van de VVD had hetzelfde meegemaakt met deze man.", False),
+        ("Mijn eigen fractie heeft me gesteund toen een boze inwoner me bedreigde.", False),
+        ("De boze bewoner schreef een raadslid van de SP en mij dat we zouden boeten.", False),
+        ("Een raadslid van de oppositie intimideert mij via WhatsApp.", True),
+        ("Een wethouder uit ons college kleineert mij in elke vergadering.", True),
+        ("Na de vergadering schreeuwde een CDA-raadslid in mijn gezicht dat ik moest oprotten.", True),
+        ("In de extra raad zei een oppositieraadslid dat het college er een farce van maakt.", True),
     ],
 )
 def test_the_other_person_is_a_colleague(text, colleague):
