@@ -165,6 +165,10 @@ class Settings:
         "decompression bomb", services="web, telegram, signal"))
     evidence_max_items: int = field(default=50, metadata=_setting(
         "EVIDENCE_MAX_ITEMS", "most evidence items (files and links) kept per conversation", services="web, telegram, signal"))
+    conversation_retention_days: int = field(default=30, metadata=_setting(
+        "CONVERSATION_RETENTION_DAYS", "a conversation that filed no report is erased from Rasa's SQL tracker store by "
+        "'make purge' this many days after its last message (with a report it stays until the report is purged)",
+        services="outbox, scripts"))
     evidence_unfiled_days: int = field(default=7, metadata=_setting(
         "EVIDENCE_UNFILED_DAYS", "evidence sent in a conversation that never filed a report is erased after this many "
         "days", services="web, telegram, signal"))

@@ -3,7 +3,8 @@
 Reports closed longer ago than REPORT_RETENTION (per final status) or marked for erasure by their user
 (ERASURE_REPORT_DAYS) are deleted with their history, additions, outbox rows and handoffs, and their conversation
 is erased from Rasa's tracker store (TRACKER_STORE_URL, else through Rasa's API). Erasures the bot queued
-("verwijder mijn gegevens") that are due are run too. Every purged report leaves an audit row without content.
+("verwijder mijn gegevens") that are due are run too, and conversations that filed no report are erased
+CONVERSATION_RETENTION_DAYS after their last message. Every purged report leaves an audit row without content.
 Prints one line per purged report (reference and why), never content. Schedule it daily (cron, a systemd timer).
 """
 
@@ -33,9 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     now = args.now or datetime.now(UTC)
     erased = outbox.deliver_pending(now, kinds=("erase",))
     purged = retention.purge_expired(now, address=socket.gethostname()[:64])
+    pruned = retention.prune_conversations(now)
     for item in purged:
         print(f"{item.reference}\t{item.why}\t{item.tracker}")
-    print(f"purge: {len(purged)} meldingen gewist, {erased} gesprekken gewist op verzoek", file=sys.stderr)
+    silent = ("gesprekken zonder melding staan in Rasa's geheugen (weg bij herstart)" if pruned is None
+              else f"{pruned} stille gesprekken zonder melding gewist")
+    print(f"purge: {len(purged)} meldingen gewist, {erased} gesprekken gewist op verzoek, {silent}", file=sys.stderr)
     return 0
 
 

@@ -489,6 +489,15 @@ def delete_report(session: Session, report: Report) -> None:
     session.flush()
 
 
+def conversations_with_reports(session: Session, conversation_ids: list[str]) -> set[str]:
+    """Which of these conversations filed a report (they stay until their report is purged)."""
+    found: set[str] = set()
+    for start in range(0, len(conversation_ids), 500):
+        chunk = conversation_ids[start:start + 500]
+        found.update(session.scalars(select(Report.conversation_id).where(Report.conversation_id.in_(chunk))))
+    return found
+
+
 def delete_handoffs(session: Session, conversation_id: str) -> int:
     """Delete the handoff rows of a conversation (their transcripts are its tracker events)."""
     result = cast(CursorResult, session.execute(delete(Handoff).where(Handoff.conversation_id == conversation_id)))

@@ -6,14 +6,15 @@ Purging deletes the report, its status history and additions, its outbox rows, i
 check-ins, store/aftercare.py), its evidence (store/evidence.py; evidence no report took goes after
 EVIDENCE_UNFILED_DAYS), the handoffs of that conversation
 and the conversation's tracker events (the transcript), and writes one audit row per report without content.
-`make purge` (scripts/purge.py) runs it; schedule it daily.
+A conversation that filed no report is erased from Rasa's SQL tracker store CONVERSATION_RETENTION_DAYS after its
+last message, with its handoffs (prune_conversations). `make purge` (scripts/purge.py) runs both; schedule it daily.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from actions.store import aftercare, db, drafts, repository
 from actions.store import evidence as evidence_store
@@ -86,6 +87,34 @@ def purge_expired(now: datetime | None = None, address: str = "") -> list[Purged
     if unfiled:
         log.info("purged %d evidence item(s) no report took", unfiled)
     return done
+
+
+def prune_conversations(now: datetime | None = None) -> int | None:
+    """Erase the conversations that filed no report and were silent longer than CONVERSATION_RETENTION_DAYS: their
+    tracker events and handoffs. Returns how many, or None without an SQL tracker store (memory: gone at restart)."""
+    from actions.store import tracker
+
+    now = now or datetime.now(UTC)
+    silent = tracker.silent_since(now - timedelta(days=get_settings().conversation_retention_days))
+    if silent is None:
+        return None
+    with db.session() as session:
+        kept = repository.conversations_with_reports(session, silent)
+    pruned = 0
+    for sender in silent:
+        if sender in kept:
+            continue
+        try:
+            tracker.erase_conversation(sender)
+        except Exception as error:  # the next run tries again
+            log.error("prune: a conversation was not erased (%s)", type(error).__name__)
+            continue
+        with db.transaction() as session:
+            repository.delete_handoffs(session, sender)
+        pruned += 1
+    if pruned:
+        log.info("pruned %d conversation(s) without a report", pruned)
+    return pruned
 
 
 def _utc(moment: datetime) -> datetime:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 import urllib.request
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import Engine, create_engine, inspect, text
@@ -48,6 +49,20 @@ def erase_sql(engine: Engine, sender_id: str) -> int:
         if not inspect(connection).has_table(EVENTS_TABLE):
             return 0  # Rasa creates the table with its first conversation
         return connection.execute(text(f"DELETE FROM {EVENTS_TABLE} WHERE sender_id = :sender"), {"sender": sender_id}).rowcount
+
+
+def silent_since(cutoff: datetime) -> list[str] | None:
+    """The senders whose last tracker event is older than `cutoff`; None without an SQL tracker store (Rasa keeps
+    conversations in memory then, and they are gone when it restarts)."""
+    url = get_settings().tracker_store_url
+    if not url:
+        return None
+    with _engine(url).connect() as connection:
+        if not inspect(connection).has_table(EVENTS_TABLE):
+            return []
+        rows = connection.execute(text(f"SELECT sender_id FROM {EVENTS_TABLE} GROUP BY sender_id "
+                                       "HAVING MAX(timestamp) < :cutoff"), {"cutoff": cutoff.timestamp()})
+        return [row[0] for row in rows]
 
 
 def erase_via_rasa(sender_id: str) -> None:

@@ -45,9 +45,10 @@ def rasa_tracker_store(migrated_url, tmp_path, monkeypatch):
     _metadata.drop_all(engine)
 
 
-def _say(engine, sender: str, words: str) -> None:
+def _say(engine, sender: str, words: str, when: datetime | None = None) -> None:
     with engine.begin() as c:
-        c.execute(EVENTS.insert(), [{"sender_id": sender, "type_name": "user", "timestamp": 1.0, "intent_name": "incident_d",
+        c.execute(EVENTS.insert(), [{"sender_id": sender, "type_name": "user", "intent_name": "incident_d",
+                                     "timestamp": when.timestamp() if when else 1.0,
                                      "data": json.dumps({"event": "user", "text": words})}])
 
 
@@ -145,3 +146,30 @@ def test_queued_erasure_runs_after_the_turn(session, rasa_tracker_store):
     assert _events(rasa_tracker_store, "telegram:77") == 0 and _count(session, Handoff, conversation_id="telegram:77") == 0
     session.refresh(row)
     assert row.state == "delivered"
+
+
+def test_a_conversation_without_a_report_is_erased_some_days_after_its_last_message(session, rasa_tracker_store,
+                                                                                   monkeypatch):
+    monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "10")
+    report, _ = repository.submit_report(session, draft("d-filed"), now=T0)
+    session.add(Handoff(conversation_id="telegram:silent", channel="telegram", municipality_key="leiden", status="closed"))
+    session.flush()
+    _say(rasa_tracker_store, report.conversation_id, STORY, when=T0)  # filed: stays with its report
+    _say(rasa_tracker_store, "telegram:silent", STORY, when=T0)  # no report, silent since T0
+    _say(rasa_tracker_store, "telegram:talking", STORY, when=T0)
+    _say(rasa_tracker_store, "telegram:talking", "nog iets", when=T0 + timedelta(days=20))  # its last message is later
+
+    assert retention.prune_conversations(T0 + timedelta(days=9)) == 0
+    assert retention.prune_conversations(T0 + timedelta(days=11)) == 1
+    assert _events(rasa_tracker_store, "telegram:silent") == 0
+    assert _count(session, Handoff, conversation_id="telegram:silent") == 0
+    assert _events(rasa_tracker_store, "telegram:talking") == 2
+    assert _events(rasa_tracker_store, report.conversation_id) == 1
+    assert retention.prune_conversations(T0 + timedelta(days=29)) == 0
+    assert retention.prune_conversations(T0 + timedelta(days=31)) == 1  # 10 days after its last message
+    assert _events(rasa_tracker_store, "telegram:talking") == 0
+
+
+def test_without_an_sql_tracker_store_there_is_nothing_to_prune(session, monkeypatch):
+    monkeypatch.setenv("TRACKER_STORE_URL", "")
+    assert retention.prune_conversations(T0) is None
