@@ -167,7 +167,8 @@ class Settings:
         "EVIDENCE_MAX_ITEMS", "most evidence items (files and links) kept per conversation", services="web, telegram, signal"))
     conversation_retention_days: int = field(default=30, metadata=_setting(
         "CONVERSATION_RETENTION_DAYS", "a conversation that filed no report is erased from Rasa's SQL tracker store by "
-        "'make purge' this many days after its last message (with a report it stays until the report is purged)",
+        "'make purge' this many days after its last message (with a report, or a handoff the griffie has not closed, it "
+        "stays); 0: never",
         services="outbox, scripts"))
     evidence_unfiled_days: int = field(default=7, metadata=_setting(
         "EVIDENCE_UNFILED_DAYS", "evidence sent in a conversation that never filed a report is erased after this many "

@@ -34,9 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     now = args.now or datetime.now(UTC)
     erased = outbox.deliver_pending(now, kinds=("erase",))
     purged = retention.purge_expired(now, address=socket.gethostname()[:64])
-    pruned = retention.prune_conversations(now)
     for item in purged:
         print(f"{item.reference}\t{item.why}\t{item.tracker}")
+    try:
+        pruned = retention.prune_conversations(now)
+    except Exception as error:  # the tracker store unreachable: the reports above are purged all the same
+        print(f"purge: gesprekken zonder melding niet gewist ({type(error).__name__}); de volgende run probeert het "
+              "opnieuw", file=sys.stderr)
+        return 1
     silent = ("gesprekken zonder melding staan in Rasa's geheugen (weg bij herstart)" if pruned is None
               else f"{pruned} stille gesprekken zonder melding gewist")
     print(f"purge: {len(purged)} meldingen gewist, {erased} gesprekken gewist op verzoek, {silent}", file=sys.stderr)

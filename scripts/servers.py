@@ -77,7 +77,6 @@ class Servers:
             return json.load(response)
 
 
-
 def _environment(database_url: str, action_port: int, extra_env: dict[str, str] | None) -> dict[str, str]:
     """The servers' environment: fresh secrets for this run, the database, where Rasa finds the actions."""
     import secrets

@@ -489,12 +489,15 @@ def delete_report(session: Session, report: Report) -> None:
     session.flush()
 
 
-def conversations_with_reports(session: Session, conversation_ids: list[str]) -> set[str]:
-    """Which of these conversations filed a report (they stay until their report is purged)."""
+def conversations_kept(session: Session, conversation_ids: list[str]) -> set[str]:
+    """Which of these conversations must stay: they filed a report (kept until it is purged) or have a handoff the
+    griffie has not closed."""
     found: set[str] = set()
     for start in range(0, len(conversation_ids), 500):
         chunk = conversation_ids[start:start + 500]
         found.update(session.scalars(select(Report.conversation_id).where(Report.conversation_id.in_(chunk))))
+        found.update(session.scalars(select(Handoff.conversation_id).where(
+            Handoff.conversation_id.in_(chunk), Handoff.status != "closed")))
     return found
 
 

@@ -6,8 +6,8 @@ Purging deletes the report, its status history and additions, its outbox rows, i
 check-ins, store/aftercare.py), its evidence (store/evidence.py; evidence no report took goes after
 EVIDENCE_UNFILED_DAYS), the handoffs of that conversation
 and the conversation's tracker events (the transcript), and writes one audit row per report without content.
-A conversation that filed no report is erased from Rasa's SQL tracker store CONVERSATION_RETENTION_DAYS after its
-last message, with its handoffs (prune_conversations). `make purge` (scripts/purge.py) runs both; schedule it daily.
+A conversation that filed no report and has no open handoff is erased from Rasa's SQL tracker store
+CONVERSATION_RETENTION_DAYS after its last message, with its handoffs (prune_conversations). `make purge` (scripts/purge.py) runs both; schedule it daily.
 """
 
 from __future__ import annotations
@@ -90,27 +90,37 @@ def purge_expired(now: datetime | None = None, address: str = "") -> list[Purged
 
 
 def prune_conversations(now: datetime | None = None) -> int | None:
-    """Erase the conversations that filed no report and were silent longer than CONVERSATION_RETENTION_DAYS: their
-    tracker events and handoffs. Returns how many, or None without an SQL tracker store (memory: gone at restart)."""
+    """Erase the conversations that filed no report, have no handoff still open and were silent longer than
+    CONVERSATION_RETENTION_DAYS (0: never): their tracker events, then their handoffs. Returns how many, or None
+    without an SQL tracker store (memory: gone at restart). A conversation that speaks again or files a report while
+    this runs keeps everything: both are checked again at the moment of erasing."""
     from actions.store import tracker
 
-    now = now or datetime.now(UTC)
-    silent = tracker.silent_since(now - timedelta(days=get_settings().conversation_retention_days))
+    now = _utc(now or datetime.now(UTC))
+    days = get_settings().conversation_retention_days
+    if days < 1:
+        return 0
+    cutoff = now - timedelta(days=days)
+    silent = tracker.silent_since(cutoff)
     if silent is None:
         return None
     with db.session() as session:
-        kept = repository.conversations_with_reports(session, silent)
+        kept = repository.conversations_kept(session, silent)
     pruned = 0
     for sender in silent:
         if sender in kept:
             continue
         try:
-            tracker.erase_conversation(sender)
+            with db.session() as session:
+                if repository.conversations_kept(session, [sender]):
+                    continue
+            if tracker.erase_if_silent(sender, cutoff) == 0:
+                continue
+            with db.transaction() as session:
+                repository.delete_handoffs(session, sender)
         except Exception as error:  # the next run tries again
             log.error("prune: a conversation was not erased (%s)", type(error).__name__)
             continue
-        with db.transaction() as session:
-            repository.delete_handoffs(session, sender)
         pruned += 1
     if pruned:
         log.info("pruned %d conversation(s) without a report", pruned)

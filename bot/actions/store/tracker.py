@@ -65,6 +65,16 @@ def silent_since(cutoff: datetime) -> list[str] | None:
         return [row[0] for row in rows]
 
 
+def erase_if_silent(sender_id: str, cutoff: datetime) -> int:
+    """Erase the events of `sender_id` only if none is at or after `cutoff`, in one statement: a user who came back
+    since the list was made keeps the conversation. Returns the number of events erased."""
+    with _engine(get_settings().tracker_store_url).begin() as connection:
+        return connection.execute(
+            text(f"DELETE FROM {EVENTS_TABLE} WHERE sender_id = :sender AND NOT EXISTS "
+                 f"(SELECT 1 FROM {EVENTS_TABLE} later WHERE later.sender_id = :sender AND later.timestamp >= :cutoff)"),
+            {"sender": sender_id, "cutoff": cutoff.timestamp()}).rowcount
+
+
 def erase_via_rasa(sender_id: str) -> None:
     settings = get_settings()
     query = f"?token={urllib.parse.quote(settings.rasa_token)}" if settings.rasa_token else ""

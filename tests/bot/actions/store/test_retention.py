@@ -173,3 +173,24 @@ def test_a_conversation_without_a_report_is_erased_some_days_after_its_last_mess
 def test_without_an_sql_tracker_store_there_is_nothing_to_prune(session, monkeypatch):
     monkeypatch.setenv("TRACKER_STORE_URL", "")
     assert retention.prune_conversations(T0) is None
+
+
+def test_an_open_handoff_a_returning_user_and_days_zero_keep_the_conversation(session, rasa_tracker_store,
+                                                                              monkeypatch):
+    monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "10")
+    session.add(Handoff(conversation_id="telegram:waiting", channel="telegram", municipality_key="leiden", status="open"))
+    session.flush()
+    _say(rasa_tracker_store, "telegram:waiting", STORY, when=T0)  # asked for the griffier, nobody closed it yet
+    _say(rasa_tracker_store, "telegram:back", STORY, when=T0)
+    later = T0 + timedelta(days=11)
+    silent = tracker_store.silent_since(later - timedelta(days=10))
+    assert set(silent) == {"telegram:waiting", "telegram:back"}
+    _say(rasa_tracker_store, "telegram:back", "ik ben er weer", when=later)  # speaks again after the list was made
+    assert tracker_store.erase_if_silent("telegram:back", later - timedelta(days=10)) == 0
+    assert retention.prune_conversations(later) == 0
+    assert _events(rasa_tracker_store, "telegram:waiting") == 1 and _events(rasa_tracker_store, "telegram:back") == 2
+    assert _count(session, Handoff, conversation_id="telegram:waiting") == 1
+
+    monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "0")  # never
+    assert retention.prune_conversations(T0 + timedelta(days=400)) == 0
+    assert _events(rasa_tracker_store, "telegram:back") == 2
