@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from actions import outbox
 from actions.store import retention
+from core.config import get_settings
 
 
 def _moment(text: str) -> datetime:
@@ -36,16 +37,23 @@ def main(argv: list[str] | None = None) -> int:
     purged = retention.purge_expired(now, address=socket.gethostname()[:64])
     for item in purged:
         print(f"{item.reference}\t{item.why}\t{item.tracker}")
+    failed = False
     try:
         pruned = retention.prune_conversations(now)
     except Exception as error:  # the tracker store unreachable: the reports above are purged all the same
+        pruned, failed = None, True
         print(f"purge: gesprekken zonder melding niet gewist ({type(error).__name__}); de volgende run probeert het "
               "opnieuw", file=sys.stderr)
-        return 1
-    silent = ("gesprekken zonder melding staan in Rasa's geheugen (weg bij herstart)" if pruned is None
-              else f"{pruned} stille gesprekken zonder melding gewist")
+    if failed:
+        silent = "gesprekken zonder melding: mislukt"
+    elif pruned is None:
+        silent = "gesprekken zonder melding staan in Rasa's geheugen (weg bij herstart)"
+    elif get_settings().conversation_retention_days < 1:
+        silent = "gesprekken zonder melding: uitgeschakeld (CONVERSATION_RETENTION_DAYS=0)"
+    else:
+        silent = f"{pruned} stille gesprekken zonder melding gewist"
     print(f"purge: {len(purged)} meldingen gewist, {erased} gesprekken gewist op verzoek, {silent}", file=sys.stderr)
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -194,3 +194,13 @@ def test_an_open_handoff_a_returning_user_and_days_zero_keep_the_conversation(se
     monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "0")  # never
     assert retention.prune_conversations(T0 + timedelta(days=400)) == 0
     assert _events(rasa_tracker_store, "telegram:back") == 2
+
+
+def test_a_handoff_nobody_was_told_of_does_not_keep_a_conversation_forever(session, rasa_tracker_store, monkeypatch):
+    monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "10")
+    for sender, status in (("telegram:untold", "not_notified"), ("telegram:stuck", "pending")):
+        session.add(Handoff(conversation_id=sender, channel="telegram", municipality_key="leiden", status=status))
+        _say(rasa_tracker_store, sender, STORY, when=T0)
+    session.flush()
+    assert retention.prune_conversations(T0 + timedelta(days=11)) == 2
+    assert _events(rasa_tracker_store, "telegram:untold") == 0 and _count(session, Handoff, conversation_id="telegram:stuck") == 0
