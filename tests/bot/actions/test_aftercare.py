@@ -123,6 +123,15 @@ def _round(clock, moment, recorder) -> int:
     return len(recorder.sent)
 
 
+async def _first_checkin_sent(connection, dispatcher, tracker_factory, domain):
+    """A report filed with consent and its first check-in sent a day later: (reference, the fake clock)."""
+    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
+    filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
+    clock = [filed]
+    assert _round(clock, filed + DAY, Recorder(clock)) == 1
+    return reference, clock
+
+
 @pytest.mark.parametrize("how", ["typed", "button"])
 async def test_after_filing_the_bot_asks_once_with_buttons(connection, dispatcher, tracker_factory, domain, how):
     reference = await _file(connection)
@@ -227,10 +236,7 @@ async def test_stop_ends_the_remaining_check_ins_at_once(connection, dispatcher,
 @pytest.mark.parametrize("answer", ["niet_goed", "praten"])
 async def test_not_good_offers_the_support_line_and_reaches_the_contact_without_the_story(
         connection, contacts, dispatcher, tracker_factory, domain, answer):
-    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
-    filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
-    clock = [filed]
-    assert _round(clock, filed + DAY, Recorder(clock)) == 1
+    reference, clock = await _first_checkin_sent(connection, dispatcher, tracker_factory, domain)
     contacts.inbox.messages.clear()  # the filing's own notification
     tracker = _tracker(tracker_factory, reference, intent="aftercare_answer",
                        entities=[{"entity": "aftercare_answer", "value": answer}])
@@ -375,12 +381,10 @@ async def test_a_withdrawn_report_gets_no_more_check_ins(connection, dispatcher,
 
 
 async def test_answers_after_erasure_was_asked_are_not_kept(connection, contacts, dispatcher, tracker_factory, domain):
-    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
-    filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
-    clock = [filed]
-    assert _round(clock, filed + DAY, Recorder(clock)) == 1
+    reference, clock = await _first_checkin_sent(connection, dispatcher, tracker_factory, domain)
     report = _report(connection, reference)
     with Session(bind=connection) as s:
+        filed = report.created_at.replace(tzinfo=UTC)
         repository.mark_for_erasure(s, report.identity_hash, filed + 30 * DAY)  # "verwijder mijn gegevens"
         s.flush()
     contacts.inbox.messages.clear()
@@ -431,10 +435,7 @@ async def test_a_database_error_while_notifying_the_contact_keeps_the_answer_and
         connection, contacts, dispatcher, tracker_factory, domain, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
-    filed = _report(connection, reference).created_at.replace(tzinfo=UTC)
-    clock = [filed]
-    assert _round(clock, filed + DAY, Recorder(clock)) == 1
+    reference, clock = await _first_checkin_sent(connection, dispatcher, tracker_factory, domain)
 
     def broken(*_args, **_kwargs):
         raise OperationalError("claim", {}, Exception("gone"))

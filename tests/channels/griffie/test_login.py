@@ -5,6 +5,7 @@ form needs its CSRF token."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
 import threading
 import time
@@ -28,6 +29,23 @@ async def post_login(client, username, password, token=None):
     token = token if token is not None else await login_form_token(client)
     return await client.post("/griffie/login", data={"username": username, "password": password, "csrf": token},
                              allow_redirects=False)
+
+
+def leiden_account(tmp_path) -> Accounts:
+    """An accounts file with one account, griffie-leiden, whose password is PASSWORD."""
+    accounts_file = tmp_path / "accounts.yml"
+    accounts_file.write_text(f"accounts:\n  griffie-leiden:\n    municipality: leiden\n    password_hash: \"{hash_password(PASSWORD)}\"\n")
+    return Accounts(str(accounts_file))
+
+
+@contextlib.asynccontextmanager
+async def login_client(accounts: Accounts):
+    """The griffie app with these accounts and no delay after a failure: (client, a login form token)."""
+    app = web.Application()
+    griffie.add_routes(app, RasaClient("http://127.0.0.1:9", "t"), accounts=accounts, secret="s" * 32)
+    async with TestClient(TestServer(app)) as client:
+        app[griffie.FAILURE_DELAY] = 0.0
+        yield client, await login_form_token(client)
 
 
 # --- CSRF on the login form and logout ---------------------------------------------------------------------------
@@ -112,9 +130,7 @@ def test_concurrent_claims_never_exceed_the_allowed_number(shared_engine):
 
 
 async def test_concurrent_wrong_guesses_check_at_most_five_passwords_then_the_account_is_locked(shared_engine, tmp_path):
-    accounts_file = tmp_path / "accounts.yml"
-    accounts_file.write_text(f"accounts:\n  griffie-leiden:\n    municipality: leiden\n    password_hash: \"{hash_password(PASSWORD)}\"\n")
-    accounts = Accounts(str(accounts_file))
+    accounts = leiden_account(tmp_path)
     checked: list[str] = []
     original = accounts.check
 
@@ -124,11 +140,7 @@ async def test_concurrent_wrong_guesses_check_at_most_five_passwords_then_the_ac
         return original(username, password)
 
     accounts.check = counting_check  # type: ignore[method-assign]
-    app = web.Application()
-    griffie.add_routes(app, RasaClient("http://127.0.0.1:9", "t"), accounts=accounts, secret="s" * 32)
-    async with TestClient(TestServer(app)) as client:
-        app[griffie.FAILURE_DELAY] = 0.0
-        token = await login_form_token(client)
+    async with login_client(accounts) as (client, token):
         answers = await asyncio.gather(*(post_login(client, "griffie-leiden", f"gok {i}", token) for i in range(20)))
         assert {a.headers["Location"] for a in answers} == {"/griffie/login?failed"}
         assert len(checked) <= griffie.MAX_FAILURES and auth.attempts("griffie-leiden") == griffie.MAX_FAILURES
@@ -139,9 +151,7 @@ async def test_concurrent_wrong_guesses_check_at_most_five_passwords_then_the_ac
 
 # --- an unknown name takes as long as a known one ------------------------------------------------------------------
 def test_an_unknown_name_is_checked_against_a_dummy_scrypt_hash(tmp_path, monkeypatch):
-    accounts_file = tmp_path / "accounts.yml"
-    accounts_file.write_text(f"accounts:\n  griffie-leiden:\n    municipality: leiden\n    password_hash: \"{hash_password(PASSWORD)}\"\n")
-    accounts = Accounts(str(accounts_file))
+    accounts = leiden_account(tmp_path)
     seen: list[str] = []
     verify = accounts_module.verify_password
     monkeypatch.setattr(accounts_module, "verify_password", lambda p, stored: seen.append(stored) or verify(p, stored))
@@ -203,9 +213,7 @@ async def test_failed_logins_purge_the_attempt_windows_that_are_over(site, monke
 
 
 async def test_at_most_four_password_checks_run_at_once(shared_engine, tmp_path):
-    accounts_file = tmp_path / "accounts.yml"
-    accounts_file.write_text(f"accounts:\n  griffie-leiden:\n    municipality: leiden\n    password_hash: \"{hash_password(PASSWORD)}\"\n")
-    accounts = Accounts(str(accounts_file))
+    accounts = leiden_account(tmp_path)
     running, most = [0], [0]
     lock = threading.Lock()
     original = accounts.check
@@ -222,11 +230,7 @@ async def test_at_most_four_password_checks_run_at_once(shared_engine, tmp_path)
                 running[0] -= 1
 
     accounts.check = slow_check  # type: ignore[method-assign]
-    app = web.Application()
-    griffie.add_routes(app, RasaClient("http://127.0.0.1:9", "t"), accounts=accounts, secret="s" * 32)
-    async with TestClient(TestServer(app)) as client:
-        app[griffie.FAILURE_DELAY] = 0.0
-        token = await login_form_token(client)
+    async with login_client(accounts) as (client, token):
         answers = await asyncio.gather(*(post_login(client, f"naam-{i}", "fout", token) for i in range(12)))
     assert {a.headers["Location"] for a in answers} == {"/griffie/login?failed"}
     assert 1 < most[0] <= griffie.SCRYPT_AT_ONCE == 4  # without the gate: up to the thread pool (6 on 2 cores)
