@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 
 from actions import outbox
 from actions.store import retention
-from core.config import get_settings
 
 
 def _moment(text: str) -> datetime:
@@ -48,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         silent = "gesprekken zonder melding: mislukt"
     elif pruned is None:
         silent = "gesprekken zonder melding staan in Rasa's geheugen (weg bij herstart)"
-    elif get_settings().conversation_retention_days < 1:
+    elif retention.pruning_off():
         silent = "gesprekken zonder melding: uitgeschakeld (CONVERSATION_RETENTION_DAYS=0)"
     else:
         silent = f"{pruned} stille gesprekken zonder melding gewist"

@@ -489,17 +489,13 @@ def delete_report(session: Session, report: Report) -> None:
     session.flush()
 
 
-def conversations_kept(session: Session, conversation_ids: list[str]) -> set[str]:
-    """Which of these conversations must stay: they filed a report (kept until it is purged) or have a handoff that is
-    open (a griffier may still answer). A handoff nobody could be told of (not_notified) or one stuck half-made
-    (pending) does not keep a conversation forever."""
-    found: set[str] = set()
-    for start in range(0, len(conversation_ids), 500):
-        chunk = conversation_ids[start:start + 500]
-        found.update(session.scalars(select(Report.conversation_id).where(Report.conversation_id.in_(chunk))))
-        found.update(session.scalars(select(Handoff.conversation_id).where(
-            Handoff.conversation_id.in_(chunk), Handoff.status == "open")))
-    return found
+def conversation_kept(session: Session, conversation_id: str) -> bool:
+    """Must this conversation stay? It filed a report (kept until that is purged) or has a handoff that is open (a
+    griffier may still answer). A handoff nobody could be told of (not_notified) or one stuck half-made (pending)
+    does not keep a conversation forever."""
+    report = select(Report.id).where(Report.conversation_id == conversation_id)
+    handoff = select(Handoff.id).where(Handoff.conversation_id == conversation_id, Handoff.status == "open")
+    return bool(session.scalar(select(report.exists())) or session.scalar(select(handoff.exists())))
 
 
 def delete_handoffs(session: Session, conversation_id: str) -> int:

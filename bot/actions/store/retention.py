@@ -89,30 +89,30 @@ def purge_expired(now: datetime | None = None, address: str = "") -> list[Purged
     return done
 
 
+def pruning_off() -> bool:
+    """CONVERSATION_RETENTION_DAYS=0: conversations without a report are never pruned."""
+    return get_settings().conversation_retention_days < 1
+
+
 def prune_conversations(now: datetime | None = None) -> int | None:
     """Erase the conversations that filed no report, have no handoff still open and were silent longer than
     CONVERSATION_RETENTION_DAYS (0: never): their tracker events, then their handoffs. Returns how many, or None
     without an SQL tracker store (memory: gone at restart). A conversation that speaks again or files a report while
-    this runs keeps everything: both are checked again at the moment of erasing."""
+    this runs keeps everything: both are checked at the moment of erasing."""
     from actions.store import tracker
 
     now = _utc(now or datetime.now(UTC))
-    days = get_settings().conversation_retention_days
-    if days < 1:
+    if pruning_off():
         return 0
-    cutoff = now - timedelta(days=days)
+    cutoff = now - timedelta(days=get_settings().conversation_retention_days)
     silent = tracker.silent_since(cutoff)
     if silent is None:
         return None
-    with db.session() as session:
-        kept = repository.conversations_kept(session, silent)
     pruned = 0
     for sender in silent:
-        if sender in kept:
-            continue
         try:
             with db.session() as session:
-                if repository.conversations_kept(session, [sender]):
+                if repository.conversation_kept(session, sender):
                     continue
             if tracker.erase_if_silent(sender, cutoff) == 0:
                 continue

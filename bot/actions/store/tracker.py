@@ -44,11 +44,19 @@ def erase_conversation(sender_id: str) -> str:
     return "rasa api"
 
 
-def erase_sql(engine: Engine, sender_id: str) -> int:
+def erase_sql(engine: Engine, sender_id: str, silent_before: datetime | None = None) -> int:
+    """Delete the events of `sender_id`; with `silent_before`, only if none is at or after that moment (one
+    statement: a user who came back since keeps the conversation). Returns the number of events deleted."""
+    where = "sender_id = :sender"
+    values: dict[str, str | float] = {"sender": sender_id}
+    if silent_before is not None:
+        where += (f" AND NOT EXISTS (SELECT 1 FROM {EVENTS_TABLE} later WHERE later.sender_id = :sender "
+                  "AND later.timestamp >= :cutoff)")
+        values["cutoff"] = silent_before.timestamp()
     with engine.begin() as connection:
         if not inspect(connection).has_table(EVENTS_TABLE):
             return 0  # Rasa creates the table with its first conversation
-        return connection.execute(text(f"DELETE FROM {EVENTS_TABLE} WHERE sender_id = :sender"), {"sender": sender_id}).rowcount
+        return connection.execute(text(f"DELETE FROM {EVENTS_TABLE} WHERE {where}"), values).rowcount
 
 
 def silent_since(cutoff: datetime) -> list[str] | None:
@@ -66,13 +74,8 @@ def silent_since(cutoff: datetime) -> list[str] | None:
 
 
 def erase_if_silent(sender_id: str, cutoff: datetime) -> int:
-    """Erase the events of `sender_id` only if none is at or after `cutoff`, in one statement: a user who came back
-    since the list was made keeps the conversation. Returns the number of events erased."""
-    with _engine(get_settings().tracker_store_url).begin() as connection:
-        return connection.execute(
-            text(f"DELETE FROM {EVENTS_TABLE} WHERE sender_id = :sender AND NOT EXISTS "
-                 f"(SELECT 1 FROM {EVENTS_TABLE} later WHERE later.sender_id = :sender AND later.timestamp >= :cutoff)"),
-            {"sender": sender_id, "cutoff": cutoff.timestamp()}).rowcount
+    """erase_sql in the configured tracker store, only if `sender_id` said nothing since `cutoff`."""
+    return erase_sql(_engine(get_settings().tracker_store_url), sender_id, silent_before=cutoff)
 
 
 def erase_via_rasa(sender_id: str) -> None:
