@@ -34,7 +34,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", required=True)
     parser.add_argument("--dev", default="tests/nlu/real/dev*.jsonl")
-    parser.add_argument("--min-d-recall", type=float, default=0.97)
+    parser.add_argument("--min-d-recall", type=float, default=0.975)
     parser.add_argument("--max-false-acute", type=float, default=0.02)
     parser.add_argument("--top", type=int, default=10)
     args = parser.parse_args()
