@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from actions.knowledge import AdviceRule, Protocol, RouteRule, SupportLine
 from actions.report_fields import ReportDraft
@@ -496,6 +496,16 @@ def conversation_kept(session: Session, conversation_id: str) -> bool:
     report = select(Report.id).where(Report.conversation_id == conversation_id)
     handoff = select(Handoff.id).where(Handoff.conversation_id == conversation_id, Handoff.status == "open")
     return bool(session.scalar(select(report.exists())) or session.scalar(select(handoff.exists())))
+
+
+def closed_handoff_conversations(session: Session, created_before: datetime) -> list[str]:
+    """The conversations with a handoff made before `created_before`, none of them open, and no report."""
+    other = aliased(Handoff)
+    still_open = select(other.id).where(other.conversation_id == Handoff.conversation_id, other.status == "open")
+    filed = select(Report.id).where(Report.conversation_id == Handoff.conversation_id)
+    query = (select(Handoff.conversation_id).distinct()
+             .where(Handoff.created_at < created_before, ~still_open.exists(), ~filed.exists()))
+    return list(session.scalars(query))
 
 
 def delete_handoffs(session: Session, conversation_id: str) -> int:

@@ -124,7 +124,26 @@ def prune_conversations(now: datetime | None = None) -> int | None:
         pruned += 1
     if pruned:
         log.info("pruned %d conversation(s) without a report", pruned)
+    _sweep_orphaned_handoffs(cutoff)
     return pruned
+
+
+def _sweep_orphaned_handoffs(cutoff: datetime) -> None:
+    """Delete the handoff rows (not open, older than `cutoff`, no report) whose conversation has no tracker events
+    left: erased while deleting its handoffs failed, here or in an earlier run. Nothing else would find them."""
+    from actions.store import tracker
+
+    try:
+        with db.transaction() as session:
+            candidates = repository.closed_handoff_conversations(session, created_before=cutoff)
+            orphaned = set(candidates) - tracker.with_events(candidates)
+            for sender in orphaned:
+                repository.delete_handoffs(session, sender)
+    except Exception as error:  # the next run tries again
+        log.error("prune: handoffs of erased conversations not deleted (%s)", type(error).__name__)
+        return
+    if orphaned:
+        log.info("deleted the handoffs of %d erased conversation(s)", len(orphaned))
 
 
 def _utc(moment: datetime) -> datetime:

@@ -73,6 +73,21 @@ def silent_since(cutoff: datetime) -> list[str] | None:
         return [row[0] for row in rows]
 
 
+def with_events(sender_ids: list[str]) -> set[str]:
+    """Those of `sender_ids` that still have tracker events in the configured SQL tracker store."""
+    found: set[str] = set()
+    with _engine(get_settings().tracker_store_url).connect() as connection:
+        if not inspect(connection).has_table(EVENTS_TABLE):
+            return found
+        for start in range(0, len(sender_ids), 500):
+            chunk = sender_ids[start:start + 500]
+            names = {f"s{i}": sender for i, sender in enumerate(chunk)}
+            rows = connection.execute(text(f"SELECT DISTINCT sender_id FROM {EVENTS_TABLE} WHERE sender_id IN "
+                                           f"({', '.join(':' + name for name in names)})"), names)
+            found.update(row[0] for row in rows)
+    return found
+
+
 def erase_if_silent(sender_id: str, cutoff: datetime) -> int:
     """erase_sql in the configured tracker store, only if `sender_id` said nothing since `cutoff`."""
     return erase_sql(_engine(get_settings().tracker_store_url), sender_id, silent_before=cutoff)

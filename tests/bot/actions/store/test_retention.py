@@ -204,3 +204,35 @@ def test_a_handoff_nobody_was_told_of_does_not_keep_a_conversation_forever(sessi
     session.flush()
     assert retention.prune_conversations(T0 + timedelta(days=11)) == 2
     assert _events(rasa_tracker_store, "telegram:untold") == 0 and _count(session, Handoff, conversation_id="telegram:stuck") == 0
+
+
+def test_handoffs_of_a_conversation_erased_while_deleting_them_failed_are_swept_by_a_later_run(
+        session, rasa_tracker_store, monkeypatch):
+    monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "10")
+    old = T0 - timedelta(days=1)
+    for sender, status in (("telegram:orphan", "closed"), ("telegram:open", "open"), ("telegram:talks", "closed"),
+                           ("telegram:new", "closed")):
+        session.add(Handoff(conversation_id=sender, channel="telegram", municipality_key="leiden", status=status,
+                            created_at=T0 + timedelta(days=30) if sender == "telegram:new" else old))
+    filed, _ = repository.submit_report(session, draft("d-filed"), now=T0)
+    session.add(Handoff(conversation_id=filed.conversation_id, channel="telegram", municipality_key="leiden",
+                        status="closed", created_at=old))
+    session.flush()
+    _say(rasa_tracker_store, "telegram:orphan", STORY, when=T0)
+    _say(rasa_tracker_store, "telegram:talks", STORY, when=T0 + timedelta(days=20))  # still in use
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    with monkeypatch.context() as broken:
+        broken.setattr(repository, "delete_handoffs", fail)
+        assert retention.prune_conversations(T0 + timedelta(days=11)) == 0  # events erased, handoff row left
+    assert _events(rasa_tracker_store, "telegram:orphan") == 0
+    assert _count(session, Handoff, conversation_id="telegram:orphan") == 1
+
+    assert retention.prune_conversations(T0 + timedelta(days=12)) == 0  # nothing left to erase: the sweep finds it
+    assert _count(session, Handoff, conversation_id="telegram:orphan") == 0
+    assert _count(session, Handoff, conversation_id="telegram:open") == 1  # a griffier may still answer
+    assert _count(session, Handoff, conversation_id="telegram:talks") == 1  # its conversation is still there
+    assert _count(session, Handoff, conversation_id="telegram:new") == 1  # younger than the retention
+    assert _count(session, Handoff, conversation_id=filed.conversation_id) == 1  # kept with its report
