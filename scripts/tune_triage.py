@@ -1,9 +1,10 @@
 """Choose the ABCD decision's calibration and thresholds on the real-world development set.
 
 Parses the development cases once with the trained model, then replays the decision (nlu.triage,
-pure Python) over a grid of temperature, D threshold, incident mass and acute threshold. Prints the
-best settings that keep D recall >= --min-d-recall and false acute <= --max-false-acute, ordered by
-macro-F1 over A-D plus not-an-incident recall. Never reads the blind set.
+pure Python) over a grid of temperature, D threshold, incident mass, acute threshold, "D when no
+incident" and cue_min_prob. Prints the best settings that keep D recall >= --min-d-recall and false
+acute <= --max-false-acute, ordered by macro-F1 over A-D plus not-an-incident recall; ties by acute
+recall, then the fewest false acute. Never reads the blind set.
 Usage: python scripts/tune_triage.py --model models/meldhulp.tar.gz [--dev 'tests/nlu/real/dev*.jsonl']
 """
 
@@ -79,7 +80,11 @@ def main() -> int:
     ok = [(c, r) for c, r in rows if r["d_recall"] >= args.min_d_recall and r["false_acute"] <= args.max_false_acute]
     print(f"{len(cases)} development cases; {len(ok)} of {len(rows)} settings keep D recall >= {args.min_d_recall} "
           f"and false acute <= {args.max_false_acute}")
-    best = sorted(ok or rows, key=lambda cr: -(cr[1]["macro_f1"] + cr[1]["null_recall"]))[: args.top]
+    def rank(row: tuple[dict, dict]) -> tuple[float, float, float]:
+        rep = row[1]
+        return (-(rep["macro_f1"] + rep["null_recall"]), -rep["acute_recall"], rep["false_acute"])
+
+    best = sorted(ok or rows, key=rank)[: args.top]
     for config, rep in best:
         print(json.dumps(config), f"macro-F1 {rep['macro_f1']:.3f}  D recall {rep['d_recall']:.3f}  "
               f"acute {rep['acute_recall']:.3f}  false acute {rep['false_acute']:.3f}  null {rep['null_recall']:.3f}")
