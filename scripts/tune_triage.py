@@ -84,7 +84,7 @@ def main() -> int:
         rep = row[1]
         return (-(rep["macro_f1"] + rep["null_recall"]), -rep["acute_recall"], rep["false_acute"])
 
-    best = sorted(ok or rows, key=rank)[: args.top]
+    best = sorted(ok or rows, key=rank)[: args.top]  # stable: full ties stay in the grid's order
     for config, rep in best:
         print(json.dumps(config), f"macro-F1 {rep['macro_f1']:.3f}  D recall {rep['d_recall']:.3f}  "
               f"acute {rep['acute_recall']:.3f}  false acute {rep['false_acute']:.3f}  null {rep['null_recall']:.3f}")

@@ -498,14 +498,27 @@ def conversation_kept(session: Session, conversation_id: str) -> bool:
     return bool(session.scalar(select(report.exists())) or session.scalar(select(handoff.exists())))
 
 
-def closed_handoff_conversations(session: Session, created_before: datetime) -> list[str]:
-    """The conversations with a handoff made before `created_before`, none of them open, and no report."""
+def _left_behind(created_before: datetime):
+    """Handoff rows that keep nothing: made before `created_before`, not open, no open handoff beside them and no
+    report in their conversation."""
     other = aliased(Handoff)
     still_open = select(other.id).where(other.conversation_id == Handoff.conversation_id, other.status == "open")
     filed = select(Report.id).where(Report.conversation_id == Handoff.conversation_id)
-    query = (select(Handoff.conversation_id).distinct()
-             .where(Handoff.created_at < created_before, ~still_open.exists(), ~filed.exists()))
-    return list(session.scalars(query))
+    return (Handoff.created_at < created_before, Handoff.status != "open", ~still_open.exists(), ~filed.exists())
+
+
+def closed_handoff_conversations(session: Session, created_before: datetime) -> list[str]:
+    """The conversations with a handoff row that keeps nothing (`_left_behind`)."""
+    return list(session.scalars(select(Handoff.conversation_id).distinct().where(*_left_behind(created_before))))
+
+
+def delete_left_behind_handoffs(session: Session, conversation_ids: list[str], created_before: datetime) -> int:
+    """Delete the handoff rows of these conversations that still keep nothing (the same test, at the moment of
+    deleting: a handoff opened or a report filed meanwhile stays, and so does a younger row)."""
+    result = cast(CursorResult, session.execute(
+        delete(Handoff).where(Handoff.conversation_id.in_(conversation_ids), *_left_behind(created_before))
+        .execution_options(synchronize_session=False)))
+    return result.rowcount
 
 
 def delete_handoffs(session: Session, conversation_id: str) -> int:

@@ -129,21 +129,27 @@ def prune_conversations(now: datetime | None = None) -> int | None:
 
 
 def _sweep_orphaned_handoffs(cutoff: datetime) -> None:
-    """Delete the handoff rows (not open, older than `cutoff`, no report) whose conversation has no tracker events
-    left: erased while deleting its handoffs failed, here or in an earlier run. Nothing else would find them."""
+    """Delete the handoff rows that keep nothing (not open, older than `cutoff`, no report, no open handoff beside
+    them) and whose conversation has no tracker events left: erased while deleting its handoffs failed, here or in
+    an earlier run. Nothing else would find them. When the tracker store cannot tell, nothing is deleted."""
     from actions.store import tracker
 
     try:
-        with db.transaction() as session:
+        with db.session() as session:
             candidates = repository.closed_handoff_conversations(session, created_before=cutoff)
-            orphaned = set(candidates) - tracker.with_events(candidates)
-            for sender in orphaned:
-                repository.delete_handoffs(session, sender)
+        present = tracker.with_events(candidates) if candidates else set()
+        if present is None:
+            return
+        orphaned = sorted(set(candidates) - present)
+        deleted = 0
+        if orphaned:
+            with db.transaction() as session:
+                deleted = repository.delete_left_behind_handoffs(session, orphaned, created_before=cutoff)
     except Exception as error:  # the next run tries again
         log.error("prune: handoffs of erased conversations not deleted (%s)", type(error).__name__)
         return
-    if orphaned:
-        log.info("deleted the handoffs of %d erased conversation(s)", len(orphaned))
+    if deleted:
+        log.info("deleted %d handoff(s) of erased conversations", deleted)
 
 
 def _utc(moment: datetime) -> datetime:

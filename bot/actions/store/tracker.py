@@ -18,7 +18,7 @@ import urllib.request
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, bindparam, create_engine, inspect, text
 
 from core.config import get_settings
 
@@ -73,18 +73,20 @@ def silent_since(cutoff: datetime) -> list[str] | None:
         return [row[0] for row in rows]
 
 
-def with_events(sender_ids: list[str]) -> set[str]:
-    """Those of `sender_ids` that still have tracker events in the configured SQL tracker store."""
+def with_events(sender_ids: list[str]) -> set[str] | None:
+    """Those of `sender_ids` that still have tracker events in the configured SQL tracker store; None when that
+    cannot be told (no SQL tracker store, or no events table: perhaps the wrong database)."""
+    url = get_settings().tracker_store_url
+    if not url:
+        return None
     found: set[str] = set()
-    with _engine(get_settings().tracker_store_url).connect() as connection:
+    with _engine(url).connect() as connection:
         if not inspect(connection).has_table(EVENTS_TABLE):
-            return found
+            return None
         for start in range(0, len(sender_ids), 500):
-            chunk = sender_ids[start:start + 500]
-            names = {f"s{i}": sender for i, sender in enumerate(chunk)}
-            rows = connection.execute(text(f"SELECT DISTINCT sender_id FROM {EVENTS_TABLE} WHERE sender_id IN "
-                                           f"({', '.join(':' + name for name in names)})"), names)
-            found.update(row[0] for row in rows)
+            query = text(f"SELECT DISTINCT sender_id FROM {EVENTS_TABLE} WHERE sender_id IN :ids")
+            query = query.bindparams(bindparam("ids", expanding=True))
+            found.update(row[0] for row in connection.execute(query, {"ids": sender_ids[start:start + 500]}))
     return found
 
 

@@ -209,11 +209,13 @@ def test_a_handoff_nobody_was_told_of_does_not_keep_a_conversation_forever(sessi
 def test_handoffs_of_a_conversation_erased_while_deleting_them_failed_are_swept_by_a_later_run(
         session, rasa_tracker_store, monkeypatch):
     monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "10")
-    old = T0 - timedelta(days=1)
-    for sender, status in (("telegram:orphan", "closed"), ("telegram:open", "open"), ("telegram:talks", "closed"),
-                           ("telegram:new", "closed")):
+    old, young = T0 - timedelta(days=1), T0 + timedelta(days=30)
+    rows = [("telegram:orphan", "closed", old), ("telegram:orphan", "closed", young),  # a younger row stays
+            ("telegram:open", "open", old), ("telegram:open", "closed", old),  # an open handoff keeps its siblings
+            ("telegram:talks", "closed", old), ("telegram:new", "closed", young)]
+    for sender, status, made in rows:
         session.add(Handoff(conversation_id=sender, channel="telegram", municipality_key="leiden", status=status,
-                            created_at=T0 + timedelta(days=30) if sender == "telegram:new" else old))
+                            created_at=made))
     filed, _ = repository.submit_report(session, draft("d-filed"), now=T0)
     session.add(Handoff(conversation_id=filed.conversation_id, channel="telegram", municipality_key="leiden",
                         status="closed", created_at=old))
@@ -226,13 +228,27 @@ def test_handoffs_of_a_conversation_erased_while_deleting_them_failed_are_swept_
 
     with monkeypatch.context() as broken:
         broken.setattr(repository, "delete_handoffs", fail)
-        assert retention.prune_conversations(T0 + timedelta(days=11)) == 0  # events erased, handoff row left
+        broken.setattr(repository, "delete_left_behind_handoffs", fail)
+        assert retention.prune_conversations(T0 + timedelta(days=11)) == 0  # events erased, handoff rows left
     assert _events(rasa_tracker_store, "telegram:orphan") == 0
-    assert _count(session, Handoff, conversation_id="telegram:orphan") == 1
+    assert _count(session, Handoff, conversation_id="telegram:orphan") == 2
 
     assert retention.prune_conversations(T0 + timedelta(days=12)) == 0  # nothing left to erase: the sweep finds it
-    assert _count(session, Handoff, conversation_id="telegram:orphan") == 0
-    assert _count(session, Handoff, conversation_id="telegram:open") == 1  # a griffier may still answer
+    assert _count(session, Handoff, conversation_id="telegram:orphan") == 1  # the old row went, the young one stays
+    assert _count(session, Handoff, conversation_id="telegram:open") == 2  # a griffier may still answer
     assert _count(session, Handoff, conversation_id="telegram:talks") == 1  # its conversation is still there
     assert _count(session, Handoff, conversation_id="telegram:new") == 1  # younger than the retention
     assert _count(session, Handoff, conversation_id=filed.conversation_id) == 1  # kept with its report
+
+
+def test_the_sweep_deletes_nothing_when_the_tracker_store_cannot_tell(session, rasa_tracker_store, monkeypatch):
+    """TRACKER_STORE_URL naming a database without Rasa's events table (the wrong one) must not read as "every
+    conversation was erased"."""
+    monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "10")
+    session.add(Handoff(conversation_id="telegram:closed", channel="telegram", municipality_key="leiden",
+                        status="closed", created_at=T0 - timedelta(days=1)))
+    session.flush()
+    _metadata.drop_all(rasa_tracker_store)
+    assert retention.prune_conversations(T0 + timedelta(days=40)) == 0
+    assert _count(session, Handoff, conversation_id="telegram:closed") == 1
+    assert tracker_store.with_events(["telegram:closed"]) is None
