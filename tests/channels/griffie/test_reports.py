@@ -149,7 +149,7 @@ async def test_the_printable_page_has_what_an_aangifte_needs(site):
 
 async def test_the_export_has_a_header_one_row_per_report_and_no_free_text(site):
     await site.login(GRIFFIER)
-    today = datetime.now(UTC).date()
+    today = datetime.now(inbox.AMSTERDAM).date()  # the export's days are Amsterdam's (23:00 UTC is tomorrow there)
     response = await site.client.get(f"/griffie/export?van={today - timedelta(days=1)}&tot={today + timedelta(days=1)}")
     assert response.status == 200 and response.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in response.headers["Content-Disposition"]
