@@ -489,25 +489,28 @@ def delete_report(session: Session, report: Report) -> None:
     session.flush()
 
 
+def _kept(conversation: Any) -> Any:
+    """What keeps a conversation (one id, or a column to correlate with): a report filed in it, or a handoff that is
+    open (a griffier may still answer). A handoff nobody could be told of (not_notified) or one stuck half-made
+    (pending) does not keep a conversation forever."""
+    handoff = aliased(Handoff)
+    filed = select(Report.id).where(Report.conversation_id == conversation).exists()
+    still_open = select(handoff.id).where(handoff.conversation_id == conversation, handoff.status == "open").exists()
+    return or_(filed, still_open)
+
+
 def conversation_kept(session: Session, conversation_id: str) -> bool:
-    """Must this conversation stay? It filed a report (kept until that is purged) or has a handoff that is open (a
-    griffier may still answer). A handoff nobody could be told of (not_notified) or one stuck half-made (pending)
-    does not keep a conversation forever."""
-    report = select(Report.id).where(Report.conversation_id == conversation_id)
-    handoff = select(Handoff.id).where(Handoff.conversation_id == conversation_id, Handoff.status == "open")
-    return bool(session.scalar(select(report.exists())) or session.scalar(select(handoff.exists())))
+    """Must this conversation stay (`_kept`)?"""
+    return bool(session.scalar(select(_kept(conversation_id))))
 
 
-def _left_behind(created_before: datetime):
-    """Handoff rows that keep nothing: made before `created_before`, not open, no open handoff beside them and no
-    report in their conversation."""
-    other = aliased(Handoff)
-    still_open = select(other.id).where(other.conversation_id == Handoff.conversation_id, other.status == "open")
-    filed = select(Report.id).where(Report.conversation_id == Handoff.conversation_id)
-    return (Handoff.created_at < created_before, Handoff.status != "open", ~still_open.exists(), ~filed.exists())
+def _left_behind(created_before: datetime) -> tuple[Any, ...]:
+    """Handoff rows that keep nothing: made before `created_before` in a conversation nothing keeps (`_kept`; an
+    open row keeps its own conversation, so it is never one of them)."""
+    return (Handoff.created_at < created_before, ~_kept(Handoff.conversation_id))
 
 
-def closed_handoff_conversations(session: Session, created_before: datetime) -> list[str]:
+def left_behind_handoff_conversations(session: Session, created_before: datetime) -> list[str]:
     """The conversations with a handoff row that keeps nothing (`_left_behind`)."""
     return list(session.scalars(select(Handoff.conversation_id).distinct().where(*_left_behind(created_before))))
 

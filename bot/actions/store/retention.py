@@ -136,7 +136,7 @@ def _sweep_orphaned_handoffs(cutoff: datetime) -> None:
 
     try:
         with db.session() as session:
-            candidates = repository.closed_handoff_conversations(session, created_before=cutoff)
+            candidates = repository.left_behind_handoff_conversations(session, created_before=cutoff)
         present = tracker.with_events(candidates) if candidates else set()
         if present is None:
             return
