@@ -1,7 +1,8 @@
 """Turn the real-world training cases (tests/nlu/real/train*.jsonl) into Rasa training data.
 
 Writes bot/data/nlu/incidents_real.yml: A-D to incident_a ... incident_d, acute D to acute_danger,
-"not an incident" to out_of_scope. The jsonl files are the source of truth (each line names its
+"not an incident" to out_of_scope; cases with a colleague as the other person in blocks of their own
+(intent metadata `colleague: true`). The jsonl files are the source of truth (each line names its
 source and the reason for its label); the YAML is generated so Rasa can read it.
 Usage: python scripts/real_data.py          (write)
        python scripts/real_data.py --check  (exit 1 when the YAML is out of date)
@@ -43,9 +44,9 @@ def _line(text: str) -> str:
 
 
 def render() -> str:
-    by_intent: dict[str, list[str]] = {name: [] for name in INTENTS}
+    by_intent: dict[tuple[str, bool], list[str]] = {}
     for case in cases("train"):
-        by_intent[intent_of(case)].append(case["text"])
+        by_intent.setdefault((intent_of(case), bool(case.get("colleague"))), []).append(case["text"])
     lines = [
         'version: "3.1"',
         "",
@@ -55,12 +56,13 @@ def render() -> str:
         "",
         "nlu:",
     ]
-    for name, texts in by_intent.items():
-        if not texts:
-            continue
-        # intent metadata: nlu.ensemble.TextLogisticRegression weighs these examples by `real_weight`
-        lines += [f"- intent: {name}", "  metadata:", "    real_world: true", "  examples: |"]
-        lines += [f"    - {_line(text)}" for text in sorted({_line(t) for t in texts})]
+    for name, colleague in sorted(by_intent, key=lambda key: (INTENTS.index(key[0]), key[1])):
+        texts = by_intent[(name, colleague)]
+        # intent metadata: nlu.ensemble.TextLogisticRegression weighs these examples by `real_weight`;
+        # `colleague`: the other person is a fellow office holder (it learns to see that, nlu/colleague.py)
+        lines += [f"- intent: {name}", "  metadata:", "    real_world: true"]
+        lines += ["    colleague: true"] if colleague else []
+        lines += ["  examples: |"] + [f"    - {_line(text)}" for text in sorted({_line(t) for t in texts})]
     return "\n".join(lines) + "\n"
 
 

@@ -1,10 +1,11 @@
 """Choose the ABCD decision's calibration and thresholds on the real-world development set.
 
-Parses the development cases once with the trained model, then replays the decision (nlu.triage,
-pure Python) over a grid of temperature, D threshold, incident mass, acute threshold, "D when no
-incident" and cue_min_prob. Prints the best settings that keep D recall >= --min-d-recall and false
-acute <= --max-false-acute, ordered by macro-F1 over A-D plus not-an-incident recall; ties by acute
-recall, then the fewest false acute. Never reads the blind set.
+Parses the development cases once with the trained model, takes the temperature with the best likelihood
+of the gold labels (calibration; on a tie the first in the grid), then replays the decision (nlu.triage,
+pure Python) over a grid of D threshold, incident mass, acute threshold, "D when no incident" and
+cue_min_prob. Prints the best settings that keep D recall >= --min-d-recall and false acute <=
+--max-false-acute, ordered by macro-F1 over A-D plus not-an-incident recall; ties by acute recall, then
+the fewest false acute. Then a table for the colleague model's threshold. Never reads the blind set.
 Usage: python scripts/tune_triage.py --model models/meldhulp.tar.gz [--dev 'tests/nlu/real/dev*.jsonl']
 """
 
@@ -23,7 +24,7 @@ from nlu_model import ROOT, load, parse_all
 
 GRID = {
     "temperature": [0.7, 0.85, 1.0, 1.5],
-    "d_threshold": [0.1, 0.15, 0.2, 0.25, 0.3],
+    "d_threshold": [0.05, 0.07, 0.1, 0.15, 0.2, 0.25, 0.3],
     "incident_mass": [0.4, 0.5, 0.6, 0.7],
     "acute_threshold": [0.2, 0.3, 0.4, 0.5],
     "d_when_no_incident": [0.3, 0.4, 1.0],
@@ -46,6 +47,7 @@ def main() -> int:
     agent = load(args.model)
     parsed = parse_all(agent, [c["text"] for c in cases])
     rankings = [[(r["name"], r["confidence"]) for r in p.get("intent_ranking") or []] for p in parsed]
+    colleague_probabilities = [(p.get("abcd") or {}).get("colleague_probability") for p in parsed]
 
     import functools
 
@@ -68,13 +70,15 @@ def main() -> int:
             total -= math.log(max(p, 1e-6))
         return total / len(cases)
 
-    print("temperature by likelihood on dev: " + "  ".join(f"T={t}: {nll(t):.3f}" for t in GRID["temperature"]))
+    likelihood = {t: nll(t) for t in GRID["temperature"]}
+    print("temperature by likelihood on dev: " + "  ".join(f"T={t}: {v:.3f}" for t, v in likelihood.items()))
+    # Calibration first: the temperature whose probabilities fit the development set best (the decision's
+    # thresholds then mean what they say); the thresholds are chosen for that temperature.
+    grid = {**GRID, "temperature": [min(likelihood, key=likelihood.__getitem__)]}
     rows = []
-    for values in itertools.product(*GRID.values()):
-        config = dict(zip(GRID, values, strict=True))
+    for values in itertools.product(*grid.values()):
+        config = dict(zip(grid, values, strict=True))
         results = [triage.decide(c["text"], r, config) for c, r in zip(cases, rankings, strict=True)]
-        for result in results:
-            result["colleague"] = result.get("colleague", False)
         rep = real_report(cases, results)
         rows.append((config, rep))
     ok = [(c, r) for c, r in rows if r["d_recall"] >= args.min_d_recall and r["false_acute"] <= args.max_false_acute]
@@ -88,7 +92,25 @@ def main() -> int:
     for config, rep in best:
         print(json.dumps(config), f"macro-F1 {rep['macro_f1']:.3f}  D recall {rep['d_recall']:.3f}  "
               f"acute {rep['acute_recall']:.3f}  false acute {rep['false_acute']:.3f}  null {rep['null_recall']:.3f}")
+    _colleague_thresholds(cases, rankings, colleague_probabilities, {**best[0][0]} if best else {})
     return 0
+
+
+def _colleague_thresholds(cases: list[dict], rankings: list, probabilities: list, config: dict) -> None:
+    """The colleague flag at each threshold of the colleague model (with the best settings above): how many
+    colleague stories it finds, and how many other messages it flags (a resident's incident, or a message
+    taken for one: those would get the gedragscode route). The row 1.01 is the cue rule alone; the shipped
+    threshold is the lowest with no more false flags than that row."""
+    from nlu import triage
+
+    print(f"colleague model: {sum(c['colleague'] for c in cases)} colleague stories, "
+          f"{sum(not c['colleague'] for c in cases)} other messages")
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9, 1.01):
+        cfg = {**config, "colleague_threshold": threshold}
+        flags = [triage.decide(c["text"], r, cfg, p)["colleague"] for c, r, p in zip(cases, rankings, probabilities, strict=True)]
+        found = sum(f and c["colleague"] for c, f in zip(cases, flags, strict=True))
+        false = sum(f and not c["colleague"] for c, f in zip(cases, flags, strict=True))
+        print(f"  colleague_threshold {threshold}: found {found}, false flags {false}")
 
 
 if __name__ == "__main__":

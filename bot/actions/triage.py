@@ -139,6 +139,12 @@ COLLEAGUE_GENERAL = (
     "U schrijft dat de ander een collega-ambtsdrager is. Twijfelt u of het over de grens ging?"
     " Alle protocollen zeggen: neem dan contact op met de griffier of de burgemeester."
 )
+# When only the colleague model (not the cue rule) saw a colleague: the route is offered as a question, and
+# the aggression protocol's advice and reporting still follow (nlu/triage.py, `colleague_by`).
+COLLEAGUE_MAYBE = "Is de ander een collega-ambtsdrager? Dan geldt ook dit."
+COLLEAGUE_MAYBE_GENERAL = (
+    "Is de ander een collega in de politiek? Neem dan contact op met de griffier of de burgemeester. Dat zeggen alle protocollen."
+)
 
 
 def story_result(tracker: Tracker) -> dict:
@@ -151,11 +157,17 @@ def story_result(tracker: Tracker) -> dict:
     return {}
 
 
-def colleague_text(protocol: Protocol, source: str) -> str:
+def colleague_text(protocol: Protocol, source: str, sure: bool = True) -> str:
     route = knowledge.colleague_route(protocol.key) if protocol.loaded else None
     if not route:
-        return COLLEAGUE_GENERAL
-    return f"U schrijft dat de ander een collega-ambtsdrager is. {route['text']} ({source}, {route['section']})"
+        return COLLEAGUE_GENERAL if sure else COLLEAGUE_MAYBE_GENERAL
+    opening = "U schrijft dat de ander een collega-ambtsdrager is." if sure else COLLEAGUE_MAYBE
+    return f"{opening} {route['text']} ({source}, {route['section']})"
+
+
+def colleague_is_sure(result: dict) -> bool:
+    """The cue rule named a colleague who acted (results from before the colleague model came from the rule)."""
+    return result.get("colleague_by", "rule") == "rule"
 
 
 def _protocol(tracker: Tracker, dispatcher: CollectingDispatcher) -> Protocol | None:
@@ -200,10 +212,12 @@ class ActionAdvice(Action):
         persistent = tracker.get_slot("persistent")
         advice = protocol.advice(category, tracker.get_slot("subkind"))
         source = _source(protocol)
-        if story_result(tracker).get("colleague"):
-            dispatcher.utter_message(text=colleague_text(protocol, source))
+        result = story_result(tracker)
+        if result.get("colleague"):
+            sure = colleague_is_sure(result)
+            dispatcher.utter_message(text=colleague_text(protocol, source, sure))
             route = knowledge.colleague_route(protocol.key) if protocol.loaded else None
-            if route and route.get("covered") is False:
+            if sure and route and route.get("covered") is False:
                 return [SlotSet("report_required", False)]  # the protocol leaves this to the gedragscode
         required = texts.reporting_required(advice.reporting, persistent)
         dispatcher.utter_message(

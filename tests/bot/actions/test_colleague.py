@@ -4,12 +4,14 @@ municipality (bot/actions/protocols/*.yml `colleague`, quotes checked against th
 import pytest
 
 from actions import knowledge
-from actions.triage import COLLEAGUE_GENERAL, ActionAdvice
+from actions.triage import COLLEAGUE_GENERAL, COLLEAGUE_MAYBE, COLLEAGUE_MAYBE_GENERAL, ActionAdvice
 
 
-def story_tracker(tracker_factory, municipality_key, colleague, category="C"):
+def story_tracker(tracker_factory, municipality_key, colleague, category="C", colleague_by=None):
     tracker = tracker_factory(slots={"category": category, "municipality_key": municipality_key, "persistent": False})
     story = {"label": category, "colleague": colleague, "cues": []}
+    if colleague_by:
+        story["colleague_by"] = colleague_by
     tracker.events.insert(0, {"event": "user", "text": "verhaal", "parse_data": {"text": "verhaal", "abcd": story}})
     return tracker
 
@@ -59,3 +61,21 @@ async def test_alkmaar_leaves_colleague_conduct_to_the_gedragscode_and_gives_no_
     assert "Gedragscode bestuurlijke integriteit" in said(dispatcher)
     assert "Advies:" not in said(dispatcher)
     assert [e for e in events if e.get("name") == "report_required"][0]["value"] is False
+
+
+async def test_a_colleague_seen_only_by_the_model_is_asked_and_keeps_the_protocols_advice(connection, dispatcher, tracker_factory, domain):
+    """The colleague model is not the cue rule: its flag offers the gedragscode route as a question and never
+    drops Alkmaar's reporting duty (nlu/triage.py, colleague_by)."""
+    tracker = story_tracker(tracker_factory, "alkmaar", True, category="D", colleague_by="model")
+    events = await ActionAdvice().run(dispatcher, tracker, domain)
+    text = said(dispatcher)
+    assert COLLEAGUE_MAYBE in text and "Gedragscode bestuurlijke integriteit" in text
+    assert "Ons advies nu:" in text
+    assert [e for e in events if e.get("name") == "report_required"][0]["value"] is True
+    assert "U schrijft dat de ander een collega-ambtsdrager is" not in text
+
+
+async def test_the_model_alone_without_a_protocol_asks_too(connection, dispatcher, tracker_factory, domain):
+    await ActionAdvice().run(dispatcher, story_tracker(tracker_factory, None, True, colleague_by="model"), domain)
+    assert COLLEAGUE_MAYBE_GENERAL in said(dispatcher)
+    assert COLLEAGUE_GENERAL not in said(dispatcher)

@@ -125,3 +125,87 @@ def test_real_world_examples_weigh_real_weight_times_as_much(tmp_path):
         ranking = {r["name"]: r["confidence"] for r in msg.get(INTENT_RANKING_KEY)}
         top[weight] = ranking["incident_a"] - ranking["incident_d"]
     assert top[5.0] > top[1.0] and top[5.0] > 0
+
+
+COLLEAGUE_STORIES = ["een collega-raadslid noemde mij in de raad een leugenaar", "de wethouder van mijn eigen partij schold mij uit",
+                     "een raadslid van de oppositie zei in de commissie dat ik dom ben", "de voorzitter van de raad snauwde mij af"]
+RESIDENT_STORIES = ["een inwoner noemde mij op de markt een leugenaar", "een man op straat schold mij uit",
+                    "een buurman zei bij de supermarkt dat ik dom ben", "een bewoner snauwde mij af bij het spreekuur"]
+
+
+def colleague_data(with_colleagues=True, written=()):
+    """Real-world colleague and resident stories; `written`: examples written by us, marked colleague but
+    not real-world (the colleague model must not learn from them)."""
+    real = [Message.build(t, "incident_c", None, {"real_world": True, "colleague": with_colleagues}, None)
+            for t in COLLEAGUE_STORIES]
+    real += [Message.build(t, "incident_c", None, {"real_world": True}, None) for t in RESIDENT_STORIES]
+    ours = [Message.build(t, "incident_c", None, {"colleague": True}, None) for t in written]
+    rest = [Message(data={TEXT: t, INTENT: i}) for i, texts in EXAMPLES.items() for t in texts]
+    return TrainingData([*real, *ours, *rest])
+
+
+def test_the_colleague_model_learns_from_the_real_world_examples_and_survives_persist_and_load(tmp_path):
+    comp, storage, resource = component(tmp_path, e5_scale=0.0)
+    comp.train(colleague_data())
+    loaded = ensemble.TextLogisticRegression.load(comp._config, storage, resource, None)
+    colleague, resident = Message(data={TEXT: "een raadslid van de oppositie schold mij uit"}), Message(data={TEXT: "een man op de markt schold mij uit"})
+    loaded.process([colleague, resident])
+    assert colleague.get("colleague_probability") > 0.5 > resident.get("colleague_probability")
+    # an output of the ABCD result, not of the message itself
+    assert "colleague_probability" not in colleague.as_dict(only_output_properties=True)
+
+
+def test_without_colleague_examples_there_is_no_colleague_probability_also_after_persist_and_load(tmp_path):
+    comp, storage, resource = component(tmp_path, e5_scale=0.0)
+    # examples written by us count for the intents, never for the colleague model
+    comp.train(colleague_data(with_colleagues=False, written=COLLEAGUE_STORIES))
+    loaded = ensemble.TextLogisticRegression.load(comp._config, storage, resource, None)
+    msg = Message(data={TEXT: "een raadslid van de oppositie schold mij uit"})
+    loaded.process([msg])
+    assert loaded._model["colleague"] is None
+    assert msg.get("colleague_probability") is None
+    assert msg.get(INTENT)["name"] == "incident_c"
+
+
+def test_a_model_from_before_the_colleague_model_still_classifies(tmp_path):
+    comp, _, _ = component(tmp_path, e5_scale=0.0)
+    comp.train(colleague_data())
+    del comp._model["colleague"]  # as stored by a model trained before it existed
+    msg = Message(data={TEXT: "een raadslid van de oppositie schold mij uit"})
+    comp.process([msg])
+    assert msg.get("colleague_probability") is None and msg.get(INTENT)["name"] == "incident_c"
+
+
+def test_rasa_reads_the_colleague_metadata_of_the_generated_training_file():
+    """scripts/real_data.py writes colleague stories in blocks with intent metadata `colleague: true`;
+    Rasa's YAML reader must give that metadata to every example of the block."""
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    from nlu import colleague
+
+    yaml_text = """version: "3.1"
+nlu:
+- intent: incident_c
+  metadata:
+    real_world: true
+    colleague: true
+  examples: |
+    - een collega-raadslid noemde mij een leugenaar
+    - de wethouder schold mij uit
+- intent: incident_c
+  metadata:
+    real_world: true
+  examples: |
+    - een inwoner noemde mij een leugenaar
+"""
+    examples = RasaYAMLReader().reads(yaml_text).intent_examples
+    assert [colleague.is_colleague_example(m) for m in examples] == [True, True, False]
+    assert all(ensemble.is_real_world(m) for m in examples)
+
+    # and the generated file itself: every colleague training case, and only those, in a colleague block
+    import real_data
+
+    generated = RasaYAMLReader().reads(real_data.render()).intent_examples
+    expected = {real_data._line(c["text"]) for c in real_data.cases("train") if c["colleague"]}
+    assert {m.get(TEXT) for m in generated if colleague.is_colleague_example(m)} == expected
+    assert len(expected) > 100

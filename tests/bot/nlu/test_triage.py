@@ -138,3 +138,25 @@ def test_a_threat_in_the_persons_own_story_is_d_even_when_the_model_sees_none(te
 ])
 def test_a_threat_read_about_is_not_an_incident_when_the_model_says_so(text):
     assert triage.decide(text, ranking(out_of_scope=0.97, incident_d=0.01, incident_b=0.02), _configured())["label"] is None
+
+
+def test_the_colleague_model_flags_a_colleague_the_cue_rule_does_not_know():
+    text = "tijdens het debat noemde de fractievoorzitter van de VVD mij een zielige leugenaar"
+    ranking = [("incident_c", 0.9), ("incident_b", 0.1)]
+    config = {"colleague_threshold": 0.7}
+    assert triage.decide(text, ranking, config)["colleague"] is False  # no model: the rule alone
+    assert triage.decide(text, ranking, config, colleague_probability=0.69)["colleague"] is False
+    flagged = triage.decide(text, ranking, config, colleague_probability=0.7)
+    assert flagged["colleague"] is True and flagged["colleague_by"] == "model" and flagged["colleague_probability"] == 0.7
+    # never on what is not an incident, and the default threshold leaves it to the rule
+    assert triage.decide("hoe meld ik iets?", [("out_of_scope", 0.9)], config, 0.99)["colleague"] is False
+    assert triage.decide(text, ranking, None, colleague_probability=0.99)["colleague"] is False
+
+
+def test_the_rule_is_named_and_the_model_alone_never_flags_acute_danger_or_a_missing_probability():
+    ruled = triage.decide("Een collega-raadslid schold mij uit voor hoer", [("incident_c", 0.9)], {"colleague_threshold": 0.7})
+    assert ruled["colleague"] is True and ruled["colleague_by"] == "rule"
+    acute = triage.decide("Hij staat nu voor mijn deur met een mes", [("acute_danger", 0.9)], {"colleague_threshold": 0.7}, 0.95)
+    assert acute["acute"] is True and acute["colleague"] is False and acute["colleague_by"] is None
+    # no model at all counts as no evidence, whatever the threshold
+    assert triage.decide("Hij schold mij uit", [("incident_c", 0.9)], {"colleague_threshold": 0.0})["colleague"] is False
