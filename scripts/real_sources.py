@@ -12,6 +12,8 @@ A source no earlier round used belongs to the current round: half of them blind,
 sixth dev.
 
 Usage: python scripts/real_sources.py URL [URL ...]   (prints the part of each)
+       python scripts/real_sources.py --write-round     (at the end of a round: writes round<ROUND>_sources.tsv,
+                                                         every source first used in this round and its part)
 """
 
 from __future__ import annotations
@@ -66,7 +68,27 @@ def part_of(source: str) -> str:
     return _pick(NEW, f"round-{ROUND}", n)
 
 
+def write_round() -> Path:
+    """round<ROUND>_sources.tsv: every source in the jsonl files that no finished round used, with its part now."""
+    import json
+
+    first_used = {}
+    for path in sorted(REAL.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                source = normalise(json.loads(line)["source"])
+                if source not in earlier_rounds():
+                    first_used[source] = part_of(source)
+    out = REAL / f"round{ROUND}_sources.tsv"
+    header = f"# Round {ROUND}: every source first used then, normalised, and the part it was in. Read by scripts/real_sources.py.\n"
+    out.write_text(header + "".join(f"{s}\t{first_used[s]}\n" for s in sorted(first_used)), encoding="utf-8")
+    return out
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--write-round"]:
+        print("wrote", write_round())
+        sys.exit(0)
     for arg in sys.argv[1:]:
         n = normalise(arg)
         used = earlier_rounds().get(n)

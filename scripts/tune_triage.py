@@ -92,7 +92,7 @@ def main() -> int:
     for config, rep in best:
         print(json.dumps(config), f"macro-F1 {rep['macro_f1']:.3f}  D recall {rep['d_recall']:.3f}  "
               f"acute {rep['acute_recall']:.3f}  false acute {rep['false_acute']:.3f}  null {rep['null_recall']:.3f}")
-    _colleague_thresholds(cases, rankings, colleague_probabilities, {**best[0][0]} if best else {})
+    _colleague_thresholds(cases, rankings, colleague_probabilities, best[0][0])
     return 0
 
 

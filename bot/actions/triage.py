@@ -139,11 +139,13 @@ COLLEAGUE_GENERAL = (
     "U schrijft dat de ander een collega-ambtsdrager is. Twijfelt u of het over de grens ging?"
     " Alle protocollen zeggen: neem dan contact op met de griffier of de burgemeester."
 )
-# When only the colleague model (not the cue rule) saw a colleague: the route is offered as a question, and
-# the aggression protocol's advice and reporting still follow (nlu/triage.py, `colleague_by`).
-COLLEAGUE_MAYBE = "Is de ander een collega-ambtsdrager? Dan geldt ook dit."
+# When only the colleague model (not the cue rule) saw a colleague: the route is said under a condition, and
+# the aggression protocol's advice and reporting follow as for anyone else (nlu/triage.py, `colleague_by`).
+COLLEAGUE_MAYBE = "Is de ander een collega-ambtsdrager? Dan geldt dit:"
+COLLEAGUE_MAYBE_NOT = "Is de ander geen collega? Dan geldt het advies hierna."
 COLLEAGUE_MAYBE_GENERAL = (
-    "Is de ander een collega in de politiek? Neem dan contact op met de griffier of de burgemeester. Dat zeggen alle protocollen."
+    "Is de ander een collega-ambtsdrager? Twijfelt u of het over de grens ging?"
+    " Neem dan contact op met de griffier of de burgemeester. Dat zeggen alle protocollen."
 )
 
 
@@ -160,9 +162,10 @@ def story_result(tracker: Tracker) -> dict:
 def colleague_text(protocol: Protocol, source: str, sure: bool = True) -> str:
     route = knowledge.colleague_route(protocol.key) if protocol.loaded else None
     if not route:
-        return COLLEAGUE_GENERAL if sure else COLLEAGUE_MAYBE_GENERAL
-    opening = "U schrijft dat de ander een collega-ambtsdrager is." if sure else COLLEAGUE_MAYBE
-    return f"{opening} {route['text']} ({source}, {route['section']})"
+        return COLLEAGUE_GENERAL if sure else f"{COLLEAGUE_MAYBE_GENERAL} {COLLEAGUE_MAYBE_NOT}"
+    if sure:
+        return f"U schrijft dat de ander een collega-ambtsdrager is. {route['text']} ({source}, {route['section']})"
+    return f"{COLLEAGUE_MAYBE} {route['text']} ({source}, {route['section']}) {COLLEAGUE_MAYBE_NOT}"
 
 
 def colleague_is_sure(result: dict) -> bool:

