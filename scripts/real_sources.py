@@ -70,15 +70,13 @@ def part_of(source: str) -> str:
 
 def write_round() -> Path:
     """round<ROUND>_sources.tsv: every source in the jsonl files that no finished round used, with its part now."""
-    import json
+    from real_data import read_jsonl
 
     first_used = {}
-    for path in sorted(REAL.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                source = normalise(json.loads(line)["source"])
-                if source not in earlier_rounds():
-                    first_used[source] = part_of(source)
+    for case in read_jsonl(*sorted(REAL.glob("*.jsonl"))):
+        source = normalise(case["source"])
+        if source not in earlier_rounds():
+            first_used[source] = part_of(source)
     out = REAL / f"round{ROUND}_sources.tsv"
     header = f"# Round {ROUND}: every source first used then, normalised, and the part it was in. Read by scripts/real_sources.py.\n"
     out.write_text(header + "".join(f"{s}\t{first_used[s]}\n" for s in sorted(first_used)), encoding="utf-8")

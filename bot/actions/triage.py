@@ -159,8 +159,12 @@ def story_result(tracker: Tracker) -> dict:
     return {}
 
 
-def colleague_text(protocol: Protocol, source: str, sure: bool = True) -> str:
-    route = knowledge.colleague_route(protocol.key) if protocol.loaded else None
+def colleague_route(protocol: Protocol) -> dict | None:
+    return knowledge.colleague_route(protocol.key) if protocol.loaded else None
+
+
+def colleague_text(route: dict | None, source: str, sure: bool = True) -> str:
+    """The colleague route in words (`route`: colleague_route of the user's protocol, None without one)."""
     if not route:
         return COLLEAGUE_GENERAL if sure else f"{COLLEAGUE_MAYBE_GENERAL} {COLLEAGUE_MAYBE_NOT}"
     if sure:
@@ -217,9 +221,8 @@ class ActionAdvice(Action):
         source = _source(protocol)
         result = story_result(tracker)
         if result.get("colleague"):
-            sure = colleague_is_sure(result)
-            dispatcher.utter_message(text=colleague_text(protocol, source, sure))
-            route = knowledge.colleague_route(protocol.key) if protocol.loaded else None
+            sure, route = colleague_is_sure(result), colleague_route(protocol)
+            dispatcher.utter_message(text=colleague_text(route, source, sure))
             if sure and route and route.get("covered") is False:
                 return [SlotSet("report_required", False)]  # the protocol leaves this to the gedragscode
         required = texts.reporting_required(advice.reporting, persistent)

@@ -15,10 +15,12 @@ from __future__ import annotations
 import json
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Engine, bindparam, create_engine, inspect, text
+from sqlalchemy import Connection, Engine, bindparam, create_engine, inspect, text
 
 from core.config import get_settings
 
@@ -59,15 +61,22 @@ def erase_sql(engine: Engine, sender_id: str, silent_before: datetime | None = N
         return connection.execute(text(f"DELETE FROM {EVENTS_TABLE} WHERE {where}"), values).rowcount
 
 
+@contextmanager
+def _events_table(url: str) -> Iterator[Connection | None]:
+    """A connection to the tracker store, or None when it has no events table (yet, or the wrong database)."""
+    with _engine(url).connect() as connection:
+        yield connection if inspect(connection).has_table(EVENTS_TABLE) else None
+
+
 def silent_since(cutoff: datetime) -> list[str] | None:
     """The senders whose last tracker event is older than `cutoff`; None without an SQL tracker store (Rasa keeps
     conversations in memory then, and they are gone when it restarts)."""
     url = get_settings().tracker_store_url
     if not url:
         return None
-    with _engine(url).connect() as connection:
-        if not inspect(connection).has_table(EVENTS_TABLE):
-            return []
+    with _events_table(url) as connection:
+        if connection is None:
+            return []  # Rasa creates the table with its first conversation
         rows = connection.execute(text(f"SELECT sender_id FROM {EVENTS_TABLE} GROUP BY sender_id "
                                        "HAVING MAX(timestamp) < :cutoff"), {"cutoff": cutoff.timestamp()})
         return [row[0] for row in rows]
@@ -80,8 +89,8 @@ def with_events(sender_ids: list[str]) -> set[str] | None:
     if not url:
         return None
     found: set[str] = set()
-    with _engine(url).connect() as connection:
-        if not inspect(connection).has_table(EVENTS_TABLE):
+    with _events_table(url) as connection:
+        if connection is None:
             return None
         for start in range(0, len(sender_ids), 500):
             query = text(f"SELECT DISTINCT sender_id FROM {EVENTS_TABLE} WHERE sender_id IN :ids")
