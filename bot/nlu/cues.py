@@ -24,6 +24,9 @@ class Cue:
     # in a sentence that reports what the person read or heard about ("ik las dat een wethouder
     # bedreigd werd"): the triage then also asks the model (nlu/triage.py, cue_min_prob)
     reported: bool = field(default=False, compare=False)
+    # in a sentence that tells something that happened to the person ("ik heb een dreigbrief gekregen"):
+    # not a question, not a report, and the person is in it (ik, mij, wij, ons, ...)
+    told_by_me: bool = field(default=False, compare=False)
 
     def as_dict(self) -> dict:
         return {"text": self.text, "kind": self.kind, "category": self.category}
@@ -51,6 +54,10 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:je|jij|u)\s+(?:gaat|gaan)\s+(?:er\s*aan|eraan|dood|boeten|hangen)",
             r"\b(?:gaat|gaan)\s+eraan\b(?!\s+(?:werken|doen|denken|beginnen))",  # "de burgemeester gaat eraan"
             r"\bmoet(?:en)?\s+(?:\w+\s+){0,2}(?:dood|opgehangen|doodgeschoten|neergeschoten|afgemaakt|geëxecuteerd|geexecuteerd)\b",
+            # a call to kill: "zij zou gedood moeten worden", "die moeten allemaal afgeslacht worden"
+            r"\b(?:moet|moeten|zou|zouden)\s+(?:\w+\s+){0,2}(?:gedood|afgeslacht|gelyncht|vergast)\b",
+            r"\b(?:gedood|afgeslacht|gelyncht|vergast)\s+(?:\w+\s+)?(?:moet|moeten|zou|zouden)\b",
+            r"\b(?:afslachten|lynchen|vergassen)\b",
             r"\bkopje\s+kleiner\b",
             r"\bstrop\b",
             r"\b(?:ik|we|wij)\s+(?:weet|weten)\s+(?:\w+\s+)?waar\s+(?:hij|zij|ze|die|de\s+\w+)\s+(?:woont|wonen|slaapt)\b",
@@ -201,6 +208,8 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:me|mij|hem|haar|ons|raadslid|wethouder|burgemeester|bode|agent)\s+(?:een\s+)?(?:\w+\s+)?(?:klap|duw|schop|trap|stoot|kopstoot|vuistslag)\s+(?:\w+\s+){0,2}gegeven\b",
             r"\b(?:mishandeld|mishandelde\s+(?:me|mij|hem|haar)|klap\s+gegeven|kopstoot|vuistslag|aangevallen|aanval\s+op\s+(?:me|mij))\b",
             r"\b(?:tegen\s+de\s+grond|op\s+de\s+grond\s+gewerkt)\b",
+            # "wilde ons als college te lijf", "ging hem te lijf" (not "de armoede te lijf gaan": a person only)
+            r"\b(?:me|mij|ons|hem|haar|jullie|je|jou|u)\s+(?:\w+\s+){0,3}te\s+lijf\b",
             r"\b(?:trok|trokken)\s+(?:\w+\s+){0,2}(?:hard|ruw|hardhandig)\s+aan\s+(?:mijn|m'n|haar|zijn)\s+\w+",
             r"\b(?:rukte|rukten|sjorde)\s+(?:\w+\s+){0,2}aan\s+(?:mijn|m'n|haar|zijn)\s+\w+",
             # an object or a body part that reached the person: "een fles tegen mijn hoofd", "een vuist in mijn gezicht"
@@ -433,6 +442,9 @@ _REPORTED = _rx(
 )
 
 
+_ME = re.compile(r"\b(?:ik|mij|me|mijn|m'n|wij|we|ons|onze)\b", re.IGNORECASE)
+
+
 def find_cues(text: str) -> list[Cue]:
     """All C and D cues in the text, in reading order, one per matched phrase."""
     text = plain(text)
@@ -450,8 +462,10 @@ def find_cues(text: str) -> list[Cue]:
                         continue
                     if any(s[0] <= span[0] and span[1] <= s[1] for s in found):
                         continue  # already covered by a heavier or longer cue
+                    reported = bool(_REPORTED.search(sentence))
+                    told = not reported and not sentence.rstrip(" '\"").endswith("?") and bool(_ME.search(sentence))
                     found[span] = Cue(text=match.group(0).strip(), kind=kind, category=category,
-                                      reported=bool(_REPORTED.search(sentence)))
+                                      reported=reported, told_by_me=told)
     return [found[span] for span in sorted(found)]
 
 

@@ -268,6 +268,8 @@ def test_a_told_threat_is_never_silenced(text):
         "Mijn zoontje trok de hele tijd aan mijn mouw.",
         "Het college heeft het hele beleid omgegooid.",
         "Het college gooide vorig jaar het roer om.",
+        "Dit college wil de armoede in de wijk te lijf gaan.",
+        "De oppositie slachtte het voorstel af in het debat.",
     ],
 )
 def test_everyday_sentences_are_no_threat(text):
@@ -292,6 +294,9 @@ def test_here_is_only_now_when_somebody_is_still_there():
         ("Als ik hem tegenkom jaag ik een kogel door zijn kop", "bedreiging"),
         ("Ze gooide een fles tegen mijn hoofd", "fysiek_geweld"),
         ("Hij wil me neuken zei hij op de markt", "seksuele_intimidatie"),
+        ("Onder mijn post schreef iemand dat ik gedood zou moeten worden", "bedreiging"),
+        ("Ze zouden die linkse raadsleden moeten afslachten, las ik onder mijn filmpje", "bedreiging"),
+        ("Een boze man kwam met een stok binnen en wilde ons als college te lijf", "fysiek_geweld"),
     ],
 )
 def test_real_world_d_forms(text, kind):
@@ -443,3 +448,12 @@ def test_a_cue_that_speaks_to_someone_is_direct_one_that_names_a_behaviour_is_no
     assert direct, "a threat said to the person is direct"
     named = cues.find_cues("Ik las dat een wethouder een dreigbrief kreeg en bedreigd werd.")
     assert named and not any(cues.is_direct(c) for c in named)
+
+
+def test_a_cue_knows_whether_the_person_tells_it_about_themselves():
+    own = cues.find_cues("Ik kreeg gisteren een dreigbrief.")
+    other = cues.find_cues("De wethouder kreeg gisteren een dreigbrief.")
+    asked = cues.find_cues("Mijn buurman kreeg een dreigbrief, ik vraag me af: wat is een dreigbrief eigenlijk?")
+    assert [c.told_by_me for c in own] == [True]
+    assert [c.told_by_me for c in other] == [False]
+    assert not any(c.told_by_me for c in asked)  # a question is not a story told

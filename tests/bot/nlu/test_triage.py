@@ -160,3 +160,28 @@ def test_the_rule_is_named_and_the_model_alone_never_flags_acute_danger_or_a_mis
     assert acute["acute"] is True and acute["colleague"] is False and acute["colleague_by"] is None
     # no model at all counts as no evidence, whatever the threshold
     assert triage.decide("Hij schold mij uit", [("incident_c", 0.9)], {"colleague_threshold": 0.0})["colleague"] is False
+
+
+@pytest.mark.parametrize("text", [
+    "Twee boa's van de gemeente zijn gisteren bedreigd. Kan ik dat hier ook melden?",
+    "De burgemeester van de buurgemeente kreeg een dreigbrief. Worden wij nu ook beveiligd?",
+    "Klopt het dat de straf voor het bedreigen van een burgemeester hoger is?",
+])
+def test_a_question_about_someone_elses_threat_is_no_incident_when_the_model_says_so(text):
+    """cue_min_prob_no_incident: a question the model reads as no incident keeps no cue that only names a
+    behaviour done to somebody else."""
+    probs = ranking(out_of_scope=0.9, incident_d=0.05, incident_b=0.05)
+    assert triage.decide(text, probs, _configured())["label"] is None
+    assert triage.decide(text, probs, {**_configured(), "cue_min_prob_no_incident": 0.0})["label"] == "D"
+    # the same question with a model that sees a threat in it: D
+    assert triage.decide(text, ranking(incident_d=0.5, out_of_scope=0.5), _configured())["label"] == "D"
+
+
+@pytest.mark.parametrize("text", [
+    "Ik kreeg gisteren een dreigbrief. Moet ik dat bij jullie melden?",
+    "Mijn man is bedreigd na de raadsvergadering. Wat moeten we nu doen?",
+    "Wat moet ik doen? Hij zei: ik maak je af.",
+])
+def test_a_question_after_ones_own_threat_stays_d(text):
+    """Told about oneself or one's own, or spoken to the person: the cue counts in a question too."""
+    assert triage.decide(text, ranking(out_of_scope=0.95, incident_d=0.03, greet=0.02), _configured())["label"] == "D"
