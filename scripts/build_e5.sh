@@ -14,6 +14,7 @@ arch=()
 [[ $(uname -m) == x86_64 ]] && arch=(-mavx2 -mfma)
 mkdir -p "$(dirname "$out")"
 # Into a new file, then renamed: a running server keeps the library it loaded.
-"${CC:-gcc}" "${arch[@]}" -O3 -funroll-loops -ffast-math -fopenmp -fPIC -shared -o "$out.tmp" "$src" -lm
-mv -f "$out.tmp" "$out"
+tmp=$(mktemp "$out.XXXXXX")  # two builds at once do not share a file
+"${CC:-gcc}" "${arch[@]}" -O3 -funroll-loops -ffast-math -fopenmp -fPIC -shared -o "$tmp" "$src" -lm
+mv -f "$tmp" "$out"
 echo "built $out"

