@@ -24,8 +24,9 @@ class Cue:
     # in a sentence that reports what the person read or heard about ("ik las dat een wethouder
     # bedreigd werd"): the triage then also asks the model (nlu/triage.py, cue_min_prob)
     reported: bool = field(default=False, compare=False)
-    # in a sentence that tells something that happened to the person ("ik heb een dreigbrief gekregen"):
-    # not a question, not a report, and the person is in it (ik, mij, wij, ons, ...)
+    # in a sentence that tells something that happened to the person or their own ("ik heb een dreigbrief
+    # gekregen", "mijn man is bedreigd, wat moeten we doen?") or that happened just now ("een boa is vandaag
+    # mishandeld"): not a report, and the person (ik, mij, mijn, wij, ons, ...) or a time (vandaag, net) is in it
     told_by_me: bool = field(default=False, compare=False)
 
     def as_dict(self) -> dict:
@@ -54,10 +55,16 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:je|jij|u)\s+(?:gaat|gaan)\s+(?:er\s*aan|eraan|dood|boeten|hangen)",
             r"\b(?:gaat|gaan)\s+eraan\b(?!\s+(?:werken|doen|denken|beginnen))",  # "de burgemeester gaat eraan"
             r"\bmoet(?:en)?\s+(?:\w+\s+){0,2}(?:dood|opgehangen|doodgeschoten|neergeschoten|afgemaakt|geëxecuteerd|geexecuteerd)\b",
-            # a call to kill: "zij zou gedood moeten worden", "die moeten allemaal afgeslacht worden"
-            r"\b(?:moet|moeten|zou|zouden)\s+(?:\w+\s+){0,2}(?:gedood|afgeslacht|gelyncht|vergast)\b",
-            r"\b(?:gedood|afgeslacht|gelyncht|vergast)\s+(?:\w+\s+)?(?:moet|moeten|zou|zouden)\b",
-            r"\b(?:afslachten|lynchen|vergassen)\b",
+            # a call to kill, with "worden" ("zij zou gedood moeten worden", "die moeten allemaal afgeslacht
+            # worden", "dat ik opgehangen moet worden"; not the reportative "bij het ongeluk zou een fietser
+            # gedood zijn")
+            r"\b(?:moet|moeten|zou|zouden)\s+(?:\w+\s+){0,2}(?:gedood|afgeslacht|gelyncht|vergast)\s+(?:\w+\s+)?worden\b",
+            r"\b(?:gedood|afgeslacht|gelyncht|vergast|opgehangen|doodgeschoten|neergeschoten|afgemaakt|geëxecuteerd|geexecuteerd)"
+            r"\s+(?:moet|moeten|zou|zouden)\s+(?:\w+\s+)?worden\b",
+            # "ik zal alle ... zoals jij afslachten", "we gaan ze lynchen" (not "de oppositie zal dit voorstel afslachten")
+            r"\b(?:ik|we|wij)\s+(?:zal|zullen|ga|gaan)\s+(?:\w+\s+){0,5}(?:afslachten|lynchen)\b",
+            r"\b(?:je|jou|u|jullie|hem|haar|ze)\s+(?:\w+\s+){0,2}lynchen\b",
+            r"\b(?:moet|moeten|zou|zouden)\s+(?:\w+\s+){0,4}(?:afslachten|lynchen)\b",  # "ze zouden die raadsleden moeten afslachten"
             r"\bkopje\s+kleiner\b",
             r"\bstrop\b",
             r"\b(?:ik|we|wij)\s+(?:weet|weten)\s+(?:\w+\s+)?waar\s+(?:hij|zij|ze|die|de\s+\w+)\s+(?:woont|wonen|slaapt)\b",
@@ -209,7 +216,8 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:mishandeld|mishandelde\s+(?:me|mij|hem|haar)|klap\s+gegeven|kopstoot|vuistslag|aangevallen|aanval\s+op\s+(?:me|mij))\b",
             r"\b(?:tegen\s+de\s+grond|op\s+de\s+grond\s+gewerkt)\b",
             # "wilde ons als college te lijf", "ging hem te lijf" (not "de armoede te lijf gaan": a person only)
-            r"\b(?:me|mij|ons|hem|haar|jullie|je|jou|u)\s+(?:\w+\s+){0,3}te\s+lijf\b",
+            r"\b(?:ging|gingen|gaat|gaan|wilde|wilden|wou|wouden|kwam|kwamen)\s+(?:\w+\s+)?(?:me|mij|ons|hem|haar|jullie|jou|u)"
+            r"\s+(?:als\s+\w+\s+)?(?:met\s+(?:een|zijn|haar)\s+\w+\s+)?te\s+lijf\b",
             r"\b(?:trok|trokken)\s+(?:\w+\s+){0,2}(?:hard|ruw|hardhandig)\s+aan\s+(?:mijn|m'n|haar|zijn)\s+\w+",
             r"\b(?:rukte|rukten|sjorde)\s+(?:\w+\s+){0,2}aan\s+(?:mijn|m'n|haar|zijn)\s+\w+",
             # an object or a body part that reached the person: "een fles tegen mijn hoofd", "een vuist in mijn gezicht"
@@ -390,7 +398,7 @@ _NOTHING_HAPPENED = _rx(
 )
 # A joke or a test, said in the same clause as the words ("typte 'ik word bedreigd' als grapje").
 _NOT_REAL = _rx(r"\b(?:als\s+grap(?:je)?|negeer\s+(?:dat|dit)(?:\s+maar)?)\b")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?]['\"\u201d\u2019])\s+")  # also after a closing quote
 
 
 def _sentences(text: str):
@@ -443,6 +451,8 @@ _REPORTED = _rx(
 
 
 _ME = re.compile(r"\b(?:ik|mij|me|mijn|m'n|wij|we|ons|onze)\b", re.IGNORECASE)
+# "er lag een kogel in de brievenbus", "er is op het huis geschoten": a thing that happened, told as such
+_THERE_WAS = re.compile(r"\ber\s+(?:zat|zaten|lag|lagen|stond|stonden|hing|hingen|is|zijn|was|waren|werd|werden)\b", re.IGNORECASE)
 
 
 def find_cues(text: str) -> list[Cue]:
@@ -463,7 +473,7 @@ def find_cues(text: str) -> list[Cue]:
                     if any(s[0] <= span[0] and span[1] <= s[1] for s in found):
                         continue  # already covered by a heavier or longer cue
                     reported = bool(_REPORTED.search(sentence))
-                    told = not reported and not sentence.rstrip(" '\"").endswith("?") and bool(_ME.search(sentence))
+                    told = not reported and bool(_ME.search(sentence) or _WHEN.search(sentence) or _THERE_WAS.search(sentence))
                     found[span] = Cue(text=match.group(0).strip(), kind=kind, category=category,
                                       reported=reported, told_by_me=told)
     return [found[span] for span in sorted(found)]

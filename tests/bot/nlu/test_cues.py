@@ -297,6 +297,9 @@ def test_here_is_only_now_when_somebody_is_still_there():
         ("Onder mijn post schreef iemand dat ik gedood zou moeten worden", "bedreiging"),
         ("Ze zouden die linkse raadsleden moeten afslachten, las ik onder mijn filmpje", "bedreiging"),
         ("Een boze man kwam met een stok binnen en wilde ons als college te lijf", "fysiek_geweld"),
+        ("Hij schreef dat ik opgehangen zou moeten worden", "bedreiging"),
+        ("Ze vinden dat de wethouder doodgeschoten moet worden", "bedreiging"),
+        ("Hij ging me met een stok te lijf", "fysiek_geweld"),
     ],
 )
 def test_real_world_d_forms(text, kind):
@@ -453,7 +456,34 @@ def test_a_cue_that_speaks_to_someone_is_direct_one_that_names_a_behaviour_is_no
 def test_a_cue_knows_whether_the_person_tells_it_about_themselves():
     own = cues.find_cues("Ik kreeg gisteren een dreigbrief.")
     other = cues.find_cues("De wethouder kreeg gisteren een dreigbrief.")
-    asked = cues.find_cues("Mijn buurman kreeg een dreigbrief, ik vraag me af: wat is een dreigbrief eigenlijk?")
+    asked = cues.find_cues("De wethouder van Tiel kreeg een dreigbrief. Wat is een dreigbrief eigenlijk?")
+    in_a_question = cues.find_cues("Mijn man is bedreigd, wat moeten we doen?")
+    just_now = cues.find_cues("Een boa is vandaag mishandeld bij het gemeentehuis. Wat moet ik doen?")
     assert [c.told_by_me for c in own] == [True]
-    assert [c.told_by_me for c in other] == [False]
-    assert not any(c.told_by_me for c in asked)  # a question is not a story told
+    assert [c.told_by_me for c in other] == [True]  # "gisteren": told as it happened
+    assert not any(c.told_by_me for c in asked)
+    assert all(c.told_by_me for c in in_a_question) and in_a_question
+    assert all(c.told_by_me for c in just_now) and just_now
+
+
+def test_a_quoted_sentence_ends_at_its_closing_quote():
+    found = cues.find_cues("Na mijn stem stuurde iemand: 'Ik zal alle tegenstanders zoals jij afslachten.' Moet ik aangifte doen?")
+    assert [(c.kind, c.category, c.told_by_me) for c in found] == [("bedreiging", "D", True)]
+
+
+# Found in review (session 12): everyday political Dutch that the first form of the new rules took for D.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het college wil samen met jullie de armoede te lijf gaan.",
+        "Ik wil graag met je de eenzaamheid te lijf gaan.",
+        "Wij gaan samen met u de wateroverlast te lijf.",
+        "Bij het ongeluk zou een fietser gedood zijn.",
+        "De verdachte zou zijn buurman gedood hebben.",
+        "Ik ben tegen het vergassen van ganzen.",
+        "De oppositie zal dit voorstel afslachten.",
+        "De media gaan hem afslachten.",
+    ],
+)
+def test_everyday_words_of_killing_and_fighting_are_no_threat(text):
+    assert cues.heaviest(cues.find_cues(text)) != "D", cues.find_cues(text)

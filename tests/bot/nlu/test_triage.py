@@ -163,7 +163,7 @@ def test_the_rule_is_named_and_the_model_alone_never_flags_acute_danger_or_a_mis
 
 
 @pytest.mark.parametrize("text", [
-    "Twee boa's van de gemeente zijn gisteren bedreigd. Kan ik dat hier ook melden?",
+    "Boa's van de gemeente worden steeds vaker bedreigd. Kan ik dat hier ook melden?",
     "De burgemeester van de buurgemeente kreeg een dreigbrief. Worden wij nu ook beveiligd?",
     "Klopt het dat de straf voor het bedreigen van een burgemeester hoger is?",
 ])
@@ -181,6 +181,18 @@ def test_a_question_about_someone_elses_threat_is_no_incident_when_the_model_say
     "Ik kreeg gisteren een dreigbrief. Moet ik dat bij jullie melden?",
     "Mijn man is bedreigd na de raadsvergadering. Wat moeten we nu doen?",
     "Wat moet ik doen? Hij zei: ik maak je af.",
+    # found in review: the story and the question in one sentence, family, staff, a time
+    "Mijn man is bedreigd, wat moeten we doen?",
+    "Mijn vrouw werd gisteren bedreigd door een man op straat, wat moet ik doen?",
+    "Mijn dochter kreeg een dreigbrief, kan ik dat hier melden?",
+    "Hij dreigde mij neer te steken, moet ik de politie bellen?",
+    "Iemand volgt me al weken naar huis, wat kan ik doen?",
+    "Iemand schreef dat ik gedood zou moeten worden, is dat strafbaar?",
+    "Onze griffier is bedreigd na de vergadering, wat moeten we doen?",
+    "Een medewerker van mijn fractie kreeg een doodsbedreiging, wat nu?",
+    "Een boa is vandaag mishandeld bij het gemeentehuis. Wat moet ik doen?",
+    "Na mijn stem stuurde iemand: 'Ik zal alle tegenstanders zoals jij afslachten.' Moet ik aangifte doen?",
+    "Er zat een kogel in de brievenbus. Wat moet ik doen?",
 ])
 def test_a_question_after_ones_own_threat_stays_d(text):
     """Told about oneself or one's own, or spoken to the person: the cue counts in a question too."""
