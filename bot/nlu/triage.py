@@ -47,12 +47,6 @@ DEFAULTS = {
     # probability: news about somebody else is then no threat to the person. Cues in the person's own
     # story and cues that speak to someone ("ik maak je af") always count. 0.0: every cue counts.
     "cue_min_prob": 0.0,
-    # A question the model takes for no incident (incident mass below incident_mass: "de boa's zijn gisteren
-    # bedreigd, kan ik dat hier ook melden?"): a cue in it raises it to an incident only when the model gives
-    # the cue's category at least this, or when the cue speaks to someone ("ik maak je af") or is told by the
-    # person about themselves or their own ("ik kreeg een dreigbrief", "mijn man is bedreigd"). 0.0: every
-    # cue counts.
-    "cue_min_prob_no_incident": 0.0,
     # The colleague model's probability (nlu/colleague.py) from which the other person counts as a fellow
     # office holder, next to the cue rule. 1.01: the rule alone.
     "colleague_threshold": 1.01,
@@ -100,19 +94,9 @@ def decide(
     # A cue in a sentence about what the person read or heard ("ik las dat een wethouder bedreigd
     # werd") counts only when it speaks to someone or the model sees a little of its category
     # (probs["D"] includes acute danger); every other cue always counts.
-    no_incident = mass < cfg["incident_mass"]
-    a_question = no_incident and "?" in text  # the model reads a question, e.g. about the procedure
-
-    def counts(cue) -> bool:
-        if cue_rules.is_direct(cue):
-            return True
-        if cue.reported and probs[cue.category] < cfg["cue_min_prob"]:
-            return False
-        if a_question and not cue.told_by_me:
-            return probs[cue.category] >= cfg["cue_min_prob_no_incident"]
-        return True
-
-    cue_level = cue_rules.heaviest([c for c in found if counts(c)])
+    cue_level = cue_rules.heaviest(
+        [c for c in found if not c.reported or cue_rules.is_direct(c) or probs[c.category] >= cfg["cue_min_prob"]]
+    )
     acute = (
         cue_rules.is_acute(text)
         or top_intent == "acute_danger"
@@ -121,7 +105,9 @@ def decide(
     )
 
     by_prob = sorted(probs, key=probs.__getitem__, reverse=True)
-    model_label = None if no_incident else by_prob[0]
+    model_label = None
+    if mass >= cfg["incident_mass"]:
+        model_label = by_prob[0]
 
     if acute:
         label = "D"

