@@ -174,7 +174,9 @@ def intent_for(result: dict, current_intent: str | None) -> str | None:
     if result["acute"]:
         return "acute_danger"
     if label is None:
-        return None
+        # Not an incident, but the model's top intent is one (emoji only, or incident intents too weak
+        # together): the dialogue must not run an incident's advice on it. Unclear: ask again.
+        return "nlu_fallback" if current_intent in INCIDENT_INTENTS else None
     if INCIDENT_INTENTS.get(current_intent or "") == label:
         return None
     return f"incident_{label.lower()}"

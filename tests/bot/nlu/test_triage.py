@@ -189,3 +189,12 @@ def test_the_rule_is_named_and_the_model_alone_never_flags_acute_danger_or_a_mis
 def test_a_threat_told_with_a_question_stays_d(text):
     """A threat or an attack told next to a question counts, whoever it happened to."""
     assert triage.decide(text, ranking(out_of_scope=0.95, incident_d=0.03, greet=0.02), _configured())["label"] == "D"
+
+
+def test_no_incident_with_an_incident_intent_on_top_is_asked_again_not_advised():
+    """Emoji only (no word: no incident), while the model's top intent is an incident intent: the dialogue gets
+    nlu_fallback ("Dat begrijp ik niet goed"), not an incident's advice (found by the e2e test, session 12)."""
+    result = triage.decide("\U0001f621\U0001f621\U0001f621", ranking(incident_c=0.5, out_of_scope=0.3, greet=0.2))
+    assert result["label"] is None
+    assert triage.intent_for(result, "incident_c") == "nlu_fallback"
+    assert triage.intent_for(result, "greet") is None  # a non-incident intent stays
