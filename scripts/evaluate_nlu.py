@@ -124,9 +124,9 @@ def check_floors(report: dict, floors: list[str]) -> list[tuple[bool, str]]:
     out = []
     for spec in floors:
         name, value = spec.split("=")
-        limit, measured = float(value), report[name]
-        ok = measured <= limit if is_ceiling(name) else measured >= limit
-        out.append((ok, f"{'PASS' if ok else 'FAIL'} {name} {measured:.3f} ({'<=' if is_ceiling(name) else '>='} {limit})"))
+        limit, measured, ceiling = float(value), report[name], is_ceiling(name)
+        ok = measured <= limit if ceiling else measured >= limit
+        out.append((ok, f"{'PASS' if ok else 'FAIL'} {name} {measured:.3f} ({'<=' if ceiling else '>='} {limit})"))
     return out
 
 

@@ -24,11 +24,9 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 DIMENSIONS = 384
-# Texts go to the C engine one at a time: its batch call is slower and gives the same vectors (384 training
-# stories on one core: 33.4 s in batches of 64, 33.0 s in batches of texts of like length, so not padding,
-# 25.1 s one by one; largest difference 0.0: docs/experiments/e5-batch/). Most of the training time is this
-# embedding (README "Training").
-_BATCH = 1
+# Texts go to the C engine one at a time, model.query([text]): its batch call is slower and gives the same
+# vectors (384 training stories on one core: 33.4 s in batches of 64, 33.0 s in batches of texts of like length,
+# so not padding, 25.1 s one by one; largest difference 0.0: docs/experiments/e5-batch/).
 _lock = threading.Lock()
 _model = None
 _model_engine: str | None = None  # the engine _model runs on; the second model (training) takes the same
@@ -114,20 +112,18 @@ def embed(texts: list[str]) -> np.ndarray:
             todo.append((i, text))
     if not todo:
         return rows
-    chunks = [todo[start : start + _BATCH] for start in range(0, len(todo), _BATCH)]
     if len(todo) >= _PARALLEL_TEXTS:
-        done = _embed_on_two_cores(chunks)
+        done = _embed_on_two_cores([text for _, text in todo])
     else:
         model = _get_model()
         done = []
-        for chunk in chunks:
+        for _, text in todo:
             with _lock:  # the C engine keeps one scratch buffer per model
                 # e5 expects a prefix; query() adds "query: ", the one for classification
-                done.append(model.query([text for _, text in chunk]))
-    for chunk, vectors in zip(chunks, done, strict=True):
-        for (i, text), vector in zip(chunk, np.atleast_2d(vectors), strict=True):
-            rows[i] = vector
-            _keep(text, rows[i])
+                done.append(model.query([text]))
+    for (i, text), vector in zip(todo, done, strict=True):
+        rows[i] = vector[0]  # query([text]): one row
+        _keep(text, rows[i])
     return rows
 
 
@@ -140,18 +136,19 @@ _second_lock = threading.Lock()
 _second = None
 
 
-def _embed_on_two_cores(chunks: list[list[tuple[int, str]]]) -> list:
+def _embed_on_two_cores(texts: list[str]) -> list:
+    """model.query([text]) for each text, every other one on the second model."""
     global _second
     first = _get_model()
     with _second_lock:
         if _second is None:
             _second = _new_model(_model_engine)  # the first model's engine: the same vectors
-    done: list = [None] * len(chunks)
+    done: list = [None] * len(texts)
 
     def work(model, lock: threading.Lock, parity: int) -> None:
-        for k in range(parity, len(chunks), 2):
+        for k in range(parity, len(texts), 2):
             with lock:
-                done[k] = model.query([text for _, text in chunks[k]])
+                done[k] = model.query([texts[k]])
 
     helper = threading.Thread(target=work, args=(_second, _second_lock, 1), name="e5-second")
     helper.start()

@@ -1,4 +1,4 @@
-"""Does the e5 engine embed faster in batches or one text at a time? (nlu/embeddings.py, _BATCH)
+"""Does the e5 engine embed faster in batches or one text at a time? (One at a time: nlu/embeddings.py does so.)
 
 384 real-world training stories, shuffled with a fixed seed, on one core (num_threads=1): batches of 64 as they
 come, batches of 64 sorted by length (to see whether padding costs), and one text per call. Prints the
