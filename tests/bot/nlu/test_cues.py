@@ -453,7 +453,6 @@ def test_a_cue_that_speaks_to_someone_is_direct_one_that_names_a_behaviour_is_no
     assert named and not any(cues.is_direct(c) for c in named)
 
 
-
 # Found in review (session 12): everyday political Dutch that the first form of the new rules took for D.
 @pytest.mark.parametrize(
     "text",
