@@ -1,7 +1,7 @@
 """Less work per turn in the Rasa server, with the same answers (issue 12 item 7), applied with patches.speedups.
 
 What bounds one Rasa replica is its one event loop: everything of a turn runs on it, one turn at a time
-(py-spy under `make load`, README "Load"). Three changes, each leaving what Rasa computes unchanged:
+(py-spy under `make load`, README "Load"). Four changes, each leaving what Rasa computes unchanged:
 
 1. `MessageProcessor.parse_message` embeds the message's text with e5 in a worker thread before the NLU pipeline
    runs (`nlu.embeddings.embed_ahead`), and awaits it: e5 is C code that lets go of the GIL, so the other core
@@ -14,6 +14,7 @@ What bounds one Rasa replica is its one event loop: everything of a turn runs on
 3. `Event.resolve_by_type`, called for every event read from the tracker store or the action server, walked
    all subclasses of Event every time (2 % of the server); here that table is built once. The event classes
    are all imported when the model loads; a name not in the table goes to Rasa's own lookup, as before.
+4. The SQL tracker store reads one column and saves without counting first (patches/tracker_store.py).
 
 When it can go: 1 when the classifier has no e5 (then embed_ahead does nothing); 2 when Rasa's
 `EndpointConfig.request` reuses a session (`grep -n "async with self.session()" rasa/utils/endpoints.py`
@@ -106,6 +107,9 @@ def apply() -> None:
 
     if getattr(MessageProcessor.parse_message, "__meldhulp_patched__", False):
         return
+    from patches import tracker_store
+
     MessageProcessor.parse_message = _parse_message_ahead(MessageProcessor.parse_message)  # type: ignore[method-assign]
     EndpointConfig.session = _kept_session  # type: ignore[method-assign,assignment]
     Event.resolve_by_type = _resolve_by_type(Event.resolve_by_type)  # type: ignore[method-assign]
+    tracker_store.apply()
