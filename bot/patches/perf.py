@@ -11,6 +11,9 @@ What bounds one Rasa replica is its one event loop: everything of a turn runs on
    connection, for every action call (a turn makes several). Here one session per endpoint and event loop keeps
    its connections open (aiohttp closes an idle one after 15 s; the action server keeps them 75 s and haproxy
    60 s, so a connection is never reused after the other side closed it). Same headers, same timeout.
+   The session writes the request's JSON (the whole tracker, every action call) with ujson, already installed
+   with Rasa, instead of the standard library's encoder (6 % of the server under `make load`): the same values
+   on the other side; whatever ujson cannot write (an integer beyond 64 bits) goes to the standard encoder.
 3. `Event.resolve_by_type`, called for every event read from the tracker store or the action server, walked
    all subclasses of Event every time (2 % of the server); here that table is built once. The event classes
    are all imported when the model loads; a name not in the table goes to Rasa's own lookup, as before.
@@ -26,9 +29,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 from typing import Any
 
 import aiohttp
+import ujson
 
 
 def _parse_message_ahead(original):
@@ -60,6 +65,13 @@ class _KeptSession:
 _sessions: dict[tuple, aiohttp.ClientSession] = {}
 
 
+def _dumps(value: Any) -> str:
+    try:
+        return ujson.dumps(value)
+    except (OverflowError, TypeError, ValueError):
+        return json.dumps(value)
+
+
 def _kept_session(self) -> _KeptSession:
     from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
 
@@ -69,7 +81,8 @@ def _kept_session(self) -> _KeptSession:
     if session is None or session.closed or session._loop is not loop:  # a session belongs to one event loop
         auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
         session = _sessions[key] = aiohttp.ClientSession(
-            headers=self.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT)
+            headers=self.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            json_serialize=_dumps,
         )
     return _KeptSession(session)
 

@@ -4,6 +4,7 @@ environment (make unit, marker `rasa`)."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
@@ -168,3 +169,17 @@ def test_the_message_is_embedded_ahead_before_rasa_parses_it(monkeypatch):
     processor.http_interpreter = None
     assert asyncio.run(parse(processor, UserMessage("Een man schold mij uit."))) == {"text": "Een man schold mij uit."}
     assert order == ["ahead Een man schold mij uit.", "parse Een man schold mij uit."]
+
+
+def test_the_action_calls_json_reads_back_as_the_standard_librarys():
+    """ujson writes the tracker for the action server; the values that arrive are the standard encoder's."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    tracker = DialogueStateTracker.from_events("c1", [
+        rasa_events.UserUttered("Hij riep: \"ik weet waar je woont\" / 😡 \u2028 ë", {"name": "report", "confidence": 0.1234567890123},
+                                [{"entity": "role", "value": "raadslid", "start": 0, "end": 3}], timestamp=1.5),
+        rasa_events.SlotSet("story", "a\nb\t\\c", timestamp=1e-9), rasa_events.ActionExecuted("action_x", timestamp=3.0)],
+        slots=Domain.empty().slots)
+    for value in (tracker.current_state(EventVerbosity.ALL), {"n": 2**70, "k": [1.0, -0.0, 1e300]}, {1: "x"}):
+        assert json.loads(perf._dumps(value)) == json.loads(json.dumps(value))
