@@ -5,7 +5,9 @@ of the gold labels (calibration; on a tie the first in the grid), then replays t
 pure Python) over a grid of D threshold, incident mass, acute threshold, "D when no incident" and
 cue_min_prob. Prints the best settings that keep D recall >= --min-d-recall and false acute <=
 --max-false-acute, ordered by macro-F1 over A-D plus not-an-incident recall; ties by acute recall, then
-the fewest false acute. Then a table for the colleague model's threshold. Never reads the blind set.
+the fewest false acute. When no setting keeps that D recall (round 8), the settings with the highest D recall
+any setting reaches are ranked instead: safety first, never the best macro-F1 at a lower D recall. Then a table
+for the colleague model's threshold. Never reads the blind set.
 Usage: python scripts/tune_triage.py --model models/meldhulp.tar.gz [--dev 'tests/nlu/real/dev*.jsonl']
 """
 
@@ -87,11 +89,16 @@ def main() -> int:
     ok = [(c, r) for c, r in rows if r["d_recall"] >= args.min_d_recall and r["false_acute"] <= args.max_false_acute]
     print(f"{len(cases)} development cases; {len(ok)} of {len(rows)} settings keep D recall >= {args.min_d_recall} "
           f"and false acute <= {args.max_false_acute}")
+    if not ok:  # safety first: the highest D recall any setting reaches (within the false-acute limit), then the rank
+        within = [(c, r) for c, r in rows if r["false_acute"] <= args.max_false_acute] or rows
+        highest = max(r["d_recall"] for _, r in within)
+        ok = [(c, r) for c, r in within if r["d_recall"] >= highest]
+        print(f"no setting reaches the D recall asked for: the {len(ok)} with the highest, {highest:.3f}")
     def rank(row: tuple[dict, dict]) -> tuple[float, float, float]:
         rep = row[1]
         return (-(rep["macro_f1"] + rep["null_recall"]), -rep["acute_recall"], rep["false_acute"])
 
-    best = sorted(ok or rows, key=rank)[: args.top]  # stable: full ties stay in the grid's order
+    best = sorted(ok, key=rank)[: args.top]  # stable: full ties stay in the grid's order
     for config, rep in best:
         print(json.dumps(config), f"macro-F1 {rep['macro_f1']:.3f}  D recall {rep['d_recall']:.3f}  "
               f"acute {rep['acute_recall']:.3f}  false acute {rep['false_acute']:.3f}  null {rep['null_recall']:.3f}")
