@@ -195,8 +195,12 @@ RASA_THREADS = {name: os.environ.get(name, value) for name, value in {
 
 # Requests a Rasa replica gets at once; the rest wait in haproxy's queue. A replica works one turn at a time (one
 # event loop, the NLU on the CPU): with 128 requests inside it, haproxy's health check (GET /) waited behind them,
-# timed out and the replica was taken out (every request 503; make load at 128 clients).
-RASA_MAXCONN = 8
+# timed out and the replica was taken out (every request 503; make load at 128 clients). Four, not eight: the turns
+# inside a replica share its one event loop, so with eight a long turn waited behind seven others' steps; with four
+# more of them wait in haproxy's queue, first come first served (make load, two replicas, 32 clients, the same
+# model, twice each: p95 490 and 491 ms with 4, 562 and 600 ms with 8, 490 ms with 2; turns/s 85-88 either way).
+# MELDHULP_RASA_MAXCONN repeats that comparison.
+RASA_MAXCONN = int(os.environ.get("MELDHULP_RASA_MAXCONN", "4"))
 
 
 def _fresh_databases(server_url: str, names: list[str]) -> None:
