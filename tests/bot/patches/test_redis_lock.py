@@ -13,6 +13,7 @@ import time
 import pytest
 
 pytestmark = pytest.mark.rasa
+pytest.importorskip("rasa")  # the Rasa environment only (make unit runs it there)
 redis_lock = pytest.importorskip("patches.redis_lock")
 
 from rasa.core.lock_store import LockStore, RedisLockStore  # noqa: E402

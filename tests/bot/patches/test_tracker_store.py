@@ -9,6 +9,7 @@ import asyncio
 import pytest
 
 pytestmark = pytest.mark.rasa
+pytest.importorskip("rasa")  # the Rasa environment only (make unit runs it there)
 tracker_store = pytest.importorskip("patches.tracker_store")
 
 import sqlalchemy as sa  # noqa: E402
