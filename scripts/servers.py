@@ -199,7 +199,8 @@ RASA_THREADS = {name: os.environ.get(name, value) for name, value in {
 # inside a replica share its one event loop, so with eight a long turn waited behind seven others' steps; with four
 # more of them wait in haproxy's queue, first come first served (make load, two replicas, 32 clients, the same
 # model, twice each: p95 490 and 491 ms with 4, 562 and 600 ms with 8, 490 ms with 2; turns/s 85-88 either way).
-# MELDHULP_RASA_MAXCONN repeats that comparison.
+# MELDHULP_RASA_MAXCONN repeats that comparison. REST turns only: the widget's sockets have their own backend. The
+# price: four turns waiting on a slow action server (up to ACTION_TIMEOUT) fill a replica.
 RASA_MAXCONN = int(os.environ.get("MELDHULP_RASA_MAXCONN", "4"))
 
 

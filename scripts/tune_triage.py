@@ -90,10 +90,14 @@ def main() -> int:
     print(f"{len(cases)} development cases; {len(ok)} of {len(rows)} settings keep D recall >= {args.min_d_recall} "
           f"and false acute <= {args.max_false_acute}")
     if not ok:  # safety first: the highest D recall any setting reaches (within the false-acute limit), then the rank
-        within = [(c, r) for c, r in rows if r["false_acute"] <= args.max_false_acute] or rows
+        within = [(c, r) for c, r in rows if r["false_acute"] <= args.max_false_acute]
+        if not within:
+            print(f"no setting keeps false acute <= {args.max_false_acute} either: all settings are ranked")
+            within = rows
         highest = max(r["d_recall"] for _, r in within)
         ok = [(c, r) for c, r in within if r["d_recall"] >= highest]
         print(f"no setting reaches the D recall asked for: the {len(ok)} with the highest, {highest:.3f}")
+
     def rank(row: tuple[dict, dict]) -> tuple[float, float, float]:
         rep = row[1]
         return (-(rep["macro_f1"] + rep["null_recall"]), -rep["acute_recall"], rep["false_acute"])

@@ -8,11 +8,11 @@ of the tracker then drops the first turn's events (tests/e2e/test_replicas.py lo
 (redis-py's Lock: SET NX with an expiry, released by a token check), so tickets are issued one at a time and
 the ticket queue Rasa built works as intended across processes.
 
-`cleanup` (after every turn) also reads the lock once instead of twice: Rasa's finishes the ticket (get, save), then
-asks whether anyone waits (get again) and deletes the lock when nobody does; under the mutex nothing changes
+`cleanup` (after every turn) also reads the lock once instead of twice: Rasa's finishes the ticket (get, save),
+then asks whether anyone waits (get again) and deletes the lock when nobody does; under the mutex nothing changes
 between those reads, so here one get, then a save when someone waits or a delete when nobody does: the same lock in
-Redis afterwards, one or two round trips of six fewer (two when nobody waits, the usual case), each of which blocked the replica's event loop (the Redis client
-is synchronous).
+Redis afterwards, and fewer round trips, each of which blocked the replica's event loop (the Redis client is
+synchronous): four instead of six when nobody waits (the usual case), four instead of five when someone does.
 
 When it can go: when the installed Rasa's RedisLockStore changes tickets atomically (Rasa Pro has a
 concurrent lock store; Rasa Open Source 3.6 does not: `grep -n "def issue_ticket" -A12` in rasa/core/lock_store.py

@@ -183,3 +183,15 @@ def test_the_action_calls_json_reads_back_as_the_standard_librarys():
         slots=Domain.empty().slots)
     for value in (tracker.current_state(EventVerbosity.ALL), {"n": 2**70, "k": [1.0, -0.0, 1e300]}, {1: "x"}):
         assert json.loads(perf._dumps(value)) == json.loads(json.dumps(value))
+
+
+def test_the_action_servers_session_writes_with_that_encoder_and_refuses_what_the_standard_one_refuses():
+    async def serializer():
+        async with EndpointConfig("http://127.0.0.1:9/webhook").session() as session:
+            found = session._json_serialize
+        await close_kept_sessions()
+        return found
+
+    assert asyncio.run(serializer()) is perf._dumps
+    with pytest.raises(TypeError, match="Object of type object is not JSON serializable"):  # json's own message
+        perf._dumps({"events": [object()]})

@@ -119,3 +119,71 @@ def test_a_copy_of_a_tracker_is_counted_as_rasa_counts(tmp_path):
     tracker.update_with_events(turn("nog iets", "inform", 20.0), DOMAIN, override_timestamp=False)
     asyncio.run(ours.save(tracker))
     assert len(rows(ours)) == 1 + 5 + 5
+
+
+async def unreadable_row(store) -> None:
+    """A stored row Rasa skips when reading (no event name): the tracker has fewer events than rows, so no note;
+    Rasa's count."""
+    tracker = await store.get_or_create_tracker("c5", append_action_listen=False)
+    tracker.update_with_events(turn("hallo", "greet", 10.0), DOMAIN, override_timestamp=False)
+    await store.save(tracker)
+    with store.engine.begin() as db:
+        db.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES "
+                           "('c5', 'unknown', 11.0, '{\"timestamp\": 11.0}')"))
+    tracker = await store.retrieve("c5")
+    assert getattr(tracker, tracker_store.STORED, None) is None
+    tracker.update_with_events(turn("nog iets", "inform", 20.0), DOMAIN, override_timestamp=False)
+    await store.save(tracker)
+
+
+async def cut_tracker(store) -> None:
+    """A tracker that keeps only its last events (max_event_history): positions move, so Rasa's count."""
+    tracker = await store.get_or_create_tracker("c6", max_event_history=3, append_action_listen=False)
+    tracker.update_with_events(turn("hallo", "greet", 10.0), DOMAIN, override_timestamp=False)
+    await store.save(tracker)
+    tracker.update_with_events(turn("nog iets", "inform", 20.0), DOMAIN, override_timestamp=False)
+    await store.save(tracker)
+
+
+async def full_tracker_saved(store) -> None:
+    """A tracker of all sessions (retrieve_full_tracker) carries no note: saved with Rasa's count, as before."""
+    tracker = await store.get_or_create_tracker("c7", append_action_listen=False)
+    tracker.update_with_events(turn("hallo", "greet", 10.0), DOMAIN, override_timestamp=False)
+    await store.save(tracker)
+    tracker = await store.retrieve("c7")
+    tracker.update_with_events([SessionStarted(timestamp=30.0)] + turn("nieuw", "greet", 31.0), DOMAIN,
+                               override_timestamp=False)
+    await store.save(tracker)
+    tracker = await store.retrieve_full_tracker("c7")
+    assert getattr(tracker, tracker_store.STORED, None) is None
+    tracker.update_with_events(turn("later", "inform", 40.0), DOMAIN, override_timestamp=False)
+    await store.save(tracker)
+
+
+@pytest.mark.parametrize("scenario", [unreadable_row, cut_tracker, full_tracker_saved])
+def test_trackers_without_a_note_are_saved_as_rasa_saves_them(tmp_path, scenario):
+    rasa, ours = stores(tmp_path)
+    asyncio.run(scenario(rasa))
+    asyncio.run(scenario(ours))
+    assert rows(ours) == rows(rasa)
+
+
+def test_rows_erased_between_the_read_and_the_save_are_not_written_again(tmp_path):
+    """The erasure of a conversation (bot/actions/store/tracker.py) does not take Rasa's lock. If it lands between a
+    turn's read and its save, Rasa's count (0) would store the whole session again; the note stores the turn's new
+    events only."""
+    _, ours = stores(tmp_path)
+
+    async def erased_mid_turn():
+        tracker = await ours.get_or_create_tracker("c8", append_action_listen=False)
+        tracker.update_with_events(turn("mijn verhaal", "greet", 10.0), DOMAIN, override_timestamp=False)
+        await ours.save(tracker)
+        tracker = await ours.retrieve("c8")
+        with ours.engine.begin() as db:
+            db.execute(sa.text("DELETE FROM events WHERE sender_id = 'c8'"))
+        tracker.update_with_events(turn("nog iets", "inform", 20.0), DOMAIN, override_timestamp=False)
+        await ours.save(tracker)
+
+    asyncio.run(erased_mid_turn())
+    assert [row[6] for row in rows(ours) if "mijn verhaal" in row[6]] == []
+    assert len(rows(ours)) == 5
