@@ -14,8 +14,8 @@ What bounds one Rasa replica is its one event loop: everything of a turn runs on
    The session writes the request's JSON (the whole tracker, every action call) with ujson, already installed
    with Rasa, instead of the standard library's encoder (6 % of the server under `make load`): the same values
    on the other side. What ujson cannot write goes to the standard encoder, which raises its usual error, as
-   before. A few things the standard encoder refuses ujson writes (a Decimal as a number, a tuple key as its
-   text, bytes as a string); a tracker's state holds none of them (events, slots and parse data are JSON types).
+   before. Two things the standard encoder refuses ujson writes (a Decimal as a number, a tuple key as its
+   text); a tracker's state holds neither (events, slots and parse data are JSON types).
 3. `Event.resolve_by_type`, called for every event read from the tracker store or the action server, walked
    all subclasses of Event every time (2 % of the server); here that table is built once. The event classes
    are all imported when the model loads; a name not in the table goes to Rasa's own lookup, as before.

@@ -9,12 +9,14 @@ Here `_retrieve()` selects `data` with Rasa's own query (same filter, same order
 of its events the store holds. `save()` then takes the events after that number, without the count query, and
 inserts the rows (the same columns and values as Rasa's) with one executemany; afterwards all the tracker's events
 are stored. The note is the count Rasa would get as long as nobody else writes this conversation's rows between
-the read and the save: a turn holds the conversation's lock from one to the other. Two writers take no lock: Rasa's
+the read and the save (a turn holds the conversation's lock from one to the other) and the tracker is saved once
+after its read, as a turn does; saved again after a new session started in it, Rasa's count (the new session's rows
+only) would store the old session's events a second time, the note does not. Two writers take no lock: Rasa's
 `POST /conversations/<id>/predict` (not used by Meldhulp's channels) and our erasure of a conversation
 (bot/actions/store/tracker.py). If an erasure lands inside a turn, Rasa's count (0) would store the whole session
 again; the note stores that turn's new events only. A tracker the store did not read this way (a new conversation,
-a copy, all sessions, one with a row Rasa skips when reading) is counted as Rasa counts. For one that keeps only its
-last events (max_event_history) the note gives the same position as Rasa's count (a test compares the rows).
+a copy, all sessions, one with a row Rasa skips when reading, one that keeps only its last events with
+max_event_history, where positions move) is counted as Rasa counts; tests compare the rows with Rasa's.
 
 When it can go: when the installed Rasa's `SQLTrackerStore.save` no longer calls `_additional_events` (a count
 query per save) and `_retrieve` no longer loads whole ORM objects (`grep -n "def save" -A30` in
@@ -44,13 +46,18 @@ def _retrieve(original):
         if not (self.domain and events):
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
-        if not fetch_events_from_all_sessions and len(tracker.events) == len(events):
+        if not fetch_events_from_all_sessions and _complete(tracker) and len(tracker.events) == len(events):
             # the latest session: what save() would count; not when an event could not be read back
             setattr(tracker, STORED, len(events))
         return tracker
 
     _retrieve.__meldhulp_patched__ = True  # type: ignore[attr-defined]
     return _retrieve
+
+
+def _complete(tracker) -> bool:
+    """The tracker keeps every event (no max_event_history cutting the oldest off): positions in it stay put."""
+    return tracker.events.maxlen is None
 
 
 def _row(sender_id: str, event: Any) -> dict[str, Any]:
@@ -73,7 +80,7 @@ def _save(original):
     async def save(self, tracker) -> None:
         await self.stream_events(tracker)
         with self.session_scope() as session:
-            stored = getattr(tracker, STORED, None)
+            stored = getattr(tracker, STORED, None) if _complete(tracker) else None
             # without the note: Rasa's count query
             new = (self._additional_events(session, tracker) if stored is None
                    else itertools.islice(tracker.events, stored, None))
@@ -81,7 +88,8 @@ def _save(original):
             if rows:
                 session.execute(self.SQLEvent.__table__.insert(), rows)
             session.commit()
-        setattr(tracker, STORED, len(tracker.events))
+        if _complete(tracker):
+            setattr(tracker, STORED, len(tracker.events))
 
     save.__meldhulp_patched__ = True  # type: ignore[attr-defined]
     return save

@@ -137,11 +137,17 @@ async def unreadable_row(store) -> None:
 
 
 async def cut_tracker(store) -> None:
-    """A tracker that keeps only its last events (max_event_history): positions move, so Rasa's count."""
-    tracker = await store.get_or_create_tracker("c6", max_event_history=3, append_action_listen=False)
+    """A tracker that keeps only its last events (max_event_history): positions move, so no note; Rasa's count. A new
+    session inside it and two more saves of the same tracker: a note would stop at the limit and lose the new turn."""
+    tracker = await store.get_or_create_tracker("c6", max_event_history=4, append_action_listen=False)
     tracker.update_with_events(turn("hallo", "greet", 10.0), DOMAIN, override_timestamp=False)
     await store.save(tracker)
-    tracker.update_with_events(turn("nog iets", "inform", 20.0), DOMAIN, override_timestamp=False)
+    assert getattr(tracker, tracker_store.STORED, None) is None
+    tracker.update_with_events([ActionExecuted("action_session_start", timestamp=30.0), SessionStarted(timestamp=30.1)],
+                               DOMAIN, override_timestamp=False)
+    await store.save(tracker)
+    tracker.update_with_events([UserUttered("nieuw", {"name": "greet", "confidence": 0.9}, timestamp=31.0),
+                                ActionExecuted("action_listen", timestamp=31.1)], DOMAIN, override_timestamp=False)
     await store.save(tracker)
 
 
