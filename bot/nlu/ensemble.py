@@ -9,8 +9,10 @@ this one, `weight` blends the two rankings (`blend`); alone, this ranking is use
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import warnings
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -107,12 +109,16 @@ class TextLogisticRegression(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """The e5 engine in use: a rebuilt or another engine retrains this component instead of reusing the cache."""
+        """What Rasa's training cache cannot see: the code that computes the features and fits the models, and the e5
+        engine in use. A change to either retrains this component instead of reusing the cached one."""
+        code = hashlib.sha256()
+        for name in ("ensemble.py", "colleague.py", "embeddings.py"):
+            code.update((Path(__file__).parent / name).read_bytes())
         if {**cls.get_default_config(), **config}["e5_scale"] <= 0:
-            return None
+            return code.hexdigest()[:16]
         from nlu import embeddings
 
-        return embeddings.engine_id()
+        return f"{code.hexdigest()[:16]}, {embeddings.engine_id()}"
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, model=None) -> None:
         self._config = {**self.get_default_config(), **config}
