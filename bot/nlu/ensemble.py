@@ -109,10 +109,11 @@ class TextLogisticRegression(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """What Rasa's training cache cannot see: the code that computes the features and fits the models, and the e5
-        engine in use. A change to either retrains this component instead of reusing the cached one."""
+        """What Rasa's training cache cannot see: it keys a component on its class's source, config, inputs and
+        package versions, not on the module code around the class (features()), the modules it imports, or the e5
+        engine library. A change to any of them retrains this component instead of reusing the cached one."""
         code = hashlib.sha256()
-        for name in ("ensemble.py", "colleague.py", "embeddings.py"):
+        for name in ("ensemble.py", "colleague.py", "embeddings.py"):  # this module and the project modules it imports
             code.update((Path(__file__).parent / name).read_bytes())
         if {**cls.get_default_config(), **config}["e5_scale"] <= 0:
             return code.hexdigest()[:16]

