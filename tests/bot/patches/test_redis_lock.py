@@ -18,6 +18,8 @@ redis_lock = pytest.importorskip("patches.redis_lock")
 
 from rasa.core.lock_store import LockStore, RedisLockStore  # noqa: E402
 
+import servers  # noqa: E402
+
 redis_lock.apply()
 RASAS_CLEANUP = redis_lock._under_mutex(LockStore.cleanup)  # Rasa's, under the same mutex
 
@@ -28,9 +30,7 @@ def redis_port(tmp_path_factory):
         if os.environ.get("CI"):
             pytest.fail("redis-server is not installed (.ci/run installs it)")
         pytest.skip("no redis-server here: apt-get install -y redis-server")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = servers.free_port()
     server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
                               stdout=subprocess.DEVNULL)
