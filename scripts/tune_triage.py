@@ -42,7 +42,9 @@ def main() -> int:
     # number to compare came in at dev -0.016 (round 3), +0.020 (round 5) and -0.043 (round 6, 0.978 -> 0.935); a
     # blind set of ~95 threats moves by about 0.035 either way by chance alone.
     parser.add_argument("--min-d-recall", type=float, default=0.985)
-    parser.add_argument("--max-false-acute", type=float, default=0.02)
+    # The same for false acute (goal at most 0.02), decided before round 9's blind set was scored: blind sets came
+    # in above dev (round 7: 0.014 -> 0.037, round 8: 0.014 -> 0.020), never below.
+    parser.add_argument("--max-false-acute", type=float, default=0.015)
     parser.add_argument("--top", type=int, default=10)
     args = parser.parse_args()
     paths = sorted(ROOT.glob(args.dev))
