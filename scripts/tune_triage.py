@@ -27,6 +27,7 @@ from nlu_model import ROOT, load, parse_all
 GRID = {
     "temperature": [0.7, 0.85, 1.0, 1.5],
     "d_threshold": [0.05, 0.07, 0.1, 0.15, 0.2, 0.25, 0.3],
+    "d_threshold_ab": [None, 0.1, 0.15, 0.2, 0.3],  # for A and B; only values above d_threshold are tried
     "incident_mass": [0.4, 0.5, 0.6, 0.7],
     "acute_threshold": [0.2, 0.3, 0.4, 0.5],
     "d_when_no_incident": [0.3, 0.4, 1.0],
@@ -85,6 +86,8 @@ def main() -> int:
     rows = []
     for values in itertools.product(*grid.values()):
         config = dict(zip(grid, values, strict=True))
+        if config["d_threshold_ab"] is not None and config["d_threshold_ab"] <= config["d_threshold"]:
+            continue
         results = [triage.decide(c["text"], r, config) for c, r in zip(cases, rankings, strict=True)]
         rep = real_report(cases, results)
         rows.append((config, rep))

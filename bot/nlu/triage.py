@@ -33,6 +33,11 @@ DEFAULTS = {
     # asks the threat question to confirm ("nee" gives back the other category). The shipped values of
     # these settings are in bot/config.yml (chosen by scripts/tune_triage.py); these defaults serve the tests.
     "d_threshold": 0.2,
+    # The same for a message the model reads as A or B (None: d_threshold). A threat hides far more often in
+    # what reads as personal aggression (C, the same "jij" direction) than in a complaint or in criticism of
+    # policy: on the development set (round 9's model) a D probability between 0.05 and 0.3 was a threat in 19
+    # of 107 messages read as C, and in 1 of 33 read as A or B (README "Classifier").
+    "d_threshold_ab": None,
     "incident_mass": 0.5,  # incident intents together this likely: treat as an incident
     # Calibration: the averaged ranking is over-confident on words it knows and flat on words it does
     # not. A temperature above 1 softens it, below 1 sharpens it, so that a probability means what it
@@ -121,7 +126,7 @@ def decide(
         runner_up = next(x for x in by_prob if x != label)
         if probs[label] < cfg["min_confidence"] or probs[runner_up] >= probs[label] - cfg["doubt_margin"]:
             doubt = sorted([label, runner_up], key=SEVERITY.__getitem__)
-    if label in ("A", "B", "C") and probs["D"] >= cfg["d_threshold"]:
+    if label in ("A", "B", "C") and probs["D"] >= _d_threshold(label, cfg):
         doubt = [label, "D"]
         label = "D"
     elif label is None and probs["D"] >= cfg["d_when_no_incident"]:
@@ -151,6 +156,13 @@ def decide(
         "medium": medium,
         "online": medium in cue_rules.ONLINE_MEDIA,
     }
+
+
+def _d_threshold(label: str, cfg: dict) -> float:
+    """The D probability from which a message read as `label` (A, B or C) is taken as D."""
+    if label in ("A", "B") and cfg["d_threshold_ab"] is not None:
+        return float(cfg["d_threshold_ab"])
+    return float(cfg["d_threshold"])
 
 
 def _colleague_by(

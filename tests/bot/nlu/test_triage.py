@@ -42,6 +42,33 @@ def test_a_likely_threat_counts_as_d_and_is_asked_to_confirm():
     assert triage.intent_for(result, "incident_c") == "incident_d"
 
 
+@pytest.mark.parametrize(
+    ("probs", "label"),
+    [
+        # read as C: the low threshold for C makes it D
+        ({"incident_c": 0.8, "incident_d": 0.15, "greet": 0.05}, "D"),
+        # read as A or B with the same D probability: under their own threshold it stays
+        ({"incident_a": 0.8, "incident_d": 0.15, "greet": 0.05}, "A"),
+        ({"incident_b": 0.8, "incident_d": 0.15, "greet": 0.05}, "B"),
+        # at or above their threshold it is D as well
+        ({"incident_b": 0.65, "incident_d": 0.3, "greet": 0.05}, "D"),
+    ],
+)
+def test_a_b_message_has_its_own_d_threshold(probs, label):
+    config = {"d_threshold": 0.1, "d_threshold_ab": 0.3}
+    result = triage.decide("Het ging over het besluit", ranking(**probs), config)
+    assert result["label"] == label
+    if label == "D":
+        assert result["doubt"][1] == "D"
+
+
+def test_without_an_a_b_threshold_the_d_threshold_counts_for_every_label():
+    result = triage.decide("Het ging over het besluit", ranking(incident_b=0.8, incident_d=0.15, greet=0.05),
+                           {"d_threshold": 0.1})
+    assert result["label"] == "D"
+    assert result["doubt"] == ["B", "D"]
+
+
 def test_an_unlikely_threat_does_not_change_the_label():
     result = triage.decide("Je bent een sukkel", ranking(incident_c=0.85, incident_d=0.1, greet=0.05))
     assert result["label"] == "C"
