@@ -34,6 +34,8 @@ def main() -> None:
     print(f"{n} cases: agreement {agree:.3f}, Cohen's kappa {(agree - expected) / (1 - expected):.2f}, "
           f"macro-F1 over A-D {sum(f1(label) for label in 'ABCD') / 4:.3f}; "
           f"on the {len(sure)} marked sure {sum(gold[i]['label'] == other[i]['label'] for i in sure) / len(sure):.3f}")
+    acute = sum(gold[i]["acute"] == other[i]["acute"] for i in gold)
+    print(f"acute: the same in {acute} of {n} ({sum(gold[i]['acute'] for i in gold)} acute in the dataset)")
     print("dataset \\ helper", [str(label) for label in LABELS])
     for g in LABELS:
         print(f"  {str(g):5s}", [pairs[(g, p)] for p in LABELS])

@@ -62,6 +62,14 @@ def test_a_b_message_has_its_own_d_threshold(probs, label):
         assert result["doubt"][1] == "D"
 
 
+def test_a_message_a_c_cue_raises_to_c_gets_the_c_threshold():
+    # the model reads A; the insult is a C cue, so the label is C and C's lower D threshold counts
+    config = {"d_threshold": 0.07, "d_threshold_ab": 0.15}
+    result = triage.decide("Je bent een leugenaar", ranking(incident_a=0.85, incident_d=0.1, greet=0.05), config)
+    assert result["label"] == "D"
+    assert result["doubt"] == ["C", "D"]
+
+
 def test_without_an_a_b_threshold_the_d_threshold_counts_for_every_label():
     result = triage.decide("Het ging over het besluit", ranking(incident_b=0.8, incident_d=0.15, greet=0.05),
                            {"d_threshold": 0.1})
