@@ -159,7 +159,7 @@ def decide(
 
 
 def _d_threshold(label: str, cfg: dict) -> float:
-    """The D probability from which a message read as `label` (A, B or C) is taken as D."""
+    """The D probability from which a message labelled `label` (A, B or C, after the cue rules) is taken as D."""
     if label in ("A", "B") and cfg["d_threshold_ab"] is not None:
         return float(cfg["d_threshold_ab"])
     return float(cfg["d_threshold"])
