@@ -1,0 +1,11 @@
+import sys; sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
+from r9 import *
+base, dev, tr = load_all()
+print(len(base), sum(r for *_, r in base), len(dev), flush=True)
+t0 = time.time(); embed([t for t, _, _ in base] + [c["text"] for c in dev]); print("embed", round(time.time() - t0, 1), flush=True)
+t0 = time.time(); m = fit_lr(base); print("fit", round(time.time() - t0, 1), flush=True)
+classes, P = proba_lr(m, [c["text"] for c in dev])
+pickle.dump((classes, P), open(str(ROOT / "var/exp") + "/r9_base_P.pkl", "wb"))
+ranks = ranks_from(classes, P)
+summary(dev, decide_all(dev, ranks), "shipped cfg")
+curve(dev, ranks, label="curve")
