@@ -19,7 +19,7 @@ import json
 import math
 import sys
 
-from evaluate_nlu import real_report
+from evaluate_nlu import evaluate, real_report
 from real_data import read_jsonl
 
 from nlu_model import ROOT, load, parse_all
@@ -30,6 +30,7 @@ GRID = {
     "d_threshold_ab": [None, 0.1, 0.15, 0.2, 0.3],  # for A and B; only values above d_threshold are tried
     "incident_mass": [0.4, 0.5, 0.6, 0.7],
     "acute_threshold": [0.2, 0.3, 0.4, 0.5],
+    "threat_now_min_acute": [0.0, 0.1, 0.2],
     "d_when_no_incident": [0.3, 0.4, 1.0],
     "cue_min_prob": [0.0, 0.05],
 }
@@ -44,9 +45,16 @@ def main() -> int:
     # blind set of ~95 threats moves by about 0.035 either way by chance alone.
     parser.add_argument("--min-d-recall", type=float, default=0.985)
     # The same for false acute (goal at most 0.02), decided before round 9's blind set was scored: blind sets came
-    # in above dev (round 7: 0.014 -> 0.037, round 8: 0.014 -> 0.020), never below. Too small: rounds 9 and 10 came
-    # in at 0.033 from 0.015 (README "Classifier").
-    parser.add_argument("--max-false-acute", type=float, default=0.015)
+    # in above dev (round 7: 0.014 -> 0.037, round 8: 0.014 -> 0.020), never below. 0.015 was too small: rounds 9 and
+    # 10 came in at 0.033 from 0.015 (README "Classifier"); 0.01 from round 11 on, with the "threat + nu" rule
+    # narrowed (threat_now_min_acute), which made most of dev's false acute.
+    parser.add_argument("--max-false-acute", type=float, default=0.01)
+    # Issue 9: the synthetic held-out sets (written from the protocols' wording) must stay at macro-F1 >= 0.92 and D
+    # recall >= 0.97 together. A guard, not a target: a setting that breaks it is left out; only these two numbers
+    # are read, never the sets' errors (round 11: the dev-best setting gave 0.915, README "Classifier").
+    parser.add_argument("--guard", default="tests/nlu/heldout9.jsonl,tests/nlu/heldout10.jsonl")
+    parser.add_argument("--guard-min-f1", type=float, default=0.92)
+    parser.add_argument("--guard-min-d-recall", type=float, default=0.97)
     parser.add_argument("--top", type=int, default=10)
     args = parser.parse_args()
     paths = sorted(ROOT.glob(args.dev))
@@ -56,6 +64,9 @@ def main() -> int:
     agent = load(args.model)
     parsed = parse_all(agent, [c["text"] for c in cases])
     rankings = [[(r["name"], r["confidence"]) for r in p.get("intent_ranking") or []] for p in parsed]
+    guard_cases = read_jsonl(*[ROOT / path for path in args.guard.split(",") if path])
+    guard_rankings = [[(r["name"], r["confidence"]) for r in p.get("intent_ranking") or []]
+                      for p in parse_all(agent, [c["text"] for c in guard_cases])]
     colleague_probabilities = [(p.get("abcd") or {}).get("colleague_probability") for p in parsed]
 
     import functools
@@ -103,6 +114,19 @@ def main() -> int:
         highest = max(r["d_recall"] for _, r in within)
         ok = [(c, r) for c, r in within if r["d_recall"] >= highest]
         print(f"no setting reaches the D recall asked for: the {len(ok)} with the highest, {highest:.3f}")
+
+    def keeps_the_guard(config: dict) -> bool:
+        report = evaluate(guard_cases, [triage.decide(c["text"], r, config) for c, r in zip(guard_cases, guard_rankings, strict=True)])
+        return report["macro_f1"] >= args.guard_min_f1 and report["per_label"]["D"]["recall"] >= args.guard_min_d_recall
+
+    if guard_cases:
+        guarded = [(c, r) for c, r in ok if keeps_the_guard(c)]
+        print(f"{len(guarded)} of these {len(ok)} keep the synthetic held-out sets at macro-F1 >= {args.guard_min_f1} "
+              f"and D recall >= {args.guard_min_d_recall}")
+        if guarded:
+            ok = guarded
+        else:
+            print("no setting keeps the synthetic sets' floors: ranked without them")
 
     def rank(row: tuple[dict, dict]) -> tuple[float, float, float]:
         rep = row[1]

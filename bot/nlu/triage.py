@@ -45,6 +45,12 @@ DEFAULTS = {
     "temperature": 1.0,
     # Acute danger when the acute intent alone is this likely, also when it is not the top intent.
     "acute_threshold": 0.5,
+    # A D cue with something happening now ("hij staat nu voor de deur en dreigt") makes it acute when the acute
+    # intent is at least this likely (0.0: always). Told after the danger, "nu" is mostly the aftermath ("ik zit nu
+    # bij de huisarts", "de dader zit nu vast", "nu al twee jaar"): on round 11's dev (2,207 cases, the model
+    # retrained at round 11's start) this rule alone made 24 messages acute that were not and 2 that were; the model's acute intent was
+    # below 0.05 in 19 of the 24 (docs/experiments/acute/false_acute.py).
+    "threat_now_min_acute": 0.0,
     # A threat this likely makes it D also when the model leans to "not an incident" (1.0: never).
     "d_when_no_incident": 1.0,
     # A cue in a sentence about what the person read or heard ("ik las dat een burgemeester bedreigd
@@ -106,7 +112,8 @@ def decide(
         cue_rules.is_acute(text)
         or top_intent == "acute_danger"
         or acute_prob >= cfg["acute_threshold"]
-        or (cue_level == "D" and cue_rules.is_happening_now(text))  # a threat, somebody there now
+        # a threat, somebody there now, and the model sees some acute danger in it
+        or (cue_level == "D" and cue_rules.is_happening_now(text) and acute_prob >= cfg["threat_now_min_acute"])
     )
 
     by_prob = sorted(probs, key=probs.__getitem__, reverse=True)

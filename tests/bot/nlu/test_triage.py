@@ -114,6 +114,17 @@ def test_a_threat_with_now_is_acute():
     assert triage.decide("Hij dreigde me vorige week", ranking(incident_d=0.9, greet=0.1))["acute"] is False
 
 
+def test_a_threat_told_with_now_needs_some_acute_danger_from_the_model_when_asked():
+    # The aftermath of a threat ("de dader zit nu vast") is no danger now; the model's acute intent tells them apart.
+    text = "Hij heeft me vorige week bedreigd. De dader zit nu vast, maar ik slaap slecht."
+    config = {"threat_now_min_acute": 0.1, "acute_threshold": 0.5}
+    assert triage.decide(text, ranking(incident_d=0.95, greet=0.05))["acute"] is True  # default 0.0: the rule alone
+    assert triage.decide(text, ranking(incident_d=0.95, greet=0.05), config)["acute"] is False
+    assert triage.decide(text, ranking(incident_d=0.8, acute_danger=0.15, greet=0.05), config)["acute"] is True
+    # the person's own words for acute danger need nothing from the model
+    assert triage.decide("Hij staat nu voor mijn deur", ranking(greet=0.6, incident_a=0.4), config)["acute"] is True
+
+
 def test_a_named_threat_in_a_question_the_model_reads_as_no_incident_is_no_incident():
     text = "Ik las dat een burgemeester bedreigd is. Vanaf wanneer moet ik zoiets bij jullie melden?"
     probs = ranking(out_of_scope=0.97, incident_d=0.01, incident_b=0.02)
