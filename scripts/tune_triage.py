@@ -2,12 +2,14 @@
 
 Parses the development cases once with the trained model, takes the temperature with the best likelihood
 of the gold labels (calibration; on a tie the first in the grid), then replays the decision (nlu.triage,
-pure Python) over a grid of D threshold (for C, and for A and B), incident mass, acute threshold, "D when no
-incident" and cue_min_prob. Prints the best settings that keep D recall >= --min-d-recall and false acute <=
---max-false-acute, ordered by macro-F1 over A-D plus not-an-incident recall; ties by acute recall, then
-the fewest false acute. When no setting keeps that D recall (rounds 8 and 10), the settings with the highest D recall
-any setting reaches are ranked instead: safety first, never the best macro-F1 at a lower D recall. Then a table
-for the colleague model's threshold. Never reads the blind set.
+pure Python) over a grid of D threshold (for C, and for A and B), incident mass, acute threshold, the acute intent
+the "threat + nu" rule needs (threat_now_min_acute), "D when no incident" and cue_min_prob. Keeps the settings with
+D recall >= --min-d-recall and false acute <= --max-false-acute; of those, the ones that keep the synthetic held-out
+sets (--guard, heldout9 and heldout10: only their macro-F1 and D recall are read) at issue 9's goals, when any does.
+Prints the best, ordered by macro-F1 over A-D plus not-an-incident recall; ties by acute recall, then the fewest
+false acute. When no setting keeps that D recall (rounds 8 and 10), the settings with the highest D recall any
+setting reaches are ranked instead: safety first, never the best macro-F1 at a lower D recall. Then a table for the
+colleague model's threshold. Never reads the blind set.
 Usage: python scripts/tune_triage.py --model models/meldhulp.tar.gz [--dev 'tests/nlu/real/dev*.jsonl']
 """
 
@@ -19,7 +21,7 @@ import json
 import math
 import sys
 
-from evaluate_nlu import evaluate, real_report
+from evaluate_nlu import real_report, scores
 from real_data import read_jsonl
 
 from nlu_model import ROOT, load, parse_all
@@ -30,6 +32,8 @@ GRID = {
     "d_threshold_ab": [None, 0.1, 0.15, 0.2, 0.3],  # for A and B; only values above d_threshold are tried
     "incident_mass": [0.4, 0.5, 0.6, 0.7],
     "acute_threshold": [0.2, 0.3, 0.4, 0.5],
+    # the acute intent the "threat + nu" rule needs; at acute_threshold or above the rule adds nothing (it is off:
+    # in this grid only 0.2 with acute_threshold 0.2, the setting round 11 chose)
     "threat_now_min_acute": [0.0, 0.1, 0.2],
     "d_when_no_incident": [0.3, 0.4, 1.0],
     "cue_min_prob": [0.0, 0.05],
@@ -51,14 +55,15 @@ def main() -> int:
     parser.add_argument("--max-false-acute", type=float, default=0.01)
     # Issue 9: the synthetic held-out sets (written from the protocols' wording) must stay at macro-F1 >= 0.92 and D
     # recall >= 0.97 together. A guard, not a target: a setting that breaks it is left out; only these two numbers
-    # are read, never the sets' errors (round 11: the dev-best setting gave 0.915, README "Classifier").
+    # are read, never the sets' errors (round 11: the dev-best setting gave 0.915, README "Classifier"). Once it
+    # leaves a setting out, the synthetic sets' scores are no longer independent of the choice.
     parser.add_argument("--guard", default="tests/nlu/heldout9.jsonl,tests/nlu/heldout10.jsonl")
     parser.add_argument("--guard-min-f1", type=float, default=0.92)
     parser.add_argument("--guard-min-d-recall", type=float, default=0.97)
     parser.add_argument("--top", type=int, default=10)
     args = parser.parse_args()
     paths = sorted(ROOT.glob(args.dev))
-    if any("blind" in path.name for path in paths):
+    if any("blind" in path.name for path in paths) or "blind" in args.guard:
         parser.error("the blind set is never used for tuning")
     cases = read_jsonl(*paths)
     agent = load(args.model)
@@ -116,7 +121,8 @@ def main() -> int:
         print(f"no setting reaches the D recall asked for: the {len(ok)} with the highest, {highest:.3f}")
 
     def keeps_the_guard(config: dict) -> bool:
-        report = evaluate(guard_cases, [triage.decide(c["text"], r, config) for c, r in zip(guard_cases, guard_rankings, strict=True)])
+        labels = [triage.decide(c["text"], r, config)["label"] for c, r in zip(guard_cases, guard_rankings, strict=True)]
+        report = scores([c["label"] for c in guard_cases], labels)
         return report["macro_f1"] >= args.guard_min_f1 and report["per_label"]["D"]["recall"] >= args.guard_min_d_recall
 
     if guard_cases:

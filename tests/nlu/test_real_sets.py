@@ -58,11 +58,9 @@ def test_no_source_and_no_text_is_shared_between_parts():
                 assert not texts[a] & texts[b], (a, b)
 
 
-# Issue 9 asks at least 300 blind cases, 50 per category, 30 not-an-incident and 25 acute (round 10 was the one round
-# short of it: tests/nlu/real/README.md).
-
-
 def test_the_blind_set_is_large_enough():
+    """Issue 9 asks at least 300 blind cases, 50 per category, 30 not-an-incident and 25 acute (round 10 was the one
+    round short of it: tests/nlu/real/README.md)."""
     cases = [c for p in FILES if p.name.startswith("blind") for c in rows(p)]
     if not cases:
         pytest.skip("no blind set yet")

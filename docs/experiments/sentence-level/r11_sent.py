@@ -19,7 +19,7 @@ def sentences(text):
 
 def sentence_block(scale, pool):
     def block(texts):
-        embed([s for t in texts for s in sentences(t)])
+        embed([s for t in texts for s in sentences(t)])  # fills the cache in one batch; read per message below
         rows = []
         for t in texts:
             E = embed(sentences(t))
@@ -35,7 +35,7 @@ def sentence_block(scale, pool):
 
 
 if __name__ == "__main__":
-    base, dev, _ = load_all()
+    base, _, _ = load_all()
     dev = dev_cases()
     texts = [c["text"] for c in dev]
     m = fit_lr(base)
