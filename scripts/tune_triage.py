@@ -50,8 +50,8 @@ def main() -> int:
     parser.add_argument("--min-d-recall", type=float, default=0.985)
     # The same for false acute (goal at most 0.02), decided before round 9's blind set was scored: blind sets came
     # in above dev (round 7: 0.014 -> 0.037, round 8: 0.014 -> 0.020), never below. 0.015 was too small: rounds 9 and
-    # 10 came in at 0.033 from 0.015 (README "Classifier"); 0.01 from round 11 on, with the "threat + nu" rule
-    # narrowed (threat_now_min_acute), which made most of dev's false acute.
+    # 10 came in at 0.033 from 0.015 (README "Classifier"); 0.01 from round 11 on, with threat_now_min_acute in the
+    # grid (the "threat + nu" rule made most of dev's false acute; round 11 chose 0.2, which turns it off).
     parser.add_argument("--max-false-acute", type=float, default=0.01)
     # Issue 9: the synthetic held-out sets (written from the protocols' wording) must stay at macro-F1 >= 0.92 and D
     # recall >= 0.97 together. A guard, not a target: a setting that breaks it is left out; only these two numbers

@@ -6,7 +6,8 @@ import itertools
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parents[3]
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(ROOT / "scripts"), str(ROOT / "bot")]
 from evaluate_nlu import real_report  # noqa: E402
 from false_acute import CFG, cases, rankings  # noqa: E402
 

@@ -50,7 +50,7 @@ def rules(text, ranking, config=None):
     fired = []
     if cues.is_acute(text):
         fired.append("regex")
-    if ranking and ranking[0][0] == "acute_danger":
+    if next((name for name, _ in ranking if name != "nlu_fallback"), None) == "acute_danger":  # as triage.decide
         fired.append("top")
     if acute_prob >= cfg["acute_threshold"]:
         fired.append("prob")
