@@ -40,6 +40,11 @@ def parse_all(agent, texts: list[str]) -> list[dict]:
     return asyncio.run(run())
 
 
+def ranking_of(parsed: dict) -> list[tuple[str, float]]:
+    """The intent ranking of one parsed message as (name, confidence) pairs, the form nlu.triage.decide reads."""
+    return [(r["name"], r["confidence"]) for r in parsed.get("intent_ranking") or []]
+
+
 def result_of(parsed: dict) -> dict:
     """label / confidence / cues (plus the rest of the ABCD result) for one parsed message."""
     abcd = parsed.get("abcd") or {}

@@ -24,7 +24,7 @@ import sys
 from evaluate_nlu import real_report, scores
 from real_data import read_jsonl
 
-from nlu_model import ROOT, load, parse_all
+from nlu_model import ROOT, load, parse_all, ranking_of
 
 GRID = {
     "temperature": [0.7, 0.85, 1.0, 1.5],
@@ -68,10 +68,9 @@ def main() -> int:
     cases = read_jsonl(*paths)
     agent = load(args.model)
     parsed = parse_all(agent, [c["text"] for c in cases])
-    rankings = [[(r["name"], r["confidence"]) for r in p.get("intent_ranking") or []] for p in parsed]
+    rankings = [ranking_of(p) for p in parsed]
     guard_cases = read_jsonl(*[ROOT / path for path in args.guard.split(",") if path])
-    guard_rankings = [[(r["name"], r["confidence"]) for r in p.get("intent_ranking") or []]
-                      for p in parse_all(agent, [c["text"] for c in guard_cases])]
+    guard_rankings = [ranking_of(p) for p in parse_all(agent, [c["text"] for c in guard_cases])]
     colleague_probabilities = [(p.get("abcd") or {}).get("colleague_probability") for p in parsed]
 
     import functools
@@ -86,11 +85,7 @@ def main() -> int:
     def nll(temperature: float) -> float:
         total = 0.0
         for case, ranking in zip(cases, rankings, strict=True):
-            probs = {k: 0.0 for k in "ABCD"}
-            for name, conf in ranking:
-                if name in triage.INCIDENT_INTENTS:
-                    probs[triage.INCIDENT_INTENTS[name]] += conf
-            cal, mass = triage.calibrated(probs, temperature)
+            cal, mass = triage.calibrated(triage.category_probabilities(ranking), temperature)
             p = cal[case["label"]] if case["label"] else 1.0 - mass
             total -= math.log(max(p, 1e-6))
         return total / len(cases)

@@ -64,6 +64,15 @@ DEFAULTS = {
 }
 
 
+def category_probabilities(ranking: list[tuple[str, float]]) -> dict[str, float]:
+    """The probability of each category A-D: the sum of its intents' confidences in the ranking."""
+    probs = {label: 0.0 for label in SEVERITY}
+    for name, conf in ranking:
+        if name in INCIDENT_INTENTS:
+            probs[INCIDENT_INTENTS[name]] += conf
+    return probs
+
+
 def calibrated(probs: dict[str, float], temperature: float) -> tuple[dict[str, float], float]:
     """The A-D probabilities and the incident mass after temperature scaling of the five-way
     distribution A, B, C, D and the rest (every other intent, lumped together before scaling).
@@ -91,10 +100,7 @@ def decide(
     """
     cfg = {**DEFAULTS, **(config or {})}
     ranking = [(name, conf) for name, conf in ranking if name != "nlu_fallback"]
-    probs = {label: 0.0 for label in SEVERITY}
-    for name, conf in ranking:
-        if name in INCIDENT_INTENTS:
-            probs[INCIDENT_INTENTS[name]] += conf
+    probs = category_probabilities(ranking)
     top_intent = ranking[0][0] if ranking else None
     acute_prob = sum(conf for name, conf in ranking if name == "acute_danger")
     probs, mass = calibrated(probs, cfg["temperature"])

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "scripts"))
 from real_data import read_jsonl  # noqa: E402
 
-from nlu_model import load, parse_all  # noqa: E402
+from nlu_model import load, parse_all, ranking_of  # noqa: E402
 
 MODEL = ROOT / "models/meldhulp.tar.gz"
 cases = read_jsonl(*sorted(ROOT.glob("tests/nlu/real/dev*.jsonl")))
@@ -26,7 +26,7 @@ if CACHE.exists():
     rankings = pickle.loads(CACHE.read_bytes())
 else:
     parsed = parse_all(load(str(MODEL.relative_to(ROOT))), [c["text"] for c in cases])
-    rankings = [[(r["name"], r["confidence"]) for r in p.get("intent_ranking") or []] for p in parsed]
+    rankings = [ranking_of(p) for p in parsed]
     CACHE.parent.mkdir(parents=True, exist_ok=True)
     CACHE.write_bytes(pickle.dumps(rankings))
 sys.path.insert(0, str(ROOT / "bot"))
@@ -39,11 +39,7 @@ CFG = {k: v for k, v in next(c for c in pipeline if c["name"] == "nlu.abcd.ABCDT
 
 def rules(text, ranking, config=None):
     cfg = {**triage.DEFAULTS, **CFG, **(config or {})}
-    probs = {label: 0.0 for label in triage.SEVERITY}
-    for name, conf in ranking:
-        if name in triage.INCIDENT_INTENTS:
-            probs[triage.INCIDENT_INTENTS[name]] += conf
-    probs, _ = triage.calibrated(probs, cfg["temperature"])
+    probs, _ = triage.calibrated(triage.category_probabilities(ranking), cfg["temperature"])
     acute_prob = sum(conf for name, conf in ranking if name == "acute_danger")
     found = cues.find_cues(text)
     level = cues.heaviest([c for c in found if not c.reported or cues.is_direct(c) or probs[c.category] >= cfg["cue_min_prob"]])
