@@ -68,6 +68,12 @@ def part_of(source: str) -> str:
     return _pick(NEW, f"round-{ROUND}", n)
 
 
+def fold_of(source: str, folds: int) -> int:
+    """The cross-fitting fold (0 .. folds - 1) of a development case's source: one source, one fold, by a hash of
+    its own (scripts/tune_triage.py scores each fold with a model fitted without it)."""
+    return int(_pick(tuple(str(i) for i in range(folds)), "cross-fit", normalise(source)))
+
+
 def write_round() -> Path:
     """round<ROUND>_sources.tsv: every source in the jsonl files that no finished round used, with its part now."""
     from real_data import read_jsonl

@@ -1,6 +1,7 @@
 """Choose the ABCD decision's calibration and thresholds on the real-world development set.
 
-Parses the development cases once with the trained model, takes the temperature with the best likelihood
+Scores the development cases once by cross-fitting (scripts/cross_fit.py: each fold by the shipped classifier
+fitted without it, since the dev cases are training data too), takes the temperature with the best likelihood
 of the gold labels (calibration; on a tie the first in the grid), then replays the decision (nlu.triage,
 pure Python) over a grid of D threshold (for C, and for A and B), incident mass, acute threshold, the acute intent
 the "threat + nu" rule needs (threat_now_min_acute), "D when no incident" and cue_min_prob. Keeps the settings with
@@ -21,6 +22,7 @@ import json
 import math
 import sys
 
+import cross_fit
 from evaluate_nlu import real_report, scores
 from real_data import read_jsonl
 
@@ -60,18 +62,19 @@ def main() -> int:
     parser.add_argument("--guard", default="tests/nlu/heldout9.jsonl,tests/nlu/heldout10.jsonl")
     parser.add_argument("--guard-min-f1", type=float, default=0.92)
     parser.add_argument("--guard-min-d-recall", type=float, default=0.97)
+    # The development cases are training data too (round 12): each is scored by the classifier fitted without its
+    # fold (scripts/cross_fit.py); the shipped model, fitted on all of them, scores only the synthetic sets here.
+    parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--top", type=int, default=10)
     args = parser.parse_args()
     paths = sorted(ROOT.glob(args.dev))
     if any("blind" in path.name for path in paths) or "blind" in args.guard:
         parser.error("the blind set is never used for tuning")
     cases = read_jsonl(*paths)
-    agent = load(args.model)
-    parsed = parse_all(agent, [c["text"] for c in cases])
-    rankings = [ranking_of(p) for p in parsed]
+    agent = load(args.model)  # for the synthetic held-out sets (not in the training data) and bot/ on the path
+    rankings, colleague_probabilities = cross_fit.rankings(cases, args.folds)
     guard_cases = read_jsonl(*[ROOT / path for path in args.guard.split(",") if path])
     guard_rankings = [ranking_of(p) for p in parse_all(agent, [c["text"] for c in guard_cases])]
-    colleague_probabilities = [(p.get("abcd") or {}).get("colleague_probability") for p in parsed]
 
     import functools
 

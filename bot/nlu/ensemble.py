@@ -76,6 +76,43 @@ def is_real_world(message: Message) -> bool:
     return bool((metadata.get("intent") or {}).get("real_world"))
 
 
+def fit_model(examples: list[Message], config: dict[str, Any]) -> dict[str, Any]:
+    """The classifier and the colleague model fitted on training examples (each with a text and an intent).
+
+    The component's training, and scripts/tune_triage.py's cross-fitting (a model for each fold of the development
+    set, fitted without that fold) with the same code and the same configuration."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+
+    config = {**TextLogisticRegression.get_default_config(), **config}
+    texts = [m.get(TEXT) for m in examples]
+    ngrams = _ngrams(config).fit(texts)
+    for _, vectorizer in ngrams.transformer_list:
+        vectorizer.stop_words_ = None  # only a record of pruned n-grams (sklearn: safe to drop)
+    scale = float(config["e5_scale"])
+    classifier = LogisticRegression(C=config["C"], max_iter=config["max_iter"])
+    weights = [float(config["real_weight"]) if is_real_world(m) else 1.0 for m in examples]
+    x = features(ngrams, texts, scale)
+    with warnings.catch_warnings():
+        if config["max_iter"] < TextLogisticRegression.get_default_config()["max_iter"]:
+            # stopped early on purpose (bot/config.yml: it regularises); with the default a warning is a fault
+            warnings.simplefilter("ignore", ConvergenceWarning)
+        classifier.fit(x, [m.get(INTENT) for m in examples], sample_weight=weights)
+    logger.debug("TextLogisticRegression: %s L-BFGS steps", int(max(classifier.n_iter_)))
+    real = [i for i, m in enumerate(examples) if is_real_world(m)]
+    colleague_model = colleague.fit(x[real], [colleague.is_colleague_example(examples[i]) for i in real], float(config["colleague_C"]))
+    return {"ngrams": ngrams, "classifier": classifier, "e5_scale": scale, "colleague": colleague_model}
+
+
+def rank(model: dict[str, Any], texts: list[str]) -> list[tuple[dict[str, float], float | None]]:
+    """For each text: the probability of every intent, and P(colleague) (None without a colleague model)."""
+    x = features(model["ngrams"], texts, model["e5_scale"])
+    classifier = model["classifier"]
+    classes = list(classifier.classes_)
+    rows = [dict(zip(classes, map(float, row), strict=True)) for row in classifier.predict_proba(x)]
+    return list(zip(rows, colleague.probabilities(model.get("colleague"), x), strict=True))
+
+
 class UntrustedModelFile(Exception):
     """The stored model holds types we did not expect: refuse it rather than run without it unnoticed."""
 
@@ -142,27 +179,7 @@ class TextLogisticRegression(GraphComponent):
         if len({m.get(INTENT) for m in examples}) < 2:
             logger.warning("TextLogisticRegression needs at least two intents; it will not change rankings.")
             return self._resource
-        from sklearn.exceptions import ConvergenceWarning
-        from sklearn.linear_model import LogisticRegression
-
-        texts = [m.get(TEXT) for m in examples]
-        ngrams = _ngrams(self._config).fit(texts)
-        for _, vectorizer in ngrams.transformer_list:
-            vectorizer.stop_words_ = None  # only a record of pruned n-grams (sklearn: safe to drop)
-        scale = float(self._config["e5_scale"])
-        classifier = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"])
-        weights = [float(self._config["real_weight"]) if is_real_world(m) else 1.0 for m in examples]
-        x = features(ngrams, texts, scale)
-        with warnings.catch_warnings():
-            if self._config["max_iter"] < self.get_default_config()["max_iter"]:
-                # stopped early on purpose (bot/config.yml: it regularises); with the default a warning is a fault
-                warnings.simplefilter("ignore", ConvergenceWarning)
-            classifier.fit(x, [m.get(INTENT) for m in examples], sample_weight=weights)
-        logger.debug("TextLogisticRegression: %s L-BFGS steps", int(max(classifier.n_iter_)))
-        real = [i for i, m in enumerate(examples) if is_real_world(m)]
-        colleague_model = colleague.fit(
-            x[real], [colleague.is_colleague_example(examples[i]) for i in real], float(self._config["colleague_C"]))
-        self._model = {"ngrams": ngrams, "classifier": classifier, "e5_scale": scale, "colleague": colleague_model}
+        self._model = fit_model(examples, self._config)
         self._persist()
         return self._resource
 
@@ -210,14 +227,10 @@ class TextLogisticRegression(GraphComponent):
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         if not texts:
             return messages
-        x = features(self._model["ngrams"], [text for _, text in texts], self._model["e5_scale"])
-        classifier = self._model["classifier"]
-        probabilities = classifier.predict_proba(x)
-        classes = list(classifier.classes_)
-        colleague_probabilities = colleague.probabilities(self._model.get("colleague"), x)
-        for (message, _), row, colleague_probability in zip(texts, probabilities, colleague_probabilities, strict=True):
+        rows = rank(self._model, [text for _, text in texts])
+        for (message, _), (row, colleague_probability) in zip(texts, rows, strict=True):
             message.set(colleague.PROBABILITY, colleague_probability)
-            ranking = blend(message.get(INTENT_RANKING_KEY) or [], dict(zip(classes, row, strict=True)), self._config["weight"])
+            ranking = blend(message.get(INTENT_RANKING_KEY) or [], row, self._config["weight"])
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[:RANKING_LENGTH], add_to_output=True)
         return messages

@@ -20,3 +20,11 @@ def test_write_round_records_every_source_first_used_this_round_with_its_part(tm
         real_sources.earlier_rounds.cache_clear()
     assert out.name == "round2_sources.tsv" and lines[0].startswith("# Round 2")
     assert lines[1:] == [f"nos.nl/nieuw\t{real_sources.part_of('nos.nl/nieuw')}"]
+
+
+def test_a_source_has_one_cross_fitting_fold_whatever_its_spelling():
+    sources = [f"https://nos.nl/artikel/{i}" for i in range(600)]
+    folds = [real_sources.fold_of(s, 5) for s in sources]
+    assert set(folds) == {0, 1, 2, 3, 4}
+    assert min(folds.count(k) for k in range(5)) > 80  # a hash, not one fold for everything
+    assert real_sources.fold_of("http://www.nos.nl/artikel/7#kop", 5) == real_sources.fold_of("https://nos.nl/artikel/7", 5)

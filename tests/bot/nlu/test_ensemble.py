@@ -202,10 +202,23 @@ nlu:
     assert [colleague.is_colleague_example(m) for m in examples] == [True, True, False]
     assert all(ensemble.is_real_world(m) for m in examples)
 
-    # and the generated file itself: every colleague training case, and only those, in a colleague block
+    # and the generated file itself: every colleague training (and development) case, and only those, in a colleague block
     import real_data
 
     generated = RasaYAMLReader().reads(real_data.render()).intent_examples
-    expected = {real_data._line(c["text"]) for c in real_data.cases("train") if c["colleague"]}
+    expected = {real_data._line(c["text"]) for c in real_data.cases("train") + real_data.cases("dev") if c["colleague"]}
     assert {m.get(TEXT) for m in generated if colleague.is_colleague_example(m)} == expected
     assert len(expected) > 100
+
+
+def test_fit_model_and_rank_give_what_the_component_writes(tmp_path):
+    """scripts/cross_fit.py scores dev folds with fit_model and rank: the component's own numbers."""
+    clf = trained(tmp_path)
+    msg = Message(data={TEXT: "hij dreigde mijn huis in brand te steken"})
+    clf.process([msg])
+    examples = [Message(data={TEXT: t, INTENT: intent}) for intent, texts in EXAMPLES.items() for t in texts]
+    [(row, colleague_probability)] = ensemble.rank(ensemble.fit_model(examples, clf._config), [msg.get(TEXT)])
+    ranking = ensemble.blend([], row, 1.0)
+    assert [r["name"] for r in ranking] == [r["name"] for r in msg.get(INTENT_RANKING_KEY)]
+    assert [r["confidence"] for r in ranking] == pytest.approx([r["confidence"] for r in msg.get(INTENT_RANKING_KEY)])
+    assert colleague_probability is None  # no real-world examples: no colleague model
