@@ -9,6 +9,8 @@ probabilities from a model that has not seen the case: the dev set is split into
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import yaml
 from real_sources import fold_of
 
@@ -46,12 +48,38 @@ def rankings(cases: list[dict], folds: int, log=print) -> tuple[list[list[tuple[
         raise SystemExit(f"{missing} development cases are not in the training data: run python scripts/real_data.py")
     fold = [fold_of(c["source"], folds) for c in cases]
     out: list = [None] * len(cases)
-    for k in range(folds):
-        held_out = {_same(c["text"]) for c, f in zip(cases, fold, strict=True) if f == k}
-        model = ensemble.fit_model([m for m in examples if _same(m.get("text")) not in held_out], config)
-        index = [i for i, f in enumerate(fold) if f == k]
-        for i, (row, colleague_probability) in zip(index, ensemble.rank(model, [cases[i]["text"] for i in index]), strict=True):
-            ranking = ensemble.blend([], row, 1.0)[: ensemble.RANKING_LENGTH]  # alone in the pipeline
-            out[i] = ([(r["name"], r["confidence"]) for r in ranking], colleague_probability)
-        log(f"fold {k + 1} of {folds}: {len(index)} development cases scored by a model fitted without them")
+    with vectors_kept([m.get("text") for m in examples]):
+        for k in range(folds):
+            held_out = {_same(c["text"]) for c, f in zip(cases, fold, strict=True) if f == k}
+            model = ensemble.fit_model([m for m in examples if _same(m.get("text")) not in held_out], config)
+            index = [i for i, f in enumerate(fold) if f == k]
+            rows = ensemble.rank(model, [cases[i]["text"] for i in index])
+            for i, (row, colleague_probability) in zip(index, rows, strict=True):
+                ranking = ensemble.blend([], row, 1.0)[: ensemble.RANKING_LENGTH]  # alone in the pipeline
+                out[i] = ([(r["name"], r["confidence"]) for r in ranking], colleague_probability)
+            log(f"fold {k + 1} of {folds}: {len(index)} development cases scored by a model fitted without them")
     return [r for r, _ in out], [p for _, p in out]
+
+
+@contextmanager
+def vectors_kept(texts: list[str]):
+    """Each fold's fit embeds nearly the same texts: while cross-fitting, every text's e5 vector is computed once and
+    kept (the same vectors; embedding ~12,000 texts is most of a fit's time). nlu.embeddings.embed as before after."""
+    import numpy as np
+
+    from nlu import embeddings
+
+    original = embeddings.embed
+    kept = dict(zip(texts, original(texts), strict=True))
+
+    def embed(batch: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(batch) if t not in kept]
+        if missing:
+            kept.update(zip(missing, original(missing), strict=True))
+        return np.vstack([kept[t] for t in batch])
+
+    embeddings.embed = embed
+    try:
+        yield
+    finally:
+        embeddings.embed = original

@@ -8,7 +8,9 @@ cross_fit = pytest.importorskip("cross_fit")
 from rasa.shared.nlu.constants import INTENT, TEXT  # noqa: E402
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 
-from nlu import ensemble  # noqa: E402
+import numpy as np  # noqa: E402
+
+from nlu import embeddings, ensemble  # noqa: E402
 
 CASES = [{"text": f"verhaal  {i} over de raad", "source": f"https://nos.nl/artikel/{i}", "label": "B"} for i in range(40)]
 
@@ -31,6 +33,7 @@ def test_no_case_is_scored_by_a_model_that_was_trained_on_it_or_its_source(monke
 
     monkeypatch.setattr(ensemble, "fit_model", fit)
     monkeypatch.setattr(ensemble, "rank", rank)
+    monkeypatch.setattr(embeddings, "embed", lambda texts: np.zeros((len(texts), 384), np.float32))
     rankings, colleague = cross_fit.rankings(CASES, 5, log=lambda _: None)
     assert len(trained_on) == 5
     assert all(r[0] == ("incident_b", 1.0) for r in rankings)  # every case scored, none by a model that saw it
@@ -43,3 +46,19 @@ def test_a_dev_case_missing_from_the_training_data_stops_the_tuner(monkeypatch):
     monkeypatch.setattr(cross_fit, "training_examples", lambda: [Message(data={TEXT: "hallo", INTENT: "greet"})])
     with pytest.raises(SystemExit, match="real_data.py"):
         cross_fit.rankings(CASES[:3], 5, log=lambda _: None)
+
+
+def test_while_cross_fitting_each_text_is_embedded_once_and_after_it_as_before(monkeypatch):
+    calls = []
+
+    def embed(texts):
+        calls.append(list(texts))
+        return np.array([[float(len(t))] for t in texts])
+
+    monkeypatch.setattr(embeddings, "embed", embed)
+    with cross_fit.vectors_kept(["een", "twee"]):
+        first = embeddings.embed(["twee", "drie", "een"])
+        second = embeddings.embed(["drie", "twee"])
+    assert calls == [["een", "twee"], ["drie"]]  # "drie" once, when first asked; the others up front
+    assert first.tolist() == [[4.0], [4.0], [3.0]] and second.tolist() == [[4.0], [4.0]]
+    assert embeddings.embed is embed  # restored
