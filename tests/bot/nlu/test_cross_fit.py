@@ -5,10 +5,9 @@ import pytest
 pytestmark = pytest.mark.rasa
 
 cross_fit = pytest.importorskip("cross_fit")
+import numpy as np  # noqa: E402
 from rasa.shared.nlu.constants import INTENT, TEXT  # noqa: E402
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
-
-import numpy as np  # noqa: E402
 
 from nlu import embeddings, ensemble  # noqa: E402
 

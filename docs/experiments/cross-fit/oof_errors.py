@@ -1,0 +1,41 @@
+"""The shipped decision on cross-fitted dev probabilities: the confusion matrix and the error counts by kind.
+
+The dev cases are training data (round 12), so the shipped model's own errors on them are no longer out of sample;
+these are: each fold scored by the classifier fitted without it (scripts/cross_fit.py), then nlu.triage.decide with
+bot/config.yml's settings. Prints counts only; --texts also prints the wrong dev texts (dev errors may be read).
+Run: .venv-rasa/bin/python docs/experiments/cross-fit/oof_errors.py [--texts]
+"""
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import cross_fit  # noqa: E402  (puts bot/ on the path)
+import yaml  # noqa: E402
+from evaluate_nlu import real_report  # noqa: E402
+from real_data import cases  # noqa: E402
+
+from nlu import triage  # noqa: E402
+
+pipeline = yaml.safe_load((ROOT / "bot/config.yml").read_text(encoding="utf-8"))["pipeline"]
+config = {k: v for k, v in next(c for c in pipeline if c["name"] == "nlu.abcd.ABCDTriage").items() if k != "name"}
+dev = cases("dev")
+rankings, colleague = cross_fit.rankings(dev, 5)
+results = [triage.decide(c["text"], r, config, p) for c, r, p in zip(dev, rankings, colleague, strict=True)]
+rep = real_report(dev, results)
+print(f"{len(dev)} dev cases, out of fold: macro-F1 {rep['macro_f1']:.3f}  D recall {rep['d_recall']:.3f}  "
+      f"acute {rep['acute_recall']:.3f}  false acute {rep['false_acute']:.3f}  null {rep['null_recall']:.3f}")
+labels = ["A", "B", "C", "D", None]
+print("gold \\ predicted  " + "  ".join(f"{str(x):>5}" for x in labels))
+for gold in labels:
+    row = [sum(c["label"] == gold and r["label"] == p for c, r in zip(dev, results, strict=True)) for p in labels]
+    print(f"{str(gold):>16}  " + "  ".join(f"{n:>5}" for n in row))
+acute_false = sum(r["acute"] and not c.get("acute") for c, r in zip(dev, results, strict=True))
+acute_missed = sum(c.get("acute") and not r["acute"] for c, r in zip(dev, results, strict=True))
+colleague_found = sum(c["colleague"] and r["colleague"] for c, r in zip(dev, results, strict=True))
+print(f"acute: {acute_false} false, {acute_missed} missed; colleague found {colleague_found} of {sum(c['colleague'] for c in dev)}")
+if "--texts" in sys.argv:
+    for c, r in zip(dev, results, strict=True):
+        if c["label"] != r["label"]:
+            print(f"{c['label']} -> {r['label']}: {c['text'][:200]}")
