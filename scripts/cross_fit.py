@@ -9,9 +9,8 @@ probabilities from a model that has not seen the case: the dev set is split into
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import yaml
+from real_data import OUT, one_line, render
 from real_sources import fold_of
 
 from nlu_model import ROOT
@@ -19,13 +18,13 @@ from nlu_model import ROOT
 CLASSIFIER = "nlu.ensemble.TextLogisticRegression"
 
 
-def _same(text: str) -> str:
-    return " ".join(text.split())  # as scripts/real_data.py writes an example
+def pipeline() -> list[dict]:
+    return yaml.safe_load((ROOT / "bot/config.yml").read_text(encoding="utf-8"))["pipeline"]
 
 
-def classifier_config() -> dict:
-    pipeline = yaml.safe_load((ROOT / "bot/config.yml").read_text(encoding="utf-8"))["pipeline"]
-    return {k: v for k, v in next(c for c in pipeline if c["name"] == CLASSIFIER).items() if k != "name"}
+def component_config(name: str) -> dict:
+    """The settings bot/config.yml gives the pipeline component `name` (without its name)."""
+    return {k: v for k, v in next(c for c in pipeline() if c["name"] == name).items() if k != "name"}
 
 
 def training_examples() -> list:
@@ -35,51 +34,58 @@ def training_examples() -> list:
     return [m for m in load_data(str(ROOT / "bot/data/nlu")).intent_examples if m.get("text") and m.get("intent")]
 
 
+def check_the_setup(cases: list[dict], examples: list) -> None:
+    """Stop when the rankings would not be the component's: a stale training file, a dev case it lacks, or another
+    intent classifier in the pipeline (the component's ranking would be blended with it, nlu.ensemble.blend)."""
+    if not OUT.exists() or OUT.read_text(encoding="utf-8") != render():
+        raise SystemExit(f"{OUT.relative_to(ROOT)} is out of date: run python scripts/real_data.py")
+    known = {one_line(m.get("text")) for m in examples}
+    missing = sum(one_line(c["text"]) not in known for c in cases)
+    if missing:
+        raise SystemExit(f"{missing} development cases are not in the training data: run python scripts/real_data.py")
+    others = [c["name"] for c in pipeline() if "Classifier" in c["name"] and c["name"] != "FallbackClassifier"]
+    if others:
+        raise SystemExit(f"cross-fitting scores {CLASSIFIER} alone; the pipeline also has {others}")
+
+
 def rankings(cases: list[dict], folds: int, log=print) -> tuple[list[list[tuple[str, float]]], list[float | None]]:
     """For each case, in order: its intent ranking (as the component writes it) and P(colleague), from a model fitted
     on the training examples without the case's fold."""
     from nlu import ensemble
 
-    config = classifier_config()
+    config = component_config(CLASSIFIER)
     examples = training_examples()
-    known = {_same(m.get("text")) for m in examples}
-    missing = sum(_same(c["text"]) not in known for c in cases)
-    if missing:
-        raise SystemExit(f"{missing} development cases are not in the training data: run python scripts/real_data.py")
+    check_the_setup(cases, examples)
     fold = [fold_of(c["source"], folds) for c in cases]
+    embed = kept_embeddings([m.get("text") for m in examples])
     out: list = [None] * len(cases)
-    with vectors_kept([m.get("text") for m in examples]):
-        for k in range(folds):
-            held_out = {_same(c["text"]) for c, f in zip(cases, fold, strict=True) if f == k}
-            model = ensemble.fit_model([m for m in examples if _same(m.get("text")) not in held_out], config)
-            index = [i for i, f in enumerate(fold) if f == k]
-            rows = ensemble.rank(model, [cases[i]["text"] for i in index])
-            for i, (row, colleague_probability) in zip(index, rows, strict=True):
-                ranking = ensemble.blend([], row, 1.0)[: ensemble.RANKING_LENGTH]  # alone in the pipeline
-                out[i] = ([(r["name"], r["confidence"]) for r in ranking], colleague_probability)
-            log(f"fold {k + 1} of {folds}: {len(index)} development cases scored by a model fitted without them")
+    for k in range(folds):
+        held_out = {one_line(c["text"]) for c, f in zip(cases, fold, strict=True) if f == k}
+        model = ensemble.fit_model([m for m in examples if one_line(m.get("text")) not in held_out], config, embed)
+        index = [i for i, f in enumerate(fold) if f == k]
+        rows = ensemble.rank(model, [cases[i]["text"] for i in index], embed)
+        for i, (row, colleague_probability) in zip(index, rows, strict=True):
+            ranking = ensemble.blend([], row, 1.0)[: ensemble.RANKING_LENGTH]  # alone in the pipeline (checked)
+            out[i] = ([(r["name"], r["confidence"]) for r in ranking], colleague_probability)
+        log(f"fold {k + 1} of {folds}: {len(index)} development cases scored by a model fitted without them")
     return [r for r, _ in out], [p for _, p in out]
 
 
-@contextmanager
-def vectors_kept(texts: list[str]):
-    """Each fold's fit embeds nearly the same texts: while cross-fitting, every text's e5 vector is computed once and
-    kept (the same vectors; embedding ~12,000 texts is most of a fit's time). nlu.embeddings.embed as before after."""
+def kept_embeddings(texts: list[str], embed=None):
+    """nlu.embeddings.embed (or `embed`), computing each text's vector once: every fold's fit embeds nearly the same
+    ~12,000 texts, most of a fit's time. The same vectors."""
     import numpy as np
 
-    from nlu import embeddings
+    if embed is None:
+        from nlu import embeddings
 
-    original = embeddings.embed
-    kept = dict(zip(texts, original(texts), strict=True))
+        embed = embeddings.embed
+    kept = dict(zip(texts, embed(texts), strict=True))
 
-    def embed(batch: list[str]) -> np.ndarray:
+    def embed_kept(batch: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(batch) if t not in kept]
         if missing:
-            kept.update(zip(missing, original(missing), strict=True))
+            kept.update(zip(missing, embed(missing), strict=True))
         return np.vstack([kept[t] for t in batch])
 
-    embeddings.embed = embed
-    try:
-        yield
-    finally:
-        embeddings.embed = original
+    return embed_kept

@@ -41,7 +41,7 @@ def cases(part: str) -> list[dict]:
     return read_jsonl(*sorted(REAL.glob(f"{part}*.jsonl")))
 
 
-def _line(text: str) -> str:
+def one_line(text: str) -> str:
     """One example line as Rasa reads it: the text itself (Rasa keeps quotes literally), on one line."""
     return " ".join(text.split())
 
@@ -65,7 +65,7 @@ def render() -> str:
         # `colleague`: the other person is a fellow office holder (it learns to see that, nlu/colleague.py)
         lines += [f"- intent: {name}", "  metadata:", "    real_world: true"]
         lines += ["    colleague: true"] if colleague else []
-        lines += ["  examples: |"] + [f"    - {_line(text)}" for text in sorted({_line(t) for t in texts})]
+        lines += ["  examples: |"] + [f"    - {one_line(text)}" for text in sorted({one_line(t) for t in texts})]
     return "\n".join(lines) + "\n"
 
 

@@ -35,7 +35,7 @@ GRID = {
     "incident_mass": [0.4, 0.5, 0.6, 0.7],
     "acute_threshold": [0.2, 0.3, 0.4, 0.5],
     # the acute intent the "threat + nu" rule needs; at acute_threshold or above the rule adds nothing (it is off:
-    # in this grid only 0.2 with acute_threshold 0.2, the setting round 11 chose)
+    # round 11 chose 0.2 with acute_threshold 0.2; round 12 chose 0.1, on again)
     "threat_now_min_acute": [0.0, 0.1, 0.2],
     "d_when_no_incident": [0.3, 0.4, 1.0],
     "cue_min_prob": [0.0, 0.05],

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,16 +59,20 @@ def _ngrams(config: dict[str, Any]):
     return make_union(vectorizer("word", (1, 2)), vectorizer("char_wb", (2, 5)))
 
 
-def features(ngrams, texts: list[str], e5_scale: float):
-    """The n-gram features, with the scaled sentence embedding beside them when e5_scale > 0."""
+def features(ngrams, texts: list[str], e5_scale: float, embed: Callable[[list[str]], Any] | None = None):
+    """The n-gram features, with the scaled sentence embedding beside them when e5_scale > 0.
+
+    `embed` gives the embeddings (default nlu.embeddings.embed; scripts/cross_fit.py passes one that keeps them)."""
     from scipy import sparse
 
     x = ngrams.transform(texts)
     if e5_scale <= 0:
         return x
-    from nlu import embeddings
+    if embed is None:
+        from nlu import embeddings
 
-    return sparse.hstack([x, sparse.csr_matrix(embeddings.embed(texts) * e5_scale)], format="csr")
+        embed = embeddings.embed
+    return sparse.hstack([x, sparse.csr_matrix(embed(texts) * e5_scale)], format="csr")
 
 
 def is_real_world(message: Message) -> bool:
@@ -76,7 +81,7 @@ def is_real_world(message: Message) -> bool:
     return bool((metadata.get("intent") or {}).get("real_world"))
 
 
-def fit_model(examples: list[Message], config: dict[str, Any]) -> dict[str, Any]:
+def fit_model(examples: list[Message], config: dict[str, Any], embed: Callable[[list[str]], Any] | None = None) -> dict[str, Any]:
     """The classifier and the colleague model fitted on training examples (each with a text and an intent).
 
     The component's training, and scripts/tune_triage.py's cross-fitting (a model for each fold of the development
@@ -92,7 +97,7 @@ def fit_model(examples: list[Message], config: dict[str, Any]) -> dict[str, Any]
     scale = float(config["e5_scale"])
     classifier = LogisticRegression(C=config["C"], max_iter=config["max_iter"])
     weights = [float(config["real_weight"]) if is_real_world(m) else 1.0 for m in examples]
-    x = features(ngrams, texts, scale)
+    x = features(ngrams, texts, scale, embed)
     with warnings.catch_warnings():
         if config["max_iter"] < TextLogisticRegression.get_default_config()["max_iter"]:
             # stopped early on purpose (bot/config.yml: it regularises); with the default a warning is a fault
@@ -104,9 +109,11 @@ def fit_model(examples: list[Message], config: dict[str, Any]) -> dict[str, Any]
     return {"ngrams": ngrams, "classifier": classifier, "e5_scale": scale, "colleague": colleague_model}
 
 
-def rank(model: dict[str, Any], texts: list[str]) -> list[tuple[dict[str, float], float | None]]:
+def rank(
+    model: dict[str, Any], texts: list[str], embed: Callable[[list[str]], Any] | None = None
+) -> list[tuple[dict[str, float], float | None]]:
     """For each text: the probability of every intent, and P(colleague) (None without a colleague model)."""
-    x = features(model["ngrams"], texts, model["e5_scale"])
+    x = features(model["ngrams"], texts, model["e5_scale"], embed)
     classifier = model["classifier"]
     classes = list(classifier.classes_)
     rows = [dict(zip(classes, map(float, row), strict=True)) for row in classifier.predict_proba(x)]

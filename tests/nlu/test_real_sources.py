@@ -16,10 +16,11 @@ def test_write_round_records_every_source_first_used_this_round_with_its_part(tm
     try:
         out = real_sources.write_round()
         lines = out.read_text(encoding="utf-8").splitlines()
+        expected = f"nos.nl/nieuw\t{real_sources.part_of('nos.nl/nieuw')}"  # while ROUND and REAL are the test's
     finally:
-        real_sources.earlier_rounds.cache_clear()
+        real_sources.earlier_rounds.cache_clear()  # no cache of the test's rounds left for the next test
     assert out.name == "round2_sources.tsv" and lines[0].startswith("# Round 2")
-    assert lines[1:] == [f"nos.nl/nieuw\t{real_sources.part_of('nos.nl/nieuw')}"]
+    assert lines[1:] == [expected]
 
 
 def test_a_source_has_one_cross_fitting_fold_whatever_its_spelling():

@@ -3,38 +3,31 @@
 Run from the repository root: .venv-rasa/bin/python docs/experiments/acute/false_acute.py [--texts]
 The rules are those of bot/nlu/triage.py with bot/config.yml's settings: `threat+now` counts only when the acute
 intent is at least threat_now_min_acute (`threat+now (raw)`: the rule without that condition, for comparison).
-Caches the model's rankings of dev in var/exp/ under the model file's hash."""
+From round 12 the dev cases are training data: the rankings are cross-fitted (scripts/cross_fit.py), each fold by
+the classifier fitted without it. Cached in var/exp/ under the hash of the training file and the config."""
 import hashlib
 import pickle
 import sys
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "scripts"))
-from real_data import read_jsonl  # noqa: E402
+import cross_fit  # noqa: E402  (puts bot/ on the path)
+from real_data import OUT, read_jsonl  # noqa: E402
 
-from nlu_model import load, parse_all, ranking_of  # noqa: E402
+from nlu import cues, triage  # noqa: E402
 
-MODEL = ROOT / "models/meldhulp.tar.gz"
 cases = read_jsonl(*sorted(ROOT.glob("tests/nlu/real/dev*.jsonl")))
-key = hashlib.sha256(MODEL.read_bytes()).hexdigest()[:12]
-CACHE = ROOT / f"var/exp/acute_dev_{key}_{len(cases)}.pkl"
+key = hashlib.sha256(OUT.read_bytes() + (ROOT / "bot/config.yml").read_bytes()).hexdigest()[:12]
+CACHE = ROOT / f"var/exp/acute_dev_oof_{key}_{len(cases)}.pkl"
 if CACHE.exists():
     rankings = pickle.loads(CACHE.read_bytes())
 else:
-    parsed = parse_all(load(str(MODEL.relative_to(ROOT))), [c["text"] for c in cases])
-    rankings = [ranking_of(p) for p in parsed]
+    rankings, _ = cross_fit.rankings(cases, 5)
     CACHE.parent.mkdir(parents=True, exist_ok=True)
     CACHE.write_bytes(pickle.dumps(rankings))
-sys.path.insert(0, str(ROOT / "bot"))
-from nlu import cues, triage  # noqa: E402
-
-with open(ROOT / "bot/config.yml", encoding="utf-8") as f:
-    pipeline = yaml.safe_load(f)["pipeline"]
-CFG = {k: v for k, v in next(c for c in pipeline if c["name"] == "nlu.abcd.ABCDTriage").items() if k != "name"}
+CFG = cross_fit.component_config("nlu.abcd.ABCDTriage")
 
 
 def rules(text, ranking, config=None):

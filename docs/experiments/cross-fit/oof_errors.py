@@ -12,14 +12,12 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import cross_fit  # noqa: E402  (puts bot/ on the path)
-import yaml  # noqa: E402
 from evaluate_nlu import real_report  # noqa: E402
 from real_data import cases  # noqa: E402
 
 from nlu import triage  # noqa: E402
 
-pipeline = yaml.safe_load((ROOT / "bot/config.yml").read_text(encoding="utf-8"))["pipeline"]
-config = {k: v for k, v in next(c for c in pipeline if c["name"] == "nlu.abcd.ABCDTriage").items() if k != "name"}
+config = cross_fit.component_config("nlu.abcd.ABCDTriage")
 dev = cases("dev")
 rankings, colleague = cross_fit.rankings(dev, 5)
 results = [triage.decide(c["text"], r, config, p) for c, r, p in zip(dev, rankings, colleague, strict=True)]

@@ -14,12 +14,12 @@ import r9  # noqa: E402  (the round 9 harness: shipped features, classifier, dec
 
 sys.path.insert(0, str(r9.ROOT / "scripts"))
 from real_data import intent_of  # noqa: E402
-from real_sources import normalise, _pick  # noqa: E402
+from real_sources import fold_of  # noqa: E402
 
 K = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 base, dev, _ = r9.load_all()
 print(f"{len(base)} training examples, {len(dev)} dev cases", flush=True)
-fold = [int(_pick(tuple(str(i) for i in range(K)), "cross-fit", normalise(c["source"]))) for c in dev]
+fold = [fold_of(c["source"], K) for c in dev]
 texts = [c["text"] for c in dev]
 
 m = r9.fit_lr(base)
@@ -28,10 +28,10 @@ r9.curve(dev, plain, label="train only      ")
 
 oof = [None] * len(dev)
 for k in range(K):
-    extra = [(c["text"], intent_of(c), True) for c, f in zip(dev, fold) if f != k]
+    extra = [(c["text"], intent_of(c), True) for c, f in zip(dev, fold, strict=True) if f != k]
     mk = r9.fit_lr(base + extra)
     idx = [i for i, f in enumerate(fold) if f == k]
-    for i, r in zip(idx, r9.ranks_from(*r9.proba_lr(mk, [texts[i] for i in idx]))):
+    for i, r in zip(idx, r9.ranks_from(*r9.proba_lr(mk, [texts[i] for i in idx])), strict=True):
         oof[i] = r
     print(f"fold {k}: {len(idx)} dev cases scored, {len(extra)} dev cases trained on", flush=True)
 r9.curve(dev, oof, label=f"train + dev, {K}-fold")

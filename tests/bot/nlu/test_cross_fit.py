@@ -1,63 +1,91 @@
-"""scripts/cross_fit.py: each development case is scored by a model that never saw its fold. Needs Rasa (marker `rasa`)."""
+"""scripts/cross_fit.py: each development case is scored by a model that never saw its source. Needs Rasa (marker `rasa`)."""
 
 import pytest
 
 pytestmark = pytest.mark.rasa
 
-cross_fit = pytest.importorskip("cross_fit")
+pytest.importorskip("rasa")
+import cross_fit  # noqa: E402
 import numpy as np  # noqa: E402
 from rasa.shared.nlu.constants import INTENT, TEXT  # noqa: E402
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
+from real_sources import normalise  # noqa: E402
 
-from nlu import embeddings, ensemble  # noqa: E402
+from nlu import ensemble  # noqa: E402
 
-CASES = [{"text": f"verhaal  {i} over de raad", "source": f"https://nos.nl/artikel/{i}", "label": "B"} for i in range(40)]
+# 40 sources, three cases each, the same source spelled three ways (the fold goes by the normalised address)
+SPELLINGS = ("https://www.nos.nl/artikel/{}", "http://nos.nl/artikel/{}#kop", "https://nos.nl/artikel/{}/")
+CASES = [{"text": f"verhaal  {i}-{j} over de raad", "source": spelling.format(i), "label": "B"}
+         for i in range(40) for j, spelling in enumerate(SPELLINGS)]
+INTENTS = [f"intent_{n}" for n in range(12)]  # more than the ranking's 10
 
 
-def test_no_case_is_scored_by_a_model_that_was_trained_on_it_or_its_source(monkeypatch):
+def fake_setup(monkeypatch):
     examples = [Message(data={TEXT: " ".join(c["text"].split()), INTENT: "incident_b"}) for c in CASES]
     examples += [Message(data={TEXT: "hallo", INTENT: "greet"})]
     monkeypatch.setattr(cross_fit, "training_examples", lambda: examples)
+    monkeypatch.setattr(cross_fit, "check_the_setup", lambda cases, examples: None)
+    monkeypatch.setattr(cross_fit, "kept_embeddings", lambda texts: None)
+
+
+def test_no_case_is_scored_by_a_model_that_saw_any_case_of_its_source(monkeypatch):
+    fake_setup(monkeypatch)
+    source_of = {" ".join(c["text"].split()): normalise(c["source"]) for c in CASES}
     trained_on = []
 
-    def fit(train, config):
+    def fit(train, config, embed):
         trained_on.append({m.get(TEXT) for m in train})
         return len(trained_on) - 1
 
-    def rank(model, texts):
-        # what the case's model saw: its own text must not be in it; "hallo" (not a dev case) always is
-        seen = trained_on[model]
-        assert "hallo" in seen
-        return [({"incident_b": 0.0 if " ".join(t.split()) in seen else 1.0, "greet": 0.0}, None) for t in texts]
+    def rank(model, texts, embed):
+        seen_sources = {source_of[t] for t in trained_on[model] if t in source_of}
+        assert "hallo" in trained_on[model]  # not a dev case: every fold's model learns it
+        rows = []
+        for text in texts:
+            unseen = 1.0 if source_of[" ".join(text.split())] not in seen_sources else 0.0
+            rows.append(({"incident_b": unseen, **{name: 0.001 * n for n, name in enumerate(INTENTS)}}, None))
+        return rows
 
     monkeypatch.setattr(ensemble, "fit_model", fit)
     monkeypatch.setattr(ensemble, "rank", rank)
-    monkeypatch.setattr(embeddings, "embed", lambda texts: np.zeros((len(texts), 384), np.float32))
     rankings, colleague = cross_fit.rankings(CASES, 5, log=lambda _: None)
     assert len(trained_on) == 5
-    assert all(r[0] == ("incident_b", 1.0) for r in rankings)  # every case scored, none by a model that saw it
+    assert all(r[0] == ("incident_b", 1.0) for r in rankings)  # every case scored, none by a model that saw its source
+    assert all(len(r) == ensemble.RANKING_LENGTH for r in rankings)  # as the component writes it: the top 10
     assert colleague == [None] * len(CASES)
-    # each fold's model saw every other fold: 40 cases over 5 folds, each text left out exactly once
+    # each fold's model saw every other fold: each case left out exactly once
     assert sum(len(seen) - 1 for seen in trained_on) == 4 * len(CASES)
 
 
 def test_a_dev_case_missing_from_the_training_data_stops_the_tuner(monkeypatch):
-    monkeypatch.setattr(cross_fit, "training_examples", lambda: [Message(data={TEXT: "hallo", INTENT: "greet"})])
-    with pytest.raises(SystemExit, match="real_data.py"):
-        cross_fit.rankings(CASES[:3], 5, log=lambda _: None)
+    examples = [Message(data={TEXT: "hallo", INTENT: "greet"})]
+    monkeypatch.setattr(cross_fit, "render", lambda: cross_fit.OUT.read_text(encoding="utf-8"))
+    with pytest.raises(SystemExit, match="not in the training data"):
+        cross_fit.check_the_setup(CASES[:3], examples)
 
 
-def test_while_cross_fitting_each_text_is_embedded_once_and_after_it_as_before(monkeypatch):
+def test_a_stale_training_file_stops_the_tuner(monkeypatch):
+    monkeypatch.setattr(cross_fit, "render", lambda: "something else")
+    with pytest.raises(SystemExit, match="out of date"):
+        cross_fit.check_the_setup([], [])
+
+
+def test_another_intent_classifier_in_the_pipeline_stops_the_tuner(monkeypatch):
+    monkeypatch.setattr(cross_fit, "render", lambda: cross_fit.OUT.read_text(encoding="utf-8"))
+    monkeypatch.setattr(cross_fit, "pipeline", lambda: [{"name": "DIETClassifier"}, {"name": cross_fit.CLASSIFIER}])
+    with pytest.raises(SystemExit, match="DIETClassifier"):
+        cross_fit.check_the_setup([], [])
+
+
+def test_kept_embeddings_compute_each_text_once_and_give_the_same_vectors():
     calls = []
 
     def embed(texts):
         calls.append(list(texts))
         return np.array([[float(len(t))] for t in texts])
 
-    monkeypatch.setattr(embeddings, "embed", embed)
-    with cross_fit.vectors_kept(["een", "twee"]):
-        first = embeddings.embed(["twee", "drie", "een"])
-        second = embeddings.embed(["drie", "twee"])
+    kept = cross_fit.kept_embeddings(["een", "twee"], embed)
+    first = kept(["twee", "drie", "een"])
+    second = kept(["drie", "twee"])
     assert calls == [["een", "twee"], ["drie"]]  # "drie" once, when first asked; the others up front
     assert first.tolist() == [[4.0], [4.0], [3.0]] and second.tolist() == [[4.0], [4.0]]
-    assert embeddings.embed is embed  # restored

@@ -206,13 +206,14 @@ nlu:
     import real_data
 
     generated = RasaYAMLReader().reads(real_data.render()).intent_examples
-    expected = {real_data._line(c["text"]) for c in real_data.cases("train") + real_data.cases("dev") if c["colleague"]}
+    expected = {real_data.one_line(c["text"]) for c in real_data.cases("train") + real_data.cases("dev") if c["colleague"]}
     assert {m.get(TEXT) for m in generated if colleague.is_colleague_example(m)} == expected
     assert len(expected) > 100
 
 
 def test_fit_model_and_rank_give_what_the_component_writes(tmp_path):
-    """scripts/cross_fit.py scores dev folds with fit_model and rank: the component's own numbers."""
+    """scripts/cross_fit.py builds a dev case's ranking from fit_model and rank (train() calls fit_model too): rank,
+    blended alone, gives what process() writes. It checks the path after the fit, not the fit itself."""
     clf = trained(tmp_path)
     msg = Message(data={TEXT: "hij dreigde mijn huis in brand te steken"})
     clf.process([msg])
