@@ -43,7 +43,12 @@ def check_the_setup(cases: list[dict], examples: list) -> None:
     missing = sum(one_line(c["text"]) not in known for c in cases)
     if missing:
         raise SystemExit(f"{missing} development cases are not in the training data: run python scripts/real_data.py")
-    others = [c["name"] for c in pipeline() if "Classifier" in c["name"] and c["name"] != "FallbackClassifier"]
+    names = [c["name"] for c in pipeline()]
+    if CLASSIFIER not in names:
+        raise SystemExit(f"{CLASSIFIER} is not in bot/config.yml's pipeline")
+    # Rasa's intent classifiers are named "...Classifier" (DIETClassifier, LogisticRegressionClassifier, ...);
+    # FallbackClassifier only puts nlu_fallback on top, which the decision ignores (nlu.triage.decide)
+    others = [name for name in names if "Classifier" in name and name != "FallbackClassifier"]
     if others:
         raise SystemExit(f"cross-fitting scores {CLASSIFIER} alone; the pipeline also has {others}")
 

@@ -4,7 +4,7 @@ Run from the repository root: .venv-rasa/bin/python docs/experiments/acute/false
 The rules are those of bot/nlu/triage.py with bot/config.yml's settings: `threat+now` counts only when the acute
 intent is at least threat_now_min_acute (`threat+now (raw)`: the rule without that condition, for comparison).
 From round 12 the dev cases are training data: the rankings are cross-fitted (scripts/cross_fit.py), each fold by
-the classifier fitted without it. Cached in var/exp/ under the hash of the training file and the config."""
+the classifier fitted without it. Cached in var/exp/ under the hash of what they depend on (INPUTS)."""
 import hashlib
 import pickle
 import sys
@@ -14,12 +14,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "scripts"))
 import cross_fit  # noqa: E402  (puts bot/ on the path)
-from real_data import OUT, read_jsonl  # noqa: E402
+from real_data import read_jsonl  # noqa: E402
 
 from nlu import cues, triage  # noqa: E402
 
 cases = read_jsonl(*sorted(ROOT.glob("tests/nlu/real/dev*.jsonl")))
-key = hashlib.sha256(OUT.read_bytes() + (ROOT / "bot/config.yml").read_bytes()).hexdigest()[:12]
+# what the rankings depend on: the training data, the pipeline's settings and the classifier's modules
+INPUTS = [*sorted((ROOT / "bot/data/nlu").rglob("*.yml")), ROOT / "bot/config.yml",
+          *(ROOT / "bot/nlu" / name for name in ("ensemble.py", "colleague.py", "embeddings.py"))]
+key = hashlib.sha256(b"".join(path.read_bytes() for path in INPUTS)).hexdigest()[:12]
 CACHE = ROOT / f"var/exp/acute_dev_oof_{key}_{len(cases)}.pkl"
 if CACHE.exists():
     rankings = pickle.loads(CACHE.read_bytes())

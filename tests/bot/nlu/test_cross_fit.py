@@ -20,24 +20,31 @@ CASES = [{"text": f"verhaal  {i}-{j} over de raad", "source": spelling.format(i)
 INTENTS = [f"intent_{n}" for n in range(12)]  # more than the ranking's 10
 
 
+KEPT = object()  # the kept embeddings, as a token: every fit and every ranking must get them
+
+
 def fake_setup(monkeypatch):
     examples = [Message(data={TEXT: " ".join(c["text"].split()), INTENT: "incident_b"}) for c in CASES]
     examples += [Message(data={TEXT: "hallo", INTENT: "greet"})]
+    checked = []
     monkeypatch.setattr(cross_fit, "training_examples", lambda: examples)
-    monkeypatch.setattr(cross_fit, "check_the_setup", lambda cases, examples: None)
-    monkeypatch.setattr(cross_fit, "kept_embeddings", lambda texts: None)
+    monkeypatch.setattr(cross_fit, "check_the_setup", lambda cases, examples: checked.append((cases, examples)))
+    monkeypatch.setattr(cross_fit, "kept_embeddings", lambda texts: KEPT)
+    return examples, checked
 
 
 def test_no_case_is_scored_by_a_model_that_saw_any_case_of_its_source(monkeypatch):
-    fake_setup(monkeypatch)
+    examples, checked = fake_setup(monkeypatch)
     source_of = {" ".join(c["text"].split()): normalise(c["source"]) for c in CASES}
     trained_on = []
 
     def fit(train, config, embed):
+        assert embed is KEPT
         trained_on.append({m.get(TEXT) for m in train})
         return len(trained_on) - 1
 
     def rank(model, texts, embed):
+        assert embed is KEPT
         seen_sources = {source_of[t] for t in trained_on[model] if t in source_of}
         assert "hallo" in trained_on[model]  # not a dev case: every fold's model learns it
         rows = []
@@ -49,6 +56,7 @@ def test_no_case_is_scored_by_a_model_that_saw_any_case_of_its_source(monkeypatc
     monkeypatch.setattr(ensemble, "fit_model", fit)
     monkeypatch.setattr(ensemble, "rank", rank)
     rankings, colleague = cross_fit.rankings(CASES, 5, log=lambda _: None)
+    assert checked == [(CASES, examples)]  # the setup is checked before anything is fitted
     assert len(trained_on) == 5
     assert all(r[0] == ("incident_b", 1.0) for r in rankings)  # every case scored, none by a model that saw its source
     assert all(len(r) == ensemble.RANKING_LENGTH for r in rankings)  # as the component writes it: the top 10
@@ -67,6 +75,13 @@ def test_a_dev_case_missing_from_the_training_data_stops_the_tuner(monkeypatch):
 def test_a_stale_training_file_stops_the_tuner(monkeypatch):
     monkeypatch.setattr(cross_fit, "render", lambda: "something else")
     with pytest.raises(SystemExit, match="out of date"):
+        cross_fit.check_the_setup([], [])
+
+
+def test_a_pipeline_without_the_classifier_stops_the_tuner(monkeypatch):
+    monkeypatch.setattr(cross_fit, "render", lambda: cross_fit.OUT.read_text(encoding="utf-8"))
+    monkeypatch.setattr(cross_fit, "pipeline", lambda: [{"name": "DIETClassifier"}])
+    with pytest.raises(SystemExit, match="not in bot/config.yml"):
         cross_fit.check_the_setup([], [])
 
 
