@@ -55,9 +55,12 @@ def earlier_rounds() -> dict[str, tuple[int, str]]:
     return used
 
 
+def _hash(salt: str, source: str) -> int:
+    return int(hashlib.sha256(f"{salt}|{source}".encode()).hexdigest(), 16)
+
+
 def _pick(choices: tuple[str, ...], salt: str, source: str) -> str:
-    digest = hashlib.sha256(f"{salt}|{source}".encode()).hexdigest()
-    return choices[int(digest, 16) % len(choices)]
+    return choices[_hash(salt, source) % len(choices)]
 
 
 def part_of(source: str) -> str:
@@ -71,7 +74,7 @@ def part_of(source: str) -> str:
 def fold_of(source: str, folds: int) -> int:
     """The cross-fitting fold (0 .. folds - 1) of a development case's source: one source, one fold, by a hash of
     its own (scripts/tune_triage.py scores each fold with a model fitted without it)."""
-    return int(_pick(tuple(str(i) for i in range(folds)), "cross-fit", normalise(source)))
+    return _hash("cross-fit", normalise(source)) % folds
 
 
 def write_round() -> Path:

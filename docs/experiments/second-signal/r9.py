@@ -7,7 +7,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from nlu import ensemble, triage, embeddings
 from evaluate_nlu import real_report
-import real_data, yaml
+import cross_fit, real_data
 
 ROOT = Path(__file__).resolve().parents[3]
 import functools
@@ -16,7 +16,7 @@ for _n in ("find_cues", "is_acute", "is_colleague", "is_happening_now", "is_pers
     setattr(_cues, _n, functools.lru_cache(maxsize=None)(getattr(_cues, _n)))
 _fc = _cues.find_cues
 _cues.find_cues = lambda text: list(_fc(text))
-CFG = {k: v for k, v in next(c for c in yaml.safe_load(open(ROOT / "bot/config.yml"))["pipeline"] if c["name"] == "nlu.abcd.ABCDTriage").items() if k != "name"}
+CFG = cross_fit.component_config("nlu.abcd.ABCDTriage")
 CACHE = ROOT / "var/exp/e5r9.pkl"
 _cache = pickle.loads(CACHE.read_bytes()) if CACHE.exists() else {}
 
@@ -31,11 +31,9 @@ def embed(texts):
 
 def training_examples():
     """The training examples without the dev cases (from round 12 they are in bot/data/nlu too): dev stays held out."""
-    from rasa.shared.nlu.training_data.loading import load_data
-    td = load_data(str(ROOT / "bot/data/nlu"))
     dev = {real_data.one_line(c["text"]) for c in dev_cases()}
-    return [(m.get("text"), m.get("intent"), ensemble.is_real_world(m)) for m in td.intent_examples
-            if m.get("text") and m.get("intent") and real_data.one_line(m.get("text")) not in dev]
+    return [(m.get("text"), m.get("intent"), ensemble.is_real_world(m)) for m in cross_fit.training_examples()
+            if real_data.one_line(m.get("text")) not in dev]
 
 def dev_cases():
     return real_data.read_jsonl(*sorted(ROOT.glob("tests/nlu/real/dev*.jsonl")))

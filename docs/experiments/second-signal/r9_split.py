@@ -1,6 +1,7 @@
 import sys, json, pickle, functools, collections
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[3] / "scripts"))
-from nlu_model import ROOT, load, parse_all
+from nlu_model import ROOT, load, parse_all, ranking_of
+import cross_fit
 from real_data import read_jsonl
 from pathlib import Path
 P = Path(str(ROOT / "var/exp") + "/r9_dev_parsed.pkl")
@@ -13,9 +14,8 @@ else:
 from nlu import cues, triage
 for name in ("find_cues", "is_acute", "is_happening_now", "is_colleague", "medium", "is_persistent"):
     setattr(cues, name, functools.lru_cache(maxsize=None)(getattr(cues, name)))
-import yaml
-CFG = {k: v for k, v in next(c for c in yaml.safe_load(open(ROOT / "bot/config.yml"))["pipeline"] if c["name"] == "nlu.abcd.ABCDTriage").items() if k != "name"}
-rankings = [[(r["name"], r["confidence"]) for r in p.get("intent_ranking") or []] for p in parsed]
+CFG = cross_fit.component_config("nlu.abcd.ABCDTriage")
+rankings = [ranking_of(p) for p in parsed]
 # label before the D override: decide with d_threshold 1.01
 pre = [triage.decide(c["text"], r, {**CFG, "d_threshold": 1.01, "d_when_no_incident": 1.01}) for c, r in zip(cases, rankings)]
 def pd(r):
