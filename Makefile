@@ -114,7 +114,7 @@ lint: .venv-actions/.installed ## ruff on all Python code, mypy on actions, chan
 	$(ACT_PY) -m ruff check bot scripts tests channels core
 	$(ACT_PY) -m mypy
 
-unit: .venv-actions/.installed .venv-rasa/.installed ## pytest: actions, routing, repository, cue rules, NLU components (no servers)
+unit: .venv-actions/.installed .venv-rasa/.installed ## pytest: actions, routing, report store, cue rules, NLU components (no servers)
 	$(ACT_PY) -m pytest -q -m "not e2e and not rasa"
 	$(RASA_PY) -m pytest -q -m rasa -p no:cacheprovider -W ignore::pytest.PytestConfigWarning tests/bot/nlu
 	$(RASA_PY) -m pytest -q -m rasa -p no:cacheprovider -W ignore::pytest.PytestConfigWarning tests/bot/patches

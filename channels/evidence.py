@@ -31,7 +31,7 @@ from PIL import Image, ImageOps
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.identity import identity_hash
-from actions.store import db, repository
+from actions.store import db, outbox
 from actions.store import evidence as store
 from core.config import get_settings
 
@@ -316,7 +316,7 @@ def _keep(sender: Sender, items: list[tuple[str, str, bytes, str | None]], now: 
                           now=now, report=report)
             reference = report.reference if report else None
             if report is not None:  # the contact person hears of it as of an addition: the reference, no file names
-                repository.queue_contact_notifications(session, report, "addition", now)
+                outbox.queue_contact_notifications(session, report, "addition", now)
     except SQLAlchemyError as error:
         log.error("%s: evidence not stored (%s)", sender.channel, type(error).__name__)
         return False, NOT_STORED

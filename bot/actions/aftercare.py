@@ -43,7 +43,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import identity, knowledge, outbox, worker
 from actions.store import aftercare as store
-from actions.store import db, repository
+from actions.store import db, protocols, reports
+from actions.store import outbox as outbox_store
 from actions.store.models import Report
 from core.config import get_settings
 
@@ -123,7 +124,7 @@ class ActionAftercareOffer(Action):
         identity_hash, _ = identity.of_tracker(tracker)
         try:
             with db.session() as session:
-                report = repository.report_of_identity(session, identity_hash, reference)
+                report = reports.report_of_identity(session, identity_hash, reference)
                 if report is None or store.plan_for(session, report.id) is not None:
                     return []
                 key = report.municipality_key
@@ -152,7 +153,7 @@ def consent_reply(tracker: Tracker, consent: bool) -> str:
     identity_hash, _ = identity.of_tracker(tracker)
     try:
         with db.transaction() as session:
-            report = store.offered_report_of_identity(session, identity_hash) or repository.report_of_identity(
+            report = store.offered_report_of_identity(session, identity_hash) or reports.report_of_identity(
                 session, identity_hash, tracker.get_slot("report_reference") or "")
             if report is None:
                 return "Ik weet niet over welke melding dit gaat. Ik stuur u later geen berichten."
@@ -234,7 +235,7 @@ async def answer_checkin(identity_hash: str, answer: str, now: datetime | None =
         if answer == "stop":
             for report, _plan in found:
                 store.record_answer(session, report.id, "stop", now)
-                store.stop(session, report.id, repository.USER, now)
+                store.stop(session, report.id, reports.USER, now)
             references = ", ".join(report.reference for report, _ in found)
             return (f"Goed. U krijgt geen berichten meer over melding {references}. U kunt zelf altijd een bericht sturen."
                     if found else "Goed. Ik stuur u geen berichten over hoe het gaat.")
@@ -275,7 +276,7 @@ def _try_deliver(outbox_id: int, now: datetime) -> bool:
 
 
 def _contact_label(session, report: Report) -> str:
-    protocol = repository.protocol(session, report.municipality_key) if report.municipality_key else None
+    protocol = protocols.protocol(session, report.municipality_key) if report.municipality_key else None
     function = report.contact_function or "griffier"
     return protocol.label(function) if protocol is not None else "uw contactpersoon"
 
@@ -368,7 +369,7 @@ def send_one(checkin_id: int, now: datetime | None = None, sender: Sender | None
             store.forget_answers(session, report.id)
             return False
         if plan.stopped_at is not None or report.status == store.WITHDRAWN:  # stop, or the report was withdrawn
-            by = plan.stopped_by or (store.WITHDRAWN if report.status == store.WITHDRAWN else repository.USER)
+            by = plan.stopped_by or (store.WITHDRAWN if report.status == store.WITHDRAWN else reports.USER)
             store.stop(session, report.id, by, now)
             return False
         if checkin.position == store.OFFER and plan.consent is not None:  # answered in the conversation already
@@ -388,8 +389,8 @@ def send_one(checkin_id: int, now: datetime | None = None, sender: Sender | None
             sender(channel, conversation_id, checkin_text(reference), BUTTONS, key=key)
     except Exception as error:  # the class only, never content
         with db.transaction() as session:
-            repository.mark_failed(session, checkin_id, type(error).__name__, now, outbox.retry_after(attempts),
-                                   table=store.AftercareCheckin)
+            outbox_store.mark_failed(session, checkin_id, type(error).__name__, now, outbox.retry_after(attempts),
+                                     table=store.AftercareCheckin)
         log.warning("aftercare check-in %s (%s) attempt %s failed: %s", checkin_id, channel, attempts,
                     type(error).__name__)
         return False
@@ -409,7 +410,7 @@ def send_due(now: datetime | None = None, sender: Sender | None = None) -> int:
         store.forget_erased(session)  # "verwijder mijn gegevens" was asked: no more check-ins, answers forgotten
         store.offer_new(session, now, PUSH_CHANNELS, OFFER_WINDOW)  # newly filed: ask "may I check in later?"
         ids = store.due_checkin_ids(session, now)
-        notices = repository.due_outbox_ids(session, now, ("aftercare",))
+        notices = outbox_store.due_outbox_ids(session, now, ("aftercare",))
     for outbox_id in notices:
         deliver_notice(outbox_id, now)
     return sum(send_one(checkin_id, now, sender) for checkin_id in ids)

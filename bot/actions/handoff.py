@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import knowledge
 from actions.notify import NotifyError, notify
 from actions.routing import route_for
-from actions.store import db, repository
+from actions.store import db, handoffs
 from channels.messengers import in_sentence
 from core.config import get_settings
 
@@ -73,7 +73,7 @@ async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, route: di
     category = tracker.get_slot("category")
     try:
         with db.transaction() as session:
-            handoff, created = repository.start_handoff(
+            handoff, created = handoffs.start_handoff(
                 session, conversation_id=tracker.sender_id, channel=channel, municipality_key=key,
                 municipality=route["municipality"], role=route["role"], category=category,
                 contact_function=contact["function"], status="pending",  # "open" only once someone was told
@@ -110,7 +110,7 @@ async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, route: di
 def _set_status(handoff_id: int, status: str, via: str | None) -> None:
     try:
         with db.transaction() as session:
-            repository.set_handoff_status(session, handoff_id, status, via)
+            handoffs.set_handoff_status(session, handoff_id, status, via)
     except SQLAlchemyError:
         pass  # the row keeps its earlier status ("pending"); the griffie page still lists it
 

@@ -256,14 +256,14 @@ class Protocol:
 
 def load_into(session: Session, directory: Path | None = None) -> list[str]:
     """Replace the protocol tables with the YAML files; returns the municipality keys loaded."""
-    from actions.store import repository
+    from actions.store import protocols
 
     files = load_files(directory)
     errors = [p for data in files for p in problems(data)]
     if errors:
         raise ValueError("protocol files are not valid:\n" + "\n".join(errors))
     for data in files:
-        repository.replace_protocol(session, data)
+        protocols.replace_protocol(session, data)
     return [data["key"] for data in files]
 
 

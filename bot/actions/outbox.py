@@ -24,7 +24,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from actions import knowledge, notify, worker
-from actions.store import db, repository
+from actions.store import db, erasure
+from actions.store import outbox as outbox_store
 from actions.store.models import OutboxMessage, Report
 from channels.retry import backoff
 from core.config import get_settings
@@ -97,7 +98,7 @@ def _erase(row: OutboxMessage) -> None:
     conversation_id = row.target or ""
     tracker.erase_conversation(conversation_id)
     with db.transaction() as session:
-        repository.delete_handoffs(session, conversation_id)
+        erasure.delete_handoffs(session, conversation_id)
 
 
 def retry_after(attempts: int) -> timedelta | None:
@@ -113,7 +114,7 @@ def deliver_one(outbox_id: int, now: datetime | None = None) -> bool:
     """Claim, send and record one row; True when it was delivered now (False: someone else has it, or it failed)."""
     now = now or datetime.now(UTC)
     with db.transaction() as session:
-        if not repository.claim(session, outbox_id, now):
+        if not outbox_store.claim(session, outbox_id, now):
             return False
     with db.session() as session:
         row = session.get(OutboxMessage, outbox_id)
@@ -134,10 +135,10 @@ def deliver_one(outbox_id: int, now: datetime | None = None) -> bool:
         log.warning("outbox %s (%s via %s) attempt %s failed: %s", outbox_id, row.kind, row.route, attempts,
                     type(error).__name__)
         with db.transaction() as session:
-            repository.mark_failed(session, outbox_id, type(error).__name__, now=now, retry_after=retry)
+            outbox_store.mark_failed(session, outbox_id, type(error).__name__, now=now, retry_after=retry)
         return False
     with db.transaction() as session:
-        repository.mark_delivered(session, outbox_id, now=now)
+        outbox_store.mark_delivered(session, outbox_id, now=now)
     log.info("outbox %s (%s via %s) delivered", outbox_id, row.kind, row.route)
     return True
 
@@ -146,7 +147,7 @@ def deliver_pending(now: datetime | None = None, kinds: tuple[str, ...] = ("cont
     """Deliver every due row (kinds: contact notifications and erasures); returns how many were delivered."""
     now = now or datetime.now(UTC)
     with db.session() as session:
-        ids = repository.due_outbox_ids(session, now, kinds)
+        ids = outbox_store.due_outbox_ids(session, now, kinds)
     return sum(deliver_one(outbox_id, now) for outbox_id in ids)
 
 
@@ -155,7 +156,7 @@ def deliver_for_report(report_id: int, event: str = "filed", now: datetime | Non
     routes that delivered (empty: not delivered, the worker retries)."""
     now = now or datetime.now(UTC)
     with db.session() as session:
-        rows = [(m.id, m.route) for m in repository.outbox_for(session, report_id)
+        rows = [(m.id, m.route) for m in outbox_store.outbox_for(session, report_id)
                 if m.kind == "contact" and m.event == event and m.state == "pending"]
     return [route for outbox_id, route in rows if deliver_one(outbox_id, now)]
 

@@ -24,7 +24,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from actions import identity, outbox, prefill, texts
 from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, forget_draft, reset, yes_no_answer
 from actions.report_fields import BY_SLOT, MEDIA, REPORT_FIELDS, ReportDraft, ReportField
-from actions.store import db, drafts, evidence, repository
+from actions.store import db, drafts, evidence, protocols, reports
+from actions.store import outbox as outbox_store
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +283,7 @@ def keep_routed_municipality(tracker: Tracker) -> list:
         return []
     try:
         with db.session() as session:
-            routed = next((m.name for m in repository.municipalities(session) if m.key == key), None)
+            routed = next((m.name for m in protocols.municipalities(session) if m.key == key), None)
     except SQLAlchemyError:
         return []  # filing checks again; the summary shows what the slots hold
     if not routed or routed == shown:
@@ -313,17 +314,17 @@ def file_report(draft: ReportDraft) -> Filed:
     one transaction. Idempotent per draft: a second confirmation returns the first report."""
     try:
         with db.transaction() as session:
-            report, created = repository.submit_report(session, draft)
-            rows = repository.queue_contact_notifications(session, report, "filed") if created else [
-                m for m in repository.outbox_for(session, report.id) if m.kind == "contact" and m.event == "filed"]
+            report, created = reports.submit_report(session, draft)
+            rows = outbox_store.queue_contact_notifications(session, report, "filed") if created else [
+                m for m in outbox_store.outbox_for(session, report.id) if m.kind == "contact" and m.event == "filed"]
             return Filed(report.reference, created, report.id, sum(m.route != "none" for m in rows))
     except IntegrityError:
         # Two confirmations at the same moment: the other one won, use its report.
         with db.session() as session:
-            existing = repository.report_by_draft(session, draft.draft_id)
+            existing = reports.report_by_draft(session, draft.draft_id)
             if existing is None:
                 raise
-            rows = [m for m in repository.outbox_for(session, existing.id) if m.kind == "contact"]
+            rows = [m for m in outbox_store.outbox_for(session, existing.id) if m.kind == "contact"]
             return Filed(existing.reference, False, existing.id, sum(m.route != "none" for m in rows))
 
 
@@ -383,7 +384,7 @@ class ActionSubmitReport(Action):
         delivered = await notify_contact(filed.report_id) if filed.routes else False
         if not delivered and not filed.created:  # a repeated "ja": an earlier attempt may have reached them
             with db.session() as session:
-                delivered = filed.report_id not in repository.undelivered_report_ids(session, [filed.report_id])
+                delivered = filed.report_id not in outbox_store.undelivered_report_ids(session, [filed.report_id])
         dispatcher.utter_message(text=_filed_text(filed.reference, contact, filed.routes, delivered))
         forget_draft(tracker)  # filed: a paused copy is not offered again
         return [SlotSet("report_status", "submitted"), SlotSet("report_reference", filed.reference)]

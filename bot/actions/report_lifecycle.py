@@ -21,7 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import identity, outbox
 from actions.common import LIFECYCLE_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no
-from actions.store import db, repository
+from actions.store import audit, db, erasure, reports
+from actions.store import outbox as outbox_store
 from actions.store.models import FINAL_STATUSES
 from core.config import get_settings
 
@@ -47,7 +48,7 @@ def reference_in(text: Any) -> str | None:
 def _own_references(tracker: Tracker) -> list[str]:
     identity_hash, _channel = identity.of_tracker(tracker)
     with db.session() as session:
-        return [r.reference for r in repository.reports_of_identity(session, identity_hash)]
+        return [r.reference for r in reports.reports_of_identity(session, identity_hash)]
 
 
 class ActionLifecycleStart(Action):
@@ -100,7 +101,7 @@ class ValidateLifecycleForm(SafeFormValidationAction):
         identity_hash, _channel = identity.of_tracker(tracker)
         try:
             with db.session() as session:
-                found = repository.report_of_identity(session, identity_hash, reference) is not None
+                found = reports.report_of_identity(session, identity_hash, reference) is not None
         except SQLAlchemyError as error:
             log.error("lifecycle lookup failed: %s", type(error).__name__)
             found = False
@@ -186,25 +187,25 @@ async def _about_report(kind: str | None, tracker: Tracker) -> str:
     identity_hash, _channel = identity.of_tracker(tracker)
     now = datetime.now(UTC)
     with db.transaction() as session:
-        report = repository.report_of_identity(session, identity_hash, reference or "") if reference != NOT_FOUND else None
+        report = reports.report_of_identity(session, identity_hash, reference or "") if reference != NOT_FOUND else None
         if report is None:
             return NOT_FOUND_TEXT
         report_id, reference = report.id, report.reference
         if kind == "status":
-            return repository.user_status_text(report)
+            return reports.user_status_text(report)
         if kind == "withdraw":
             if not tracker.get_slot("lifecycle_confirm"):
                 return f"Goed, melding {reference} blijft staan."
-            if not repository.withdraw(session, report, now):
+            if not reports.withdraw(session, report, now):
                 return f"Melding {reference} is al afgesloten of ingetrokken. Er is niets veranderd."
             event, done = "withdrawn", f"Melding {reference} is ingetrokken. Er is niets gewist."
         else:  # add
             if report.status in FINAL_STATUSES:
                 return (f"Melding {reference} is afgesloten of ingetrokken. Toevoegen kan niet meer. "
                         "Wilt u iets nieuws melden? Zeg dan 'ik wil een melding doen'.")
-            repository.add_addition(session, report, tracker.get_slot("lifecycle_addition") or "", now)
+            reports.add_addition(session, report, tracker.get_slot("lifecycle_addition") or "", now)
             event, done = "addition", f"Ik heb het toegevoegd aan melding {reference}."
-        configured = any(m.route != "none" for m in repository.outbox_for(session, report_id) if m.event == event)
+        configured = any(m.route != "none" for m in outbox_store.outbox_for(session, report_id) if m.event == event)
     if not configured:
         return f"{done} Neem ook zelf contact op met de griffie en noem het nummer."
     delivered = bool(await asyncio.to_thread(outbox.deliver_for_report, report_id, event))
@@ -221,17 +222,17 @@ def _erase(tracker: Tracker) -> str:
     now = datetime.now(UTC)
     days = get_settings().erasure_report_days
     with db.transaction() as session:
-        reports = repository.mark_for_erasure(session, identity_hash, now + timedelta(days=days))
+        marked = erasure.mark_for_erasure(session, identity_hash, now + timedelta(days=days))
         evidence_store.delete_unfiled_of_identity(session, identity_hash)  # what no report has goes now (issue 14)
         drafts.delete_for(session, identity_hash)  # a paused report goes now too (issue 13)
-        for conversation_id in {tracker.sender_id, *(r.conversation_id for r in reports)}:
-            repository.queue_erasure(session, conversation_id, now=now)
-        for report in reports:
-            repository.record_audit(session, repository.USER, "erased", report=report,
-                                    detail=f"verzoek melder: gesprek gewist, melding over {days} dagen")
-        if not reports:
-            repository.record_audit(session, repository.USER, "erased", detail="verzoek melder: gesprek gewist")
-        references = [r.reference for r in reports]
+        for conversation_id in {tracker.sender_id, *(r.conversation_id for r in marked)}:
+            outbox_store.queue_erasure(session, conversation_id, now=now)
+        for report in marked:
+            audit.record_audit(session, reports.USER, "erased", report=report,
+                               detail=f"verzoek melder: gesprek gewist, melding over {days} dagen")
+        if not marked:
+            audit.record_audit(session, reports.USER, "erased", detail="verzoek melder: gesprek gewist")
+        references = [r.reference for r in marked]
     text = "Goed. Ik wis dit gesprek binnen een paar minuten."
     if references:
         when = f"over {days} dagen" if days else "bij de volgende opschoning"

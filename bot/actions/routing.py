@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from actions import texts
 from actions.common import SafeFormValidationAction
 from actions.knowledge import MODEL_KEY, ROLE_LABELS, Protocol, normalize_role, role_buttons
-from actions.store import db, repository
+from actions.store import db, protocols
 
 _NAME = re.compile(r"^[A-Za-zÀ-ÿ' .-]{2,40}$")
 _FILLER = re.compile(r"^(?:ik\s+(?:woon|zit|werk)\s+in|in\s+de\s+gemeente|gemeente|in|bij|de|het)\s+", re.I)
@@ -49,7 +49,7 @@ def resolve_municipality(session: Session, text: str | None) -> tuple[str | None
     while _FILLER.match(cleaned):
         cleaned = _FILLER.sub("", cleaned, count=1).strip()
     folded = cleaned.lower()
-    for municipality in repository.municipalities(session):
+    for municipality in protocols.municipalities(session):
         if municipality.key != MODEL_KEY and (folded == municipality.key or folded in municipality.aliases):
             return municipality.key, municipality.name
     if not _NAME.match(cleaned) or not _looks_like_a_place(folded):
@@ -59,7 +59,7 @@ def resolve_municipality(session: Session, text: str | None) -> tuple[str | None
 
 def protocol_for(session: Session, municipality_key: str | None) -> Protocol:
     """The municipality's protocol, or the general route when it has none (key None)."""
-    found = repository.protocol(session, municipality_key or MODEL_KEY) or repository.protocol(session, MODEL_KEY)
+    found = protocols.protocol(session, municipality_key or MODEL_KEY) or protocols.protocol(session, MODEL_KEY)
     if found is None:
         raise LookupError("the protocols are not loaded (make db)")
     return found
@@ -179,7 +179,7 @@ class ActionAskMunicipality(Action):
 
     async def run(self, dispatcher, tracker, domain) -> list:
         with db.session() as session:
-            names = [m.name for m in repository.municipalities(session) if m.key != MODEL_KEY]
+            names = [m.name for m in protocols.municipalities(session) if m.key != MODEL_KEY]
         buttons = [{"title": n, "payload": f'/inform{{"municipality":"{n}"}}'} for n in names]
         dispatcher.utter_message(text="In welke gemeente bent u actief? Kies of typ de naam.", buttons=buttons)
         return []

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from actions.knowledge import ROLE_LABELS
 from actions.store import auth, db
-from actions.store.repository import HandoffRepository
+from actions.store.handoffs import HandoffRepository
 from channels import transcript
 from channels.griffie import audit, deliver, reports
 from channels.griffie import evidence as bewijs

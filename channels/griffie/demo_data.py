@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from actions.report_fields import ReportDraft
-from actions.store import inbox, repository
+from actions.store import inbox, outbox, reports
 
 
 @dataclass(frozen=True)
@@ -119,15 +119,15 @@ def seed(session: Session, by: str = "demo") -> int:
     Their filing notification is recorded as delivered (one as failed), without sending anything."""
     written = 0
     for demo in REPORTS:
-        report, created = repository.submit_report(session, demo.draft())
+        report, created = reports.submit_report(session, demo.draft())
         if not created:
             continue
         written += 1
-        for row in repository.queue_contact_notifications(session, report, "filed", routes={"email": "demo@example.invalid"}):
+        for row in outbox.queue_contact_notifications(session, report, "filed", routes={"email": "demo@example.invalid"}):
             if demo.key == UNDELIVERED:
-                repository.mark_failed(session, row.id, "demo")
+                outbox.mark_failed(session, row.id, "demo")
             else:
-                repository.mark_delivered(session, row.id)
+                outbox.mark_delivered(session, row.id)
         for status in PATHS[demo.status]:
             inbox.set_status(session, report, status, NOTES[status], by)
     return written

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from actions.report_fields import ReportDraft
 from actions.store import evidence as store
-from actions.store import repository, retention
+from actions.store import outbox, reports, retention
 from channels import evidence
 from tests.channels import evidence_samples as samples
 
@@ -134,7 +134,7 @@ def _draft(sender: evidence.Sender, draft_id: str) -> ReportDraft:
 
 
 def _submit(session, sender, draft_id="ev-1", now=None):
-    report, _ = repository.submit_report(session, _draft(sender, draft_id), now=now)
+    report, _ = reports.submit_report(session, _draft(sender, draft_id), now=now)
     return report
 
 
@@ -163,7 +163,7 @@ def test_evidence_after_filing_joins_that_report_names_it_and_tells_the_contact(
     raw = connection.execute(text("SELECT content FROM evidence WHERE kind = 'link'")).first()
     assert b"x.com" not in bytes(raw.content)
     # the contact person hears of it through the outbox, as of an addition: one row per message, no file names
-    rows = [m for m in repository.outbox_for(session, report.id) if m.event == "addition"]
+    rows = [m for m in outbox.outbox_for(session, report.id) if m.event == "addition"]
     assert len(rows) == 2 and all(m.kind == "contact" for m in rows)
     assert not any("brief" in str(m.target) or "x.com" in str(m.target) for m in rows)
 
@@ -173,16 +173,16 @@ def test_evidence_for_a_new_incident_waits_for_the_next_report_not_the_old_one(c
     filed = datetime.now(UTC) - (timedelta(hours=25) if why == "too old" else timedelta(hours=1))
     old = _submit(session, SENDER, "ev-old", now=filed)
     if why == "closed":
-        repository.change_status(session, old.id, "afgesloten", None, "griffier", False)
+        reports.change_status(session, old.id, "afgesloten", None, "griffier", False)
     elif why == "withdrawn":
-        repository.withdraw(session, old, datetime.now(UTC))
+        reports.withdraw(session, old, datetime.now(UTC))
     session.flush()
     kept, answer = evidence.receive_file(SENDER, samples.jpeg_with_gps())
     assert kept and answer == "Ontvangen: 1 foto. Die komt bij uw melding zodra u die verstuurt."
     assert store.for_report(session, old) == []
     new = _submit(session, SENDER, "ev-new")
     assert [i.kind for i in store.for_report(session, new)] == ["image"] and store.for_report(session, old) == []
-    assert not [m for m in repository.outbox_for(session, old.id) if m.event == "addition"]
+    assert not [m for m in outbox.outbox_for(session, old.id) if m.event == "addition"]
     later = _submit(session, SENDER, "ev-later", now=datetime.now(UTC) + timedelta(minutes=5))
     assert store.for_report(session, later) == []  # the next report took it, not the newest
 

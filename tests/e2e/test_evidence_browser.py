@@ -3,8 +3,8 @@ button is reachable by keyboard and axe-clean, a photo goes with the conversatio
 endpoint, is kept encrypted without its location data, joins the report filed in that conversation, is in the
 export, and is gone after purge; a malicious file and a link get their Dutch answers.
 
-The report is written with the action server's own repository function (filing it through the whole dialogue
-is tests/e2e/test_report_lifecycle.py's part); its identity is the one actions/identity.py derives from this
+The report is written with the action server's own store function (store/reports.py; filing it through the whole
+dialogue is tests/e2e/test_report_lifecycle.py's part); its identity is the one actions/identity.py derives from this
 conversation's tracker, with the action server's key.
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from actions import identity
 from actions.report_fields import ReportDraft
-from actions.store import db, repository, retention
+from actions.store import db, reports, retention
 from actions.store import evidence as store
 from channels.griffie import export
 from core.config import get_settings
@@ -124,7 +124,7 @@ def test_a_photo_from_the_widget_joins_the_report_encrypted_and_is_purged(site, 
                         acute=False, online=True, contact_function="griffier", answers={"what": STORY},
                         identity_hash=sender_identity, identity_channel="socketio")
     with db.transaction() as session:
-        report, _ = repository.submit_report(session, draft)
+        report, _ = reports.submit_report(session, draft)
         reference = report.reference
         items = store.for_report(session, report)
         assert [(i.kind, i.name) for i in items] == [("image", "IMG_2041.jpg"), ("link", None)]
@@ -138,4 +138,4 @@ def test_a_photo_from_the_widget_joins_the_report_encrypted_and_is_purged(site, 
     assert reference in [p.reference for p in purged]
     with db.session() as session:
         assert session.execute(text("SELECT count(*) FROM evidence WHERE conversation_id = :c"), {"c": conversation}).scalar() == 0
-        assert repository.report_by_reference(session, reference) is None
+        assert reports.report_by_reference(session, reference) is None

@@ -107,12 +107,12 @@ def shows(driver, text: str, seconds: float = 20) -> None:
 def forget_report(reference: str) -> None:
     """Remove this test's report from the shared end-to-end database (its history and outbox rows too; the audit
     rows stay, as they do after a purge), so the other end-to-end tests find the reports table as they expect."""
-    from actions.store import repository
+    from actions.store import erasure, reports
 
     with db.transaction() as session:
-        report = repository.report_by_reference(session, reference)
+        report = reports.report_by_reference(session, reference)
         if report is not None:
-            repository.delete_report(session, report)
+            erasure.delete_report(session, report)
 
 
 def file_a_report(bot: servers.Servers) -> str:

@@ -5,7 +5,7 @@ check-in 0 (OFFER), made by the worker for a newly filed report; with consent, o
 follows (24 hours, 3 days, 4 weeks after filing by default: actions/knowledge.aftercare).
 A check-in is sent by the worker in actions/aftercare.py: claimed first with one atomic UPDATE (committed before
 sending, so two workers or a restart never send it twice), then marked sent, or failed with a later retry.
-Plain functions that take a session, as store/repository.py: the caller owns the transaction.
+Plain functions that take a session, as store/reports.py: the caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -255,7 +255,7 @@ def queue_contact_notice(session: Session, report: Report, routes: dict, now: da
     """"nazorg gevraagd" for the routed contact: one outbox row per configured route (kind "aftercare", delivered
     by actions/aftercare.py with the outbox's claim), or one "unconfigured" row when there is none. The text is
     made at sending time from the report row: reference, municipality, "nazorg gevraagd"; never free text."""
-    from actions.store.repository import CONTACT_ROUTES
+    from actions.store.outbox import CONTACT_ROUTES
 
     now = now or datetime.now(UTC)
     rows = [OutboxMessage(report_id=report.id, kind="aftercare", event="aftercare", route=route,

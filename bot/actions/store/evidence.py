@@ -33,7 +33,8 @@ from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
-from actions.store import db, repository
+from actions.store import db
+from actions.store import reports as reports_store
 from actions.store.crypto import EncryptedText, fernet
 from actions.store.models import FINAL_STATUSES, Base, Report
 
@@ -133,7 +134,7 @@ def report_to_join(session: Session, identity_hash: str | None, now: datetime, j
     most `join_hours` ago; else None (the evidence waits for the next report)."""
     if not identity_hash:
         return None
-    reports = repository.reports_of_identity(session, identity_hash)
+    reports = reports_store.reports_of_identity(session, identity_hash)
     newest = reports[0] if reports else None
     if newest is None or newest.status in FINAL_STATUSES:
         return None

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from actions.store import repository
+from actions.store import audit as audit_store
+from actions.store import outbox, reports
 from actions.store.models import STATUS_LABELS, STATUS_NEXT, AuditEntry, Report
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -72,10 +73,10 @@ def reports_in_period(session: Session, since: date | None, until: date | None, 
     return list(session.scalars(query.order_by(Report.created_at, Report.id)))
 
 
-# --- status, history, additions, delivery, audit: the store's functions (repository.py), shaped for the pages ----
+# --- status, history, additions, delivery, audit: the store's functions (reports.py, outbox.py, audit.py), for the pages ---
 
 STATUSES = STATUS_LABELS  # the workflow's statuses (store.models), in order
-AUDIT_LABELS = repository.AUDIT_ACTIONS  # audit action key -> Dutch label
+AUDIT_LABELS = audit_store.AUDIT_ACTIONS  # audit action key -> Dutch label
 
 
 def status_label(status: str | None) -> str:
@@ -103,56 +104,56 @@ class Addition:
 
 def history(session: Session, report: Report) -> list[StatusEntry]:
     """The report's status changes, oldest first, with their internal notes (decrypted)."""
-    return [StatusEntry(r.at, r.status or "", r.actor, r.note) for r in repository.status_history(session, report.id)]
+    return [StatusEntry(r.at, r.status or "", r.actor, r.note) for r in reports.status_history(session, report.id)]
 
 
 def additions(session: Session, report: Report) -> list[Addition]:
     """What the user added to the report later, oldest first (decrypted)."""
-    return [Addition(r.at, r.note or "") for r in repository.additions(session, report.id)]
+    return [Addition(r.at, r.note or "") for r in reports.additions(session, report.id)]
 
 
 def undelivered(session: Session, report_ids: list[int]) -> set[int]:
     """Of these reports, those whose filing has not reached the routed contact yet (outbox: pending, failed,
     or no route configured): the inbox says "nog niet bezorgd"."""
-    return repository.undelivered_report_ids(session, report_ids)
+    return outbox.undelivered_report_ids(session, report_ids)
 
 
 def set_status(session: Session, report: Report, status: str, note: str | None, by: str,
-               tell_user: str | None = None) -> repository.UserNotice | None:
-    """Change the status (the workflow decides; repository.StatusError otherwise) with an internal note. With
+               tell_user: str | None = None) -> reports.UserNotice | None:
+    """Change the status (the workflow decides; reports.StatusError otherwise) with an internal note. With
     `tell_user`, that text is queued in the outbox for the user's messenger and returned for delivery."""
-    repository.change_status(session, report.id, status, note, by, notify_user=False)
+    reports.change_status(session, report.id, status, note, by, notify_user=False)
     if tell_user is None:
         return None
-    return repository.queue_user_message(session, report, tell_user)
+    return reports.queue_user_message(session, report, tell_user)
 
 
 def user_news(reference: str, status: str) -> str:
     """What the user hears after a status change: the reference and the new status's sentence, never the note."""
-    sentence = repository.STATUS_FOR_USER.get(status, f"De status is nu: {status_label(status)}.")
+    sentence = reports.STATUS_FOR_USER.get(status, f"De status is nu: {status_label(status)}.")
     return (f"Er is nieuws over uw melding {reference}: {sentence} "
             "U kunt altijd vragen 'hoe staat het met mijn melding'. In direct gevaar? Bel 112.")
 
 
-def delivered(session: Session, notice: repository.UserNotice, error: str | None) -> None:
+def delivered(session: Session, notice: reports.UserNotice, error: str | None) -> None:
     """Record how the user's message went: delivered, or failed with the error's short reason (no content)."""
     if error is None:
-        repository.mark_delivered(session, notice.outbox_id)
+        outbox.mark_delivered(session, notice.outbox_id)
     else:
-        repository.mark_failed(session, notice.outbox_id, error)
+        outbox.mark_failed(session, notice.outbox_id, error)
 
 
 def audit(session: Session, actor: str, action: str, report: Report | None, address: str, detail: str = "") -> None:
-    """One audit row (action: a key of repository.AUDIT_ACTIONS); never content."""
-    repository.record_audit(session, actor, action, report=report, address=address, detail=detail or None)
+    """One audit row (action: a key of audit_store.AUDIT_ACTIONS); never content."""
+    audit_store.record_audit(session, actor, action, report=report, address=address, detail=detail or None)
 
 
 def audit_entries(session: Session, since: date | None = None, until: date | None = None,
                   reference: str | None = None, limit: int = 500) -> list[AuditEntry]:
     """The audit log for calendar days in Amsterdam, newest first (its rows hold no content)."""
-    return repository.audit_entries(session, since=day_start(since) if since else None,
-                                    until=day_start(until + timedelta(days=1)) if until else None,
-                                    reference=reference, limit=limit)
+    return audit_store.audit_entries(session, since=day_start(since) if since else None,
+                                     until=day_start(until + timedelta(days=1)) if until else None,
+                                     reference=reference, limit=limit)
 
 
 def channel_of(report: Report) -> str:

@@ -206,7 +206,7 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: datetime.now(UTC), index=True)
     actor: Mapped[str] = mapped_column(String(128))  # account name, "melder", "systeem:purge", "cli:<user>"
-    action: Mapped[str] = mapped_column(String(16))  # a key of repository.AUDIT_ACTIONS
+    action: Mapped[str] = mapped_column(String(16))  # a key of store.audit.AUDIT_ACTIONS
     report_id: Mapped[int | None] = mapped_column(Integer)
     reference: Mapped[str | None] = mapped_column(String(32), index=True)
     address: Mapped[str | None] = mapped_column(String(64))  # IP address or host

@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from actions.store import aftercare, db, drafts, repository
+from actions.store import aftercare, audit, db, drafts, erasure
 from actions.store import evidence as evidence_store
 from actions.store.models import Report
 from core.config import SettingsError, get_settings
@@ -56,7 +56,7 @@ def purge_expired(now: datetime | None = None, address: str = "") -> list[Purged
     days = retention_days()
     with db.session() as session:
         due = [(r.id, r.reference, r.conversation_id, r.status, r.erase_after)
-               for r in repository.reports_due_for_purge(session, now, days)]
+               for r in erasure.reports_due_for_purge(session, now, days)]
     done = []
     for report_id, reference, conversation_id, status, erase_after in due:
         why = ("verzoek melder" if erase_after is not None and _utc(erase_after) <= now
@@ -72,10 +72,10 @@ def purge_expired(now: datetime | None = None, address: str = "") -> list[Purged
                 continue
             aftercare.delete_for_report(session, report.id)
             evidence_store.delete_for_report(session, report)  # photos, PDFs, links (issue 14)
-            repository.delete_report(session, report)
-            repository.delete_handoffs(session, conversation_id)
-            repository.record_audit(session, PURGE_ACTOR, "purged", reference=reference, address=address,
-                                    detail=why, now=now)
+            erasure.delete_report(session, report)
+            erasure.delete_handoffs(session, conversation_id)
+            audit.record_audit(session, PURGE_ACTOR, "purged", reference=reference, address=address,
+                               detail=why, now=now)
         log.info("purged %s (%s)", reference, why)
         done.append(Purged(reference, why, how))
     with db.transaction() as session:  # evidence no report took, older than EVIDENCE_UNFILED_DAYS (issue 14)
@@ -112,12 +112,12 @@ def prune_conversations(now: datetime | None = None) -> int | None:
     for sender in silent:
         try:
             with db.session() as session:
-                if repository.conversation_kept(session, sender):
+                if erasure.conversation_kept(session, sender):
                     continue
             if tracker.erase_if_silent(sender, cutoff) == 0:
                 continue
             with db.transaction() as session:
-                repository.delete_handoffs(session, sender)
+                erasure.delete_handoffs(session, sender)
         except Exception as error:  # the next run tries again
             log.error("prune: a conversation was not erased (%s)", type(error).__name__)
             continue
@@ -136,7 +136,7 @@ def _sweep_orphaned_handoffs(cutoff: datetime) -> None:
 
     try:
         with db.session() as session:
-            candidates = repository.left_behind_handoff_conversations(session, created_before=cutoff)
+            candidates = erasure.left_behind_handoff_conversations(session, created_before=cutoff)
         present = tracker.with_events(candidates) if candidates else set()
         if present is None:
             return
@@ -144,7 +144,7 @@ def _sweep_orphaned_handoffs(cutoff: datetime) -> None:
         deleted = 0
         if orphaned:
             with db.transaction() as session:
-                deleted = repository.delete_left_behind_handoffs(session, orphaned, created_before=cutoff)
+                deleted = erasure.delete_left_behind_handoffs(session, orphaned, created_before=cutoff)
     except Exception as error:  # the next run tries again
         log.error("prune: handoffs of erased conversations not deleted (%s)", type(error).__name__)
         return

@@ -7,7 +7,7 @@ in memory; then the conversation is replaced by an empty one through Rasa's HTTP
 (PUT /conversations/<id>/tracker/events, RASA_URL and RASA_TOKEN).
 
 Never call this inside the turn of the same conversation: Rasa writes the tracker at the end of a turn and would
-write the events back. The bot queues an erasure (repository.queue_erasure) that the outbox worker runs later.
+write the events back. The bot queues an erasure (store.outbox.queue_erasure) that the outbox worker runs later.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from actions import identity
 from actions.aftercare import BUTTONS, ActionAftercareAnswer, ActionAftercareConsent, answer_of
 from actions.report_fields import ReportDraft
 from actions.store import aftercare as store
-from actions.store import repository
+from actions.store import erasure, reports
 from actions.store.models import OutboxMessage, Report
 from tests.bot.actions.store.test_lifecycle import STORY, draft
 
@@ -65,11 +65,11 @@ _FILED = [0]
 
 
 async def _file(connection, channel="telegram"):
-    """A report filed now from SENDER in `channel` (as actions/report.py files it: store.repository)."""
+    """A report filed now from SENDER in `channel` (as actions/report.py files it: store.reports)."""
     _FILED[0] += 1
     d = draft(f"d-care-{_FILED[0]}", identity=identity.identity_hash(channel, SENDER))
     with Session(bind=connection) as s:
-        report, _ = repository.submit_report(s, ReportDraft(**{**d.__dict__, "identity_channel": channel}))
+        report, _ = reports.submit_report(s, ReportDraft(**{**d.__dict__, "identity_channel": channel}))
         s.flush()
         return report.reference
 
@@ -351,13 +351,13 @@ async def test_a_failed_send_is_retried_with_backoff_then_given_up(connection, d
 
 
 async def test_erasure_asked_means_no_more_check_ins(connection, dispatcher, tracker_factory, domain):
-    from actions.store import repository
+    from actions.store import erasure
 
     reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
     report = _report(connection, reference)
     filed = report.created_at.replace(tzinfo=UTC)
     with Session(bind=connection) as s:
-        repository.mark_for_erasure(s, report.identity_hash, filed + 30 * DAY)
+        erasure.mark_for_erasure(s, report.identity_hash, filed + 30 * DAY)
         s.flush()
     clock = [filed]
     assert _round(clock, filed + 3 * DAY, Recorder(clock)) == 0
@@ -370,7 +370,7 @@ async def test_a_withdrawn_report_gets_no_more_check_ins(connection, dispatcher,
     sent = Recorder(clock)
     assert _round(clock, filed + DAY, sent) == 1
     with Session(bind=connection) as s:
-        repository.withdraw(s, s.scalar(select(Report).where(Report.reference == reference)), filed + 2 * DAY)
+        reports.withdraw(s, s.scalar(select(Report).where(Report.reference == reference)), filed + 2 * DAY)
         s.flush()
     for days in (3, 28, 60):
         assert _round(clock, filed + days * DAY, sent) == 1
@@ -385,7 +385,7 @@ async def test_answers_after_erasure_was_asked_are_not_kept(connection, contacts
     report = _report(connection, reference)
     with Session(bind=connection) as s:
         filed = report.created_at.replace(tzinfo=UTC)
-        repository.mark_for_erasure(s, report.identity_hash, filed + 30 * DAY)  # "verwijder mijn gegevens"
+        erasure.mark_for_erasure(s, report.identity_hash, filed + 30 * DAY)  # "verwijder mijn gegevens"
         s.flush()
     contacts.inbox.messages.clear()
     await ActionAftercareAnswer().run(dispatcher, _tracker(tracker_factory, reference, intent="aftercare_answer",
@@ -403,7 +403,7 @@ async def test_an_unanswered_offer_cannot_be_answered_after_erasure_was_asked(co
     reference = await _filed_with(connection, None, dispatcher, tracker_factory, domain)
     report = _report(connection, reference)
     with Session(bind=connection) as s:
-        repository.mark_for_erasure(s, report.identity_hash, datetime.now(UTC) + 30 * DAY)
+        erasure.mark_for_erasure(s, report.identity_hash, datetime.now(UTC) + 30 * DAY)
         s.flush()
     await ActionAftercareConsent().run(dispatcher, _tracker(tracker_factory, "MLD-none"), domain)
     with Session(bind=connection) as s:

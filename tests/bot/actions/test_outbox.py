@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from actions import outbox
 from actions.report import ActionReportSummary, ActionSubmitReport
-from actions.store import repository
+from actions.store import outbox as outbox_store
+from actions.store import reports
 from actions.store.models import OutboxMessage, Report
 from tests.bot.actions.test_report import FILLED, slots_of, summary_shown
 
@@ -129,8 +130,8 @@ def test_backoff_then_give_up(session, monkeypatch):
     from tests.bot.actions.store.test_lifecycle import draft
 
     t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    report, _ = repository.submit_report(session, draft(), now=t0)
-    [row] = repository.queue_contact_notifications(session, report, "filed", t0, routes={"email": "g@x.example"})
+    report, _ = reports.submit_report(session, draft(), now=t0)
+    [row] = outbox_store.queue_contact_notifications(session, report, "filed", t0, routes={"email": "g@x.example"})
     session.flush()  # the same connection: the worker's sessions see it
     assert outbox.deliver_pending(t0) == 0
     session.refresh(row)
@@ -139,14 +140,14 @@ def test_backoff_then_give_up(session, monkeypatch):
     assert outbox.deliver_pending(t0 + timedelta(seconds=61)) == 0
     session.refresh(row)
     assert (row.state, row.attempts) == ("failed", 2)  # given up: the inbox shows "not delivered"
-    assert repository.undelivered_report_ids(session, [report.id]) == {report.id}
+    assert outbox_store.undelivered_report_ids(session, [report.id]) == {report.id}
 
 
 def test_the_message_texts_name_the_event_never_free_text(session):
     from tests.bot.actions.store.test_lifecycle import STORY as LIFE_STORY
     from tests.bot.actions.store.test_lifecycle import draft
 
-    report, _ = repository.submit_report(session, draft(), now=datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    report, _ = reports.submit_report(session, draft(), now=datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     for event, word in (("filed", "nieuwe melding"), ("withdrawn", "ingetrokken"), ("addition", "toegevoegd")):
         subject, body, payload = outbox.contact_message(report, event)
         assert report.reference in subject and word in (subject + body)

@@ -240,15 +240,15 @@ async def test_story_typed_into_the_form_is_classified_when_there_was_no_triage(
 
 
 async def test_a_failing_write_leaves_no_row(connection, dispatcher, tracker_factory, domain, monkeypatch):
-    from actions.store import repository
+    from actions.store import reports
 
-    real_submit = repository.submit_report
+    real_submit = reports.submit_report
 
     def submit_then_fail(session, draft):
         real_submit(session, draft)  # the row is added and flushed ...
         raise __import__("sqlalchemy").exc.OperationalError("COMMIT", {}, Exception("disk full"))  # ... then it fails
 
-    monkeypatch.setattr(repository, "submit_report", submit_then_fail)
+    monkeypatch.setattr(reports, "submit_report", submit_then_fail)
     slots = await confirmed(dispatcher, tracker_factory, domain)
     await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots), domain)
     assert "niet gelukt" in dispatcher.messages[-1]["text"]

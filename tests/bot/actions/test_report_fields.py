@@ -88,11 +88,11 @@ def test_the_draft_fills_every_column_of_the_row():
 
 def test_a_stored_report_reads_back_field_by_field(session):
     from actions.report_fields import answers_of
-    from actions.store import repository
+    from actions.store import reports
 
     slots = {f.slot: f"antwoord {f.name}" for f in REPORT_FIELDS} | {
         "report_medium": "letter", "report_draft_id": "d2", "municipality": "Leiden", "municipality_key": "leiden"}
-    report, _created = repository.submit_report(session, ReportDraft.from_slots(slots.get, "gesprek"))
+    report, _created = reports.submit_report(session, ReportDraft.from_slots(slots.get, "gesprek"))
     shown = [(f.label, f.shown(value)) for f, value in answers_of(report)]
     assert shown[0] == ("Wat", "antwoord what") and ("Via", "brief") in shown
 

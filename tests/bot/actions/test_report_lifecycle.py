@@ -15,7 +15,7 @@ from actions.report_lifecycle import (
     ValidateLifecycleForm,
     reference_in,
 )
-from actions.store import repository
+from actions.store import audit, reports
 from actions.store.models import OutboxMessage, Report
 from tests.bot.actions.test_report import FILLED, slots_of, summary_shown
 
@@ -54,7 +54,7 @@ async def test_status_shows_the_new_status_never_the_note(connection, dispatcher
     reference = await _filed(dispatcher, tracker_factory, domain)
     with Session(bind=connection) as s:
         report = s.scalars(select(Report)).one()
-        repository.change_status(s, report.id, "in_behandeling", "interne notitie: dader bekend", "griffier", False)
+        reports.change_status(s, report.id, "in_behandeling", "interne notitie: dader bekend", "griffier", False)
         s.flush()
     _start, said = await _ask(tracker_factory, domain, dispatcher, "ask_report_status", f"status {reference}")
     assert "Uw melding wordt behandeld" in said and "notitie" not in said
@@ -93,7 +93,7 @@ async def test_withdraw_after_yes_keeps_the_report_and_notifies(connection, disp
     with Session(bind=connection) as s:
         report = s.scalars(select(Report)).one()
         assert report.status == "ingetrokken"
-        assert [h.status for h in repository.status_history(s, report.id)] == ["nieuw", "ingetrokken"]
+        assert [h.status for h in reports.status_history(s, report.id)] == ["nieuw", "ingetrokken"]
         assert "withdrawn" in {m.event for m in s.scalars(select(OutboxMessage))}
 
 
@@ -118,7 +118,7 @@ async def test_erase_queues_the_conversation_and_marks_the_report(connection, di
         assert s.scalars(select(Report)).one().erase_after is not None
         [job] = [m for m in s.scalars(select(OutboxMessage)) if m.kind == "erase"]
         assert job.target == SENDER and job.state == "pending"
-        assert [a.action for a in repository.audit_entries(s, reference=reference)] == ["erased"]
+        assert [a.action for a in audit.audit_entries(s, reference=reference)] == ["erased"]
 
 
 @pytest.mark.parametrize("kind, expected", [("status", ["lookup_reference"]), ("withdraw", ["lookup_reference", "lifecycle_confirm"]),

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from actions.report_fields import ReportDraft
 from actions.store import evidence as store
-from actions.store import repository
+from actions.store import reports
 from channels import evidence
 from tests.channels import evidence_samples as samples
 from tests.channels.signal.conftest import USER
@@ -24,7 +24,7 @@ def file_report(session):
                         municipality_key="leiden", role="wethouder", category="C", subkind=None, reporting="optional",
                         acute=False, online=False, contact_function="griffier", answers={"what": "Een brief"},
                         identity_hash=SENDER.identity, identity_channel="signal")
-    report, _ = repository.submit_report(session, draft)
+    report, _ = reports.submit_report(session, draft)
     session.flush()
     return report
 

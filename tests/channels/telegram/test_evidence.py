@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from actions.report_fields import ReportDraft
 from actions.store import evidence as store
-from actions.store import repository
+from actions.store import reports
 from channels import evidence
 from tests.channels import evidence_samples as samples
 
@@ -20,7 +20,7 @@ def file_report(session, draft_id: str = "tg-1"):
                         municipality_key="leiden", role="raadslid", category="D", subkind=None, reporting="required",
                         acute=False, online=True, contact_function="griffier", answers={"what": "Bedreiging op X"},
                         identity_hash=SENDER.identity, identity_channel="telegram")
-    report, _ = repository.submit_report(session, draft)
+    report, _ = reports.submit_report(session, draft)
     session.flush()
     return report
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from actions.report_fields import ReportDraft
 from actions.store import evidence as store
-from actions.store import repository
+from actions.store import reports
 from channels import evidence
 from channels.rasa_client import RasaClient
 from channels.widget import app as widget
@@ -58,7 +58,7 @@ async def test_a_photo_is_kept_for_the_widget_conversation_and_joins_its_report(
                         role="raadslid", category="D", subkind=None, reporting="required", acute=False, online=False,
                         contact_function="griffier", answers={"what": "x"}, identity_hash=SENDER.identity,
                         identity_channel="socketio")
-    report, _ = repository.submit_report(session, draft)
+    report, _ = reports.submit_report(session, draft)
     [item] = store.for_report(session, report)
     assert item.name == "Schermafbeelding 2026.jpg" and not samples.has_location(item.content)  # named by content
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from actions import aftercare as worker
 from actions import knowledge
-from actions.store import aftercare, repository, retention
+from actions.store import aftercare, erasure, reports, retention
 from actions.store.models import Report
 from tests.bot.actions.store.test_lifecycle import draft
 
@@ -27,7 +27,7 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _plan(session, consent: bool = True, draft_id: str = "d-care", key: str = "leiden"):
-    report, _ = repository.submit_report(session, draft(draft_id, key=key), now=T0)
+    report, _ = reports.submit_report(session, draft(draft_id, key=key), now=T0)
     days = knowledge.aftercare(key).days
     aftercare.record_consent(session, report, consent, [timedelta(days=d) for d in days],
                              knowledge.aftercare(key).section, now=T0 + timedelta(minutes=1))
@@ -146,7 +146,7 @@ def test_asking_for_erasure_stops_the_check_ins_and_forgets_the_answers(session)
     report = _plan(session)
     aftercare.mark_sent(session, aftercare.checkins(session, report.id)[0].id, T0 + DAY)
     aftercare.record_answer(session, report.id, "niet_goed", T0 + DAY)
-    repository.mark_for_erasure(session, "id-1", T0 + 30 * DAY)  # what "verwijder mijn gegevens" does
+    erasure.mark_for_erasure(session, "id-1", T0 + 30 * DAY)  # what "verwijder mijn gegevens" does
     assert aftercare.forget_erased(session) == 1
     assert aftercare.forget_erased(session) == 0  # once
     session.expire_all()
@@ -171,7 +171,7 @@ def test_two_workers_never_send_a_check_in_twice(migrated_url, monkeypatch):
         for n in range(4):
             ids.append(_plan(session, draft_id=f"d-two-{n}").id)
         for n in range(2):  # just filed: each gets the question "may I check in later?", once
-            report, _ = repository.submit_report(session, draft(f"d-new-{n}"), now=now - timedelta(minutes=5))
+            report, _ = reports.submit_report(session, draft(f"d-new-{n}"), now=now - timedelta(minutes=5))
             ids.append(report.id)
     sent: list[tuple[str, str]] = []
     lock = threading.Lock()
@@ -206,7 +206,7 @@ def test_two_workers_never_send_a_check_in_twice(migrated_url, monkeypatch):
         with Session(engine) as session, session.begin():
             for report_id in ids:
                 aftercare.delete_for_report(session, report_id)
-                repository.delete_report(session, session.get(Report, report_id))
+                erasure.delete_report(session, session.get(Report, report_id))
         engine.dispose()
 
 

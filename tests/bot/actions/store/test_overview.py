@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from actions.report_fields import ReportDraft
-from actions.store import aftercare, inbox, repository
+from actions.store import aftercare, inbox, reports
 from actions.store import overview as store
 from actions.store.models import Report, ReportEvent
 
@@ -41,7 +41,7 @@ def _draft(key: str, municipality: str, category: str, role: str, medium: str) -
 
 def _file(session: Session, key: str, at: datetime, municipality: str = "leiden", category: str = "B",
           role: str = "raadslid", medium: str = "phone") -> Report:
-    report, _ = repository.submit_report(session, _draft(key, municipality, category, role, medium), now=at)
+    report, _ = reports.submit_report(session, _draft(key, municipality, category, role, medium), now=at)
     return report
 
 
@@ -87,7 +87,7 @@ def seed_year(session: Session, year: int = 2025) -> None:
     _file(session, f"{year}-last-year", datetime(year - 1, 12, 31, 22, 30, tzinfo=UTC), category="D")  # 23:30 local
     _file(session, f"{year}-nijmegen", datetime(year, 5, 1, 9, tzinfo=UTC), municipality="nijmegen", category="D")
     withdrawn = _file(session, f"{year}-withdrawn", datetime(year, 5, 2, 9, tzinfo=UTC), category="D")
-    repository.withdraw(session, withdrawn)
+    reports.withdraw(session, withdrawn)
     _aftercare(session, withdrawn, True, sent=(aftercare.OFFER, 1))  # withdrawn: not counted, nazorg neither
     erased = _file(session, f"{year}-erased", datetime(year, 5, 3, 9, tzinfo=UTC), category="D")
     erased.erase_after = datetime(year + 1, 1, 1, tzinfo=UTC)
@@ -234,8 +234,8 @@ def test_the_year_selector_runs_from_the_first_report_to_this_year(seeded):
 
 
 def test_nazorg_given_to_fewer_than_five_is_not_shown(session):
-    reports = [_file(session, f"nazorg-{i}", datetime(2025, 3, 1 + i, 9, tzinfo=UTC)) for i in range(10)]
-    for report in reports[:2]:
+    filed = [_file(session, f"nazorg-{i}", datetime(2025, 3, 1 + i, 9, tzinfo=UTC)) for i in range(10)]
+    for report in filed[:2]:
         _aftercare(session, report, True, sent=(aftercare.OFFER, 1))
     result = store.overview(session, 2025, "leiden")
     [nazorg] = [t for t in result.tables if t.key == "nazorg"]

@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, func, select, text
 
-from actions.store import repository, retention
+from actions.store import audit, erasure, reports, retention
+from actions.store import outbox as outbox_store
 from actions.store import tracker as tracker_store
 from actions.store.models import Handoff, OutboxMessage, Report, ReportEvent
 from tests.bot.actions.store.test_lifecycle import STORY, draft
@@ -77,16 +78,16 @@ def test_retention_setting_is_read_per_status(monkeypatch):
 def test_purge_with_a_fake_clock_erases_every_store_and_keeps_a_contentless_audit_row(session, rasa_tracker_store,
                                                                                        monkeypatch):
     monkeypatch.setenv("REPORT_RETENTION", "afgesloten=1825")
-    old, _ = repository.submit_report(session, draft("d-old"), now=T0)
-    young, _ = repository.submit_report(session, draft("d-young", identity="id-2"), now=T0)
+    old, _ = reports.submit_report(session, draft("d-old"), now=T0)
+    young, _ = reports.submit_report(session, draft("d-young", identity="id-2"), now=T0)
     young.conversation_id = "socketio-young"
-    open_one, _ = repository.submit_report(session, draft("d-open", identity="id-3"), now=T0)
+    open_one, _ = reports.submit_report(session, draft("d-open", identity="id-3"), now=T0)
     open_one.conversation_id = "socketio-open"
-    repository.add_addition(session, old, "een aanvulling", now=T0)
-    repository.queue_contact_notifications(session, old, "filed", T0, routes={"email": "g@x.example"})
+    reports.add_addition(session, old, "een aanvulling", now=T0)
+    outbox_store.queue_contact_notifications(session, old, "filed", T0, routes={"email": "g@x.example"})
     session.add(Handoff(conversation_id=old.conversation_id, channel="telegram", municipality_key="leiden", status="closed"))
-    repository.change_status(session, old.id, "afgesloten", "intern", "g", notify_user=True, now=T0 + timedelta(days=10))
-    repository.change_status(session, young.id, "afgesloten", None, "g", notify_user=False, now=T0 + timedelta(days=400))
+    reports.change_status(session, old.id, "afgesloten", "intern", "g", notify_user=True, now=T0 + timedelta(days=10))
+    reports.change_status(session, young.id, "afgesloten", None, "g", notify_user=False, now=T0 + timedelta(days=400))
     session.flush()
     for sender in (old.conversation_id, young.conversation_id, open_one.conversation_id):
         _say(rasa_tracker_store, sender, STORY)
@@ -106,16 +107,16 @@ def test_purge_with_a_fake_clock_erases_every_store_and_keeps_a_contentless_audi
     # the others are untouched: closed later, or still open
     assert _events(rasa_tracker_store, "socketio-young") == 1 and _events(rasa_tracker_store, "socketio-open") == 1
     assert session.get(Report, young.id) is not None and session.get(Report, open_one.id) is not None
-    [audit] = [a for a in repository.audit_entries(session, reference=old_ref) if a.action == "purged"]
-    assert (audit.action, audit.actor, audit.address, audit.report_id) == ("purged", "systeem:purge", "purge-host", None)
-    stored = " ".join(str(v) for v in (audit.actor, audit.action, audit.reference, audit.address, audit.detail))
+    [entry] = [a for a in audit.audit_entries(session, reference=old_ref) if a.action == "purged"]
+    assert (entry.action, entry.actor, entry.address, entry.report_id) == ("purged", "systeem:purge", "purge-host", None)
+    stored = " ".join(str(v) for v in (entry.actor, entry.action, entry.reference, entry.address, entry.detail))
     assert STORY not in stored and "aanvulling" not in stored and "intern" not in stored
 
 
 def test_a_users_erasure_request_marks_reports_and_the_purge_honours_it(session, rasa_tracker_store):
-    report, _ = repository.submit_report(session, draft("d-erase", identity="id-9"), now=T0)
+    report, _ = reports.submit_report(session, draft("d-erase", identity="id-9"), now=T0)
     _say(rasa_tracker_store, report.conversation_id, STORY)
-    repository.mark_for_erasure(session, "id-9", T0 + timedelta(days=30))
+    erasure.mark_for_erasure(session, "id-9", T0 + timedelta(days=30))
     session.flush()
     assert retention.purge_expired(T0 + timedelta(days=29)) == []
     [purged] = retention.purge_expired(T0 + timedelta(days=30))
@@ -125,13 +126,13 @@ def test_a_users_erasure_request_marks_reports_and_the_purge_honours_it(session,
 def test_when_the_tracker_store_is_unreachable_the_report_stays(session, monkeypatch):
     monkeypatch.setenv("TRACKER_STORE_URL", "")
     monkeypatch.setenv("RASA_URL", "http://127.0.0.1:9")  # nothing listens
-    report, _ = repository.submit_report(session, draft("d-keep"), now=T0)
-    repository.mark_for_erasure(session, "id-1", T0)
+    report, _ = reports.submit_report(session, draft("d-keep"), now=T0)
+    erasure.mark_for_erasure(session, "id-1", T0)
     session.flush()
     assert retention.purge_expired(T0 + timedelta(days=1)) == []
     session.expire_all()
     assert session.get(Report, report.id) is not None
-    assert [a for a in repository.audit_entries(session, reference=report.reference) if a.action == "purged"] == []
+    assert [a for a in audit.audit_entries(session, reference=report.reference) if a.action == "purged"] == []
 
 
 def test_queued_erasure_runs_after_the_turn(session, rasa_tracker_store):
@@ -139,7 +140,7 @@ def test_queued_erasure_runs_after_the_turn(session, rasa_tracker_store):
 
     _say(rasa_tracker_store, "telegram:77", STORY)
     session.add(Handoff(conversation_id="telegram:77", channel="telegram", municipality_key="leiden", status="open"))
-    row = repository.queue_erasure(session, "telegram:77", now=T0)
+    row = outbox_store.queue_erasure(session, "telegram:77", now=T0)
     session.flush()
     assert outbox.deliver_pending(T0) == 0  # not during the turn that asked for it
     assert outbox.deliver_pending(T0 + timedelta(minutes=1)) == 1
@@ -151,7 +152,7 @@ def test_queued_erasure_runs_after_the_turn(session, rasa_tracker_store):
 def test_a_conversation_without_a_report_is_erased_some_days_after_its_last_message(session, rasa_tracker_store,
                                                                                    monkeypatch):
     monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "10")
-    report, _ = repository.submit_report(session, draft("d-filed"), now=T0)
+    report, _ = reports.submit_report(session, draft("d-filed"), now=T0)
     session.add(Handoff(conversation_id="telegram:silent", channel="telegram", municipality_key="leiden", status="closed"))
     session.flush()
     _say(rasa_tracker_store, report.conversation_id, STORY, when=T0)  # filed: stays with its report
@@ -216,7 +217,7 @@ def test_handoffs_of_a_conversation_erased_while_deleting_them_failed_are_swept_
     for sender, status, made in rows:
         session.add(Handoff(conversation_id=sender, channel="telegram", municipality_key="leiden", status=status,
                             created_at=made))
-    filed, _ = repository.submit_report(session, draft("d-filed"), now=T0)
+    filed, _ = reports.submit_report(session, draft("d-filed"), now=T0)
     session.add(Handoff(conversation_id=filed.conversation_id, channel="telegram", municipality_key="leiden",
                         status="closed", created_at=old))
     session.flush()
@@ -227,8 +228,8 @@ def test_handoffs_of_a_conversation_erased_while_deleting_them_failed_are_swept_
         raise RuntimeError("database gone")
 
     with monkeypatch.context() as broken:
-        broken.setattr(repository, "delete_handoffs", fail)
-        broken.setattr(repository, "delete_left_behind_handoffs", fail)
+        broken.setattr(erasure, "delete_handoffs", fail)
+        broken.setattr(erasure, "delete_left_behind_handoffs", fail)
         assert retention.prune_conversations(T0 + timedelta(days=11)) == 0  # events erased, handoff rows left
     assert _events(rasa_tracker_store, "telegram:orphan") == 0
     assert _count(session, Handoff, conversation_id="telegram:orphan") == 2
