@@ -56,7 +56,9 @@ def _ngrams(config: dict[str, Any]):
     def vectorizer(analyzer: str, ngrams: tuple[int, int]) -> TfidfVectorizer:
         return TfidfVectorizer(analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True, min_df=config["min_df"])
 
-    return make_union(vectorizer("word", (1, 2)), vectorizer("char_wb", (2, 5)))
+    # Character n-grams of 3 to 5 (2 to 5 until round 13): the same cross-fitted dev curve, about 12 % fewer non-zeros
+    # and 18 % less fitting time (docs/experiments/fit-time/, README "Training")
+    return make_union(vectorizer("word", (1, 2)), vectorizer("char_wb", (3, 5)))
 
 
 def features(ngrams, texts: list[str], e5_scale: float, embed: Callable[[list[str]], Any] | None = None):
