@@ -57,7 +57,7 @@ def _ngrams(config: dict[str, Any]):
         return TfidfVectorizer(analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True, min_df=config["min_df"])
 
     # Character n-grams of 3 to 5 (2 to 5 until round 13): the same cross-fitted dev curve, about 12 % fewer non-zeros
-    # and 18 % less fitting time (docs/experiments/fit-time/, README "Training")
+    # and 18 % less fitting time (docs/experiments/fit-time/)
     return make_union(vectorizer("word", (1, 2)), vectorizer("char_wb", (3, 5)))
 
 

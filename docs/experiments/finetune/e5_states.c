@@ -43,3 +43,8 @@ int e5_layer_vector(e5_model *m, int l, int which, float *out) {
     memcpy(out, v[which], sizeof(float) * n);
     return n;
 }
+
+/* round 9's experiment (docs/experiments/second-signal/r9_tok.py): the final layer's token states */
+int e5_embed_tokens(e5_model *m, const char *text, int is_query, float *out, int max_tokens) {
+    return e5_states_upto(m, text, is_query, m->NL, out, max_tokens);
+}

@@ -351,8 +351,6 @@ async def test_a_failed_send_is_retried_with_backoff_then_given_up(connection, d
 
 
 async def test_erasure_asked_means_no_more_check_ins(connection, dispatcher, tracker_factory, domain):
-    from actions.store import erasure
-
     reference = await _filed_with(connection, True, dispatcher, tracker_factory, domain)
     report = _report(connection, reference)
     filed = report.created_at.replace(tzinfo=UTC)
