@@ -26,13 +26,17 @@ def load(name):
     return pickle.loads((ROOT / f"var/exp/e5ft/emb_{name}.pkl").read_bytes())
 
 
+def score(label):
+    """Fit the harness's linear model with r9.embed as it is now, score dev, print the decision and its curve."""
+    ranks = r9.ranks_from(*r9.proba_lr(r9.fit_lr(base), dev_texts))
+    r9.summary(dev, r9.decide_all(dev, ranks), f"{label} shipped cfg")
+    r9.curve(dev, ranks, label=f"{label} curve")
+
+
 for name in [a for a in sys.argv[1:] if a != "--cv"]:
     if name == "frozen":  # the frozen embedding alone: the same harness's baseline
         r9.embed = frozen
-        m = r9.fit_lr(base)
-        ranks = r9.ranks_from(*r9.proba_lr(m, dev_texts))
-        r9.summary(dev, r9.decide_all(dev, ranks), "frozen shipped cfg")
-        r9.curve(dev, ranks, label="frozen curve")
+        score("frozen")
         continue
     table = load(name)
     if cv:
@@ -41,14 +45,11 @@ for name in [a for a in sys.argv[1:] if a != "--cv"]:
         for c in train_real:
             table[c["text"]] = folds[fold_of(c["source"], 2)][c["text"]]
         name += " cv"
-    for mode in ("ft", "both"):
-        if mode == "ft":
-            r9.embed = lambda texts: np.vstack([table.get(t, np.zeros(384, np.float32)) if t else np.zeros(384, np.float32) for t in texts])
-        else:  # the frozen and the fine-tuned embedding side by side
-            ft = lambda texts: np.vstack([table.get(t, np.zeros(384, np.float32)) if t else np.zeros(384, np.float32) for t in texts])
-            r9.embed = lambda texts: np.hstack([frozen(texts), ft(texts)])
-        m = r9.fit_lr(base)
-        classes, P = r9.proba_lr(m, dev_texts)
-        ranks = r9.ranks_from(classes, P)
-        r9.summary(dev, r9.decide_all(dev, ranks), f"{name} {mode} shipped cfg")
-        r9.curve(dev, ranks, label=f"{name} {mode} curve")
+
+    def fine_tuned(texts, table=table):
+        return np.vstack([table.get(t, np.zeros(384, np.float32)) if t else np.zeros(384, np.float32) for t in texts])
+
+    r9.embed = fine_tuned
+    score(f"{name} ft")
+    r9.embed = lambda texts: np.hstack([frozen(texts), fine_tuned(texts)])  # side by side
+    score(f"{name} both")
