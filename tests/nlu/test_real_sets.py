@@ -2,6 +2,7 @@
 in exactly one part (so the blind set shares none with training or development), and the Rasa
 training file is generated from the training and development parts (from round 12; never the blind set)."""
 
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -18,6 +19,7 @@ from real_sources import NEW, ROUND, _pick, normalise, part_of  # noqa: E402
 LABELS = {"A", "B", "C", "D", None}
 KINDS = {"news", "rechtspraak", "hatecheck", "report", "interview"}
 FILES = sorted(REAL.glob("*.jsonl"))
+ECLI = re.compile(r"ECLI:[A-Z]{2}:[A-Z0-9]+:\d{4}:[A-Z0-9.]+", re.IGNORECASE)
 
 
 def rows(path):
@@ -56,6 +58,21 @@ def test_no_source_and_no_text_is_shared_between_parts():
             if a < b:
                 assert not sources[a] & sources[b], (a, b)
                 assert not texts[a] & texts[b], (a, b)
+
+
+def test_no_ruling_is_in_the_blind_set_and_another_part():
+    """A court ruling can be read at several addresses (rechtspraak.nl, lexboost, ...), which the partition hashes
+    apart: its ECLI must not be both blind and elsewhere (round 14's check). Train and dev share five rulings from
+    earlier rounds; that only touches cross-fitting, a fold may have seen the ruling at another address."""
+    parts: dict[str, set] = {}
+    for path in FILES:
+        part = path.name.split("_")[0].removesuffix(".jsonl")
+        for case in rows(path):
+            match = ECLI.search(case["source"].replace("%3A", ":").replace("%3a", ":"))
+            if match:
+                parts.setdefault(match.group(0).upper(), set()).add(part)
+    shared = {ecli: p for ecli, p in parts.items() if "blind" in p and len(p) > 1}
+    assert not shared, shared
 
 
 def test_the_blind_set_is_large_enough():
