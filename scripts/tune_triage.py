@@ -4,7 +4,7 @@ Scores the development cases once by cross-fitting (scripts/cross_fit.py: each f
 fitted without it, since the dev cases are training data too), takes the temperature with the best likelihood
 of the gold labels (calibration; on a tie the first in the grid), then replays the decision (nlu.triage,
 pure Python) over a grid of D threshold (for C, and for A and B), incident mass, acute threshold, the acute intent
-the "threat + nu" rule needs (threat_now_min_acute), "D when no incident" and cue_min_prob. Keeps the settings with
+the "threat + nu" rule needs (threat_now_min_acute), "D when no incident", cue_min_prob and d_cue_min_prob. Keeps the settings with
 D recall >= --min-d-recall and false acute <= --max-false-acute; of those, the ones that keep the synthetic held-out
 sets (--guard, heldout9 and heldout10: only their macro-F1 and D recall are read) at issue 9's goals, when any does.
 Prints the best, ordered by macro-F1 over A-D plus not-an-incident recall; ties by acute recall, then the fewest
@@ -39,6 +39,11 @@ GRID = {
     "threat_now_min_acute": [0.0, 0.1, 0.2],
     "d_when_no_incident": [0.3, 0.4, 1.0],
     "cue_min_prob": [0.0, 0.05],
+    # a D cue counts only when the model gives D this much, unless it speaks to someone or its sentence says it
+    # happened to the person (nlu.triage.cue_counts; session 18: on round 14's cross-fitted dev, with round 13's other
+    # settings, 0.01 made 45 instead of 80 not-an-incident messages D and lost no threat; 0.02 lost one;
+    # docs/experiments/decision-edge/); 0.0: every D cue counts, as before
+    "d_cue_min_prob": [0.0, 0.01],
 }
 
 

@@ -25,11 +25,13 @@ def explain(result: dict) -> str:
     lines = [f"Wat u beschrijft lijkt op {texts.CATEGORY[label]}."]
     if label == "D" and result.get("subkind"):
         lines[0] = f"Wat u beschrijft is {texts.CATEGORY_SHORT['D']}: {texts.SUBKIND[result['subkind']]}."
-    for cue in result.get("cues", [])[:2]:
+    # only the cues that decided (nlu.triage: a D word the model gave almost no D did not; the bot asks about it)
+    cues = [c for c in result.get("cues", []) if c.get("counted", True)]
+    for cue in cues[:2]:
         lines.append(f"U schrijft '{cue['text']}': dat is {texts.SUBKIND.get(cue['kind'], cue['kind'])}.")
-    if not result.get("cues"):
+    if not cues:
         lines.append("Ik zag geen duidelijke signaalwoorden. Dit is mijn inschatting van uw hele verhaal.")
-    if sum(1 for c in result.get("cues", []) if c["category"] != label) and label in ("C", "D"):
+    if sum(1 for c in cues if c["category"] != label) and label in ("C", "D"):
         lines.append("Zit er meer soorten gedrag in één voorval? Dan telt het zwaarste.")
     lines.append("Klopt dit niet? Vertel dan wat er anders was.")
     return "\n".join(lines)

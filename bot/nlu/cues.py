@@ -24,6 +24,9 @@ class Cue:
     # in a sentence that reports what the person read or heard about ("ik las dat een wethouder
     # bedreigd werd"): the triage then also asks the model (nlu/triage.py, cue_min_prob)
     reported: bool = field(default=False, compare=False)
+    # in a sentence that says it happened to the person ("ik word bedreigd", "hij dreigde mij", "op ons huis"): a D
+    # cue there counts whatever the model says (nlu/triage.py, d_cue_min_prob)
+    own: bool = field(default=False, compare=False)
 
     def as_dict(self) -> dict:
         return {"text": self.text, "kind": self.kind, "category": self.category}
@@ -141,6 +144,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
         "intimidatie",
         _rx(
             r"\bintimid\w*",
+            r"\b(?:ik|we|wij)\s+(?:word|werd|ben|zijn|worden|werden)\s+(?:\w+\s+){0,4}?ge[iï]ntimideerd\b",  # session 18
             r"\b(?:kwam|kwamen|ging|gingen)\s+(?:heel\s+|vlak\s+|vreselijk\s+)?(?:dicht(?:\s*bij)?|vlak\s+voor\s+(?:me|mij))\s*(?:bij\s+)?(?:me|mij)?\s*(?:staan)?",
             r"\b(?:omsingeld|ingesloten|klem\s+gezet|de\s+weg\s+versperd|versperde\s+(?:me|mij)\s+de\s+weg)\b",
             r"\bdreigend\w*\b",
@@ -151,7 +155,11 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
     (
         "stalking",
         _rx(
-            r"\b(?:stalk\w*|achtervolg\w*|hinderlijk\s+volg\w*)\b",
+            # past participles too ("ik word gestalkt", "ik word belaagd", "opgewacht bij mijn huis": session 18)
+            r"\b(?:stalk\w*|gestalk\w*|achtervolg\w*|hinderlijk\s+volg\w*)\b",
+            r"\b(?:ik|we|wij)\s+(?:word|werd|ben|zijn|worden|werden)\s+(?:\w+\s+){0,4}?belaagd\b",
+            r"\bbelaag(?:t|de|den)\s+(?:me|mij|ons)\b",
+            r"\bopgewacht\s+(?:\w+\s+){0,3}(?:bij|voor|op)\s+(?:mijn|m'n|ons|onze|haar|zijn)\s+(?:huis|deur|woning|oprit|stoep|werk|school|auto)\b",
             r"\b(?:volgt|volgde|volgden|volgen)\s+(?:me|mij|ons)\b",
             r"\b(?:ik|we|wij)\s+(?:word|werd|ben|worden|werden|zijn)\s+(?:\w+\s+){0,4}gevolgd\b",
             r"\b(?:stond|stonden|staat|staan|wachtte|wachtten|wacht)\s+(?:\w+\s+){0,3}(?:op\s+(?:me|mij)\s+)?(?:bij|voor|op)\s+(?:mijn|m'n|ons|onze)\s+(?:huis|deur|woning|oprit|stoep|werk|school)\b",
@@ -168,7 +176,7 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
     (
         "doxing",
         _rx(
-            r"\bdox\w*",
+            r"\b(?:ge)?dox\w*",
             r"\b(?:mijn|m'n|ons|haar|zijn)\s+(?:huis)?adres\b[^.!?]{0,60}\b(?:online|op\s+internet|gezet|gedeeld|gepost|gepubliceerd|verspreid|rondgestuurd|geplaatst|openbaar|voorgelezen|gelekt)\b",
             r"\b(?:huis|woon|privé)?adressen\b[^.!?]{0,60}\b(?:online|op\s+internet|gedeeld|gepost|gepubliceerd|verspreid|rondgestuurd|geplaatst|openbaar|gelekt)\b",
             r"\b(?:lijst|overzicht)\b[^.!?]{0,80}\b(?:huis|woon|privé)?adressen\b",
@@ -445,6 +453,16 @@ _REPORTED = _rx(
 )
 
 
+# The sentence says it happened to the person or their home or family.
+_OWN = _rx(
+    r"\b(?:ik|we|wij)\s+(?:word|werd|ben|zijn|worden|werden)\b",
+    r"\b(?:word|werd|ben|worden|werden)\s+(?:ik|we|wij)\b",
+    r"\b(?:me|mij)\b",
+    r"\b(?:mijn|m'n|ons|onze)\s+(?:huis|woning|auto|deur|voordeur|raam|ramen|ruit|ruiten|tuin|brievenbus|adres|"
+    r"kinderen|kind|gezin|vrouw|man|dochter|zoon|partner|vriendin|vriend|familie)\b",
+)
+
+
 def find_cues(text: str) -> list[Cue]:
     """All C and D cues in the text, in reading order, one per matched phrase."""
     text = plain(text)
@@ -463,7 +481,7 @@ def find_cues(text: str) -> list[Cue]:
                     if any(s[0] <= span[0] and span[1] <= s[1] for s in found):
                         continue  # already covered by a heavier or longer cue
                     found[span] = Cue(text=match.group(0).strip(), kind=kind, category=category,
-                                      reported=bool(_REPORTED.search(sentence)))
+                                      reported=bool(_REPORTED.search(sentence)), own=bool(_OWN.search(sentence)))
     return [found[span] for span in sorted(found)]
 
 

@@ -58,6 +58,14 @@ DEFAULTS = {
     # probability: news about somebody else is then no threat to the person. Cues in the person's own
     # story and cues that speak to someone ("ik maak je af") always count. 0.0: every cue counts.
     "cue_min_prob": 0.0,
+    # The same for a D cue elsewhere in the story: it raises the label only when the model gives D at least this
+    # probability, unless its words speak to someone ("ik steek je huis in de fik") or its sentence says it happened
+    # to the person ("ik word bedreigd", "hij dreigde mij", "op ons huis": cues.Cue.own). The D word lists are broad
+    # ("dreigt", "greep", "bedreiging"): in a question about the rules, a resident's story of their own trouble or
+    # criticism of policy they made D where the model saw none (docs/experiments/decision-edge/). A gated D cue in a
+    # message labelled A, B or C still makes the bot ask the threat question (doubt), and it still counts for the
+    # "threat + nu" acute rule. 0.0: every D cue counts.
+    "d_cue_min_prob": 0.0,
     # The colleague model's probability (nlu/colleague.py) from which the other person counts as a fellow
     # office holder, next to the cue rule. 1.01: the rule alone.
     "colleague_threshold": 1.01,
@@ -90,6 +98,16 @@ def calibrated(probs: dict[str, float], temperature: float) -> tuple[dict[str, f
     return out, sum(out.values())
 
 
+def cue_counts(cue: cue_rules.Cue, probs: dict, cfg: dict) -> bool:
+    """Whether a cue may raise the label (the cue_min_prob and d_cue_min_prob settings above)."""
+    if cue_rules.is_direct(cue):
+        return True
+    floor = cfg["cue_min_prob"] if cue.reported else 0.0
+    if cue.category == "D" and not cue.own:
+        floor = max(floor, cfg["d_cue_min_prob"])
+    return probs[cue.category] >= floor
+
+
 def decide(
     text: str, ranking: list[tuple[str, float]], config: dict | None = None, colleague_probability: float | None = None
 ) -> dict:
@@ -111,15 +129,17 @@ def decide(
     # A cue in a sentence about what the person read or heard ("ik las dat een wethouder bedreigd
     # werd") counts only when it speaks to someone or the model sees a little of its category
     # (probs["D"] includes acute danger); every other cue always counts.
-    cue_level = cue_rules.heaviest(
-        [c for c in found if not c.reported or cue_rules.is_direct(c) or probs[c.category] >= cfg["cue_min_prob"]]
-    )
+    counted = [c for c in found if cue_counts(c, probs, cfg)]
+    cue_level = cue_rules.heaviest(counted)
+    # a D cue that counts but for d_cue_min_prob: still a threat for the acute rule, and still worth the question
+    ungated = {**cfg, "d_cue_min_prob": 0.0}
+    threat_cue = any(c.category == "D" and cue_counts(c, probs, ungated) for c in found)
     acute = (
         cue_rules.is_acute(text)
         or top_intent == "acute_danger"
         or acute_prob >= cfg["acute_threshold"]
         # a threat, somebody there now, and the model sees some acute danger in it
-        or (cue_level == "D" and cue_rules.is_happening_now(text) and acute_prob >= cfg["threat_now_min_acute"])
+        or (threat_cue and cue_rules.is_happening_now(text) and acute_prob >= cfg["threat_now_min_acute"])
     )
 
     by_prob = sorted(probs, key=probs.__getitem__, reverse=True)
@@ -144,6 +164,8 @@ def decide(
         label = "D"
     elif label is None and probs["D"] >= cfg["d_when_no_incident"]:
         label = "D"  # a question or an aside that may hide a threat: D, and the advice says so
+    elif label in ("A", "B", "C") and threat_cue and cue_level != "D":
+        doubt = [label, "D"]  # a D word the model gave (almost) no D: not D, but asked, never silently dropped
 
     if label is None:
         confidence = max((conf for name, conf in ranking if name not in INCIDENT_INTENTS), default=0.0)
@@ -158,7 +180,9 @@ def decide(
         "label": label,
         "confidence": round(float(confidence), 4),
         "subkind": cue_rules.d_subkind(found) if label == "D" else None,
-        "cues": [c.as_dict() for c in found],
+        # every cue found; "counted": whether it raised the label (cue_min_prob, d_cue_min_prob), so an explanation
+        # quotes only those
+        "cues": [{**c.as_dict(), "counted": c in counted} for c in found],
         "doubt": doubt,
         "acute": acute,
         "persistent": cue_rules.is_persistent(text),

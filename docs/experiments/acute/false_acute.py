@@ -38,7 +38,7 @@ def rules(text, ranking, config=None):
     probs, _ = triage.calibrated(triage.category_probabilities(ranking), cfg["temperature"])
     acute_prob = sum(conf for name, conf in ranking if name == "acute_danger")
     found = cues.find_cues(text)
-    level = cues.heaviest([c for c in found if not c.reported or cues.is_direct(c) or probs[c.category] >= cfg["cue_min_prob"]])
+    level = cues.heaviest([c for c in found if triage.cue_counts(c, probs, cfg)])  # which cues count, as decide
     fired = []
     if cues.is_acute(text):
         fired.append("regex")

@@ -41,6 +41,25 @@ async def test_triage_explains_the_cues_it_saw(dispatcher, tracker_factory, doma
     assert not any("112" in m["text"] for m in dispatcher.messages)
 
 
+async def test_a_d_word_that_did_not_decide_is_not_quoted_as_a_threat_but_asked_about(dispatcher, tracker_factory, domain):
+    """nlu.triage: a D word the model gave almost no D (d_cue_min_prob) leaves the label and asks the threat question;
+    the explanation must not call it a threat."""
+    abcd = {**ABCD_D, "label": "A", "subkind": None, "doubt": ["A", "D"],
+            "cues": [{"text": "dreigt", "kind": "bedreiging", "category": "D", "counted": False}]}
+    text = "Huurder op mijn spreekuur in tranen: de corporatie dreigt met ontruiming."
+    tracker = tracker_factory(text=text, intent="incident_a", abcd=abcd)
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    said = " ".join(m["text"] for m in dispatcher.messages)
+    assert "dat is een bedreiging" not in said
+    assert "geen duidelijke signaalwoorden" in said
+    assert "twijfel tussen A-gedrag en D-gedrag" in said
+    assert slots_of(events)["doubt"] == ["A", "D"]
+
+    ask = CollectingDispatcher()
+    await ActionAskTriageCheck().run(ask, tracker_factory(slots={"doubt": ["A", "D"]}), domain)
+    assert ask.messages[0]["text"] == texts.DOUBT_QUESTION["D"]
+
+
 async def test_acute_danger_says_112_first(dispatcher, tracker_factory, domain):
     abcd = {**ABCD_D, "acute": True, "cues": [{"text": "staat nu voor mijn deur", "kind": "stalking", "category": "D"}]}
     tracker = tracker_factory(text="Hij staat nu voor mijn deur", intent="acute_danger", abcd=abcd)

@@ -17,6 +17,13 @@ def kinds(text):
         ("Ik zou maar oppassen, zei ze", "bedreiging"),
         ("Iemand heeft mijn huisadres op Facebook gezet", "doxing"),
         ("Ik word al weken gevolgd door dezelfde man", "stalking"),
+        ("Ik word al maanden gestalkt door een oud-raadslid", "stalking"),  # the past participle (session 18)
+        ("Ik ben opgewacht bij mijn huis", "stalking"),
+        ("Ik word al maanden belaagd door een oud-collega", "stalking"),
+        ("Hij belaagde mij op weg naar huis", "stalking"),
+        ("Ik werd gisteren gestalked door een man", "stalking"),
+        ("Ik ben gedoxt op een forum", "doxing"),
+        ("Ik werd geïntimideerd door twee mannen", "intimidatie"),
         ("Hij stond gisteren weer bij mijn huis te wachten", "stalking"),
         ("Hij pakte me vast en duwde me tegen de muur", "fysiek_geweld"),
         ("Ze spuugde naar me op de markt", "fysiek_geweld"),
@@ -258,6 +265,9 @@ def test_a_told_threat_is_never_silenced(text):
         "Je moet je opleiding afmaken.",
         "De partij riep haar achterban op om massaal te gaan stemmen.",
         "We werden op het station opgewacht door de burgemeester.",
+        "Ik voel me geïntimideerd door de omvang van het dossier.",  # session 18: only "ik word/werd ... geïntimideerd"
+        "Kan het eigenlijk belaging zijn als iemand mij elke week mailt?",
+        "De handhavers worden belaagd door hangjongeren, zegt de wijkagent.",
         "We kregen tientallen mails van bezorgde inwoners over de bomenkap.",
         "De gemeente stuurde een brief over werkzaamheden die 's nachts plaatsvinden.",
         "De afrit blijft dicht terwijl de omleiding ook geblokkeerd is.",

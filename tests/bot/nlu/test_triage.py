@@ -139,6 +139,63 @@ def test_a_threat_spoken_to_the_person_counts_whatever_the_model_says():
     assert result["label"] == "D"
 
 
+def test_a_d_word_the_model_gives_no_d_is_asked_about_not_counted_when_d_cue_min_prob_is_set():
+    """d_cue_min_prob: "dreigt" in a resident's own trouble or in a question about the rules is not a threat to the
+    person when the model sees no D: the label stays, and the bot asks the threat question (doubt)."""
+    complaint = "Huurder op het spreekuur was in tranen. De corporatie dreigt met ontruiming."
+    model_sees_a = ranking(incident_a=0.95, incident_b=0.04, incident_d=0.01)
+    assert triage.decide(complaint, model_sees_a)["label"] == "D"  # default 0.0: the word list alone decides
+    gated = triage.decide(complaint, model_sees_a, {"d_cue_min_prob": 0.02})
+    assert gated["label"] == "A"
+    assert gated["doubt"] == ["A", "D"]
+    assert gated["cues"] == [{"text": "dreigt", "kind": "bedreiging", "category": "D", "counted": False}]
+    question = "Telt het als bedreiging als iemand zegt dat ik er spijt van krijg?"
+    model_sees_none = ranking(out_of_scope=0.97, incident_d=0.01, incident_b=0.02)
+    assert triage.decide(question, model_sees_none, {"d_cue_min_prob": 0.02})["label"] is None
+    # at the gate exactly, the cue counts
+    at_gate = ranking(incident_a=0.9, incident_d=0.05, incident_b=0.05)
+    assert triage.decide(complaint, at_gate, {"d_cue_min_prob": 0.05})["label"] == "D"
+    # a C cue is not gated by it
+    assert triage.decide("je bent een sukkel", model_sees_a, {"d_cue_min_prob": 0.5})["label"] == "C"
+
+
+@pytest.mark.parametrize("text", [
+    "Ik ben bedreigd door een inwoner na de raadsvergadering",
+    "Hij dreigde mij iets aan te doen",
+    "Vannacht is er op ons huis geschoten",
+    "ik steek je huis in de fik, zei hij",
+    "Ik word al maanden gestalkt",
+])
+def test_a_threat_told_as_happening_to_the_person_counts_whatever_the_model_says(text):
+    model_sees_a = ranking(incident_a=0.95, incident_b=0.04, incident_d=0.01)
+    assert triage.decide(text, model_sees_a, {"d_cue_min_prob": 0.5})["label"] == "D"
+
+
+def test_d_cue_min_prob_never_changes_acute_danger():
+    """The "threat + nu" rule reads the D cues without the gate, whatever threat_now_min_acute is."""
+    text = "De corporatie dreigt met ontruiming en die man staat nu nog in de hal"
+    model = ranking(incident_a=0.9, incident_d=0.01, acute_danger=0.005, incident_b=0.085)
+    for gate in (0.0, 0.02, 0.5):
+        config = {"d_cue_min_prob": gate, "threat_now_min_acute": 0.0, "acute_threshold": 0.5}
+        assert triage.decide(text, model, config)["acute"] is triage.decide(text, model, {**config, "d_cue_min_prob": 0.0})["acute"]
+
+
+@pytest.mark.parametrize("reported", [False, True])
+@pytest.mark.parametrize("direct", [False, True])
+@pytest.mark.parametrize("category", ["C", "D"])
+@pytest.mark.parametrize("probability", [0.0, 0.01, 0.05, 0.3])
+def test_cue_counts_at_d_cue_min_prob_zero_is_the_old_rule(reported, direct, category, probability):
+    """Before d_cue_min_prob: `not reported or is_direct or probs[category] >= cue_min_prob`."""
+    from nlu import cues
+
+    cue = cues.Cue(text="ik maak je af" if direct else "bedreigd", kind="bedreiging", category=category, reported=reported)
+    probs = {"A": 0.0, "B": 0.0, "C": probability, "D": probability}
+    for cue_min_prob in (0.0, 0.05):
+        cfg = {**triage.DEFAULTS, "cue_min_prob": cue_min_prob}
+        old = not reported or cues.is_direct(cue) or probability >= cue_min_prob
+        assert triage.cue_counts(cue, probs, cfg) is old
+
+
 def _configured() -> dict:
     """The triage settings in bot/config.yml, as the bot runs them."""
     from pathlib import Path
