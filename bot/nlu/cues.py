@@ -24,9 +24,10 @@ class Cue:
     # in a sentence that reports what the person read or heard about ("ik las dat een wethouder
     # bedreigd werd"): the triage then also asks the model (nlu/triage.py, cue_min_prob)
     reported: bool = field(default=False, compare=False)
-    # in a sentence that says it happened to the person ("ik word bedreigd", "hij dreigde mij", "op ons huis"): a D
-    # cue there counts whatever the model says (nlu/triage.py, d_cue_min_prob)
-    own: bool = field(default=False, compare=False)
+    # in a sentence that says it happened to the person ("ik word bedreigd", "hij dreigde mij", "op ons huis") or
+    # names an unmistakable threat or act ("vermoorden", "kogel", "mishandeld"): a D cue there counts whatever the
+    # model says (nlu/triage.py, d_cue_min_prob)
+    firm: bool = field(default=False, compare=False)
 
     def as_dict(self) -> dict:
         return {"text": self.text, "kind": self.kind, "category": self.category}
@@ -453,13 +454,37 @@ _REPORTED = _rx(
 )
 
 
-# The sentence says it happened to the person or their home or family.
+# The sentence says it happened to the person or their home or family: told as their own ("ik word bedreigd", "ik
+# kreeg een dreigbrief"), done to them ("hij dreigde mij", "kwam op me af"), or to their home, office or family.
 _OWN = _rx(
     r"\b(?:ik|we|wij)\s+(?:word|werd|ben|zijn|worden|werden)\b",
     r"\b(?:word|werd|ben|worden|werden)\s+(?:ik|we|wij)\b",
-    r"\b(?:me|mij)\b",
-    r"\b(?:mijn|m'n|ons|onze)\s+(?:huis|woning|auto|deur|voordeur|raam|ramen|ruit|ruiten|tuin|brievenbus|adres|"
-    r"kinderen|kind|gezin|vrouw|man|dochter|zoon|partner|vriendin|vriend|familie)\b",
+    r"\b(?:ik|we|wij)\s+(?:kreeg|kregen|krijg|krijgen|ontving|ontvingen)\b",
+    r"\b(?:ik|we|wij)\s+(?:heb|hebben|had|hadden)\s+(?:\w+\s+){0,5}?(?:gekregen|ontvangen)\b",
+    r"\b(?:ik|we|wij)\s+(?:voel|voelde|voelen|voelden)\s+(?:me|mij|ons)\s+(?:\w+\s+){0,2}?(?:bedreigd|ge[iï]ntimideerd|onveilig)\b",
+    r"\b(?:dreig\w*|bedreig\w*|sloeg|slaat|schopte|schopt|duwde|duwt|volgde|volgt|achtervolg\w*|spuugde|spuugt|greep|"
+    r"grijpt|pakte|betastte|belaagde|intimideerde|wachtte)\s+(?:\w+\s+){0,2}?(?:me|mij|ons)\b(?!\s+aan\b)",  # not "greep me aan"
+    r"\bop\s+(?:me|mij|ons)\s+af\b",
+    r"\b(?:lag|lagen|zat|zaten|hing|hingen|stond|stonden)\s+(?:\w+\s+){0,4}?(?:bij|in|aan|op|voor)\s+(?:de|het|onze|ons|mijn|"
+    r"m'n|mn)\s+(?:voordeur|deur|brievenbus|stoep|hek|oprit|tuin|raam)\b",  # "er lag een kogel bij de voordeur"
+    r"\b(?:mijn|m'n|mn|ons|onze)\s+(?:huis|woning|auto|deur|voordeur|raam|ramen|ruit|ruiten|tuin|brievenbus|adres|oprit|"
+    r"stoep|hek|kantoor|gezicht|kinderen|kind|gezin|vrouw|man|dochter|zoon|partner|vriendin|vriend|familie|ouders|"
+    r"moeder|vader|broer|zus)\b",
+    r"\bbij\s+(?:ons|mij|me)\s+thuis\b",
+    # the object first: "hij heeft mij bedreigd", "dat hij me gaat vermoorden", "onze griffier is bedreigd"
+    r"\b(?:me|mij|ons)\s+(?:\w+\s+){0,3}?(?:bedreigd|gedreigd|geslagen|geschopt|geduwd|gevolgd|achtervolgd|"
+    r"aangevallen|bespuugd|betast|vermoorden|vermoord|afmaken|doodmaken|doodschieten|neersteken|pakken|slaan)\b",
+    r"\b(?:mijn|m'n|mn|onze|ons)\s+(?:griffier|medewerker\w*|collega\w*|fractie\w*|secretaris|assistent\w*)\b",
+)
+# An unmistakable threat or act of violence, whoever it is aimed at ("die wethouder moet dood", "kogel", "mishandeld").
+_UNMISTAKABLE = _rx(
+    r"\b(?:moet|moeten|gaat|gaan)\s+(?:\w+\s+){0,2}?dood\b|\bdood\s*(?:te\s+)?(?:schieten|steken|slaan|maken)\b",
+    r"\bmet\s+de\s+dood\b|\bdoodsbedreig\w*|\bdreig(?:brie\w*|mail\w*)\b",
+    r"\b(?:vermoord\w*|afmaken|afgemaakt|af\s+(?:te\s+|zou\s+|zal\s+)?maken|gedood|kopje\s+kleiner|gaat\s+eraan)\b",
+    r"\b(?:kogel\w*|kogelhuls\w*|geschoten|beschoten|schiet\w*|brandbom\w*|brandstichting|in\s+brand|bom\w*|strop)\b",
+    r"\b(?:mishandel\w*|in\s+elkaar\s+geslagen|neergestoken|neer\s+te\s+steken|neersteken|verkracht\w*|aangerand|aanrand\w*)\b",
+    r"\bmet\s+(?:een|zijn|haar)\s+mes\b|\bweten\s+waar\s+(?:je|jij|u|hij|zij|ze|jullie)\s+(?:woont|wonen|woon)\b",
+    r"\b(?:is|werd|zijn|werden|wordt)\s+(?:\w+\s+){0,4}?aangevallen\b",  # "de burgemeester is bij de markt aangevallen"
 )
 
 
@@ -481,7 +506,8 @@ def find_cues(text: str) -> list[Cue]:
                     if any(s[0] <= span[0] and span[1] <= s[1] for s in found):
                         continue  # already covered by a heavier or longer cue
                     found[span] = Cue(text=match.group(0).strip(), kind=kind, category=category,
-                                      reported=bool(_REPORTED.search(sentence)), own=bool(_OWN.search(sentence)))
+                                      reported=bool(_REPORTED.search(sentence)),
+                                      firm=bool(_OWN.search(sentence) or _UNMISTAKABLE.search(sentence)))
     return [found[span] for span in sorted(found)]
 
 

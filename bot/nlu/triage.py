@@ -60,7 +60,8 @@ DEFAULTS = {
     "cue_min_prob": 0.0,
     # The same for a D cue elsewhere in the story: it raises the label only when the model gives D at least this
     # probability, unless its words speak to someone ("ik steek je huis in de fik") or its sentence says it happened
-    # to the person ("ik word bedreigd", "hij dreigde mij", "op ons huis": cues.Cue.own). The D word lists are broad
+    # to the person ("ik word bedreigd", "hij dreigde mij", "op ons huis") or names an unmistakable threat or act
+    # ("moet dood", "kogel", "mishandeld"; cues.Cue.firm). The D word lists are broad
     # ("dreigt", "greep", "bedreiging"): in a question about the rules, a resident's story of their own trouble or
     # criticism of policy they made D where the model saw none (docs/experiments/decision-edge/). A gated D cue in a
     # message labelled A, B or C still makes the bot ask the threat question (doubt), and it still counts for the
@@ -103,7 +104,7 @@ def cue_counts(cue: cue_rules.Cue, probs: dict, cfg: dict) -> bool:
     if cue_rules.is_direct(cue):
         return True
     floor = cfg["cue_min_prob"] if cue.reported else 0.0
-    if cue.category == "D" and not cue.own:
+    if cue.category == "D" and not cue.firm:
         floor = max(floor, cfg["d_cue_min_prob"])
     return probs[cue.category] >= floor
 
@@ -165,7 +166,7 @@ def decide(
     elif label is None and probs["D"] >= cfg["d_when_no_incident"]:
         label = "D"  # a question or an aside that may hide a threat: D, and the advice says so
     elif label in ("A", "B", "C") and threat_cue and cue_level != "D":
-        doubt = [label, "D"]  # a D word the model gave (almost) no D: not D, but asked, never silently dropped
+        doubt = [label, "D"]  # a D word the model gave (almost) no D: not D, but asked (with label None: dropped)
 
     if label is None:
         confidence = max((conf for name, conf in ranking if name not in INCIDENT_INTENTS), default=0.0)
@@ -179,7 +180,8 @@ def decide(
     return {
         "label": label,
         "confidence": round(float(confidence), 4),
-        "subkind": cue_rules.d_subkind(found) if label == "D" else None,
+        # also when D is asked about: a "ja" to the threat question then keeps the kind (physical: D_fysiek advice)
+        "subkind": cue_rules.d_subkind(found) if label == "D" or (doubt and "D" in doubt) else None,
         # every cue found; "counted": whether it raised the label (cue_min_prob, d_cue_min_prob), so an explanation
         # quotes only those
         "cues": [{**c.as_dict(), "counted": c in counted} for c in found],

@@ -200,7 +200,7 @@ def _facts(report: Report, undelivered: bool) -> list[tuple[str, str]]:
     with contextlib.suppress(ValueError):
         cues = json.loads(report.cues or "[]")
     cue_text = "; ".join(f"'{c.get('text', '')}' ({SUBKIND.get(c.get('kind', ''), c.get('kind', ''))}, {c.get('category', '')})"
-                         for c in cues if isinstance(c, dict)) or "geen"
+                         for c in cues if isinstance(c, dict) and c.get("counted", True)) or "geen"
     return [
         ("Kenmerk", report.reference),
         ("Ingediend", dutch_date(report.created_at)),

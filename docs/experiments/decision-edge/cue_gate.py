@@ -35,9 +35,9 @@ for d in (shipped["d_threshold"], 0.07, 0.1):
         print(f"{gate:>14}  {d:>11}  {rep['macro_f1']:.3f}  {caught:>4}/{gold_d}  {to_d['A']:>4}  {to_d['B']:>4}  "
               f"{to_d['C']:>4}  {to_d[None]:>7}  {rep['null_recall']:.3f}        {rep['acute_recall']:.3f}  {rep['false_acute']:.3f}")
 
-# At round 13's settings (every D cue counts): how many threats only a D cue found, and how many other messages a D cue
+# At the shipped settings, with every D cue counting: how many threats only a D cue found, and how many other messages a D cue
 # alone made D (the same decision without the D word lists gives another label).
-without_d_words = {**shipped, "d_cue_min_prob": 1.01}  # no D cue counts unless direct or told as the person's own
+without_d_words = {**shipped, "d_cue_min_prob": 1.01}  # no D cue counts unless direct or firm
 found_only_by_words = made_d_by_words = 0
 for c, r, p in zip(dev, rankings, colleague, strict=True):
     with_words = triage.decide(c["text"], r, {**shipped, "d_cue_min_prob": 0.0}, p)["label"] == "D"
@@ -47,5 +47,5 @@ for c, r, p in zip(dev, rankings, colleague, strict=True):
             found_only_by_words += 1
         else:
             made_d_by_words += 1
-print(f"\nD cues that are neither spoken to someone nor told as the person's own, at round 13's settings: they find "
+print(f"\nD cues that neither speak to someone nor are firm (the person's own, or unmistakable), at the shipped settings: they find "
       f"{found_only_by_words} threats the rest misses, and make {made_d_by_words} other messages D")

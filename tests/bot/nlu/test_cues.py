@@ -485,3 +485,20 @@ def test_a_cue_that_speaks_to_someone_is_direct_one_that_names_a_behaviour_is_no
 )
 def test_everyday_words_of_killing_and_fighting_are_no_threat(text):
     assert cues.heaviest(cues.find_cues(text)) != "D", cues.find_cues(text)
+
+
+@pytest.mark.parametrize("text, firm", [
+    ("Ik kreeg gisteren een dreigbrief. Moet ik dat melden?", True),
+    ("Hij heeft mij bedreigd.", True),
+    ("Mn vrouw werd bedreigd, wat nu?", True),
+    ("Er lag een kogel bij de voordeur", True),
+    ("De wethouder is mishandeld door een inwoner.", True),
+    ("Huurder op het spreekuur was in tranen. De corporatie dreigt met ontruiming.", False),
+    ("Telt het als bedreiging als iemand zegt dat ik er spijt van krijg?", False),
+    ("Het greep me aan.", False),
+    ("Een bewoner dreigde zijn huur niet meer te betalen, zei hij tegen me.", False),
+])
+def test_a_d_cue_is_firm_when_its_sentence_says_it_happened_to_the_person_or_names_an_unmistakable_act(text, firm):
+    """Cue.firm: such a D cue counts whatever the model says; others need the model (nlu.triage, d_cue_min_prob)."""
+    found = [c for c in cues.find_cues(text) if c.category == "D"]
+    assert found and all(c.firm is firm for c in found), [(c.text, c.firm) for c in found]

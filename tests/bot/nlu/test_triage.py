@@ -156,7 +156,7 @@ def test_a_d_word_the_model_gives_no_d_is_asked_about_not_counted_when_d_cue_min
     at_gate = ranking(incident_a=0.9, incident_d=0.05, incident_b=0.05)
     assert triage.decide(complaint, at_gate, {"d_cue_min_prob": 0.05})["label"] == "D"
     # a C cue is not gated by it
-    assert triage.decide("je bent een sukkel", model_sees_a, {"d_cue_min_prob": 0.5})["label"] == "C"
+    assert triage.decide("Hij schold mij uit voor hoer", model_sees_a, {"d_cue_min_prob": 0.5})["label"] == "C"
 
 
 @pytest.mark.parametrize("text", [
@@ -228,10 +228,10 @@ def _configured() -> dict:
     "Volgens hem moet de wethouder een kopje kleiner gemaakt worden.",
     "Er hing een strop aan ons hek.",
 ])
-@pytest.mark.parametrize("probs", [dict(out_of_scope=0.95, incident_d=0.03, greet=0.02), dict(incident_b=0.9, incident_d=0.03, out_of_scope=0.07)])
+@pytest.mark.parametrize("probs", [dict(out_of_scope=0.95, incident_d=0.005, greet=0.045), dict(incident_b=0.9, incident_d=0.005, out_of_scope=0.095)])
 def test_a_threat_in_the_persons_own_story_is_d_even_when_the_model_sees_none(text, probs):
     """The cue rules are the safety net under the model: with the settings the bot runs, a threat told as
-    one's own story is D whatever the model says (reviewer's sentences)."""
+    one's own story is D whatever the model says (reviewer's sentences), also under d_cue_min_prob (session 18)."""
     assert triage.decide(text, ranking(**probs), _configured())["label"] == "D"
 
 
@@ -291,7 +291,7 @@ def test_the_rule_is_named_and_the_model_alone_never_flags_acute_danger_or_a_mis
 ])
 def test_a_threat_told_with_a_question_stays_d(text):
     """A threat or an attack told next to a question counts, whoever it happened to."""
-    assert triage.decide(text, ranking(out_of_scope=0.95, incident_d=0.03, greet=0.02), _configured())["label"] == "D"
+    assert triage.decide(text, ranking(out_of_scope=0.95, incident_d=0.005, greet=0.045), _configured())["label"] == "D"
 
 
 def test_no_incident_with_an_incident_intent_on_top_is_asked_again_not_advised():

@@ -206,3 +206,20 @@ async def test_a_notification_still_in_the_outbox_shows_as_not_yet_delivered(sit
     [row] = [r for r in rows if site.references["leiden-nieuw"] in r]
     assert "nog niet bezorgd" in row
     assert sum("nog niet bezorgd" in r for r in rows) == 1
+
+
+def test_the_cues_shown_are_those_that_decided_the_category():
+    """nlu.triage marks a D word the model gave almost no D as not counted: the griffie does not see it as a signal."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from channels.griffie.reports import _facts
+
+    report = SimpleNamespace(
+        reference="MH-TEST", created_at=datetime(2026, 12, 5, tzinfo=UTC), municipality="Leiden", role="raadslid",
+        category="A", reporting="optional", acute=False, online=False, status="nieuw",
+        cues=json.dumps([{"text": "dreigt", "kind": "bedreiging", "category": "D", "counted": False},
+                         {"text": "huilde", "kind": "emotie", "category": "A"}]))
+    facts = dict(_facts(report, undelivered=False))
+    assert "dreigt" not in facts["Signalen die de assistent zag"]
+    assert "'huilde'" in facts["Signalen die de assistent zag"]  # older reports have no "counted": shown
