@@ -106,7 +106,9 @@ class ValidateReportForm(SafeFormValidationAction):
         if story and story != UNKNOWN:
             if not tracker.get_slot("category") and abcd.get("label"):
                 dispatcher.utter_message(text=f"Ik noteer dit als {abcd['label']}-gedrag.")
-                result.update(category=abcd["label"], subkind=abcd.get("subkind"), cues=abcd.get("cues") or [])
+                # the kind only with D (a non-D label may carry the kind of a D word it asked about, nlu.triage)
+                subkind = abcd.get("subkind") if abcd["label"] == "D" else None
+                result.update(category=abcd["label"], subkind=subkind, cues=abcd.get("cues") or [])
             result.update({k: v for k, v in prefilled_from(story, tracker.get_slot).items() if k != "report_what"})
         return result
 

@@ -19,6 +19,14 @@ from actions.store import db
 from nlu.triage import INCIDENT_INTENTS, SEVERITY
 
 
+def _confirmed_cues(tracker: Tracker, category: str) -> dict:
+    """After the threat question gave D, the D words held back (nlu.triage: "counted": false) decided it after all."""
+    cues = tracker.get_slot("cues") or []
+    if category != "D" or not any(c.get("counted") is False and c.get("category") == "D" for c in cues):
+        return {}
+    return {"cues": [{**c, "counted": True} if c.get("category") == "D" else c for c in cues]}
+
+
 def explain(result: dict) -> str:
     """'Wat u beschrijft is ...' with at most two cues quoted back to the user: one short message."""
     label = result["label"]
@@ -98,14 +106,14 @@ class ValidateTriageForm(SafeFormValidationAction):
             high = tracker.get_slot("doubt")[1]
             dispatcher.utter_message(text=texts.UNSURE_HEAVIEST.format(category=texts.CATEGORY_SHORT[high]))
             return {"triage_check": "unsure", "doubt": None, "category": high,
-                    "subkind": tracker.get_slot("subkind") if high == "D" else None}
+                    "subkind": tracker.get_slot("subkind") if high == "D" else None, **_confirmed_cues(tracker, high)}
         answer = yes_no_answer(value, dispatcher)
         if answer is None:
             return {"triage_check": None}
         low, high = tracker.get_slot("doubt")
         category = high if answer else low
         return {"triage_check": answer, "doubt": None, "category": category,
-                "subkind": tracker.get_slot("subkind") if category == "D" else None}
+                "subkind": tracker.get_slot("subkind") if category == "D" else None, **_confirmed_cues(tracker, category)}
 
     def validate_triage_persistent(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         answer = yes_no_answer(value, dispatcher)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 SEVERITY = {"A": 1, "B": 2, "C": 3, "D": 4}
 
@@ -443,6 +444,7 @@ _MASKED = [
 
 def plain(text: str) -> str:
     """The text in plain spelling for the cue rules (masked profanity, stretched letters, leet)."""
+    text = text.replace("\u2019", "'")  # a phone's apostrophe: "m’n" is "m'n"
     for pattern, replace in _MASKED:
         text = pattern.sub(replace, text)
     return text
@@ -455,37 +457,60 @@ _REPORTED = _rx(
 
 
 # The sentence says it happened to the person or their home or family: told as their own ("ik word bedreigd", "ik
-# kreeg een dreigbrief"), done to them ("hij dreigde mij", "kwam op me af"), or to their home, office or family.
+# kreeg een dreigbrief"), done to them ("hij dreigde mij", "kwam op me af"), or to their home, office, staff or family.
+_VICTIM = (
+    r"(?:bedreigd|gedreigd|geslagen|geschopt|getrapt|geduwd|gevolgd|achtervolgd|gestalk\w*|belaagd|opgewacht|"
+    r"aangevallen|aangerand|betast|bespuugd|bespuwd|mishandeld|ge[iï]ntimideerd|lastiggevallen|beroofd|neergestoken|"
+    r"beschoten|gedoxt|bekogeld|klemgereden|vastgepakt|vastgegrepen)"
+)
+_PERSON = (
+    r"(?:burgemeester|wethouder|raadslid|raadsleden|griffier|statenlid|gedeputeerde|fractievoorzitter|medewerker\w*|"
+    r"collega\w*|secretaris|assistent\w*|boa\w*|agent\w*|handhaver\w*|man|vrouw|jongen|meisje|hij|zij|ze)"
+)
 _OWN = _rx(
-    r"\b(?:ik|we|wij)\s+(?:word|werd|ben|zijn|worden|werden)\b",
-    r"\b(?:word|werd|ben|worden|werden)\s+(?:ik|we|wij)\b",
+    rf"\b(?:ik|we|wij)\s+(?:word|werd|ben|zijn|worden|werden)\s+(?:\w+\s+){{0,5}}?{_VICTIM}\b",
+    rf"\b(?:word|werd|ben|worden|werden)\s+(?:ik|we|wij)\s+(?:\w+\s+){{0,5}}?{_VICTIM}\b",
     r"\b(?:ik|we|wij)\s+(?:kreeg|kregen|krijg|krijgen|ontving|ontvingen)\b",
     r"\b(?:ik|we|wij)\s+(?:heb|hebben|had|hadden)\s+(?:\w+\s+){0,5}?(?:gekregen|ontvangen)\b",
     r"\b(?:ik|we|wij)\s+(?:voel|voelde|voelen|voelden)\s+(?:me|mij|ons)\s+(?:\w+\s+){0,2}?(?:bedreigd|ge[iï]ntimideerd|onveilig)\b",
-    r"\b(?:dreig\w*|bedreig\w*|sloeg|slaat|schopte|schopt|duwde|duwt|volgde|volgt|achtervolg\w*|spuugde|spuugt|greep|"
-    r"grijpt|pakte|betastte|belaagde|intimideerde|wachtte)\s+(?:\w+\s+){0,2}?(?:me|mij|ons)\b(?!\s+aan\b)",  # not "greep me aan"
+    # the verb, then the person as its object ("hij dreigde mij", "bedreigde ons."), not "een bedreiging voor ons dorp"
+    r"\b(?:dreig(?:de|den|t)|bedreig(?:de|den|t)|sloeg|slaat|schopte|schopt|duwde|duwt|volgde|volgt|achtervolg(?:de|t)|"
+    r"spuugde|spuugt|greep|grijpt|pakte|betastte|belaagde|intimideerde|wachtte)\s+(?:\w+\s+){0,2}?"
+    r"(?:me|mij|ons(?=\s*(?:[.!?,;:]|$|en\b|met\b|toen\b|op\b|op\b)))\b(?![^.!?]{0,20}\baan\s*(?:[.!?,;]|$))",  # not "het greep me enorm aan."
+    # the person first: "hij heeft mij vorige week bedreigd", "dat hij me gaat vermoorden"
+    rf"\b(?:me|mij)\s+[^.!?]{{0,60}}?\b(?:{_VICTIM[3:-1]}|vermoorden|vermoord|afmaken|doodmaken|doodschieten|"
+    r"neersteken|pakken|slaan)\b",
     r"\bop\s+(?:me|mij|ons)\s+af\b",
-    r"\b(?:lag|lagen|zat|zaten|hing|hingen|stond|stonden)\s+(?:\w+\s+){0,4}?(?:bij|in|aan|op|voor)\s+(?:de|het|onze|ons|mijn|"
-    r"m'n|mn)\s+(?:voordeur|deur|brievenbus|stoep|hek|oprit|tuin|raam)\b",  # "er lag een kogel bij de voordeur"
     r"\b(?:mijn|m'n|mn|ons|onze)\s+(?:huis|woning|auto|deur|voordeur|raam|ramen|ruit|ruiten|tuin|brievenbus|adres|oprit|"
     r"stoep|hek|kantoor|gezicht|kinderen|kind|gezin|vrouw|man|dochter|zoon|partner|vriendin|vriend|familie|ouders|"
     r"moeder|vader|broer|zus)\b",
     r"\bbij\s+(?:ons|mij|me)\s+thuis\b",
-    # the object first: "hij heeft mij bedreigd", "dat hij me gaat vermoorden", "onze griffier is bedreigd"
-    r"\b(?:me|mij|ons)\s+(?:\w+\s+){0,3}?(?:bedreigd|gedreigd|geslagen|geschopt|geduwd|gevolgd|achtervolgd|"
-    r"aangevallen|bespuugd|betast|vermoorden|vermoord|afmaken|doodmaken|doodschieten|neersteken|pakken|slaan)\b",
-    r"\b(?:mijn|m'n|mn|onze|ons)\s+(?:griffier|medewerker\w*|collega\w*|fractie\w*|secretaris|assistent\w*)\b",
+    r"\b(?:lag|lagen|zat|zaten|hing|hingen|stond|stonden)\s+(?:\w+\s+){0,4}?(?:bij|in|aan|op|voor)\s+(?:de|het|onze|ons|mijn|"
+    r"m'n|mn)\s+(?:voordeur|deur|brievenbus|stoep|hek|oprit|tuin|raam)\b",  # "er lag een kogel bij de voordeur"
 )
-# An unmistakable threat or act of violence, whoever it is aimed at ("die wethouder moet dood", "kogel", "mishandeld").
+# An unmistakable threat or act of violence against a person, whoever it is ("die wethouder moet dood", "de
+# burgemeester is aangevallen", "met een pistool"); not the idioms ("de kogel is door de kerk", "bomen", "het werk
+# afmaken", "in de raad fel aangevallen").
 _UNMISTAKABLE = _rx(
     r"\b(?:moet|moeten|gaat|gaan)\s+(?:\w+\s+){0,2}?dood\b|\bdood\s*(?:te\s+)?(?:schieten|steken|slaan|maken)\b",
     r"\bmet\s+de\s+dood\b|\bdoodsbedreig\w*|\bdreig(?:brie\w*|mail\w*)\b",
-    r"\b(?:vermoord\w*|afmaken|afgemaakt|af\s+(?:te\s+|zou\s+|zal\s+)?maken|gedood|kopje\s+kleiner|gaat\s+eraan)\b",
-    r"\b(?:kogel\w*|kogelhuls\w*|geschoten|beschoten|schiet\w*|brandbom\w*|brandstichting|in\s+brand|bom\w*|strop)\b",
-    r"\b(?:mishandel\w*|in\s+elkaar\s+geslagen|neergestoken|neer\s+te\s+steken|neersteken|verkracht\w*|aangerand|aanrand\w*)\b",
-    r"\bmet\s+(?:een|zijn|haar)\s+mes\b|\bweten\s+waar\s+(?:je|jij|u|hij|zij|ze|jullie)\s+(?:woont|wonen|woon)\b",
-    r"\b(?:is|werd|zijn|werden|wordt)\s+(?:\w+\s+){0,4}?aangevallen\b",  # "de burgemeester is bij de markt aangevallen"
+    r"\b(?:vermoord\w*|gedood|kopje\s+kleiner)\b|\bgaat\s+eraan\b(?!\s+(?:werken|doen|denken|beginnen|wennen))",
+    r"\b(?:je|jou|u|hem|haar|hen|jullie|me|mij)\s+(?:\w+\s+){0,3}?af(?:\s+te|\s+zou|\s+zal|\s+gaan)?\s*maken\b",
+    r"\bkogel(?:s|huls\w*|gat\w*)?\b(?!\s+is\s+door\s+de\s+kerk)|(?<!barstte\sde\s)(?<!barst\sde\s)\b(?:bom|bommen|bommelding\w*|bomaanslag\w*|brandbom\w*)\b(?!\s+(?:barst|is\s+gebarsten))",
+    r"\b(?:beschoten|doodgeschoten|neergeschoten|schietpartij\w*|brandstichting)\b|\bop\s+(?:\w+\s+){1,3}(?:is\s+|werd\s+)?geschoten\b",
+    r"\bin\s+(?:brand|de\s+fik)\b",
+    r"\b(?:mishandel\w*|neergestoken|neer\s+te\s+steken|neersteken|verkracht\w*|aangerand|aanrand\w*)\b",
+    r"\bin\s+elkaar\s+(?:te\s+)?(?:slaan|geslagen|trappen|getrapt|schoppen|geschopt)\b",
+    r"\bmet\s+(?:een|zijn|haar)\s+(?:mes|pistool|vuurwapen|geweer|bijl|hamer|knuppel|honkbalknuppel)\b",
+    r"\bweten\s+waar\s+(?:je|jij|u|hij|zij|ze|jullie)\s+(?:woont|wonen|woon)\b",
+    rf"\b{_PERSON}\s+(?:is|werd|wordt|zijn|werden|worden)\s+(?:\w+\s+){{0,4}}?(?:aangevallen|geslagen|geschopt|getrapt|"
+    r"bespuugd|bedreigd|mishandeld|ge[iï]ntimideerd|lastiggevallen)\b(?![^.!?]{0,30}\b(?:in\s+de\s+raad|in\s+het\s+debat|oppositie|motie)\b)",
 )
+
+
+@lru_cache(maxsize=1024)
+def _is_firm(sentence: str) -> bool:
+    return bool(_OWN.search(sentence) or _UNMISTAKABLE.search(sentence))
 
 
 def find_cues(text: str) -> list[Cue]:
@@ -507,7 +532,7 @@ def find_cues(text: str) -> list[Cue]:
                         continue  # already covered by a heavier or longer cue
                     found[span] = Cue(text=match.group(0).strip(), kind=kind, category=category,
                                       reported=bool(_REPORTED.search(sentence)),
-                                      firm=bool(_OWN.search(sentence) or _UNMISTAKABLE.search(sentence)))
+                                      firm=category == "D" and _is_firm(sentence))
     return [found[span] for span in sorted(found)]
 
 

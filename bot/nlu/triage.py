@@ -55,8 +55,9 @@ DEFAULTS = {
     "d_when_no_incident": 1.0,
     # A cue in a sentence about what the person read or heard ("ik las dat een burgemeester bedreigd
     # werd", "het vonnis") raises the label only when the model gives the cue's category at least this
-    # probability: news about somebody else is then no threat to the person. Cues in the person's own
-    # story and cues that speak to someone ("ik maak je af") always count. 0.0: every cue counts.
+    # probability: news about somebody else is then no threat to the person. Cues that speak to someone ("ik maak je
+    # af") always count; other cues in the person's own story too, except D cues under d_cue_min_prob (below).
+    # 0.0: every cue counts.
     "cue_min_prob": 0.0,
     # The same for a D cue elsewhere in the story: it raises the label only when the model gives D at least this
     # probability, unless its words speak to someone ("ik steek je huis in de fik") or its sentence says it happened

@@ -1,5 +1,6 @@
-"""A D cue raises the label only when the model gives D some probability (triage's d_cue_min_prob), or its words speak
-to someone: what it buys and costs on cross-fitted dev, every other setting as shipped (bot/config.yml).
+"""A D cue raises the label only when the model gives D some probability (triage's d_cue_min_prob), unless its words
+speak to someone or it is firm (cues.Cue.firm): what it buys and costs on cross-fitted dev, every other setting as
+shipped (bot/config.yml).
 Uses the rankings edge.py cached (run edge.py first on the same data).
 Run: .venv-rasa/bin/python docs/experiments/decision-edge/cue_gate.py
 """

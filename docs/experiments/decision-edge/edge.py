@@ -2,9 +2,11 @@
 
 Round 13's tuner found no setting with D recall >= 0.985 on dev, so its rule ranked the settings with the highest
 D recall any reached (0.982) and took the grid's lowest D threshold, 0.05; round 13's blind set then had A taken for D
-14 times in 63 (4 in round 12). This measures, on dev only (2,854 cases: round 13's dev plus its retired blind set's
-dev third), what the D threshold buys in D cases and costs in A, B, C and not-an-incident cases taken for D, with every
-other setting as shipped (bot/config.yml), and what the tuner's other settings would give at each threshold.
+14 times in 63 (4 in round 12). This measures, on dev only, what the D threshold buys in D cases and costs in A, B, C
+and not-an-incident cases taken for D, every other setting as in round 13's decision, and why messages that are not D
+became D. Session 18 ran it twice: on round 13's dev plus its retired blind set's dev third (2,854 cases, before round
+14's new train and dev cases were added; README table 1) and on round 14's dev (2,930; table 2); run today, it scores
+the dev set in the repository.
 Caches the cross-fitted rankings in var/exp/edge_<data>.pkl (about 8 minutes to make).
 Run: .venv-rasa/bin/python docs/experiments/decision-edge/edge.py [threshold_ab ...]
 """
@@ -31,10 +33,11 @@ else:
     rankings, colleague = cross_fit.rankings(dev, 5)
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_bytes(pickle.dumps((rankings, colleague)))
-shipped = cross_fit.component_config("nlu.abcd.ABCDTriage")
+# round 13's decision (the same as round 14's but for the incident mass and the D cues that need the model)
+shipped = {**cross_fit.component_config("nlu.abcd.ABCDTriage"), "incident_mass": 0.5, "d_cue_min_prob": 0.0}
 labels = ["A", "B", "C", "D", None]
 gold_d = sum(c["label"] == "D" for c in dev)
-print(f"{len(dev)} dev cases ({gold_d} D), out of fold; shipped settings except the D thresholds")
+print(f"{len(dev)} dev cases ({gold_d} D), out of fold; round 13's settings except the D thresholds")
 print("d_threshold  d_threshold_ab  macro-F1  D caught  A->D  B->D  C->D  null->D  null recall")
 for ab in [None] + [float(x) for x in sys.argv[1:]]:
     for d in (0.03, 0.04, 0.05, 0.07, 0.1, 0.15, 0.2):
@@ -48,9 +51,9 @@ for ab in [None] + [float(x) for x in sys.argv[1:]]:
         print(f"{d:>11}  {str(ab):>14}  {rep['macro_f1']:.3f}  {caught:>4}/{gold_d}  {to_d['A']:>4}  {to_d['B']:>4}  "
               f"{to_d['C']:>4}  {to_d[None]:>7}  {rep['null_recall']:.3f}")
 
-# Why A, B and not-an-incident become D at the shipped settings: acute danger, a D cue, the model's top label, or the
+# Why A, B and not-an-incident become D at round 13's settings: acute danger, a D cue, the model's top label, or the
 # D threshold (the model's top label was A, B or C and P(D) reached the threshold), or D when no incident.
-print("\nat the shipped settings, why a case that is not D became D")
+print("\nat round 13's settings, why a case that is not D became D")
 print("gold  cases  ->D  acute  D-cue  model-top-D  D-threshold  no-incident")
 for gold in ("A", "B", "C", None):
     why = {"acute": 0, "cue": 0, "top": 0, "threshold": 0, "no_incident": 0}
@@ -67,7 +70,7 @@ for gold in ("A", "B", "C", None):
         top = max(probs, key=probs.__getitem__)
         if res["acute"]:
             why["acute"] += 1
-        elif any(cue["category"] == "D" for cue in res["cues"]):
+        elif any(cue["category"] == "D" and cue.get("counted", True) for cue in res["cues"]):
             why["cue"] += 1
         elif mass < shipped["incident_mass"]:
             why["no_incident"] += 1

@@ -59,6 +59,14 @@ async def test_a_d_word_that_did_not_decide_is_not_quoted_as_a_threat_but_asked_
     await ActionAskTriageCheck().run(ask, tracker_factory(slots={"doubt": ["A", "D"]}), domain)
     assert ask.messages[0]["text"] == texts.DOUBT_QUESTION["D"]
 
+    # "ja": D, with the kind and the D word now counted (the griffie page shows it)
+    slots = {"doubt": ["A", "D"], "subkind": "bedreiging", "cues": abcd["cues"]}
+    answered = ValidateTriageForm().validate_triage_check(True, CollectingDispatcher(), tracker_factory(slots=slots), domain)
+    assert answered["category"] == "D" and answered["subkind"] == "bedreiging"
+    assert answered["cues"] == [{"text": "dreigt", "kind": "bedreiging", "category": "D", "counted": True}]
+    answered = ValidateTriageForm().validate_triage_check(False, CollectingDispatcher(), tracker_factory(slots=slots), domain)
+    assert answered["category"] == "A" and answered["subkind"] is None and "cues" not in answered
+
 
 async def test_acute_danger_says_112_first(dispatcher, tracker_factory, domain):
     abcd = {**ABCD_D, "acute": True, "cues": [{"text": "staat nu voor mijn deur", "kind": "stalking", "category": "D"}]}

@@ -497,6 +497,23 @@ def test_everyday_words_of_killing_and_fighting_are_no_threat(text):
     ("Telt het als bedreiging als iemand zegt dat ik er spijt van krijg?", False),
     ("Het greep me aan.", False),
     ("Een bewoner dreigde zijn huur niet meer te betalen, zei hij tegen me.", False),
+    # the third review's sentences: told plainly, about anyone
+    ("Hij heeft mij vorige week na de vergadering bedreigd.", True),
+    ("M\u2019n vrouw werd bedreigd.", True),
+    ("Een man bedreigde de burgemeester met een pistool.", True),
+    ("Hij dreigde het gemeentehuis in de fik te steken.", True),
+    ("De wethouder werd op de markt geslagen en geschopt.", True),
+    ("Onze burgemeester wordt bedreigd.", True),
+    ("Hij dreigde mij iets aan te doen.", True),
+    # and its idioms and policy talk, which must stay for the model to judge
+    ("De gemeente dreigt alle bomen in onze straat te kappen.", False),
+    ("Toen barstte de bom en dreigde de coalitie te vallen.", False),
+    ("De aannemer dreigt het werk niet af te maken.", False),
+    ("Het voorstel werd in de raad fel aangevallen door de oppositie, die dreigde met een motie.", False),
+    ("Het windpark is een bedreiging voor ons landschap.", False),
+    ("Ons dorp wordt bedreigd door de nieuwe snelweg.", False),
+    ("Ik ben raadslid en de corporatie dreigt met ontruiming van een bewoner.", False),
+    ("Het greep me enorm aan.", False),
 ])
 def test_a_d_cue_is_firm_when_its_sentence_says_it_happened_to_the_person_or_names_an_unmistakable_act(text, firm):
     """Cue.firm: such a D cue counts whatever the model says; others need the model (nlu.triage, d_cue_min_prob)."""
