@@ -458,11 +458,13 @@ _REPORTED = _rx(
 
 # The sentence says it happened to the person or their home or family: told as their own ("ik word bedreigd", "ik
 # kreeg een dreigbrief"), done to them ("hij dreigde mij", "kwam op me af"), or to their home, office, staff or family.
-_VICTIM = (
-    r"(?:bedreigd|gedreigd|geslagen|geschopt|getrapt|geduwd|gevolgd|achtervolgd|gestalk\w*|belaagd|opgewacht|"
+_VICTIM_WORDS = (
+    r"bedreigd|gedreigd|geslagen|geschopt|getrapt|geduwd|gevolgd|achtervolgd|gestalk\w*|belaagd|opgewacht|"
     r"aangevallen|aangerand|betast|bespuugd|bespuwd|mishandeld|ge[iï]ntimideerd|lastiggevallen|beroofd|neergestoken|"
-    r"beschoten|gedoxt|bekogeld|klemgereden|vastgepakt|vastgegrepen)"
+    r"beschoten|gedoxt|bekogeld|klemgereden|vastgepakt|vastgegrepen"
 )
+_VICTIM = f"(?:{_VICTIM_WORDS})"
+_VICTIM_VERBS = r"(?:bedreigde|bedreigden|bedreigt|sloeg|sloegen|slaat|schopte|schopt|duwde|duwt|mishandelde|belaagde|intimideerde)"
 _PERSON = (
     r"(?:burgemeester|wethouder|raadslid|raadsleden|griffier|statenlid|gedeputeerde|fractievoorzitter|medewerker\w*|"
     r"collega\w*|secretaris|assistent\w*|boa\w*|agent\w*|handhaver\w*|man|vrouw|jongen|meisje|hij|zij|ze)"
@@ -475,12 +477,19 @@ _OWN = _rx(
     r"\b(?:ik|we|wij)\s+(?:voel|voelde|voelen|voelden)\s+(?:me|mij|ons)\s+(?:\w+\s+){0,2}?(?:bedreigd|ge[iï]ntimideerd|onveilig)\b",
     # the verb, then the person as its object ("hij dreigde mij", "bedreigde ons."), not "een bedreiging voor ons dorp"
     r"\b(?:dreig(?:de|den|t)|bedreig(?:de|den|t)|sloeg|slaat|schopte|schopt|duwde|duwt|volgde|volgt|achtervolg(?:de|t)|"
-    r"spuugde|spuugt|greep|grijpt|pakte|betastte|belaagde|intimideerde|wachtte)\s+(?:\w+\s+){0,2}?"
-    r"(?:me|mij|ons(?=\s*(?:[.!?,;:]|$|en\b|met\b|toen\b|op\b|op\b)))\b(?![^.!?]{0,20}\baan\s*(?:[.!?,;]|$))",  # not "het greep me enorm aan."
-    # the person first: "hij heeft mij vorige week bedreigd", "dat hij me gaat vermoorden"
-    rf"\b(?:me|mij)\s+[^.!?]{{0,60}}?\b(?:{_VICTIM[3:-1]}|vermoorden|vermoord|afmaken|doodmaken|doodschieten|"
-    r"neersteken|pakken|slaan)\b",
-    r"\bop\s+(?:me|mij|ons)\s+af\b",
+    r"spuugde|spuugt|betastte|belaagde|intimideerde|wachtte)\s+(?:\w+\s+){0,2}?"
+    r"(?:me|mij|ons(?=\s*(?:[.!?,;:]|$|en\b|met\b|toen\b|op\b|al\b|ook\b|gisteren\b|steeds\b|weer\b|opnieuw\b|vaak\b)))\b",
+    # "greep me", "pakte me", but not "het greep me enorm aan."
+    r"\b(?:greep|grijpt|pakte)\s+(?:\w+\s+){0,2}?(?:me|mij|ons)\b(?![^.!?]{0,20}\baan\s*(?:[.!?,;]|$))",
+    # the person first: "hij heeft mij vorige week bedreigd", "ze hebben ons bedreigd", "dat hij me gaat vermoorden"
+    rf"\b(?:me|mij)\s+(?:\w+\s+){{0,6}}?(?:{_VICTIM_WORDS}|vermoorden|vermoord|afmaken|doodmaken|doodschieten|"
+    r"neersteken|bedreigen)\b",
+    rf"\bons\s+(?!\w+\s+(?:wordt|werd|is|worden)\b)(?:\w+\s+){{0,3}}?{_VICTIM}\b",
+    r"\bop\s+(?:me|mij|ons)\s+af\b|\bviel\s+(?:me|mij|ons)\s+aan\b",
+    # one's staff or colleagues, with the act ("hij sloeg onze griffier", "mijn medewerker is bedreigd")
+    rf"\b(?:mijn|m'n|mn|onze)\s+(?:griffier|medewerker\w*|collega\w*|secretaris|assistent\w*|burgemeester|wethouder)\b"
+    rf"[^.!?]{{0,40}}?\b{_VICTIM}\b",
+    rf"\b{_VICTIM_VERBS}\s+(?:mijn|m'n|mn|onze)\s+(?:griffier|medewerker\w*|collega\w*|secretaris|assistent\w*)\b",
     r"\b(?:mijn|m'n|mn|ons|onze)\s+(?:huis|woning|auto|deur|voordeur|raam|ramen|ruit|ruiten|tuin|brievenbus|adres|oprit|"
     r"stoep|hek|kantoor|gezicht|kinderen|kind|gezin|vrouw|man|dochter|zoon|partner|vriendin|vriend|familie|ouders|"
     r"moeder|vader|broer|zus)\b",

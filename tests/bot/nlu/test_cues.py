@@ -505,6 +505,12 @@ def test_everyday_words_of_killing_and_fighting_are_no_threat(text):
     ("De wethouder werd op de markt geslagen en geschopt.", True),
     ("Onze burgemeester wordt bedreigd.", True),
     ("Hij dreigde mij iets aan te doen.", True),
+    # the fourth review's: "ons" as the object, staff, a kick and an attack
+    ("Ze hebben ons bedreigd.", True),
+    ("Ze bedreigden ons gisteren op straat.", True),
+    ("Een bezoeker bedreigde mijn medewerker.", True),
+    ("Mijn medewerker is gisteren bedreigd.", True),
+    ("Hij schopte me en viel me aan.", True),
     # and its idioms and policy talk, which must stay for the model to judge
     ("De gemeente dreigt alle bomen in onze straat te kappen.", False),
     ("Toen barstte de bom en dreigde de coalitie te vallen.", False),
@@ -514,6 +520,7 @@ def test_everyday_words_of_killing_and_fighting_are_no_threat(text):
     ("Ons dorp wordt bedreigd door de nieuwe snelweg.", False),
     ("Ik ben raadslid en de corporatie dreigt met ontruiming van een bewoner.", False),
     ("Het greep me enorm aan.", False),
+    ("Hij belde me om alarm te slaan: de corporatie dreigt met ontruiming.", False),
 ])
 def test_a_d_cue_is_firm_when_its_sentence_says_it_happened_to_the_person_or_names_an_unmistakable_act(text, firm):
     """Cue.firm: such a D cue counts whatever the model says; others need the model (nlu.triage, d_cue_min_prob)."""
