@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 SEVERITY = {"A": 1, "B": 2, "C": 3, "D": 4}
 
@@ -517,7 +516,6 @@ _UNMISTAKABLE = _rx(
 )
 
 
-@lru_cache(maxsize=1024)
 def _is_firm(sentence: str) -> bool:
     return bool(_OWN.search(sentence) or _UNMISTAKABLE.search(sentence))
 
@@ -530,6 +528,7 @@ def find_cues(text: str) -> list[Cue]:
     for offset, sentence in _sentences(text):
         if not sentence.strip() or _tells_nothing(sentence, nothing_happened):
             continue
+        reported = firm = None  # of this sentence, each read once, when a cue needs it
         for rules in (_D_RULES, _C_RULES):
             for kind, pattern in rules:
                 category = "D" if rules is _D_RULES else "C"
@@ -539,9 +538,12 @@ def find_cues(text: str) -> list[Cue]:
                         continue
                     if any(s[0] <= span[0] and span[1] <= s[1] for s in found):
                         continue  # already covered by a heavier or longer cue
+                    if reported is None:
+                        reported = bool(_REPORTED.search(sentence))
+                    if category == "D" and firm is None:
+                        firm = _is_firm(sentence)
                     found[span] = Cue(text=match.group(0).strip(), kind=kind, category=category,
-                                      reported=bool(_REPORTED.search(sentence)),
-                                      firm=category == "D" and _is_firm(sentence))
+                                      reported=reported, firm=category == "D" and bool(firm))
     return [found[span] for span in sorted(found)]
 
 

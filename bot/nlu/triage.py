@@ -128,9 +128,8 @@ def decide(
         mass = 0.0  # emoji or punctuation only: nothing told yet, whatever the embedding makes of it
 
     found = cue_rules.find_cues(text)
-    # A cue in a sentence about what the person read or heard ("ik las dat een wethouder bedreigd
-    # werd") counts only when it speaks to someone or the model sees a little of its category
-    # (probs["D"] includes acute danger); every other cue always counts.
+    # Which cues may raise the label: cue_counts (cue_min_prob for what the person read or heard, d_cue_min_prob for
+    # a D cue that is not firm; a cue that speaks to someone always; probs["D"] includes acute danger).
     counted = [c for c in found if cue_counts(c, probs, cfg)]
     cue_level = cue_rules.heaviest(counted)
     # a D cue that counts but for d_cue_min_prob: still a threat for the acute rule, and still worth the question
