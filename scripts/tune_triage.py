@@ -44,7 +44,8 @@ GRID = {
     # happened to the person (nlu.triage.cue_counts; session 18: on round 14's cross-fitted dev, with round 13's other
     # settings, 0.01 made 45 instead of 80 not-an-incident messages D and lost no threat; 0.02 lost one;
     # docs/experiments/decision-edge/); 0.0: every D cue counts, as before. Round 15 adds 0.03 and 0.05 (round 14's
-    # dev: no threat lost, fewer messages taken for D; decided before round 15's blind set was collected)
+    # dev: no threat lost, fewer messages taken for D; proposed in round 14's closing note, added before round 15's
+    # tuning ran and before its blind set was scored)
     "d_cue_min_prob": [0.0, 0.01, 0.03, 0.05],
 }
 
@@ -164,7 +165,7 @@ def _replay_on_all_cores(cases: list[dict], rankings: list, configs: list[dict])
     global _REPLAY
     _REPLAY = (cases, rankings)
     first = _replay(configs[0])
-    with multiprocessing.get_context("fork").Pool(os.cpu_count() or 1) as pool:
+    with multiprocessing.get_context("fork").Pool(len(os.sched_getaffinity(0))) as pool:
         return [first, *pool.map(_replay, configs[1:], chunksize=64)]
 
 

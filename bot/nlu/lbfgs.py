@@ -11,6 +11,8 @@ transpose as rows (scipy multiplies a row-major matrix about twice as fast as a 
 is a fitted `LogisticRegression`, used and stored as before. Stopped after max_iter steps, as we do, it is not
 bit-for-bit scikit-learn's: L-BFGS's steps amplify rounding differences (tests/bot/nlu/test_lbfgs.py: the same
 coefficients when both converge; docs/experiments/fit-time/: the time and the cross-fitted development set).
+It follows scikit-learn 1.1 (requirements/rasa.lock.txt) and uses two of its private names (the multinomial loss and
+the convergence check); later versions scale the objective differently: the tests compare with the installed one.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def fit(x_sparse: Any, x_dense: np.ndarray, y: list[str], sample_weight: list[fl
     from sklearn._loss.loss import HalfMultinomialLoss
     from sklearn.linear_model import LogisticRegression
     from sklearn.linear_model._logistic import _check_optimize_result
+    from sklearn.utils import assert_all_finite
     from sklearn.utils.extmath import squared_norm
 
     classes, target = np.unique(np.asarray(y), return_inverse=True)
@@ -35,16 +38,23 @@ def fit(x_sparse: Any, x_dense: np.ndarray, y: list[str], sample_weight: list[fl
 
         both = sparse.hstack([x_sparse, sparse.csr_matrix(x_dense)], format="csr")
         return LogisticRegression(C=c, max_iter=max_iter).fit(both, y, sample_weight=sample_weight)
-    x_sparse = x_sparse.tocsr().astype(np.float64)
+    x_sparse = x_sparse.tocsr().astype(np.float64, copy=False)
     x_dense = np.ascontiguousarray(x_dense, dtype=np.float64)
-    half_rows, half_features = x_sparse.shape[0] // 2, x_sparse.shape[1] // 2
-    rows = (x_sparse[:half_rows], x_sparse[half_rows:])
-    transposed = x_sparse.T.tocsr()
-    columns = (transposed[:half_features], transposed[half_features:])
-    target = target.astype(np.float64)
     weights = np.asarray(sample_weight, dtype=np.float64)
-    n_classes, n_sparse = classes.size, x_sparse.shape[1]
-    n_features = n_sparse + x_dense.shape[1]
+    # scikit-learn's own checks (check_array, _check_sample_weight): a NaN in the features would otherwise stop the
+    # fit at step 0 with every coefficient zero, a model that predicts nothing, and only a warning we silence
+    assert_all_finite(x_sparse.data)
+    assert_all_finite(x_dense)
+    assert_all_finite(weights)
+    if not x_sparse.shape[0] == x_dense.shape[0] == weights.size == target.size:
+        raise ValueError("features, sample weights and labels differ in length")
+    n_sparse = x_sparse.shape[1]
+    rows = (x_sparse[: target.size // 2], x_sparse[target.size // 2 :])
+    transposed = x_sparse.T.tocsr()
+    columns = (transposed[: n_sparse // 2], transposed[n_sparse // 2 :])
+    del x_sparse, transposed  # only the halves are used: one copy of the n-gram matrix each way
+    target = target.astype(np.float64)
+    n_classes, n_features = classes.size, n_sparse + x_dense.shape[1]
     loss = HalfMultinomialLoss(n_classes=n_classes)
     l2 = 1.0 / c
 
@@ -69,6 +79,8 @@ def fit(x_sparse: Any, x_dense: np.ndarray, y: list[str], sample_weight: list[fl
         result = optimize.minimize(
             loss_gradient, start, method="L-BFGS-B", jac=True, options={"iprint": -1, "gtol": 1e-4, "maxiter": max_iter}
         )
+    if not np.isfinite(result.fun) or not np.all(np.isfinite(result.x)):
+        raise ValueError(f"the fit did not give finite coefficients: {result.message}")
     steps = _check_optimize_result("lbfgs", result, max_iter)  # warns (ConvergenceWarning) when stopped early
     coef = result.x.reshape((n_classes, -1), order="F")
     model = LogisticRegression(C=c, max_iter=max_iter)

@@ -33,7 +33,7 @@ def sklearn_fit(x_sparse, x_dense, labels, weights, c, max_iter):
         return LogisticRegression(C=c, max_iter=max_iter).fit(both, labels, sample_weight=weights), both
 
 
-@pytest.mark.parametrize("max_iter", [5, 20, 3000])
+@pytest.mark.parametrize("max_iter", [5, 20, 100, 3000])
 def test_the_same_model_as_scikit_learns_fit_early_stopped_and_converged(max_iter):
     x_sparse, x_dense, labels, weights = problem(classes=4)
     expected, both = sklearn_fit(x_sparse, x_dense, labels, weights, 10.0, max_iter)
@@ -61,3 +61,16 @@ def test_with_two_classes_it_is_scikit_learns_own_binomial_fit():
     fitted = lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 3000)
     assert fitted.coef_.shape == expected.coef_.shape == (1, both.shape[1])
     assert np.allclose(fitted.predict_proba(both), expected.predict_proba(both))
+
+
+def test_a_feature_that_is_not_a_number_stops_the_fit_as_scikit_learns_does():
+    x_sparse, x_dense, labels, weights = problem(classes=3)
+    x_dense[7, 3] = np.nan
+    with pytest.raises(ValueError):
+        lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 100)
+
+
+def test_weights_of_another_length_are_refused():
+    x_sparse, x_dense, labels, weights = problem(classes=3)
+    with pytest.raises(ValueError):
+        lbfgs.fit(x_sparse, x_dense, labels, weights[:-5], 10.0, 100)
