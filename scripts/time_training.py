@@ -26,7 +26,9 @@ def main() -> int:
         env = {**os.environ, "RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache")}
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "rasa", "train", "--domain", "domain", "--out", str(Path(tmp) / "models"), "--quiet"],
+            # as make train: without Rasa's data validation, which make validate runs (stricter) in make test
+            [sys.executable, "-m", "rasa", "train", "--skip-validation", "--domain", "domain", "--out", str(Path(tmp) / "models"),
+             "--quiet"],
             cwd=ROOT / "bot", env=env, check=True, stdout=subprocess.DEVNULL,
         )
         seconds = time.perf_counter() - started

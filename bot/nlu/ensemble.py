@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -107,7 +108,9 @@ def fit_model(examples: list[Message], config: dict[str, Any], embed: Callable[[
         vectorizer.stop_words_ = None  # only a record of pruned n-grams (sklearn: safe to drop)
     scale = float(config["e5_scale"])
     weights = [float(config["real_weight"]) if is_real_world(m) else 1.0 for m in examples]
+    started = time.perf_counter()
     x_ngrams, x_dense = feature_parts(ngrams, texts, scale, embed)
+    featurised = time.perf_counter()
     labels = [m.get(INTENT) for m in examples]
     with warnings.catch_warnings():
         if config["max_iter"] < TextLogisticRegression.get_default_config()["max_iter"]:
@@ -119,9 +122,12 @@ def fit_model(examples: list[Message], config: dict[str, Any], embed: Callable[[
         else:  # the same fit, with the embedding's columns multiplied as a dense array: half the time (nlu/lbfgs.py)
             classifier = lbfgs.fit(x_ngrams, x_dense, labels, weights, config["C"], config["max_iter"])
     x = x_ngrams if x_dense is None else sparse.hstack([x_ngrams, sparse.csr_matrix(x_dense)], format="csr")
-    logger.debug("TextLogisticRegression: %s L-BFGS steps", int(max(classifier.n_iter_)))
+    fitted = time.perf_counter()
     real = [i for i, m in enumerate(examples) if is_real_world(m)]
     colleague_model = colleague.fit(x[real], [colleague.is_colleague_example(examples[i]) for i in real], float(config["colleague_C"]))
+    # the parts of the training time (make time-training; README "Training")
+    logger.info("TextLogisticRegression on %s examples: features %.1f s, fit %.1f s (%s L-BFGS steps), colleague %.1f s",
+                len(examples), featurised - started, fitted - featurised, int(max(classifier.n_iter_)), time.perf_counter() - fitted)
     return {"ngrams": ngrams, "classifier": classifier, "e5_scale": scale, "colleague": colleague_model}
 
 
