@@ -230,3 +230,25 @@ def test_the_classifiers_fingerprint_changes_with_its_code(monkeypatch, tmp_path
     (copy / changed).write_text((copy / changed).read_text() + "\n# changed\n")
     monkeypatch.setattr(ensemble, "__file__", str(copy / "ensemble.py"))
     assert ensemble.TextLogisticRegression.fingerprint_addon({}) != before
+
+
+def test_every_project_module_the_classifier_imports_is_in_its_fingerprint():
+    """A module ensemble.py (or a module it imports) starts to import must join FINGERPRINTED, or a change to it would
+    not retrain the classifier."""
+    import ast
+    from pathlib import Path
+
+    from nlu import ensemble
+
+    folder = Path(ensemble.__file__).parent
+    imported = set()
+    for name in ensemble.FINGERPRINTED:
+        for node in ast.walk(ast.parse((folder / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "nlu":
+                imported |= {f"{alias.name}.py" for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("nlu."):
+                imported.add(f"{node.module.removeprefix('nlu.')}.py")
+            elif isinstance(node, ast.Import):
+                imported |= {f"{a.name.removeprefix('nlu.')}.py" for a in node.names if a.name.startswith("nlu.")}
+    assert imported, "the parse found no project import at all: the test would pass for nothing"
+    assert imported <= set(ensemble.FINGERPRINTED), imported - set(ensemble.FINGERPRINTED)
