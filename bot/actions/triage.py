@@ -16,7 +16,7 @@ from actions.common import MAX_TEXT, REPORT_SLOTS, YES_NO, SafeFormValidationAct
 from actions.knowledge import Protocol, normalize_role
 from actions.routing import protocol_for, route_of
 from actions.store import db
-from nlu.triage import INCIDENT_INTENTS, SEVERITY
+from nlu.triage import INCIDENT_INTENTS, SEVERITY, counted_cues
 
 
 def _confirmed_cues(tracker: Tracker, category: str) -> dict:
@@ -27,6 +27,12 @@ def _confirmed_cues(tracker: Tracker, category: str) -> dict:
     return {"cues": [{**c, "counted": True} if c.get("category") == "D" else c for c in cues]}
 
 
+def _settled(tracker: Tracker, category: str) -> dict:
+    """The slots once the threat question settled the category: the D kind and the held-back D words only with D."""
+    return {"doubt": None, "category": category, "subkind": tracker.get_slot("subkind") if category == "D" else None,
+            **_confirmed_cues(tracker, category)}
+
+
 def explain(result: dict) -> str:
     """'Wat u beschrijft is ...' with at most two cues quoted back to the user: one short message."""
     label = result["label"]
@@ -34,7 +40,7 @@ def explain(result: dict) -> str:
     if label == "D" and result.get("subkind"):
         lines[0] = f"Wat u beschrijft is {texts.CATEGORY_SHORT['D']}: {texts.SUBKIND[result['subkind']]}."
     # only the cues that decided (nlu.triage: a D word the model gave almost no D did not; the bot asks about it)
-    cues = [c for c in result.get("cues", []) if c.get("counted", True)]
+    cues = counted_cues(result.get("cues", []))
     for cue in cues[:2]:
         lines.append(f"U schrijft '{cue['text']}': dat is {texts.SUBKIND.get(cue['kind'], cue['kind'])}.")
     if not cues:
@@ -105,15 +111,13 @@ class ValidateTriageForm(SafeFormValidationAction):
             # The user cannot tell: take the heavier category (the heaviest behaviour counts) and offer a person.
             high = tracker.get_slot("doubt")[1]
             dispatcher.utter_message(text=texts.UNSURE_HEAVIEST.format(category=texts.CATEGORY_SHORT[high]))
-            return {"triage_check": "unsure", "doubt": None, "category": high,
-                    "subkind": tracker.get_slot("subkind") if high == "D" else None, **_confirmed_cues(tracker, high)}
+            return {"triage_check": "unsure", **_settled(tracker, high)}
         answer = yes_no_answer(value, dispatcher)
         if answer is None:
             return {"triage_check": None}
         low, high = tracker.get_slot("doubt")
         category = high if answer else low
-        return {"triage_check": answer, "doubt": None, "category": category,
-                "subkind": tracker.get_slot("subkind") if category == "D" else None, **_confirmed_cues(tracker, category)}
+        return {"triage_check": answer, **_settled(tracker, category)}
 
     def validate_triage_persistent(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         answer = yes_no_answer(value, dispatcher)

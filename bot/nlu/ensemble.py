@@ -80,10 +80,14 @@ def feature_parts(ngrams, texts: list[str], e5_scale: float, embed: Callable[[li
 
 def features(ngrams, texts: list[str], e5_scale: float, embed: Callable[[list[str]], Any] | None = None):
     """The n-gram features, with the scaled sentence embedding beside them when e5_scale > 0 (one sparse matrix)."""
+    return _joined(*feature_parts(ngrams, texts, e5_scale, embed))
+
+
+def _joined(x_ngrams, x_dense):
+    """feature_parts' two parts as the one sparse matrix the classifiers read."""
     from scipy import sparse
 
-    x, dense = feature_parts(ngrams, texts, e5_scale, embed)
-    return x if dense is None else sparse.hstack([x, sparse.csr_matrix(dense)], format="csr")
+    return x_ngrams if x_dense is None else sparse.hstack([x_ngrams, sparse.csr_matrix(x_dense)], format="csr")
 
 
 def is_real_world(message: Message) -> bool:
@@ -97,7 +101,6 @@ def fit_model(examples: list[Message], config: dict[str, Any], embed: Callable[[
 
     The component's training, and scripts/tune_triage.py's cross-fitting (a model for each fold of the development
     set, fitted without that fold) with the same code and the same configuration."""
-    from scipy import sparse
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
@@ -121,7 +124,7 @@ def fit_model(examples: list[Message], config: dict[str, Any], embed: Callable[[
             classifier.fit(x_ngrams, labels, sample_weight=weights)
         else:  # the same fit, with the embedding's columns multiplied as a dense array: half the time (nlu/lbfgs.py)
             classifier = lbfgs.fit(x_ngrams, x_dense, labels, weights, config["C"], config["max_iter"])
-    x = x_ngrams if x_dense is None else sparse.hstack([x_ngrams, sparse.csr_matrix(x_dense)], format="csr")
+    x = _joined(x_ngrams, x_dense)
     fitted = time.perf_counter()
     real = [i for i, m in enumerate(examples) if is_real_world(m)]
     colleague_model = colleague.fit(x[real], [colleague.is_colleague_example(examples[i]) for i in real], float(config["colleague_C"]))

@@ -100,6 +100,12 @@ def calibrated(probs: dict[str, float], temperature: float) -> tuple[dict[str, f
     return out, sum(out.values())
 
 
+def counted_cues(cues: list) -> list[dict]:
+    """The cues (as decide() writes them) that raised the label: "counted" true, or no flag (stored before it had
+    one). Only these are quoted as a threat: to the user, and on the griffie page."""
+    return [c for c in cues if isinstance(c, dict) and c.get("counted", True)]
+
+
 def cue_counts(cue: cue_rules.Cue, probs: dict, cfg: dict) -> bool:
     """Whether a cue may raise the label (the cue_min_prob and d_cue_min_prob settings above)."""
     if cue_rules.is_direct(cue):

@@ -40,6 +40,7 @@ from channels.griffie.pages import (
     when,
 )
 from channels.rasa_client import RasaUnavailable
+from nlu.triage import counted_cues
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +201,7 @@ def _facts(report: Report, undelivered: bool) -> list[tuple[str, str]]:
     with contextlib.suppress(ValueError):
         cues = json.loads(report.cues or "[]")
     cue_text = "; ".join(f"'{c.get('text', '')}' ({SUBKIND.get(c.get('kind', ''), c.get('kind', ''))}, {c.get('category', '')})"
-                         for c in cues if isinstance(c, dict) and c.get("counted", True)) or "geen"
+                         for c in counted_cues(cues)) or "geen"
     return [
         ("Kenmerk", report.reference),
         ("Ingediend", dutch_date(report.created_at)),
