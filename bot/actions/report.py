@@ -21,7 +21,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from actions import identity, outbox, prefill, texts
+from actions import identity, outbox, prefill, texts, triage
 from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, forget_draft, reset, yes_no_answer
 from actions.report_fields import BY_SLOT, MEDIA, REPORT_FIELDS, ReportDraft, ReportField
 from actions.store import db, drafts, evidence, protocols, reports
@@ -87,7 +87,12 @@ class ValidateReportForm(SafeFormValidationAction):
             return []
         changing = tracker.get_slot("report_changing")
         # Optional fields (witnesses, consequences) are asked only when the user chose to change them.
-        return [s for s in domain_slots if not (s in BY_SLOT and BY_SLOT[s].optional) or s == changing]
+        needed = [s for s in domain_slots if s != "triage_check" and (not (s in BY_SLOT and BY_SLOT[s].optional) or s == changing)]
+        if tracker.get_slot("doubt"):
+            # a story typed into the form left a doubt (validate_report_what): its question comes right after it;
+            # the answer clears the doubt (actions.triage.answer_doubt), an unclear one leaves it to be asked again
+            needed.insert(needed.index("report_what") + 1, "triage_check")
+        return needed
 
     def validate_report_wanted(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         answer = yes_no_answer(value, dispatcher)
@@ -105,12 +110,16 @@ class ValidateReportForm(SafeFormValidationAction):
         story = result["report_what"]
         if story and story != UNKNOWN:
             if not tracker.get_slot("category") and abcd.get("label"):
-                dispatcher.utter_message(text=f"Ik noteer dit als {abcd['label']}-gedrag.")
-                # the kind only with D (a non-D label may carry the kind of a D word it asked about, nlu.triage)
-                subkind = abcd.get("subkind") if abcd["label"] == "D" else None
-                result.update(category=abcd["label"], subkind=subkind, cues=abcd.get("cues") or [])
+                result.update(_classified(abcd, dispatcher))
             result.update({k: v for k, v in prefilled_from(story, tracker.get_slot).items() if k != "report_what"})
         return result
+
+    def validate_triage_check(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        """The doubt question about a story typed into the form, as in the triage (actions.triage.answer_doubt)."""
+        answered = triage.answer_doubt(value, dispatcher, tracker)
+        if answered["triage_check"] in (True, False):
+            dispatcher.utter_message(text=f"Dan noteer ik dit als {answered['category']}-gedrag.")
+        return answered
 
     def __getattr__(self, name: str) -> Any:
         """validate_<slot> for every report field without its own method: free text, or a choice."""
@@ -118,6 +127,23 @@ class ValidateReportForm(SafeFormValidationAction):
         if field is None:
             raise AttributeError(name)
         return lambda value, dispatcher, tracker, domain: _answer(field, value, dispatcher)
+
+
+def _classified(abcd: dict, dispatcher: CollectingDispatcher) -> dict:
+    """The triage of a story typed into the report form (no triage before it): the category, or the doubt to ask
+    about first (required_slots puts triage_check next). Doubt between D and another category is asked, never
+    settled silently on the lighter one."""
+    label, doubt = abcd["label"], abcd.get("doubt")
+    if doubt:
+        low, high = doubt
+        dispatcher.utter_message(
+            text=f"Ik twijfel tussen {texts.CATEGORY_SHORT[low]} en {texts.CATEGORY_SHORT[high]}. Daarom één vraag.")
+    else:
+        dispatcher.utter_message(text=f"Ik noteer dit als {label}-gedrag.")
+    # the kind only with D; with a doubt it is kept for the answer that may give D (nlu.triage, actions.triage._settled)
+    subkind = abcd.get("subkind") if label == "D" or doubt else None
+    return {"category": label, "subkind": subkind, "cues": abcd.get("cues") or [], "doubt": doubt,
+            "acute": bool(abcd.get("acute"))}
 
 
 def _reask(dispatcher: CollectingDispatcher, field: ReportField, lead: str) -> dict:
@@ -469,7 +495,7 @@ class ActionChangeReport(Action):
 # --- pause and resume (issue 13): the draft kept 24 hours for the same messenger identity -----------------------
 
 # What a paused report keeps: the story's triage, the route and every report slot (not the summary binding).
-KEPT_SLOTS = ["incident_text", "category", "subkind", "cues", "acute", "online", "medium_hint", "persistent",
+KEPT_SLOTS = ["incident_text", "category", "subkind", "cues", "doubt", "acute", "online", "medium_hint", "persistent",
               "role", "municipality", "municipality_key", "contact_function", "contact_label", "report_required",
               *(s for s in REPORT_SLOTS if s not in ("report_status", "report_draft_id", "report_summary_hash", "change_field"))]
 RESUME_BUTTONS = [{"title": "Verder gaan", "payload": "/resume_report"}, {"title": "Opnieuw beginnen", "payload": "/stop"}]

@@ -104,8 +104,9 @@ REPORT_FIELDS: tuple[ReportField, ...] = (
 )
 BY_SLOT = {f.slot: f for f in REPORT_FIELDS}
 FIELD_SLOTS = [f.slot for f in REPORT_FIELDS]
-# The report form asks first whether a report is wanted, then every field.
-FORM_SLOTS = ["report_wanted", *FIELD_SLOTS]
+# The report form asks first whether a report is wanted, then every field. triage_check is the triage's doubt
+# question, asked right after the story only when a story typed into the form left a doubt (actions.report).
+FORM_SLOTS = ["report_wanted", *FIELD_SLOTS, "triage_check"]
 
 
 @dataclass(frozen=True)

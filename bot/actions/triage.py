@@ -33,6 +33,21 @@ def _settled(tracker: Tracker, category: str) -> dict:
             **_confirmed_cues(tracker, category)}
 
 
+def answer_doubt(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict:
+    """The answer to the doubt question (triage form, or report form for a story typed there): 'ja' gives the heavier
+    category, 'nee' the lighter; 'weet ik niet' the heavier (the heaviest behaviour counts) with a person offered."""
+    if is_unsure(value) or is_unsure(tracker.latest_message.get("text")):  # "weet ik niet" may parse as deny
+        high = tracker.get_slot("doubt")[1]
+        dispatcher.utter_message(text=texts.UNSURE_HEAVIEST.format(category=texts.CATEGORY_SHORT[high]))
+        return {"triage_check": "unsure", **_settled(tracker, high)}
+    answer = yes_no_answer(value, dispatcher)
+    if answer is None:
+        return {"triage_check": None}
+    low, high = tracker.get_slot("doubt")
+    category = high if answer else low
+    return {"triage_check": answer, **_settled(tracker, category)}
+
+
 def explain(result: dict) -> str:
     """'Wat u beschrijft is ...' with at most two cues quoted back to the user: one short message."""
     label = result["label"]
@@ -107,17 +122,7 @@ class ValidateTriageForm(SafeFormValidationAction):
         return needed
 
     def validate_triage_check(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        if is_unsure(value) or is_unsure(tracker.latest_message.get("text")):  # "weet ik niet" may parse as deny
-            # The user cannot tell: take the heavier category (the heaviest behaviour counts) and offer a person.
-            high = tracker.get_slot("doubt")[1]
-            dispatcher.utter_message(text=texts.UNSURE_HEAVIEST.format(category=texts.CATEGORY_SHORT[high]))
-            return {"triage_check": "unsure", **_settled(tracker, high)}
-        answer = yes_no_answer(value, dispatcher)
-        if answer is None:
-            return {"triage_check": None}
-        low, high = tracker.get_slot("doubt")
-        category = high if answer else low
-        return {"triage_check": answer, **_settled(tracker, category)}
+        return answer_doubt(value, dispatcher, tracker)
 
     def validate_triage_persistent(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         answer = yes_no_answer(value, dispatcher)

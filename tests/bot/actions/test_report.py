@@ -239,6 +239,61 @@ async def test_story_typed_into_the_form_is_classified_when_there_was_no_triage(
     assert "D-gedrag" in dispatcher.messages[0]["text"]
 
 
+async def test_story_typed_into_the_form_without_doubt_goes_on_to_who(dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(
+        slots={"report_wanted": True, "requested_slot": "report_what"},
+        new_slots={"report_what": "Mijn ruit is ingegooid"}, text="Mijn ruit is ingegooid",
+        abcd={"label": "D", "subkind": "vernieling", "cues": []}, active_loop="report_form",
+    )
+    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    assert slots["requested_slot"] == "report_who" and slots["doubt"] is None
+
+
+# A story typed straight into the report form (no triage before it) that leaves a doubt gets the same question as
+# the triage, right after the story: a D word held back is asked about, never settled silently on the lighter label.
+HELD_BACK = {"label": "C", "doubt": ["C", "D"], "subkind": "bedreiging",
+             "cues": [{"text": "je gaat eraan", "kind": "bedreiging", "category": "D", "counted": False}]}
+
+
+async def test_a_doubt_about_a_story_typed_into_the_form_is_asked_next(dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(
+        slots={"report_wanted": True, "requested_slot": "report_what"},
+        new_slots={"report_what": "Hij zei je gaat eraan"}, text="Hij zei je gaat eraan",
+        abcd=HELD_BACK, active_loop="report_form",
+    )
+    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    assert slots["requested_slot"] == "triage_check"
+    assert (slots["category"], slots["doubt"]) == ("C", ["C", "D"])
+    assert "twijfel" in dispatcher.messages[0]["text"] and "C-gedrag" in dispatcher.messages[0]["text"]
+    assert not any("noteer" in m["text"] for m in dispatcher.messages)
+
+
+@pytest.mark.parametrize("answer, text, category, subkind, counted", [
+    (True, "/affirm", "D", "bedreiging", True),
+    (False, "/deny", "C", None, False),
+    ("weet ik niet", "weet ik niet", "D", "bedreiging", True),
+])
+async def test_the_answer_in_the_report_form_settles_the_category_and_the_form_goes_on(
+        dispatcher, tracker_factory, domain, answer, text, category, subkind, counted):
+    story = {"report_wanted": True, "report_what": "Hij zei je gaat eraan", "category": "C", "doubt": ["C", "D"],
+             "subkind": "bedreiging", "cues": HELD_BACK["cues"], "requested_slot": "triage_check"}
+    tracker = tracker_factory(slots=story, new_slots={"triage_check": answer}, text=text, active_loop="report_form")
+    slots = {**story, **slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))}
+    assert (slots["category"], slots["subkind"], slots["doubt"]) == (category, subkind, None)
+    assert slots["cues"][0].get("counted") is counted
+    assert slots["requested_slot"] == "report_who"
+    assert f"{category}-gedrag" in dispatcher.messages[-1]["text"]
+
+
+async def test_an_unclear_answer_to_the_doubt_in_the_report_form_is_asked_again(dispatcher, tracker_factory, domain):
+    story = {"report_wanted": True, "report_what": "Hij zei je gaat eraan", "category": "C", "doubt": ["C", "D"],
+             "subkind": "bedreiging", "cues": HELD_BACK["cues"], "requested_slot": "triage_check"}
+    tracker = tracker_factory(slots=story, new_slots={"triage_check": "op de markt"}, text="op de markt",
+                              active_loop="report_form")
+    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    assert slots["triage_check"] is None and slots["requested_slot"] == "triage_check"
+
+
 async def test_a_failing_write_leaves_no_row(connection, dispatcher, tracker_factory, domain, monkeypatch):
     from actions.store import reports
 
