@@ -5,7 +5,8 @@ fitted without it, since the dev cases are training data too), takes the tempera
 of the gold labels (calibration; on a tie the first in the grid), then replays the decision (nlu.triage,
 pure Python) over a grid of D threshold (for C, and for A and B), incident mass, acute threshold, the acute intent
 the "threat + nu" rule needs (threat_now_min_acute), "D when no incident", cue_min_prob and d_cue_min_prob. Keeps the settings with
-D recall >= --min-d-recall and false acute <= --max-false-acute; of those, the ones that keep the synthetic held-out
+D recall >= --min-d-recall and false acute <= --max-false-acute, then tries the D threshold for an insult with no D
+word (d_threshold_insult) on those, keeping a value where the setting still meets that bar; of those, the ones that keep the synthetic held-out
 sets (--guard, heldout9 and heldout10: only their macro-F1 and D recall are read) at issue 9's goals, when any does.
 Prints the best, ordered by macro-F1 over A-D plus not-an-incident recall; ties by acute recall, then the fewest
 false acute. When no setting keeps that D recall (rounds 8 and 10), the settings with the highest D recall any
@@ -47,7 +48,14 @@ GRID = {
     # dev: no threat lost, fewer messages taken for D; proposed in round 14's closing note, added before round 15's
     # tuning ran and before its blind set was scored)
     "d_cue_min_prob": [0.0, 0.01, 0.03, 0.05],
+    # off in the grid; tried in a second pass (INSULT_GRID) on the settings the first pass keeps
+    "d_threshold_insult": [None],
 }
+# The D threshold for a message labelled C by an insult cue with no D word in it (nlu.triage; added in round 16, before
+# its tuning ran and before its blind set was scored). A second pass, not a grid axis: the grid would take about three
+# times as long. Only values above the setting's d_threshold are tried; it can only lower D recall, so a value is kept
+# only where the setting still meets the same bar.
+INSULT_GRID = [0.1, 0.15, 0.2, 0.3]
 
 
 def main() -> int:
@@ -109,17 +117,22 @@ def main() -> int:
     configs = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
     configs = [c for c in configs if c["d_threshold_ab"] is None or c["d_threshold_ab"] > c["d_threshold"]]
     rows = list(zip(configs, _replay_on_all_cores(cases, rankings, configs), strict=True))
-    ok = [(c, r) for c, r in rows if r["d_recall"] >= args.min_d_recall and r["false_acute"] <= args.max_false_acute]
-    print(f"{len(cases)} development cases; {len(ok)} of {len(rows)} settings keep D recall >= {args.min_d_recall} "
-          f"and false acute <= {args.max_false_acute}")
+    bar, max_false_acute = args.min_d_recall, args.max_false_acute
+    ok = [(c, r) for c, r in rows if r["d_recall"] >= bar and r["false_acute"] <= max_false_acute]
+    print(f"{len(cases)} development cases; {len(ok)} of {len(rows)} settings keep D recall >= {bar} "
+          f"and false acute <= {max_false_acute}")
     if not ok:  # safety first: the highest D recall any setting reaches (within the false-acute limit), then the rank
-        within = [(c, r) for c, r in rows if r["false_acute"] <= args.max_false_acute]
-        if not within:
-            print(f"no setting keeps false acute <= {args.max_false_acute} either: all settings are ranked")
-            within = rows
-        highest = max(r["d_recall"] for _, r in within)
-        ok = [(c, r) for c, r in within if r["d_recall"] >= highest]
-        print(f"no setting reaches the D recall asked for: the {len(ok)} with the highest, {highest:.3f}")
+        if not any(r["false_acute"] <= max_false_acute for _, r in rows):
+            print(f"no setting keeps false acute <= {max_false_acute} either: all settings are ranked")
+            max_false_acute = 1.0
+        bar = max(r["d_recall"] for _, r in rows if r["false_acute"] <= max_false_acute)
+        ok = [(c, r) for c, r in rows if r["d_recall"] >= bar and r["false_acute"] <= max_false_acute]
+        print(f"no setting reaches the D recall asked for: the {len(ok)} with the highest, {bar:.3f}")
+    extra = [{**c, "d_threshold_insult": v} for c, _ in ok for v in INSULT_GRID if v > c["d_threshold"]]
+    extra_rows = list(zip(extra, _replay_on_all_cores(cases, rankings, extra), strict=True)) if extra else []
+    kept = [(c, r) for c, r in extra_rows if r["d_recall"] >= bar and r["false_acute"] <= max_false_acute]
+    print(f"d_threshold_insult (second pass): {len(kept)} of {len(extra_rows)} settings keep the same bar")
+    ok += kept
 
     def keeps_the_guard(config: dict) -> bool:
         labels = [triage.decide(c["text"], r, config)["label"] for c, r in zip(guard_cases, guard_rankings, strict=True)]

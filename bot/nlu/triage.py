@@ -38,6 +38,11 @@ DEFAULTS = {
     # complaint or in criticism of policy: on round 9's 1,934 dev cases with round 9's model a D probability
     # between 0.05 and 0.3 was a threat in 19 of 107 messages labelled C, and in 1 of 33 labelled A or B.
     "d_threshold_ab": None,
+    # The D threshold for a message labelled C by an insult the cue rules found, with no D word anywhere in it (None:
+    # d_threshold). An insult, a slur, discrimination: "jij"-gedrag, however hateful; a model that learned threats
+    # often come with slurs gives these some D. Between d_threshold and this the label stays C and the threat question
+    # is still asked (doubt C/D): never settled silently on C. Chosen by scripts/tune_triage.py like the others.
+    "d_threshold_insult": None,
     "incident_mass": 0.5,  # incident intents together this likely: treat as an incident
     # Calibration: the averaged ranking is over-confident on words it knows and flat on words it does
     # not. A temperature above 1 softens it, below 1 sharpens it, so that a probability means what it
@@ -166,9 +171,12 @@ def decide(
         runner_up = next(x for x in by_prob if x != label)
         if probs[label] < cfg["min_confidence"] or probs[runner_up] >= probs[label] - cfg["doubt_margin"]:
             doubt = sorted([label, runner_up], key=SEVERITY.__getitem__)
-    if label in ("A", "B", "C") and probs["D"] >= _d_threshold(label, cfg):
+    insult_only = label == "C" and cue_level == "C" and not threat_cue
+    if label in ("A", "B", "C") and probs["D"] >= _d_threshold(label, cfg, insult_only):
         doubt = [label, "D"]
         label = "D"
+    elif insult_only and probs["D"] >= cfg["d_threshold"]:
+        doubt = ["C", "D"]  # under d_threshold_insult: an insult stays C, but the threat question is asked
     elif label is None and probs["D"] >= cfg["d_when_no_incident"]:
         label = "D"  # a question or an aside that may hide a threat: D, and the advice says so
     elif label in ("A", "B", "C") and threat_cue and cue_level != "D":
@@ -203,10 +211,13 @@ def decide(
     }
 
 
-def _d_threshold(label: str, cfg: dict) -> float:
-    """The D probability from which a message labelled `label` (A, B or C, after the cue rules) is taken as D."""
+def _d_threshold(label: str, cfg: dict, insult_only: bool = False) -> float:
+    """The D probability from which a message labelled `label` (A, B or C, after the cue rules) is taken as D;
+    insult_only: labelled C by an insult cue, with no D word in it (d_threshold_insult)."""
     if label in ("A", "B") and cfg["d_threshold_ab"] is not None:
         return float(cfg["d_threshold_ab"])
+    if insult_only and cfg["d_threshold_insult"] is not None:
+        return max(float(cfg["d_threshold_insult"]), float(cfg["d_threshold"]))
     return float(cfg["d_threshold"])
 
 

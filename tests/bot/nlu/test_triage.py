@@ -70,6 +70,31 @@ def test_a_message_a_c_cue_raises_to_c_gets_the_c_threshold():
     assert result["doubt"] == ["C", "D"]
 
 
+@pytest.mark.parametrize(
+    ("text", "probs", "label", "doubt"),
+    [
+        # an insult, no D word: between d_threshold and d_threshold_insult it stays C, and the threat question is asked
+        ("Hij noemde me een vuile leugenaar", {"incident_c": 0.8, "incident_d": 0.15, "greet": 0.05}, "C", ["C", "D"]),
+        # at or above d_threshold_insult it is D, asked to confirm
+        ("Hij noemde me een vuile leugenaar", {"incident_c": 0.6, "incident_d": 0.35, "greet": 0.05}, "D", ["C", "D"]),
+        # under d_threshold: C, nothing to ask
+        ("Hij noemde me een vuile leugenaar", {"incident_c": 0.95, "incident_d": 0.04, "greet": 0.01}, "C", None),
+        # the same D probability with a D word in it: d_threshold counts (the insult threshold is only for insults)
+        ("Hij noemde me een vuile leugenaar en zei ik weet waar je woont",
+         {"incident_c": 0.8, "incident_d": 0.15, "greet": 0.05}, "D", None),
+        # labelled C by the model with no insult the cue rules know: d_threshold counts
+        ("Hij keek me aan", {"incident_c": 0.8, "incident_d": 0.15, "greet": 0.05}, "D", ["C", "D"]),
+    ],
+)
+def test_an_insult_with_no_d_word_has_its_own_d_threshold(text, probs, label, doubt):
+    config = {"d_threshold": 0.1, "d_threshold_insult": 0.3}
+    result = triage.decide(text, ranking(**probs), config)
+    assert (result["label"], result["doubt"]) == (label, doubt)
+    # off (None): the insult gets d_threshold like every C message
+    off = triage.decide(text, ranking(**probs), {"d_threshold": 0.1})
+    assert off["label"] == ("D" if probs["incident_d"] >= 0.1 else "C")
+
+
 def test_without_an_a_b_threshold_the_d_threshold_counts_for_every_label():
     result = triage.decide("Het ging over het besluit", ranking(incident_b=0.8, incident_d=0.15, greet=0.05),
                            {"d_threshold": 0.1})
