@@ -76,8 +76,10 @@ def reply_for(conversation: dict, now: dict) -> tuple[str, str | None]:
     """(what the user says, the report field it answers or None)."""
     loop, slots = now["loop"], now["slots"]
     requested = slots.get("requested_slot")
+    if requested == "triage_check":  # the doubt question: in the triage, or in the report form after a story typed there
+        return conversation["triage"]["check"], None
     if loop == "triage_form":
-        return conversation["triage"]["check" if requested == "triage_check" else "persistent"], None
+        return conversation["triage"]["persistent"], None
     if loop == "routing_form":
         return (conversation["role"] if requested == "role" else conversation["municipality"]), None
     if loop == "report_form" and requested == "report_wanted":

@@ -6,7 +6,7 @@ of the gold labels (calibration; on a tie the first in the grid), then replays t
 pure Python) over a grid of D threshold (for C, and for A and B), incident mass, acute threshold, the acute intent
 the "threat + nu" rule needs (threat_now_min_acute), "D when no incident", cue_min_prob and d_cue_min_prob. Keeps the settings with
 D recall >= --min-d-recall and false acute <= --max-false-acute, then tries the D threshold for an insult with no D
-word (d_threshold_insult) on those, keeping a value where the setting still meets that bar; of those, the ones that keep the synthetic held-out
+word (d_threshold_insult) on those, keeping a value where it loses no threat on dev; of those, the ones that keep the synthetic held-out
 sets (--guard, heldout9 and heldout10: only their macro-F1 and D recall are read) at issue 9's goals, when any does.
 Prints the best, ordered by macro-F1 over A-D plus not-an-incident recall; ties by acute recall, then the fewest
 false acute. When no setting keeps that D recall (rounds 8 and 10), the settings with the highest D recall any
@@ -53,8 +53,9 @@ GRID = {
 }
 # The D threshold for a message labelled C by an insult cue with no D word in it (nlu.triage; added in round 16, before
 # its tuning ran and before its blind set was scored). A second pass, not a grid axis: the grid would take about three
-# times as long. Only values above the setting's d_threshold are tried; it can only lower D recall, so a value is kept
-# only where the setting still meets the same bar.
+# times as long (the pass costs little while few settings reach the D-recall bar: 192 in round 15). Only values above
+# the setting's d_threshold are tried; a value is kept only where it loses no threat the setting without it found on
+# dev (it can only lower D recall).
 INSULT_GRID = [0.1, 0.15, 0.2, 0.3]
 
 
@@ -128,10 +129,13 @@ def main() -> int:
         bar = max(r["d_recall"] for _, r in rows if r["false_acute"] <= max_false_acute)
         ok = [(c, r) for c, r in rows if r["d_recall"] >= bar and r["false_acute"] <= max_false_acute]
         print(f"no setting reaches the D recall asked for: the {len(ok)} with the highest, {bar:.3f}")
+    # Second pass: each kept setting with an insult threshold; kept only where it loses no threat its setting found
+    bases = [(c, r) for c, r in ok for v in INSULT_GRID if v > c["d_threshold"]]
     extra = [{**c, "d_threshold_insult": v} for c, _ in ok for v in INSULT_GRID if v > c["d_threshold"]]
     extra_rows = list(zip(extra, _replay_on_all_cores(cases, rankings, extra), strict=True)) if extra else []
-    kept = [(c, r) for c, r in extra_rows if r["d_recall"] >= bar and r["false_acute"] <= max_false_acute]
-    print(f"d_threshold_insult (second pass): {len(kept)} of {len(extra_rows)} settings keep the same bar")
+    kept = [(c, r) for (c, r), (_, base) in zip(extra_rows, bases, strict=True)
+            if r["d_recall"] >= base["d_recall"] and r["false_acute"] <= max_false_acute]
+    print(f"d_threshold_insult (second pass): {len(kept)} of {len(extra_rows)} settings lose no threat")
     ok += kept
 
     def keeps_the_guard(config: dict) -> bool:

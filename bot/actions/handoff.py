@@ -43,19 +43,23 @@ def _call_yourself(contact: dict) -> str:
     return f"Neem zelf contact op met {contact['label']}{how}. Bent u nu in gevaar? Bel 112."
 
 
-def _message(handoff_id: int, route: dict, category: str | None, channel: str) -> tuple[str, str, dict]:
+def _message(handoff_id: int, route: dict, category: str | None, channel: str,
+             doubt: list[str] | None = None) -> tuple[str, str, dict]:
     base = get_settings().griffie_url.rstrip("/")
     link = f"{base}/griffie/handoffs/{handoff_id}"
     role = knowledge.ROLE_LABELS.get(route["role"], route["role"])
     subject = f"Meldhulp: een {role} uit {route['municipality']} vraagt om een gesprek"
+    said = category or "nog niet bepaald"
+    if category and doubt:  # asked before the triage's question was answered (it may be between C and D): say so
+        said = f"{category}, maar de assistent twijfelde tussen {doubt[0]} en {doubt[1]} (die vraag is niet beantwoord)"
     body = (
         f"Een {role} uit {route['municipality']} vraagt via {in_sentence(channel)} om een gesprek "
-        f"met {route['contact']['label']}. Categorie volgens de assistent: {category or 'nog niet bepaald'}.\n"
+        f"met {route['contact']['label']}. Categorie volgens de assistent: {said}.\n"
         f"Lees het gesprek en antwoord op de griffiepagina: {link}\n"
         "Het verhaal zelf staat om privacyredenen niet in dit bericht."
     )
     payload = {"handoff_id": handoff_id, "municipality": route["municipality_key"], "role": route["role"],
-               "category": category, "channel": channel, "url": link}
+               "category": category, "doubt": doubt, "channel": channel, "url": link}
     return subject, body, payload
 
 
@@ -86,7 +90,7 @@ async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, route: di
         dispatcher.utter_message(text="U heeft al gevraagd om iemand van de gemeente te spreken. U krijgt hier antwoord, in dit gesprek. "
                                       "Bent u nu in gevaar? Bel 112.")
         return [*done, ActiveLoop(None), ConversationPaused()]
-    subject, body, payload = _message(handoff_id, route, category, channel)
+    subject, body, payload = _message(handoff_id, route, category, channel, tracker.get_slot("doubt"))
     try:
         via = await asyncio.to_thread(notify, config["notify"], subject, body, payload)
     except NotifyError:

@@ -22,7 +22,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from actions import identity, outbox, prefill, texts, triage
-from actions.common import REPORT_SLOTS, YES_NO, SafeFormValidationAction, clean_text, forget_draft, reset, yes_no_answer
+from actions.common import (
+    REPORT_SLOTS,
+    TRIAGE_SLOTS,
+    YES_NO,
+    SafeFormValidationAction,
+    clean_text,
+    forget_draft,
+    reset,
+    yes_no_answer,
+)
 from actions.report_fields import BY_SLOT, MEDIA, REPORT_FIELDS, ReportDraft, ReportField
 from actions.store import db, drafts, evidence, protocols, reports
 from actions.store import outbox as outbox_store
@@ -49,7 +58,10 @@ class ActionRequestReport(Action):
         dispatcher.utter_message(text="Goed, ik help u met een melding. Eerst zoek ik uw contactpersoon.")
         story = tracker.get_slot("incident_text")
         filled = prefilled_from(story, lambda name: None)
-        return [*reset(REPORT_SLOTS), SlotSet("report_wanted", True), *(SlotSet(k, v) for k, v in filled.items())]
+        # With no story told to the triage, the story typed into the form decides the category (validate_report_what):
+        # nothing of an earlier, paused or cancelled report's story may stay behind (its category, an open question).
+        stale = [] if story else reset(TRIAGE_SLOTS)
+        return [*reset(REPORT_SLOTS), *stale, SlotSet("report_wanted", True), *(SlotSet(k, v) for k, v in filled.items())]
 
 
 _SKIP = re.compile(r"\b(?:weet\s+(?:ik\s+)?(?:het\s+)?niet|geen\s+(?:flauw\s+)?idee|sla\s+(?:\w+\s+){0,3}?over|overslaan|"
@@ -89,8 +101,9 @@ class ValidateReportForm(SafeFormValidationAction):
         # Optional fields (witnesses, consequences) are asked only when the user chose to change them.
         needed = [s for s in domain_slots if s != "triage_check" and (not (s in BY_SLOT and BY_SLOT[s].optional) or s == changing)]
         if tracker.get_slot("doubt"):
-            # a story typed into the form left a doubt (validate_report_what): its question comes right after it;
-            # the answer clears the doubt (actions.triage.answer_doubt), an unclear one leaves it to be asked again
+            # an open doubt (a story typed into the form, validate_report_what, or a triage left before its question
+            # was answered): the question comes right after the story; the answer clears the doubt
+            # (actions.triage.answer_doubt), an unclear one leaves it to be asked again
             needed.insert(needed.index("report_what") + 1, "triage_check")
         return needed
 
@@ -109,14 +122,16 @@ class ValidateReportForm(SafeFormValidationAction):
         abcd = (tracker.latest_message or {}).get("abcd") or {}
         story = result["report_what"]
         if story and story != UNKNOWN:
-            if not tracker.get_slot("category") and abcd.get("label"):
-                result.update(_classified(abcd, dispatcher))
+            # a story with no triage before it, or a story changed with "Aanpassen": the new story decides
+            new_story = not tracker.get_slot("category") or tracker.get_slot("report_changing") == "report_what"
+            if new_story and abcd.get("label"):
+                result.update(_classified(abcd, dispatcher, bool(tracker.get_slot("acute"))))
             result.update({k: v for k, v in prefilled_from(story, tracker.get_slot).items() if k != "report_what"})
         return result
 
     def validate_triage_check(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         """The doubt question about a story typed into the form, as in the triage (actions.triage.answer_doubt)."""
-        answered = triage.answer_doubt(value, dispatcher, tracker)
+        answered = triage.answer_doubt(value, dispatcher, tracker, unsure=texts.UNSURE_HEAVIEST_REPORT)
         if answered["triage_check"] in (True, False):
             dispatcher.utter_message(text=f"Dan noteer ik dit als {answered['category']}-gedrag.")
         return answered
@@ -129,10 +144,10 @@ class ValidateReportForm(SafeFormValidationAction):
         return lambda value, dispatcher, tracker, domain: _answer(field, value, dispatcher)
 
 
-def _classified(abcd: dict, dispatcher: CollectingDispatcher) -> dict:
-    """The triage of a story typed into the report form (no triage before it): the category, or the doubt to ask
-    about first (required_slots puts triage_check next). Doubt between D and another category is asked, never
-    settled silently on the lighter one."""
+def _classified(abcd: dict, dispatcher: CollectingDispatcher, was_acute: bool) -> dict:
+    """The triage of a story typed into the report form (no triage before it, or changed): the category, or the doubt
+    to ask about first (required_slots puts triage_check next). Doubt between D and another category is asked, never
+    settled silently on the lighter one. Acute danger told once stays in the report."""
     label, doubt = abcd["label"], abcd.get("doubt")
     if doubt:
         low, high = doubt
@@ -143,7 +158,7 @@ def _classified(abcd: dict, dispatcher: CollectingDispatcher) -> dict:
     # the kind only with D; with a doubt it is kept for the answer that may give D (nlu.triage, actions.triage._settled)
     subkind = abcd.get("subkind") if label == "D" or doubt else None
     return {"category": label, "subkind": subkind, "cues": abcd.get("cues") or [], "doubt": doubt,
-            "acute": bool(abcd.get("acute"))}
+            "acute": was_acute or bool(abcd.get("acute"))}
 
 
 def _reask(dispatcher: CollectingDispatcher, field: ReportField, lead: str) -> dict:

@@ -105,7 +105,8 @@ REPORT_FIELDS: tuple[ReportField, ...] = (
 BY_SLOT = {f.slot: f for f in REPORT_FIELDS}
 FIELD_SLOTS = [f.slot for f in REPORT_FIELDS]
 # The report form asks first whether a report is wanted, then every field. triage_check is the triage's doubt
-# question, asked right after the story only when a story typed into the form left a doubt (actions.report).
+# question, asked right after the story only while a doubt is open (a story typed into the form, or a triage left
+# before its question was answered; actions.report.ValidateReportForm.required_slots).
 FORM_SLOTS = ["report_wanted", *FIELD_SLOTS, "triage_check"]
 
 

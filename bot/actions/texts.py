@@ -57,6 +57,9 @@ UNSURE_HEAVIEST = (
     "Straks kunt u ook kiezen om iemand van de gemeente te spreken, die het met u bekijkt."
 )
 
+# The same in the report form, where no offer of a person follows (the report itself reaches the contact person).
+UNSURE_HEAVIEST_REPORT = "Dat is ook lastig te zeggen. Ik ga uit van het zwaarste: {category}."
+
 ANSWER_YES_NO = "Kies 'Ja' of 'Nee', dan kan ik verder."
 
 REPORTING = {

@@ -33,12 +33,12 @@ def _settled(tracker: Tracker, category: str) -> dict:
             **_confirmed_cues(tracker, category)}
 
 
-def answer_doubt(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict:
+def answer_doubt(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, unsure: str = texts.UNSURE_HEAVIEST) -> dict:
     """The answer to the doubt question (triage form, or report form for a story typed there): 'ja' gives the heavier
-    category, 'nee' the lighter; 'weet ik niet' the heavier (the heaviest behaviour counts) with a person offered."""
+    category, 'nee' the lighter; 'weet ik niet' the heavier (the heaviest behaviour counts), said with `unsure`."""
     if is_unsure(value) or is_unsure(tracker.latest_message.get("text")):  # "weet ik niet" may parse as deny
         high = tracker.get_slot("doubt")[1]
-        dispatcher.utter_message(text=texts.UNSURE_HEAVIEST.format(category=texts.CATEGORY_SHORT[high]))
+        dispatcher.utter_message(text=unsure.format(category=texts.CATEGORY_SHORT[high]))
         return {"triage_check": "unsure", **_settled(tracker, high)}
     answer = yes_no_answer(value, dispatcher)
     if answer is None:

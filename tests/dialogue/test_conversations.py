@@ -37,6 +37,9 @@ def test_the_driver_answers_what_the_bot_asks():
     assert ask(c, {"loop": "report_form", "slots": {"requested_slot": "report_wanted"}}) == ("/affirm", None)
     assert ask(c, {"loop": "report_form", "slots": {"requested_slot": "report_how"}}) == ("rustig maar dreigend", "how")
     assert ask(c, {"loop": None, "slots": {"report_status": "confirming", "category": "D"}}) == ("ja", None)
+    # the doubt question, in the triage and in the report form after a story typed there
+    for loop in ("triage_form", "report_form"):
+        assert ask(c, {"loop": loop, "slots": {"requested_slot": "triage_check"}}) == (c["triage"]["check"], None)
 
 
 def test_expected_prefills_name_known_fields_and_cover_the_review_stories():

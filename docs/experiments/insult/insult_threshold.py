@@ -1,7 +1,7 @@
 """The D threshold for an insult with no D word (nlu.triage d_threshold_insult), on cross-fitted dev.
 
 Scores the development cases once by cross-fitting (scripts/cross_fit.py, kept in var/exp/ by a hash of the dev
-texts and the training data), then replays bot/config.yml's decision with d_threshold_insult off and at a few values:
+cases, the training data and the classifier's settings; not of the code), then replays bot/config.yml's decision with d_threshold_insult off and at a few values:
 macro-F1, D recall, not-an-incident recall, how many C cases move, how many D cases are lost. Dev only; prints
 counts, and with --texts the D stories the setting would lose (dev errors may be read).
 Run: .venv-rasa/bin/python docs/experiments/insult/insult_threshold.py [--texts]
@@ -22,14 +22,16 @@ from real_data import cases  # noqa: E402
 from nlu import triage  # noqa: E402
 
 dev = cases("dev")
-key = hashlib.sha256("".join(c["text"] for c in dev).encode()
+FOLDS = 5
+# the rankings depend on the dev cases (their sources make the folds), the training data and the classifier's settings
+key = hashlib.sha256("".join(c["text"] + c["source"] for c in dev).encode()
                      + b"".join(Path(p).read_bytes() for p in sorted(glob.glob(str(ROOT / "bot/data/nlu/*.yml"))))
-                     ).hexdigest()[:12]
+                     + repr((cross_fit.component_config(cross_fit.CLASSIFIER), FOLDS)).encode()).hexdigest()[:12]
 cache = ROOT / f"var/exp/crossfit_{key}.pkl"
 if cache.exists():
     rankings, colleague = pickle.loads(cache.read_bytes())
 else:
-    rankings, colleague = cross_fit.rankings(dev, 5)
+    rankings, colleague = cross_fit.rankings(dev, FOLDS)
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_bytes(pickle.dumps((rankings, colleague)))
 

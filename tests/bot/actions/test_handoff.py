@@ -68,6 +68,17 @@ async def test_a_notified_handoff_pauses_the_conversation(connection, contacts, 
     assert "markt" not in body and "woont" not in body  # never the story itself
 
 
+async def test_a_handoff_before_the_threat_question_was_answered_says_so(connection, contacts, smtp_server, dispatcher,
+                                                                          tracker_factory):
+    contacts("leiden:\n  handoff:\n    notify: {email: griffie@leiden.example}\n")
+    tracker = tracker_factory(slots={"category": "C", "doubt": ["C", "D"], "incident_text": STORY}, sender_id="twijfel")
+    await hand_off(dispatcher, tracker, ROUTE)
+    [mail] = smtp_server.inbox.messages
+    body = mail.get_payload(decode=True).decode()
+    assert "Categorie volgens de assistent: C, maar de assistent twijfelde tussen C en D" in body
+    assert "markt" not in body and "woont" not in body
+
+
 async def test_asking_twice_does_not_notify_twice(connection, contacts, smtp_server, dispatcher, tracker_factory):
     contacts("leiden:\n  handoff:\n    notify: {email: griffie@leiden.example}\n")
     tracker = tracker_factory(sender_id="dubbel")

@@ -263,9 +263,52 @@ async def test_a_doubt_about_a_story_typed_into_the_form_is_asked_next(dispatche
     )
     slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
     assert slots["requested_slot"] == "triage_check"
-    assert (slots["category"], slots["doubt"]) == ("C", ["C", "D"])
-    assert "twijfel" in dispatcher.messages[0]["text"] and "C-gedrag" in dispatcher.messages[0]["text"]
-    assert not any("noteer" in m["text"] for m in dispatcher.messages)
+    assert (slots["category"], slots["doubt"], slots["acute"]) == ("C", ["C", "D"], False)
+    assert [m["text"] for m in dispatcher.messages] == ["Ik twijfel tussen C-gedrag en D-gedrag. Daarom één vraag."]
+
+
+async def test_acute_danger_in_a_story_typed_into_the_form_is_kept_for_the_report(dispatcher, tracker_factory, domain):
+    abcd = {"label": "D", "acute": True, "subkind": "intimidatie", "cues": []}
+    tracker = tracker_factory(
+        slots={"report_wanted": True, "requested_slot": "report_what"},
+        new_slots={"report_what": "Hij staat nu voor mijn deur"}, text="Hij staat nu voor mijn deur",
+        abcd=abcd, active_loop="report_form",
+    )
+    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    assert "112" in dispatcher.messages[0]["text"]
+    assert (slots["category"], slots["acute"]) == ("D", True)
+
+
+async def test_a_story_changed_with_aanpassen_is_classified_again_and_its_doubt_asked(dispatcher, tracker_factory, domain):
+    changed = {**FILLED, "category": "C", "report_what": None, "report_changing": "report_what", "acute": True,
+               "requested_slot": "report_what"}
+    tracker = tracker_factory(slots=changed, new_slots={"report_what": "Hij zei je gaat eraan"},
+                              text="Hij zei je gaat eraan", abcd=HELD_BACK, active_loop="report_form")
+    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    assert (slots["doubt"], slots["requested_slot"]) == (["C", "D"], "triage_check")
+    assert slots["acute"] is True  # acute danger told once stays in the report
+
+
+async def test_a_new_report_without_a_told_story_forgets_an_earlier_storys_category_and_question(dispatcher,
+                                                                                                 tracker_factory, domain):
+    from actions.report import ActionRequestReport
+
+    left = {"category": "C", "doubt": ["C", "D"], "cues": HELD_BACK["cues"], "subkind": "bedreiging"}
+    slots = slots_of(await ActionRequestReport().run(dispatcher, tracker_factory(slots=left), domain))
+    assert all(slots[name] is None for name in left)
+    # with a story told to the triage, its category stays (it is the report's)
+    told = {**left, "doubt": None, "incident_text": "Hij zei je gaat eraan"}
+    slots = slots_of(await ActionRequestReport().run(dispatcher, tracker_factory(slots=told), domain))
+    assert "category" not in slots and slots["report_what"] == "Hij zei je gaat eraan"
+
+
+def test_the_doubt_question_is_filled_in_the_report_form_as_in_the_triage(domain):
+    mappings = domain["slots"]["triage_check"]["mappings"]
+    in_report = [m for m in mappings if {"active_loop": "report_form", "requested_slot": "triage_check"} in m["conditions"]]
+    assert {m["type"] for m in in_report} == {"from_intent", "from_text"}
+    assert {m.get("intent") for m in in_report if m["type"] == "from_intent"} == {"affirm", "deny"}
+    [typed] = [m for m in in_report if m["type"] == "from_text"]
+    assert {"pause", "stop", "request_human"} <= set(typed["not_intent"])  # the report form's own commands
 
 
 @pytest.mark.parametrize("answer, text, category, subkind, counted", [
@@ -283,6 +326,7 @@ async def test_the_answer_in_the_report_form_settles_the_category_and_the_form_g
     assert slots["cues"][0].get("counted") is counted
     assert slots["requested_slot"] == "report_who"
     assert f"{category}-gedrag" in dispatcher.messages[-1]["text"]
+    assert not any("Straks" in m["text"] for m in dispatcher.messages)  # no offer of a person that never comes
 
 
 async def test_an_unclear_answer_to_the_doubt_in_the_report_form_is_asked_again(dispatcher, tracker_factory, domain):

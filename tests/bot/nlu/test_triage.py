@@ -93,6 +93,25 @@ def test_an_insult_with_no_d_word_has_its_own_d_threshold(text, probs, label, do
     # off (None): the insult gets d_threshold like every C message
     off = triage.decide(text, ranking(**probs), {"d_threshold": 0.1})
     assert off["label"] == ("D" if probs["incident_d"] >= 0.1 else "C")
+    assert off["doubt"] == (doubt if off["label"] == label else ["C", "D"])
+
+
+def test_the_insult_threshold_details():
+    insult = "Hij noemde me een vuile leugenaar"
+    probs = ranking(incident_c=0.8, incident_d=0.15, greet=0.05)
+    # kept as C with the question: confidence is the C probability's, no D kind yet
+    kept = triage.decide(insult, probs, {"d_threshold": 0.1, "d_threshold_insult": 0.3})
+    assert (kept["label"], kept["subkind"]) == ("C", None) and kept["confidence"] >= 0.8
+    # an insult threshold under d_threshold never lowers the bar
+    assert triage.decide(insult, probs, {"d_threshold": 0.1, "d_threshold_insult": 0.05})["label"] == "D"
+    # acute danger is D whatever the insult threshold
+    acute = triage.decide(insult + ", hij staat nog voor de deur", ranking(incident_c=0.6, acute_danger=0.35, greet=0.05),
+                          {"d_threshold": 0.1, "d_threshold_insult": 0.9, "acute_threshold": 0.3})
+    assert (acute["label"], acute["acute"]) == ("D", True)
+    # read as A by the model, raised to C by the insult: the insult threshold, not the one for A and B
+    raised = triage.decide(insult, ranking(incident_a=0.8, incident_d=0.15, greet=0.05),
+                           {"d_threshold": 0.1, "d_threshold_ab": 0.12, "d_threshold_insult": 0.3})
+    assert (raised["label"], raised["doubt"]) == ("C", ["C", "D"])
 
 
 def test_without_an_a_b_threshold_the_d_threshold_counts_for_every_label():
