@@ -195,7 +195,8 @@ def _colleague_thresholds(cases: list[dict], rankings: list, probabilities: list
 
     print(f"colleague model: {sum(c['colleague'] for c in cases)} colleague stories, "
           f"{sum(not c['colleague'] for c in cases)} other messages")
-    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9, 1.01):
+    # finer steps near 1 from round 16 (0.9 flagged one resident's incident on its dev, 0.94 none)
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9, 0.92, 0.94, 0.96, 0.98, 1.01):
         cfg = {**config, "colleague_threshold": threshold}
         flags = [triage.decide(c["text"], r, cfg, p)["colleague"] for c, r, p in zip(cases, rankings, probabilities, strict=True)]
         found = sum(f and c["colleague"] for c, f in zip(cases, flags, strict=True))
