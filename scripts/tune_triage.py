@@ -23,6 +23,7 @@ import json
 import math
 import os
 import sys
+import time
 
 import cross_fit
 from evaluate_nlu import real_report, scores
@@ -84,6 +85,7 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--top", type=int, default=10)
     args = parser.parse_args()
+    started = time.monotonic()
     paths = sorted(ROOT.glob(args.dev))
     if any("blind" in path.name for path in paths) or "blind" in args.guard:
         parser.error("the blind set is never used for tuning")
@@ -161,6 +163,7 @@ def main() -> int:
         print(json.dumps(config), f"macro-F1 {rep['macro_f1']:.3f}  D recall {rep['d_recall']:.3f}  "
               f"acute {rep['acute_recall']:.3f}  false acute {rep['false_acute']:.3f}  null {rep['null_recall']:.3f}")
     _colleague_thresholds(cases, rankings, colleague_probabilities, best[0][0])
+    print(f"took {(time.monotonic() - started) / 60:.1f} minutes")
     return 0
 
 
