@@ -132,12 +132,12 @@ def main() -> int:
         ok = [(c, r) for c, r in rows if r["d_recall"] >= bar and r["false_acute"] <= max_false_acute]
         print(f"no setting reaches the D recall asked for: the {len(ok)} with the highest, {bar:.3f}")
     # Second pass: each kept setting with an insult threshold; kept only where it loses no threat its setting found
-    bases = [(c, r) for c, r in ok for v in INSULT_GRID if v > c["d_threshold"]]
-    extra = [{**c, "d_threshold_insult": v} for c, _ in ok for v in INSULT_GRID if v > c["d_threshold"]]
-    extra_rows = list(zip(extra, _replay_on_all_cores(cases, rankings, extra), strict=True)) if extra else []
-    kept = [(c, r) for (c, r), (_, base) in zip(extra_rows, bases, strict=True)
+    pairs = [({**c, "d_threshold_insult": v}, base) for c, base in ok for v in INSULT_GRID if v > c["d_threshold"]]
+    extra = [c for c, _ in pairs]
+    replayed = _replay_on_all_cores(cases, rankings, extra) if extra else []
+    kept = [(c, r) for (c, base), r in zip(pairs, replayed, strict=True)
             if r["d_recall"] >= base["d_recall"] and r["false_acute"] <= max_false_acute]
-    print(f"d_threshold_insult (second pass): {len(kept)} of {len(extra_rows)} settings lose no threat")
+    print(f"d_threshold_insult (second pass): {len(kept)} of {len(extra)} settings lose no threat")
     ok += kept
 
     def keeps_the_guard(config: dict) -> bool:

@@ -150,9 +150,7 @@ def _classified(abcd: dict, dispatcher: CollectingDispatcher, was_acute: bool) -
     settled silently on the lighter one. Acute danger told once stays in the report."""
     label, doubt = abcd["label"], abcd.get("doubt")
     if doubt:
-        low, high = doubt
-        dispatcher.utter_message(
-            text=f"Ik twijfel tussen {texts.CATEGORY_SHORT[low]} en {texts.CATEGORY_SHORT[high]}. Daarom één vraag.")
+        dispatcher.utter_message(text=triage.doubt_lead(doubt))
     else:
         dispatcher.utter_message(text=f"Ik noteer dit als {label}-gedrag.")
     # the kind only with D; with a doubt it is kept for the answer that may give D (nlu.triage, actions.triage._settled)

@@ -48,6 +48,12 @@ def answer_doubt(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
     return {"triage_check": answer, **_settled(tracker, category)}
 
 
+def doubt_lead(doubt: list[str]) -> str:
+    """Said before the doubt question (after the triage, or after a story typed into the report form)."""
+    low, high = doubt
+    return f"Ik twijfel tussen {texts.CATEGORY_SHORT[low]} en {texts.CATEGORY_SHORT[high]}. Daarom één vraag."
+
+
 def explain(result: dict) -> str:
     """'Wat u beschrijft is ...' with at most two cues quoted back to the user: one short message."""
     label = result["label"]
@@ -92,8 +98,7 @@ class ActionTriage(Action):
         label = result["label"]
         dispatcher.utter_message(text=explain(result))
         if result.get("doubt"):
-            low, high = result["doubt"]
-            dispatcher.utter_message(text=f"Ik twijfel tussen {texts.CATEGORY_SHORT[low]} en {texts.CATEGORY_SHORT[high]}. Daarom één vraag.")
+            dispatcher.utter_message(text=doubt_lead(result["doubt"]))
 
         return [
             *reset(["triage_check", "triage_persistent"] + REPORT_SLOTS),
