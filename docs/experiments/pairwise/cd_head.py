@@ -81,8 +81,12 @@ def cross_scores(dev):
 
 def main() -> None:
     dev = cases("dev")
+    # the scores depend on the dev cases (their sources make the folds), the training data, the classifier's settings
+    # and the two binary models' classes (not on the code: delete var/exp/pairwise_*.pkl after a change of it)
     key = hashlib.sha256("".join(c["text"] + c["source"] for c in dev).encode()
-                         + (ROOT / "bot/data/nlu/incidents_real.yml").read_bytes()).hexdigest()[:12]
+                         + b"".join(p.read_bytes() for p in sorted((ROOT / "bot/data/nlu").glob("*.yml")))
+                         + repr((cross_fit.component_config(cross_fit.CLASSIFIER), FOLDS, PAIR, THREAT)).encode()
+                         ).hexdigest()[:12]
     cache = ROOT / f"var/exp/pairwise_{key}.pkl"
     if not cache.exists():
         cache.parent.mkdir(parents=True, exist_ok=True)
@@ -98,10 +102,13 @@ def main() -> None:
               f"C->D {c_as_d}")
 
     def run(cfg, rule=None, t=None):
+        # without the D threshold for C (A and B as in cfg): which messages the threshold makes D from C
+        no_c = {**cfg, "d_threshold_ab": cfg["d_threshold_ab"] or cfg["d_threshold"], "d_threshold": 1.01,
+                "d_threshold_insult": None}
         out = []
         for c, r, p, q in zip(dev, rankings, colleague, pair, strict=True):
             res = triage.decide(c["text"], r, cfg, p)
-            if rule and res["label"] == "D" and res["doubt"] == ["C", "D"] and not res["acute"] and q < t:
+            if rule and res["label"] == "D" and q < t and triage.decide(c["text"], r, no_c, p)["label"] == "C":
                 res = {**res, "label": "C"}  # the pair model says C: the threat question is still asked
             out.append(res)
         return out
@@ -126,7 +133,7 @@ def main() -> None:
         for t in (0.05, 0.07, 0.1, 0.15, 0.2, 0.3):
             line(f"instead: {name} >= {t}", [{**h, "label": "D"} if h["label"] == "C" and s >= t else h
                                              for h, s in zip(held, score, strict=True)])
-    # the threat model for A, B and C alike (the shipped rule uses P(D) >= d_threshold for all three)
+    # the threat model for A, B and C alike, one threshold for all three (rounds 13-16 shipped P(D) >= 0.05 so)
     none = {**no_c, "d_threshold_ab": 1.01}
     plain = [triage.decide(c["text"], r, none, p) for c, r, p in zip(dev, rankings, colleague, strict=True)]
     for name, score in (("P(D)", scores["P(D)"]), ("threat (D or not)", list(threat))):
