@@ -38,10 +38,4 @@ class WrittenExamplesCRF(CRFEntityExtractor):
 
 def without_real_world(training_data: TrainingData) -> TrainingData:
     """The same training data without the real-world examples (the same messages, with the features set on them)."""
-    return TrainingData(
-        training_examples=[m for m in training_data.training_examples if not is_real_world(m)],
-        entity_synonyms=training_data.entity_synonyms,
-        regex_features=training_data.regex_features,
-        lookup_tables=training_data.lookup_tables,
-        responses=training_data.responses,
-    )
+    return training_data.filter_training_examples(lambda m: not is_real_world(m))
