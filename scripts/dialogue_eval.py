@@ -12,7 +12,11 @@ Measured and printed, each with a floor (the command fails below it):
 - wrong pre-fills, goal 0: a conversation's `expected:` names, per field, what the pre-filled answer must contain
   (case-insensitive; the medium: its key) or `null` (the story must not fill it); a field pre-filled with
   something else, or filled although it must not be, counts;
-- every conversation ends in exactly one filed report.
+- every conversation ends in exactly one filed report;
+- the report goes to the person's own route, goal 0 wrong: a role or municipality the bot took from the story is
+  asked back ("Klopt het dat u raadslid bent in de gemeente Zwolle?"); the scripted user says "ja" when it is their
+  own and "nee" when it is not (counted: asked back, corrected), and the filed report's role and municipality must be
+  theirs.
 
 No story text is printed: only conversation ids and field names.
 """
@@ -52,6 +56,9 @@ class Result:
     medium_ok: bool = False
     wrong_prefills: list[str] = field(default_factory=list)  # fields whose pre-filled value is not the expected one
     asked_for_report: bool = False  # the story was not recognised as an incident; the user asked to report
+    route_asked_back: int = 0  # "Klopt het dat u ... bent in ...?": a role or municipality taken from the story
+    route_corrected: int = 0  # ... and it was not the user's own
+    wrong_route: bool = False  # the filed report's role or municipality is not the user's own
     stuck: str = ""
 
 
@@ -72,6 +79,12 @@ def state(bot: servers.Servers, sender: str) -> dict:
     return {"loop": (tracker.get("active_loop") or {}).get("name"), "slots": tracker.get("slots") or {}}
 
 
+def own_route(conversation: dict, slots: dict) -> bool:
+    """The role and municipality in the slots are the user's own (those the script answers with)."""
+    return (slots.get("role") == conversation["role"]
+            and str(slots.get("municipality") or "").casefold() == conversation["municipality"].casefold())
+
+
 def reply_for(conversation: dict, now: dict) -> tuple[str, str | None]:
     """(what the user says, the report field it answers or None)."""
     loop, slots = now["loop"], now["slots"]
@@ -80,6 +93,8 @@ def reply_for(conversation: dict, now: dict) -> tuple[str, str | None]:
         return conversation["triage"]["check"], None
     if loop == "triage_form":
         return conversation["triage"]["persistent"], None
+    if loop == "routing_form" and requested == "routing_check":  # asked back: a role or place from the story
+        return ("ja" if own_route(conversation, slots) else "nee"), None
     if loop == "routing_form":
         return (conversation["role"] if requested == "role" else conversation["municipality"]), None
     if loop == "report_form" and requested == "report_wanted":
@@ -108,8 +123,12 @@ def run_one(bot: servers.Servers, conversation: dict) -> Result:
             result.filed = True
             result.medium_ok = now["slots"].get("report_medium") == conversation["medium"]
             result.wrong_prefills = wrong_prefills(conversation, now["slots"])
+            result.wrong_route = not own_route(conversation, now["slots"])
             break
         message, name = reply_for(conversation, now)
+        if now["slots"].get("requested_slot") == "routing_check":
+            result.route_asked_back += 1
+            result.route_corrected += message == "nee"
         if message == "Ik wil dit melden":
             if result.asked_for_report:
                 message = ""
@@ -171,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-media", type=float, default=0.95)
     parser.add_argument("--max-wrong-prefills", type=int, default=0)
     parser.add_argument("--min-conversations", type=int, default=30)
+    parser.add_argument("--max-wrong-route", type=int, default=0)
     args = parser.parse_args(argv)
 
     conversations = load(args.conversations)
@@ -183,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         print(f"{r.id:32} turns {r.turns:2}  filed {'ja ' if r.filed else 'NEE'}  medium {'ok ' if r.medium_ok else 'FOUT'}"
               f"  gevraagd-uit-verhaal {','.join(r.asked_in_story) or '-':20} ongeldig-geaccepteerd {','.join(r.invalid_accepted) or '-':10}"
-              f"  fout-ingevuld {','.join(r.wrong_prefills) or '-'}"
+              f"  fout-ingevuld {','.join(r.wrong_prefills) or '-'}  route-teruggevraagd {r.route_asked_back}"
+              f"{' verbeterd' if r.route_corrected else ''}{'  ROUTE FOUT' if r.wrong_route else ''}"
               + (f"  VAST: {r.stuck}" if r.stuck else ""))
     filed = [r for r in results if r.filed]
     full = [r.turns for r in filed if r.full_story]
@@ -201,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         "prefills_checked": sum(len(c.get("expected") or {}) for c in conversations),
         "wrong_prefills": sum(len(r.wrong_prefills) for r in results),
         "stories_not_recognised": sum(r.asked_for_report for r in results),
+        "route_asked_back": sum(r.route_asked_back for r in results),
+        "route_corrected": sum(r.route_corrected for r in results),
+        "wrong_route": sum(r.wrong_route for r in filed),
     }
     print(json.dumps(summary, indent=2, ensure_ascii=False))
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -221,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
         failures.append(f"free-text media understood {summary['media_understood']:.0%} < {args.min_media:.0%}")
     if summary["wrong_prefills"] > args.max_wrong_prefills:
         failures.append(f"{summary['wrong_prefills']} pre-filled answers wrong (expected:)")
+    if summary["wrong_route"] > args.max_wrong_route:
+        failures.append(f"{summary['wrong_route']} reports filed with a role or municipality that is not the user's own")
     for failure in failures:
         print(f"dialogue-eval: FAILED: {failure}", file=sys.stderr)
     if not failures:

@@ -509,7 +509,7 @@ class ActionChangeReport(Action):
 
 # What a paused report keeps: the story's triage, the route and every report slot (not the summary binding).
 KEPT_SLOTS = ["incident_text", "category", "subkind", "cues", "doubt", "acute", "online", "medium_hint", "persistent",
-              "role", "municipality", "municipality_key", "contact_function", "contact_label", "report_required",
+              "role", "municipality", "municipality_key", "routing_confirmed", "contact_function", "contact_label", "report_required",
               *(s for s in REPORT_SLOTS if s not in ("report_status", "report_draft_id", "report_summary_hash", "change_field"))]
 RESUME_BUTTONS = [{"title": "Verder gaan", "payload": "/resume_report"}, {"title": "Opnieuw beginnen", "payload": "/stop"}]
 

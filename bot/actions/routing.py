@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions import texts
-from actions.common import SafeFormValidationAction
+from actions.common import YES_NO, SafeFormValidationAction, yes_no_answer
 from actions.knowledge import MODEL_KEY, ROLE_LABELS, Protocol, normalize_role, role_buttons
 from actions.store import db, protocols
 
@@ -139,9 +139,93 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
+# --- a role or municipality taken from a story is confirmed before it is used -----------------------------------
+# The entity extractor tags names in the whole story, also where they are somebody else's ("In de krant las ik dat een
+# raadslid in Zwolle werd bedreigd"). A report goes to the contact person of the role and municipality in the slots,
+# so one taken from a story is asked back ("Klopt het dat u raadslid bent in Zwolle?") before the route is given.
+# An answer to the form's own question, a button and a message that only tells the role or place (intent inform)
+# are used as they are.
+ROUTE_SLOTS = ("role", "municipality")
+_RESET_EVENTS = {"restart", "session_started", "reset_slots"}
+
+
+def _same_value(slot: str, value: Any) -> str | None:
+    """The value as far as the route is concerned: "Raadsleden" and "raadslid" are one role, "zwolle" and "Zwolle" one place."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return (normalize_role(value) if slot == "role" else None) or value.strip().casefold()
+
+
+def from_story(tracker: Tracker) -> list[str]:
+    """The route slots whose value was taken from a story: tagged as an entity in a user message that was not an answer
+    to the form's question for that slot, not a button and not a message of intent inform. A later event that only
+    rewrites the same value (the form's validation, a resumed draft) keeps where it came from."""
+    story: dict[str, bool] = {}
+    last: dict[str, str | None] = {}
+    requested = asked = None
+    tagged: set[str] = set()
+    trusted = False
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind in _RESET_EVENTS:
+            story.clear()
+            last.clear()
+        elif kind == "user":
+            parse = event.get("parse_data") or {}
+            tagged = {e.get("entity") for e in parse.get("entities") or []}
+            trusted = (parse.get("intent") or {}).get("name") == "inform" or (event.get("text") or "").startswith("/")
+            asked = requested
+        elif kind == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+        elif kind == "slot" and event.get("name") in ROUTE_SLOTS:
+            slot, value = event["name"], _same_value(event["name"], event.get("value"))
+            if value != last.get(slot):
+                story[slot] = value is not None and slot in tagged and not trusted and asked != slot
+            last[slot] = value
+    return [slot for slot in ROUTE_SLOTS if story.get(slot)]
+
+
+def route_pair(tracker: Tracker) -> str:
+    """What a confirmation confirms: the role and the municipality as they are now ("raadslid|Zwolle")."""
+    return f"{tracker.get_slot('role')}|{tracker.get_slot('municipality')}"
+
+
+def needs_confirmation(tracker: Tracker) -> list[str]:
+    """The route slots to ask back, once both are known: those from a story whose value the user has not confirmed."""
+    if not all(tracker.get_slot(slot) for slot in ROUTE_SLOTS):
+        return []
+    confirmed = dict(zip(ROUTE_SLOTS, (tracker.get_slot("routing_confirmed") or "|").split("|", 1), strict=True))
+    return [slot for slot in from_story(tracker) if confirmed[slot] != str(tracker.get_slot(slot))]
+
+
+def confirmation_question(tracker: Tracker, slots: list[str]) -> str:
+    role, municipality = ROLE_LABELS.get(tracker.get_slot("role") or "", tracker.get_slot("role")), tracker.get_slot("municipality")
+    if slots == ["role"]:
+        return f"Klopt het dat u {role} bent?"
+    if slots == ["municipality"]:
+        return f"Klopt het dat u actief bent in de gemeente {municipality}?"
+    return f"Klopt het dat u {role} bent in de gemeente {municipality}?"
+
+
 class ValidateRoutingForm(SafeFormValidationAction):
     def name(self) -> str:
         return "validate_routing_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        needed = [slot for slot in domain_slots if slot != "routing_check"]
+        return [*needed, "routing_check"] if needs_confirmation(tracker) else needed
+
+    def validate_routing_check(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
+        """Yes: the pair is confirmed. No: the slots the story gave are asked again. Else: asked to choose."""
+        answer = yes_no_answer(value, dispatcher)
+        if answer is None:
+            return {"routing_check": None}
+        if answer:
+            return {"routing_check": None, "routing_confirmed": route_pair(tracker)}
+        cleared: dict[str, Any] = {slot: None for slot in needs_confirmation(tracker)}
+        if "municipality" in cleared:
+            cleared["municipality_key"] = None
+        return {"routing_check": None, "routing_confirmed": None, **cleared}
 
     def validate_role(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
         role = normalize_role(value if isinstance(value, str) else None)
@@ -182,6 +266,15 @@ class ActionAskMunicipality(Action):
             names = [m.name for m in protocols.municipalities(session) if m.key != MODEL_KEY]
         buttons = [{"title": n, "payload": f'/inform{{"municipality":"{n}"}}'} for n in names]
         dispatcher.utter_message(text="In welke gemeente bent u actief? Kies of typ de naam.", buttons=buttons)
+        return []
+
+
+class ActionAskRoutingCheck(Action):
+    def name(self) -> str:
+        return "action_ask_routing_check"
+
+    async def run(self, dispatcher, tracker, domain) -> list:
+        dispatcher.utter_message(text=confirmation_question(tracker, needs_confirmation(tracker)), buttons=YES_NO)
         return []
 
 

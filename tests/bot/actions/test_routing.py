@@ -1,7 +1,9 @@
 """Routing per municipality and role, the routing form, and action_route's messages."""
 
 import pytest
+from rasa_sdk import Tracker
 
+from actions import texts
 from actions.routing import ActionAskRole, ActionRoute, ValidateRoutingForm, describe, resolve_municipality, route
 
 
@@ -128,3 +130,129 @@ def test_roles_are_listed_once_and_buttons_and_labels_follow():
     assert ROLE_LABELS["oud_raadslid"] == "oud-raadslid"
     assert all(normalize_role(r.button) == r.key for r in ROLE_TABLE)
     assert normalize_role("wethouder in de commissie") == "commissielid"  # same-length words: the tie order decides
+
+
+# --- a role or municipality taken from a story is asked back before it is used ----------------------------------
+
+def _user(text: str, intent: str, entities: dict | None = None) -> dict:
+    parse = {"text": text, "intent": {"name": intent, "confidence": 1.0},
+             "entities": [{"entity": name, "value": value} for name, value in (entities or {}).items()]}
+    return {"event": "user", "text": text, "parse_data": parse}
+
+
+def _slots(**values) -> list[dict]:
+    return [{"event": "slot", "name": name, "value": value} for name, value in values.items()]
+
+
+def _conversation(events: list[dict], requested: str | None = None) -> Tracker:
+    """A tracker whose slots are what its events set (the last value wins), in the routing form."""
+    slots: dict = {}
+    for event in events:
+        if event["event"] == "slot":
+            slots[event["name"]] = event["value"]
+    if requested is not None:
+        slots["requested_slot"] = requested
+    latest = next(e["parse_data"] for e in reversed(events) if e["event"] == "user")
+    return Tracker(sender_id="test-gesprek", slots=slots, latest_message=latest, events=events, paused=False,
+                   followup_action=None, active_loop={"name": "routing_form"}, latest_action_name="action_listen")
+
+
+_ZWOLLE_STORY = [_user("In de krant las ik dat een raadslid in Zwolle werd bedreigd. Nu krijg ik zelf dreigmails.", "incident_d",
+                       {"role": "raadslid", "municipality": "Zwolle"}),
+                 *_slots(role="raadslid", municipality="Zwolle")]
+
+
+async def _asks_next(tracker: Tracker, domain: dict, dispatcher) -> str | None:
+    """The slot the form asks next, as Rasa decides it: the validation action's requested_slot, or (when the action
+    leaves it to Rasa) the first empty slot of the form's list in the domain."""
+    events = await ValidateRoutingForm().run(dispatcher, tracker, domain)
+    tracker.add_slots(events)
+    requested = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "requested_slot"]
+    if requested:
+        return requested[-1]
+    return next((s for s in domain["forms"]["routing_form"]["required_slots"] if tracker.get_slot(s) is None), None)
+
+
+async def test_a_place_and_role_from_a_story_are_asked_back_before_the_route(connection, dispatcher, domain):
+    from actions.routing import ActionAskRoutingCheck
+
+    tracker = _conversation([*_ZWOLLE_STORY, *_slots(municipality_key=None)])
+    assert await _asks_next(tracker, domain, dispatcher) == "routing_check"
+    await ActionAskRoutingCheck().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[-1]["text"] == "Klopt het dat u raadslid bent in de gemeente Zwolle?"
+    assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == ["/affirm", "/deny"]
+
+
+async def test_no_clears_what_the_story_gave_and_the_form_asks_it(connection, dispatcher, domain):
+    events = [*_ZWOLLE_STORY, *_slots(requested_slot="routing_check"), _user("nee", "deny"), *_slots(routing_check=False)]
+    tracker = _conversation(events)
+    assert await _asks_next(tracker, domain, dispatcher) == "role"
+    assert tracker.get_slot("role") is None and tracker.get_slot("municipality") is None and tracker.get_slot("municipality_key") is None
+
+
+async def test_yes_confirms_the_pair_and_the_form_is_done(connection, dispatcher, domain):
+    events = [*_ZWOLLE_STORY, *_slots(requested_slot="routing_check"), _user("ja", "affirm"), *_slots(routing_check=True)]
+    tracker = _conversation(events)
+    assert await _asks_next(tracker, domain, dispatcher) is None
+    assert tracker.get_slot("routing_confirmed") == "raadslid|Zwolle"
+
+
+async def test_an_unclear_answer_is_asked_again(connection, dispatcher, domain):
+    events = [*_ZWOLLE_STORY, *_slots(requested_slot="routing_check"), _user("misschien", "out_of_scope"), *_slots(routing_check="misschien")]
+    assert await _asks_next(_conversation(events), domain, dispatcher) == "routing_check"
+    assert dispatcher.messages[-1]["text"] == texts.ANSWER_YES_NO
+
+
+async def test_only_the_place_from_the_story_is_asked_when_the_role_was_answered(connection, dispatcher, domain):
+    from actions.routing import confirmation_question, needs_confirmation
+
+    events = [_user("Gisteren stond er iemand bij mijn huis in Zwolle te schreeuwen.", "incident_d", {"municipality": "Zwolle"}),
+              *_slots(municipality="Zwolle", requested_slot="role"), _user("wethouder", "inform", {"role": "wethouder"}),
+              *_slots(role="wethouder")]
+    tracker = _conversation(events)
+    assert needs_confirmation(tracker) == ["municipality"]
+    assert confirmation_question(tracker, ["municipality"]) == "Klopt het dat u actief bent in de gemeente Zwolle?"
+
+
+@pytest.mark.parametrize("events", [
+    # the answer to the form's own question, even when the model took it for a story
+    [*_slots(requested_slot="role"), _user("raadslid", "inform", {"role": "raadslid"}), *_slots(role="raadslid"),
+     *_slots(requested_slot="municipality"), _user("Zwolle hier", "incident_b", {"municipality": "Zwolle"}), *_slots(municipality="Zwolle")],
+    # a message that only tells the role and place, and then the story
+    [_user("ik ben raadslid in Zwolle", "inform", {"role": "raadslid", "municipality": "Zwolle"}), *_slots(role="raadslid", municipality="zwolle"),
+     _user("ze schreeuwden dat ik moet oppassen", "incident_d"), *_slots(municipality="Zwolle")],
+    # buttons
+    [_user('/inform{"role":"raadslid"}', "inform", {"role": "raadslid"}), *_slots(role="raadslid"),
+     _user('/inform{"municipality":"Zwolle"}', "inform", {"municipality": "Zwolle"}), *_slots(municipality="Zwolle")],
+])
+async def test_answers_buttons_and_inform_are_used_as_they_are(connection, dispatcher, domain, events):
+    from actions.routing import needs_confirmation
+
+    tracker = _conversation(events)
+    assert needs_confirmation(tracker) == []
+    assert await _asks_next(tracker, domain, dispatcher) is None
+
+
+async def test_the_forms_rewrite_of_a_story_value_keeps_it_a_story_value(connection, dispatcher, domain):
+    from actions.routing import from_story
+
+    events = [_user("ze stonden bij mijn huis in zwolle", "incident_d", {"municipality": "zwolle"}), *_slots(municipality="zwolle", role="raadslid"),
+              _user("ja", "affirm"), *_slots(municipality="Zwolle")]  # validated at the form's start, after the triage's question
+    assert from_story(_conversation(events)) == ["municipality"]
+
+
+async def test_a_confirmed_pair_is_not_asked_again_but_a_new_place_from_a_later_story_is(connection, dispatcher, domain):
+    from actions.routing import needs_confirmation
+
+    confirmed = [*_ZWOLLE_STORY, *_slots(routing_confirmed="raadslid|Zwolle")]
+    assert needs_confirmation(_conversation(confirmed)) == []
+    later = [*confirmed, _user("En nu ook nog in Deventer bij het station uitgescholden", "incident_c", {"municipality": "Deventer"}),
+             *_slots(municipality="Deventer")]
+    assert needs_confirmation(_conversation(later)) == ["municipality"]
+
+
+async def test_a_restart_forgets_where_values_came_from(connection, dispatcher, domain):
+    from actions.routing import from_story
+
+    events = [*_ZWOLLE_STORY, {"event": "restart"}, _user("ik ben wethouder", "inform", {"role": "wethouder"}), *_slots(role="wethouder")]
+    assert from_story(_conversation(events)) == []
