@@ -68,14 +68,18 @@ def feature_parts(ngrams, texts: list[str], e5_scale: float, embed: Callable[[li
     """The n-gram features (sparse) and the scaled sentence embedding (dense; None when e5_scale is 0).
 
     `embed` gives the embeddings (default nlu.embeddings.embed; scripts/cross_fit.py passes one that keeps them)."""
-    x = ngrams.transform(texts)
+    return ngrams.transform(texts), _dense(texts, e5_scale, embed)
+
+
+def _dense(texts: list[str], e5_scale: float, embed: Callable[[list[str]], Any] | None = None):
+    """The scaled sentence embedding of each text (None when e5_scale is 0)."""
     if e5_scale <= 0:
-        return x, None
+        return None
     if embed is None:
         from nlu import embeddings
 
         embed = embeddings.embed
-    return x, embed(texts) * e5_scale
+    return embed(texts) * e5_scale
 
 
 def features(ngrams, texts: list[str], e5_scale: float, embed: Callable[[list[str]], Any] | None = None):
@@ -106,13 +110,16 @@ def fit_model(examples: list[Message], config: dict[str, Any], embed: Callable[[
 
     config = {**TextLogisticRegression.get_default_config(), **config}
     texts = [m.get(TEXT) for m in examples]
-    ngrams = _ngrams(config).fit(texts)
-    for _, vectorizer in ngrams.transformer_list:
-        vectorizer.stop_words_ = None  # only a record of pruned n-grams (sklearn: safe to drop)
     scale = float(config["e5_scale"])
     weights = [float(config["real_weight"]) if is_real_world(m) else 1.0 for m in examples]
     started = time.perf_counter()
-    x_ngrams, x_dense = feature_parts(ngrams, texts, scale, embed)
+    ngrams = _ngrams(config)
+    # fitted and applied in one pass over the texts (fit, then transform, counted every n-gram twice: the same matrix)
+    x_ngrams = ngrams.fit_transform(texts)
+    for _, vectorizer in ngrams.transformer_list:
+        vectorizer.stop_words_ = None  # only a record of pruned n-grams (sklearn: safe to drop)
+    counted = time.perf_counter()
+    x_dense = _dense(texts, scale, embed)
     featurised = time.perf_counter()
     labels = [m.get(INTENT) for m in examples]
     with warnings.catch_warnings():
@@ -129,8 +136,9 @@ def fit_model(examples: list[Message], config: dict[str, Any], embed: Callable[[
     real = [i for i, m in enumerate(examples) if is_real_world(m)]
     colleague_model = colleague.fit(x[real], [colleague.is_colleague_example(examples[i]) for i in real], float(config["colleague_C"]))
     # the parts of the training time (make time-training; README "Training")
-    logger.info("TextLogisticRegression on %s examples: features %.1f s, fit %.1f s (%s L-BFGS steps), colleague %.1f s",
-                len(examples), featurised - started, fitted - featurised, int(max(classifier.n_iter_)), time.perf_counter() - fitted)
+    logger.info("TextLogisticRegression on %s examples: n-grams %.1f s, e5 %.1f s, fit %.1f s (%s L-BFGS steps), colleague %.1f s",
+                len(examples), counted - started, featurised - counted, fitted - featurised, int(max(classifier.n_iter_)),
+                time.perf_counter() - fitted)
     return {"ngrams": ngrams, "classifier": classifier, "e5_scale": scale, "colleague": colleague_model}
 
 
@@ -149,6 +157,32 @@ class UntrustedModelFile(Exception):
     """The stored model holds types we did not expect: refuse it rather than run without it unnoticed."""
 
 
+# The n-gram vocabularies (about 130,000 terms) are stored as one string each, the terms in column order joined by
+# _SEPARATOR, not as skops' dict of 130,000 entries: writing the model took 7 s more and the file was 80 MB, most of
+# the time Rasa spends storing and packing the model (session 22). The vectorizers get their dicts back on loading.
+_SEPARATOR = "\x00"
+
+
+def _write(model: dict[str, Any], path) -> None:
+    import skops.io as sio
+
+    vectorizers = [vectorizer for _, vectorizer in model["ngrams"].transformer_list]
+    vocabularies = [vectorizer.vocabulary_ for vectorizer in vectorizers]
+    joined = []
+    for vocabulary in vocabularies:
+        terms = sorted(vocabulary, key=vocabulary.__getitem__)
+        if any(_SEPARATOR in term for term in terms) or [vocabulary[term] for term in terms] != list(range(len(terms))):
+            raise ValueError("an n-gram vocabulary that cannot be stored as one string")
+        joined.append(_SEPARATOR.join(terms))
+    try:
+        for vectorizer in vectorizers:
+            vectorizer.vocabulary_ = None
+        sio.dump({**model, "vocabularies": joined}, path)
+    finally:  # the model in memory stays as it was
+        for vectorizer, vocabulary in zip(vectorizers, vocabularies, strict=True):
+            vectorizer.vocabulary_ = vocabulary
+
+
 def _read(path):
     import skops.io as sio
 
@@ -157,7 +191,13 @@ def _read(path):
     untrusted = set(sio.get_untrusted_types(file=path))
     if untrusted - TRUSTED_TYPES:
         raise UntrustedModelFile(f"unexpected types in {path.name}: {sorted(untrusted - TRUSTED_TYPES)}")
-    return sio.load(path, trusted=sorted(untrusted))
+    model = sio.load(path, trusted=sorted(untrusted))
+    vocabularies = model.pop("vocabularies", None)
+    if vocabularies is not None:
+        for (_, vectorizer), joined in zip(model["ngrams"].transformer_list, vocabularies, strict=True):
+            terms = joined.split(_SEPARATOR) if joined else []
+            vectorizer.vocabulary_ = {term: column for column, term in enumerate(terms)}
+    return model
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -216,10 +256,8 @@ class TextLogisticRegression(GraphComponent):
         return self._resource
 
     def _persist(self) -> None:
-        import skops.io as sio
-
         with self._storage.write_to(self._resource) as directory:
-            sio.dump(self._model, directory / FILE_NAME)
+            _write(self._model, directory / FILE_NAME)
 
     @classmethod
     def load(

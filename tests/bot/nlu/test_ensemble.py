@@ -223,3 +223,23 @@ def test_fit_model_and_rank_give_what_the_component_writes(tmp_path):
     assert [r["name"] for r in ranking] == [r["name"] for r in msg.get(INTENT_RANKING_KEY)]
     assert [r["confidence"] for r in ranking] == pytest.approx([r["confidence"] for r in msg.get(INTENT_RANKING_KEY)])
     assert colleague_probability is None  # no real-world examples: no colleague model
+
+
+def test_the_vocabularies_are_stored_as_strings_and_come_back_as_they_were(tmp_path):
+    clf, storage, resource = component(tmp_path)
+    data = TrainingData([Message(data={TEXT: t, INTENT: intent}) for intent, texts in EXAMPLES.items() for t in texts])
+    clf.train(data)
+    before = [dict(v.vocabulary_) for _, v in clf._model["ngrams"].transformer_list]
+    assert all(before)
+    import skops.io as sio
+
+    with storage.read_from(resource) as directory:
+        stored = sio.load(directory / ensemble.FILE_NAME, trusted=sio.get_untrusted_types(file=directory / ensemble.FILE_NAME))
+    assert [v.vocabulary_ for _, v in stored["ngrams"].transformer_list] == [None, None]  # not a dict in the file
+    assert all(isinstance(joined, str) for joined in stored["vocabularies"])
+    loaded = ensemble.TextLogisticRegression.load(clf._config, storage, resource, None)
+    assert [v.vocabulary_ for _, v in loaded._model["ngrams"].transformer_list] == before
+    assert [dict(v.vocabulary_) for _, v in clf._model["ngrams"].transformer_list] == before  # the model in memory kept them
+    assert "vocabularies" not in loaded._model
+    texts = ["hij dreigde dat hij mijn huis in brand steekt", "hallo"]
+    assert ensemble.rank(loaded._model, texts) == ensemble.rank(clf._model, texts)

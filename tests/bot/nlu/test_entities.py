@@ -66,3 +66,35 @@ def test_it_trains_on_the_written_examples_only_and_still_finds_their_entities(t
     lex.process([message])
     loaded.process([message])
     assert [(e["entity"], e["value"]) for e in message.get(ENTITIES, [])] == [("role", "wethouder")]
+
+
+def test_spacy_tokens_and_patterns_are_made_for_the_written_examples_only_at_training_and_for_every_message_after(tmp_path):
+    """The three components before the CRF skip the real-world stories at training (nothing reads what they would add
+    there), and a user's message still gets all of it."""
+    import spacy
+    from rasa.nlu.constants import TOKENS_NAMES
+    from rasa.nlu.utils.spacy_utils import SpacyModel
+
+    model = SpacyModel(model=spacy.blank("nl"), model_name="blank")
+    nlp = entities.WrittenExamplesSpacyNLP(model, {**entities.WrittenExamplesSpacyNLP.get_default_config(), "case_sensitive": False})
+    tokenizer = entities.WrittenExamplesSpacyTokenizer(entities.WrittenExamplesSpacyTokenizer.get_default_config())
+    (tmp_path / "regex").mkdir()
+    regex = entities.WrittenExamplesRegexFeaturizer.create(
+        {**entities.WrittenExamplesRegexFeaturizer.get_default_config(), "case_sensitive": False},
+        LocalModelStorage(tmp_path / "regex"), Resource("regex"), ExecutionContext(GraphSchema({}), node_name="regex"))
+    training_data = data()
+    training_data.lookup_tables = [{"name": "role", "elements": ["raadslid", "wethouder"]}]
+    regex.train(training_data)
+    # by name, as Rasa's graph passes them
+    assert nlp.process_training_data(training_data=training_data, model=model) is training_data
+    assert tokenizer.process_training_data(training_data=training_data) is training_data
+    assert regex.process_training_data(training_data=training_data) is training_data
+    for message in training_data.training_examples:
+        written = not entities.is_real_world(message)
+        assert bool(message.get(TOKENS_NAMES[TEXT])) is written, message.get(TEXT)
+        assert bool(message.features) is written, message.get(TEXT)
+    story = Message(data={TEXT: STORIES[0]})
+    nlp.process([story], model)
+    tokenizer.process([story])
+    regex.process([story])
+    assert [t.text for t in story.get(TOKENS_NAMES[TEXT])][:2] == ["een", "raadslid"] and story.features
