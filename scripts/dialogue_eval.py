@@ -15,8 +15,8 @@ Measured and printed, each with a floor (the command fails below it):
 - every conversation ends in exactly one filed report;
 - the report goes to the person's own route, goal 0 wrong: a role or municipality the bot took from the story is
   asked back ("Klopt het dat u raadslid bent in de gemeente Zwolle?"); the scripted user says "ja" when it is their
-  own and "nee" when it is not (counted: asked back, corrected), and the filed report's role and municipality must be
-  theirs.
+  own and "nee" (or the conversation's `route_no`, e.g. "klopt niet") when it is not (counted: asked back, corrected),
+  the filed report's role and municipality must be theirs, and a conversation with `route_asked: true` must be asked.
 
 No story text is printed: only conversation ids and field names.
 """
@@ -59,6 +59,7 @@ class Result:
     route_asked_back: int = 0  # "Klopt het dat u ... bent in ...?": a role or municipality taken from the story
     route_corrected: int = 0  # ... and it was not the user's own
     wrong_route: bool = False  # the filed report's role or municipality is not the user's own
+    route_not_asked: bool = False  # route_asked: true, and the story's role or place was not asked back
     stuck: str = ""
 
 
@@ -94,7 +95,7 @@ def reply_for(conversation: dict, now: dict) -> tuple[str, str | None]:
     if loop == "triage_form":
         return conversation["triage"]["persistent"], None
     if loop == "routing_form" and requested == "routing_check":  # asked back: a role or place from the story
-        return ("ja" if own_route(conversation, slots) else "nee"), None
+        return ("ja" if own_route(conversation, slots) else conversation.get("route_no", "nee")), None
     if loop == "routing_form":
         return (conversation["role"] if requested == "role" else conversation["municipality"]), None
     if loop == "report_form" and requested == "report_wanted":
@@ -128,7 +129,7 @@ def run_one(bot: servers.Servers, conversation: dict) -> Result:
         message, name = reply_for(conversation, now)
         if now["slots"].get("requested_slot") == "routing_check":
             result.route_asked_back += 1
-            result.route_corrected += message == "nee"
+            result.route_corrected += message != "ja"
         if message == "Ik wil dit melden":
             if result.asked_for_report:
                 message = ""
@@ -151,6 +152,7 @@ def run_one(bot: servers.Servers, conversation: dict) -> Result:
             continue
         bot.say(sender, message)
         result.turns += 1
+    result.route_not_asked = bool(conversation.get("route_asked")) and not result.route_asked_back
     if not result.filed and not result.stuck:
         result.stuck = f"no report after {MAX_TURNS} turns"
     return result
@@ -225,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         "route_asked_back": sum(r.route_asked_back for r in results),
         "route_corrected": sum(r.route_corrected for r in results),
         "wrong_route": sum(r.wrong_route for r in filed),
+        "route_not_asked_back": sum(r.route_not_asked for r in results),
     }
     print(json.dumps(summary, indent=2, ensure_ascii=False))
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -247,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
         failures.append(f"{summary['wrong_prefills']} pre-filled answers wrong (expected:)")
     if summary["wrong_route"] > args.max_wrong_route:
         failures.append(f"{summary['wrong_route']} reports filed with a role or municipality that is not the user's own")
+    if summary["route_not_asked_back"]:
+        failures.append(f"{summary['route_not_asked_back']} stories naming the user's role or place were not asked back")
     for failure in failures:
         print(f"dialogue-eval: FAILED: {failure}", file=sys.stderr)
     if not failures:

@@ -23,7 +23,8 @@ YES_NO = [
 ]
 
 _YES = re.compile(r"^\s*(?:ja|jawel|jazeker|klopt|zeker|inderdaad|yes|yep|graag|ja graag|doe maar|wel|dat klopt|correct)\b", re.I)
-_NO = re.compile(r"^\s*(?:nee|neen|niet|nooit|geen|no|nope|liever niet|helemaal niet|dat klopt niet)\b", re.I)
+# "klopt niet", "zeker niet": a yes-word with "niet" after it is a no (checked before _YES)
+_NO = re.compile(r"^\s*(?:nee|neen|niet|nooit|geen|no|nope|liever niet|helemaal niet|(?:dat\s+)?(?:klopt|zeker|correct|juist)\s+niet)\b", re.I)
 
 TRIAGE_SLOTS = ["category", "subkind", "cues", "doubt", "acute", "online", "medium_hint", "persistent", "triage_check", "triage_persistent"]
 # Everything a report in progress keeps: the report form's slots (report_fields.py) and where it stands.

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions import texts
-from actions.common import YES_NO, SafeFormValidationAction, yes_no_answer
+from actions.common import YES_NO, SafeFormValidationAction, yes_no, yes_no_answer
 from actions.knowledge import MODEL_KEY, ROLE_LABELS, Protocol, normalize_role, role_buttons
 from actions.store import db, protocols
 
@@ -142,46 +142,49 @@ def _join(items: list[str]) -> str:
 # --- a role or municipality taken from a story is confirmed before it is used -----------------------------------
 # The entity extractor tags names in the whole story, also where they are somebody else's ("In de krant las ik dat een
 # raadslid in Zwolle werd bedreigd"). A report goes to the contact person of the role and municipality in the slots,
-# so one taken from a story is asked back ("Klopt het dat u raadslid bent in Zwolle?") before the route is given.
-# An answer to the form's own question, a button and a message that only tells the role or place (intent inform)
-# are used as they are.
+# so one taken from a story is asked back ("Klopt het dat u raadslid bent in de gemeente Zwolle?") before the route is
+# given. An answer to the form's questions (also to this one: "Nee, ik zit in Deventer"), a button and a message that
+# only tells the role or place (intent inform) are used as they are.
 ROUTE_SLOTS = ("role", "municipality")
 _RESET_EVENTS = {"restart", "session_started", "reset_slots"}
-
-
-def _same_value(slot: str, value: Any) -> str | None:
-    """The value as far as the route is concerned: "Raadsleden" and "raadslid" are one role, "zwolle" and "Zwolle" one place."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    return (normalize_role(value) if slot == "role" else None) or value.strip().casefold()
+# In the question a relative is "familie van een ambtsdrager" (the role's label reads badly in it)
+_QUESTION_LABELS = {"familielid": "familie van een ambtsdrager"}
+# "Klopt niet", "de gemeente klopt niet", "verkeerde gemeente": a no, whatever the model made of it
+_WRONG = re.compile(r"\b(?:klopt|juist|correct)\s+(?:niet|helemaal\s+niet)\b|\b(?:verkeerde?|andere?)\s+(?:gemeente|rol|plaats)\b", re.I)
 
 
 def from_story(tracker: Tracker) -> list[str]:
-    """The route slots whose value was taken from a story: tagged as an entity in a user message that was not an answer
-    to the form's question for that slot, not a button and not a message of intent inform. A later event that only
-    rewrites the same value (the form's validation, a resumed draft) keeps where it came from."""
+    """The route slots whose value was taken from a story.
+
+    A value comes from the user message right before it (Rasa's slot extraction writes it straight after the message):
+    from a story when the message tagged it as an entity and was not an answer to one of the routing form's questions,
+    not a button and not of intent inform. A value an action writes (the form's validation turning "midden delfland"
+    into "Midden-Delfland", a resumed draft) keeps where the value before it came from."""
     story: dict[str, bool] = {}
-    last: dict[str, str | None] = {}
     requested = asked = None
-    tagged: set[str] = set()
-    trusted = False
+    tagged: set = set()
+    trusted = extracting = False
     for event in tracker.events:
         kind = event.get("event")
         if kind in _RESET_EVENTS:
             story.clear()
-            last.clear()
+            requested = asked = None
+            tagged, trusted, extracting = set(), False, False
         elif kind == "user":
             parse = event.get("parse_data") or {}
             tagged = {e.get("entity") for e in parse.get("entities") or []}
             trusted = (parse.get("intent") or {}).get("name") == "inform" or (event.get("text") or "").startswith("/")
-            asked = requested
+            asked, extracting = requested, True
+        elif kind == "action":
+            extracting = False
         elif kind == "slot" and event.get("name") == "requested_slot":
             requested = event.get("value")
         elif kind == "slot" and event.get("name") in ROUTE_SLOTS:
-            slot, value = event["name"], _same_value(event["name"], event.get("value"))
-            if value != last.get(slot):
-                story[slot] = value is not None and slot in tagged and not trusted and asked != slot
-            last[slot] = value
+            slot = event["name"]
+            if event.get("value") is None:
+                story.pop(slot, None)
+            elif extracting:
+                story[slot] = slot in tagged and not trusted and asked not in (slot, "routing_check")
     return [slot for slot in ROUTE_SLOTS if story.get(slot)]
 
 
@@ -199,7 +202,9 @@ def needs_confirmation(tracker: Tracker) -> list[str]:
 
 
 def confirmation_question(tracker: Tracker, slots: list[str]) -> str:
-    role, municipality = ROLE_LABELS.get(tracker.get_slot("role") or "", tracker.get_slot("role")), tracker.get_slot("municipality")
+    role_key = tracker.get_slot("role") or ""
+    role = _QUESTION_LABELS.get(role_key) or ROLE_LABELS.get(role_key, role_key)
+    municipality = tracker.get_slot("municipality")
     if slots == ["role"]:
         return f"Klopt het dat u {role} bent?"
     if slots == ["municipality"]:
@@ -211,13 +216,30 @@ class ValidateRoutingForm(SafeFormValidationAction):
     def name(self) -> str:
         return "validate_routing_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        events = await super().run(dispatcher, tracker, domain)
+        # routing_check holds an answer for one turn only: an answer that was not validated (the user gave the place
+        # again instead, so nothing was left to confirm) must not answer the question of a later story
+        if tracker.get_slot("routing_check") is not None and not any(e.get("name") == "routing_check" for e in events):
+            events.append(SlotSet("routing_check", None))
+        return events
+
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         needed = [slot for slot in domain_slots if slot != "routing_check"]
         return [*needed, "routing_check"] if needs_confirmation(tracker) else needed
 
+    async def next_requested_slot(self, dispatcher, tracker, domain) -> dict:
+        """Always the first empty slot of required_slots (rasa_sdk leaves it to Rasa when the list is the domain's,
+        and Rasa's list has routing_check in it)."""
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        return SlotSet("requested_slot", next((slot for slot in required if tracker.get_slot(slot) is None), None))
+
     def validate_routing_check(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
         """Yes: the pair is confirmed. No: the slots the story gave are asked again. Else: asked to choose."""
-        answer = yes_no_answer(value, dispatcher)
+        # the words decide before the model's affirm/deny: "klopt niet" may come in as affirm
+        text = (tracker.latest_message or {}).get("text") or ""
+        typed = None if text.startswith("/") else yes_no(text)
+        answer = False if _WRONG.search(text) else typed if typed is not None else yes_no_answer(value, dispatcher)
         if answer is None:
             return {"routing_check": None}
         if answer:

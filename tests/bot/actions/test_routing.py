@@ -140,6 +140,10 @@ def _user(text: str, intent: str, entities: dict | None = None) -> dict:
     return {"event": "user", "text": text, "parse_data": parse}
 
 
+def _action(name: str) -> dict:
+    return {"event": "action", "name": name}
+
+
 def _slots(**values) -> list[dict]:
     return [{"event": "slot", "name": name, "value": value} for name, value in values.items()]
 
@@ -236,8 +240,10 @@ async def test_answers_buttons_and_inform_are_used_as_they_are(connection, dispa
 async def test_the_forms_rewrite_of_a_story_value_keeps_it_a_story_value(connection, dispatcher, domain):
     from actions.routing import from_story
 
-    events = [_user("ze stonden bij mijn huis in zwolle", "incident_d", {"municipality": "zwolle"}), *_slots(municipality="zwolle", role="raadslid"),
-              _user("ja", "affirm"), *_slots(municipality="Zwolle")]  # validated at the form's start, after the triage's question
+    # validated at the form's start (an action), after the triage's question: "midden delfland" becomes "Midden-Delfland"
+    events = [_user("ze stonden bij mijn huis in midden delfland", "incident_d", {"municipality": "midden delfland"}),
+              *_slots(municipality="midden delfland", role="raadslid"), _user("ja", "affirm"), _action("triage_form"),
+              _action("routing_form"), *_slots(municipality="Midden-Delfland")]
     assert from_story(_conversation(events)) == ["municipality"]
 
 
@@ -256,3 +262,52 @@ async def test_a_restart_forgets_where_values_came_from(connection, dispatcher, 
 
     events = [*_ZWOLLE_STORY, {"event": "restart"}, _user("ik ben wethouder", "inform", {"role": "wethouder"}), *_slots(role="wethouder")]
     assert from_story(_conversation(events)) == []
+
+
+@pytest.mark.parametrize("answer, intent", [("klopt niet", "affirm"), ("Klopt niet, ik zit in Deventer", "affirm"), ("zeker niet", "affirm"),
+                                            ("de gemeente klopt niet", "change"), ("verkeerde gemeente", "out_of_scope")])
+async def test_klopt_niet_and_its_family_are_a_no_whatever_the_model_made_of_it(connection, dispatcher, domain, answer, intent):
+    value = True if intent == "affirm" else answer  # affirm fills the slot with True (domain), the rest with the text
+    events = [*_ZWOLLE_STORY, *_slots(requested_slot="routing_check"), _user(answer, intent), *_slots(routing_check=value)]
+    tracker = _conversation(events)
+    assert await _asks_next(tracker, domain, dispatcher) == "role"
+    assert tracker.get_slot("routing_confirmed") is None and tracker.get_slot("municipality") is None
+
+
+async def test_a_no_that_names_the_right_place_keeps_that_place_and_asks_only_the_rest(connection, dispatcher, domain):
+    events = [*_ZWOLLE_STORY, *_slots(requested_slot="routing_check"),
+              _user("Nee, ik zit in Deventer", "deny", {"municipality": "Deventer"}), *_slots(routing_check=False, municipality="Deventer")]
+    tracker = _conversation(events)
+    assert await _asks_next(tracker, domain, dispatcher) == "role"  # the role was the story's; Deventer is the user's own
+    assert tracker.get_slot("municipality") == "Deventer"
+
+
+async def test_an_answer_that_gives_the_place_again_leaves_no_answer_behind_for_a_later_story(connection, dispatcher, domain):
+    from actions.routing import needs_confirmation
+
+    events = [*_ZWOLLE_STORY, *_slots(requested_slot="routing_check"),
+              _user("ik ben raadslid in Deventer", "inform", {"role": "raadslid", "municipality": "Deventer"}),
+              *_slots(role="raadslid", municipality="Deventer", routing_check="ik ben raadslid in Deventer")]
+    tracker = _conversation(events)
+    assert await _asks_next(tracker, domain, dispatcher) is None
+    assert tracker.get_slot("routing_check") is None  # not kept for the next time the form runs
+    later = [*events, *_slots(routing_check=None), _user("Nu stonden ze in Amersfoort bij mijn auto", "incident_d", {"municipality": "Amersfoort"}),
+             *_slots(municipality="Amersfoort")]
+    assert needs_confirmation(_conversation(later)) == ["municipality"]
+
+
+async def test_a_new_session_forgets_a_question_that_was_open(connection, dispatcher, domain):
+    from actions.routing import from_story
+
+    events = [*_slots(requested_slot="municipality"), {"event": "session_started"},
+              _user("Er stond een man in Zwolle bij mijn huis", "incident_d", {"municipality": "Zwolle"}), *_slots(municipality="Zwolle")]
+    assert from_story(_conversation(events)) == ["municipality"]
+
+
+def test_the_question_names_only_what_came_from_the_story_in_plain_words(tracker_factory):
+    from actions.routing import confirmation_question
+
+    tracker = tracker_factory(slots={"role": "familielid", "municipality": "Midden-Delfland"})
+    assert confirmation_question(tracker, ["role"]) == "Klopt het dat u familie van een ambtsdrager bent?"
+    assert confirmation_question(tracker, ["role", "municipality"]) == (
+        "Klopt het dat u familie van een ambtsdrager bent in de gemeente Midden-Delfland?")
