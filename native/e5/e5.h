@@ -24,9 +24,9 @@ int e5_token_count(e5_model *m, const char *text, int is_query);
 /* Embedding dimension (384). */
 int       e5_dim(const e5_model *m);
 
-/* Name of the matmul kernel chosen at load: "avx512vnni", "avx2" or "scalar"
- * (Meldhulp addition; E5_KERNEL=avx2|scalar in the environment at load time
- * asks for a lower one). */
+/* Name of the matmul kernel chosen at load: "amx", "avx512vnni", "avx2" or
+ * "scalar" (Meldhulp addition; E5_KERNEL=avx512vnni|avx2|scalar in the
+ * environment at load time asks for a lower one). */
 const char *e5_kernel(const e5_model *m);
 
 /* Embed one text. `is_query` selects the "query: " (1) or "passage: " (0)
