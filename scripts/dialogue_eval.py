@@ -60,6 +60,7 @@ class Result:
     route_corrected: int = 0  # ... and it was not the user's own
     wrong_route: bool = False  # the filed report's role or municipality is not the user's own
     route_not_asked: bool = False  # route_asked: true, and the story's role or place was not asked back
+    paused: bool = False  # pause_at_route_check: paused at the question, resumed in a new session
     stuck: str = ""
 
 
@@ -126,6 +127,14 @@ def run_one(bot: servers.Servers, conversation: dict) -> Result:
             result.wrong_prefills = wrong_prefills(conversation, now["slots"])
             result.wrong_route = not own_route(conversation, now["slots"])
             break
+        if now["slots"].get("requested_slot") == "routing_check" and conversation.get("pause_at_route_check") and not result.paused:
+            # "later verder" at the question, then back in a new session with "Verder gaan": the route the question
+            # was about must be asked again, not filed unconfirmed
+            for message in ("ik ga later verder", "/session_start", "/resume_report"):
+                bot.say(sender, message)
+                result.turns += 1
+            result.paused = True
+            continue
         message, name = reply_for(conversation, now)
         if now["slots"].get("requested_slot") == "routing_check":
             result.route_asked_back += 1
@@ -153,6 +162,7 @@ def run_one(bot: servers.Servers, conversation: dict) -> Result:
         bot.say(sender, message)
         result.turns += 1
     result.route_not_asked = bool(conversation.get("route_asked")) and not result.route_asked_back
+    result.route_not_asked |= bool(conversation.get("pause_at_route_check")) and not result.paused
     if not result.filed and not result.stuck:
         result.stuck = f"no report after {MAX_TURNS} turns"
     return result
@@ -206,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r.id:32} turns {r.turns:2}  filed {'ja ' if r.filed else 'NEE'}  medium {'ok ' if r.medium_ok else 'FOUT'}"
               f"  gevraagd-uit-verhaal {','.join(r.asked_in_story) or '-':20} ongeldig-geaccepteerd {','.join(r.invalid_accepted) or '-':10}"
               f"  fout-ingevuld {','.join(r.wrong_prefills) or '-'}  route-teruggevraagd {r.route_asked_back}"
-              f"{' verbeterd' if r.route_corrected else ''}{'  ROUTE FOUT' if r.wrong_route else ''}"
+              f"{' verbeterd' if r.route_corrected else ''}{' gepauzeerd' if r.paused else ''}{'  ROUTE FOUT' if r.wrong_route else ''}"
               + (f"  VAST: {r.stuck}" if r.stuck else ""))
     filed = [r for r in results if r.filed]
     full = [r.turns for r in filed if r.full_story]
@@ -228,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         "route_corrected": sum(r.route_corrected for r in results),
         "wrong_route": sum(r.wrong_route for r in filed),
         "route_not_asked_back": sum(r.route_not_asked for r in results),
+        "paused_at_route_question": sum(r.paused for r in results),
     }
     print(json.dumps(summary, indent=2, ensure_ascii=False))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -17,11 +17,11 @@ import uuid
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from actions import identity, outbox, prefill, texts, triage
+from actions import identity, outbox, prefill, routing, texts, triage
 from actions.common import (
     REPORT_SLOTS,
     TRIAGE_SLOTS,
@@ -525,7 +525,8 @@ class ActionPauseReport(Action):
         return "action_pause_report"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
-        slots = {name: tracker.get_slot(name) for name in KEPT_SLOTS if tracker.get_slot(name) is not None}
+        unconfirmed = routing.unconfirmed_route(tracker)
+        slots = {name: tracker.get_slot(name) for name in KEPT_SLOTS if tracker.get_slot(name) is not None and name not in unconfirmed}
         if not slots.get("report_wanted") and not slots.get("incident_text"):
             dispatcher.utter_message(text="Goed. U kunt altijd terugkomen. Vertel dan wat er gebeurde.")
             return [ActiveLoop(None), SlotSet("requested_slot", None)]
@@ -584,4 +585,9 @@ class ActionResumeReport(Action):
             dispatcher.utter_message(text="Ik heb geen bewaarde melding van u. Vertel gerust opnieuw wat er gebeurde.")
             return [SlotSet("report_wanted", False)]
         dispatcher.utter_message(text="Fijn dat u terug bent. We gaan verder waar u was.")
-        return [SlotSet(name, kept.get(name)) for name in KEPT_SLOTS]
+        events: list = [SlotSet(name, kept.get(name)) for name in KEPT_SLOTS]
+        if not all(kept.get(slot) for slot in routing.ROUTE_SLOTS):
+            # no route kept (paused before it was known or confirmed): the routing form asks it first, then the
+            # advice and the report form go on as after any route (rules/routing.yml)
+            events.append(FollowupAction("routing_form"))
+        return events

@@ -201,6 +201,17 @@ def needs_confirmation(tracker: Tracker) -> list[str]:
     return [slot for slot in from_story(tracker) if confirmed[slot] != str(tracker.get_slot(slot))]
 
 
+def unconfirmed_route(tracker: Tracker) -> list[str]:
+    """The slots a paused report must not keep: a role or municipality from a story that is not yet confirmed, with
+    what was derived from it. A resumed draft (perhaps in a new session, where the story's origin is gone) would
+    otherwise be filed on that route unasked; without them the routing form asks for them again."""
+    pending = needs_confirmation(tracker)
+    if not pending:
+        return []
+    derived = ["municipality_key"] if "municipality" in pending else []
+    return [*pending, *derived, "routing_confirmed", "contact_function", "contact_label"]
+
+
 def confirmation_question(tracker: Tracker, slots: list[str]) -> str:
     role_key = tracker.get_slot("role") or ""
     role = _QUESTION_LABELS.get(role_key) or ROLE_LABELS.get(role_key, role_key)

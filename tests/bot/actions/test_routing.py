@@ -311,3 +311,50 @@ def test_the_question_names_only_what_came_from_the_story_in_plain_words(tracker
     assert confirmation_question(tracker, ["role"]) == "Klopt het dat u familie van een ambtsdrager bent?"
     assert confirmation_question(tracker, ["role", "municipality"]) == (
         "Klopt het dat u familie van een ambtsdrager bent in de gemeente Midden-Delfland?")
+
+
+async def test_a_paused_report_does_not_keep_an_unconfirmed_route_from_a_story_and_resume_asks_for_it(connection, domain):
+    """Stopping at "Klopt het dat u raadslid bent in de gemeente Zwolle?" and pausing: the draft keeps the story and
+    the answers, not the place and role the question was about; "Verder gaan" (perhaps in a new session, where the
+    story's origin is gone) runs the routing form before the report goes on."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.report import ActionPauseReport, ActionResumeReport
+
+    story = "In de krant las ik dat een raadslid in Zwolle werd bedreigd. Nu krijg ik zelf dreigmails."
+    events = [*_ZWOLLE_STORY, *_slots(municipality_key="zwolle", incident_text=story, category="D", report_wanted=True,
+                                      requested_slot="routing_check")]
+    pause = CollectingDispatcher()
+    await ActionPauseReport().run(pause, _conversation(events), domain)
+    assert "24 uur" in pause.messages[0]["text"]
+    back = CollectingDispatcher()
+    resumed = await ActionResumeReport().run(back, _conversation(events), domain)
+    kept = {e["name"]: e["value"] for e in resumed if e["event"] == "slot"}
+    assert kept["incident_text"] == story and kept["category"] == "D" and kept["report_wanted"] is True
+    assert kept["role"] is None and kept["municipality"] is None and kept["municipality_key"] is None
+    assert {"event": "followup", "name": "routing_form"} in [{"event": e["event"], "name": e.get("name")} for e in resumed]
+
+
+async def test_a_paused_report_keeps_a_confirmed_route_and_resume_goes_straight_on(connection, domain):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.report import ActionPauseReport, ActionResumeReport
+    from actions.routing import unconfirmed_route
+
+    events = [*_ZWOLLE_STORY, *_slots(municipality_key="zwolle", report_wanted=True, routing_confirmed="raadslid|Zwolle")]
+    assert unconfirmed_route(_conversation(events)) == []
+    await ActionPauseReport().run(CollectingDispatcher(), _conversation(events), domain)
+    resumed = await ActionResumeReport().run(CollectingDispatcher(), _conversation(events), domain)
+    kept = {e["name"]: e["value"] for e in resumed if e["event"] == "slot"}
+    assert (kept["role"], kept["municipality"], kept["municipality_key"]) == ("raadslid", "Zwolle", "zwolle")
+    assert not [e for e in resumed if e["event"] == "followup"]
+
+
+def test_only_what_the_unconfirmed_story_value_decides_is_dropped():
+    from actions.routing import unconfirmed_route
+
+    answered_role = [_user("Ik ben wethouder", "inform", {"role": "wethouder"}), *_slots(role="wethouder"),
+                     _user("Er stond een man in Zwolle bij mijn huis", "incident_d", {"municipality": "Zwolle"}),
+                     *_slots(municipality="Zwolle")]
+    assert unconfirmed_route(_conversation(answered_role)) == [
+        "municipality", "municipality_key", "routing_confirmed", "contact_function", "contact_label"]
