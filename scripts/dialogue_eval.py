@@ -130,10 +130,17 @@ def run_one(bot: servers.Servers, conversation: dict) -> Result:
         if now["slots"].get("requested_slot") == "routing_check" and conversation.get("pause_at_route_check") and not result.paused:
             # "later verder" at the question, then back in a new session with "Verder gaan": the route the question
             # was about must be asked again, not filed unconfirmed
+            said = []
             for message in ("ik ga later verder", "/session_start", "/resume_report"):
-                bot.say(sender, message)
+                said += [m.get("text") or "" for m in bot.say(sender, message)]
                 result.turns += 1
-            result.paused = True
+            after = state(bot, sender)["slots"]
+            # kept ("24 uur"), picked up ("Fijn dat u terug bent") and, the route not kept, its question asked again
+            result.paused = (any("24 uur" in m for m in said) and any("Fijn dat u terug bent" in m for m in said)
+                             and after.get("requested_slot") in ("role", "municipality"))
+            if not result.paused:
+                result.stuck = f"pause at the route question not kept or not resumed: {said[-3:]}"
+                break
             continue
         message, name = reply_for(conversation, now)
         if now["slots"].get("requested_slot") == "routing_check":

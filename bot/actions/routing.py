@@ -193,19 +193,25 @@ def route_pair(tracker: Tracker) -> str:
     return f"{tracker.get_slot('role')}|{tracker.get_slot('municipality')}"
 
 
+def _from_story_unconfirmed(tracker: Tracker) -> list[str]:
+    """The route slots that hold a story's value the user has not confirmed (the other may still be empty)."""
+    confirmed = dict(zip(ROUTE_SLOTS, (tracker.get_slot("routing_confirmed") or "|").split("|", 1), strict=True))
+    return [slot for slot in from_story(tracker) if tracker.get_slot(slot) and confirmed[slot] != str(tracker.get_slot(slot))]
+
+
 def needs_confirmation(tracker: Tracker) -> list[str]:
     """The route slots to ask back, once both are known: those from a story whose value the user has not confirmed."""
     if not all(tracker.get_slot(slot) for slot in ROUTE_SLOTS):
         return []
-    confirmed = dict(zip(ROUTE_SLOTS, (tracker.get_slot("routing_confirmed") or "|").split("|", 1), strict=True))
-    return [slot for slot in from_story(tracker) if confirmed[slot] != str(tracker.get_slot(slot))]
+    return _from_story_unconfirmed(tracker)
 
 
 def unconfirmed_route(tracker: Tracker) -> list[str]:
-    """The slots a paused report must not keep: a role or municipality from a story that is not yet confirmed, with
-    what was derived from it. A resumed draft (perhaps in a new session, where the story's origin is gone) would
-    otherwise be filed on that route unasked; without them the routing form asks for them again."""
-    pending = needs_confirmation(tracker)
+    """The slots a paused report must not keep: a role or municipality from a story that is not yet confirmed (also
+    when the other is still unknown: "een raadslid werd bedreigd", then a pause), with what was derived from it. A
+    resumed draft (perhaps in a new session, where the story's origin is gone) would otherwise be filed on that route
+    unasked; without them the routing form asks for them again."""
+    pending = _from_story_unconfirmed(tracker)
     if not pending:
         return []
     derived = ["municipality_key"] if "municipality" in pending else []

@@ -255,7 +255,7 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
  * token's int8 activations: 16 outputs at once, no horizontal sums. Integer
  * block sums are exact (as before); the -8 nibble offset is folded in exactly
  * (the int accumulator starts at -8 * sum(a)); each block adds
- * (float)isum * (d_w * d_a) to the output. All three kernels do exactly this
+ * (float)isum * (d_w * d_a) to the output. All the kernels do exactly this
  * arithmetic in this order, so they give the same floats. Weights stay 4-bit
  * in memory (~10.6 MB + 2.6 MB of scales per model): every call streams them
  * once, half the bytes of an int8 copy. */
@@ -457,13 +457,17 @@ VNNI_TARGET static void mm_vnni(const qmat *M, const float *bias, const int8_t *
  * the token's output vector, block after block in the same order. So the
  * floats are the same, bit for bit, as the VNNI, AVX2 and scalar kernels'.
  * B tiles come from the packed nibbles (qmat) of each block: the mask and
- * shift the VNNI kernel does in registers, stored to 512 bytes on the stack.
+ * shift the VNNI kernel does in registers, stored once per row group for all
+ * its tokens (AMX_MAX_BLOCKS x 512 bytes on the thread's stack).
  * Tokens are taken 16 at a time; the activation buffers are padded to a
  * multiple of 16 tokens (forward_batch), the padded rows are never stored.
  * Linux gives a process the AMX tile registers only when it asks for them
  * (arch_prctl ARCH_REQ_XCOMP_PERM), and each thread loads a tile
  * configuration (LDTILECFG) before it uses them and releases them after. */
+#ifndef AMX_MIN_TOKENS   /* -DAMX_MIN_TOKENS=n: docs/experiments/e5-amx/ builds variants */
 #define AMX_MIN_TOKENS 12
+#endif
+#define AMX_MAX_BLOCKS 48   /* nin / 32 of the largest matrix (1536 inputs) */
 #define AMX_TARGET __attribute__((target("amx-tile,amx-int8,avx512f,avx512bw,avx512vnni,avx2,fma")))
 typedef struct __attribute__((packed)) {
     uint8_t palette_id, start_row, reserved[14];
@@ -563,13 +567,12 @@ AMX_TARGET static void mm_amx(const qmat *M, const float *bias, const int8_t *aq
         _tile_loadconfig(&cfg);
         /* a group's B tiles, unpacked once for all its tokens (a tile loaded right after the vector stores that
          * wrote it waits for them: unpacking block by block ran no faster than the VNNI kernel) */
-        uint8_t *bt = (uint8_t *)aligned_alloc(64, (size_t)M->nb * 512);
+        uint8_t bt[AMX_MAX_BLOCKS * 512] __attribute__((aligned(64)));
 #pragma omp for schedule(static)
         for (int g = 0; g < M->ng; g++) {
             for (int b = 0; b < M->nb; b++) amx_unpack(M->w + ((size_t)g * M->nb + b) * 256, bt + (size_t)b * 512);
             for (int t = 0; t < L; t += 16) tile_amx(M, bt, bias, aq, ad, as, Y, t, L - t < 16 ? L - t : 16, g);
         }
-        free(bt);
         _tile_release();
     }
 }
@@ -588,7 +591,11 @@ static void matmul_packed(int kernel, const qmat *M, const float *bias, const in
 #if defined(E5_X86) && defined(__linux__)
     /* a short text ("ja", a button) fills too little of AMX's 16-token tiles to pay for unpacking the weights
      * into them: the VNNI kernel is faster there, with the same floats */
-    if (kernel == E5_AMX && L >= AMX_MIN_TOKENS) { mm_amx(M, bias, aq, ad, as, Y, L); return; }
+    /* tile_amx takes the blocks two at a time, the group's tiles fit AMX_MAX_BLOCKS: true of every e5 matrix */
+    if (kernel == E5_AMX && L >= AMX_MIN_TOKENS && M->nb % 2 == 0 && M->nb <= AMX_MAX_BLOCKS) {
+        mm_amx(M, bias, aq, ad, as, Y, L);
+        return;
+    }
 #endif
 #ifdef E5_X86
     if (kernel >= E5_VNNI) { mm_vnni(M, bias, aq, ad, as, Y, L); return; }
@@ -598,7 +605,7 @@ static void matmul_packed(int kernel, const qmat *M, const float *bias, const in
     mm_scalar(M, bias, aq, ad, as, Y, L);
 }
 
-/* The best kernel this CPU runs, read once at load. E5_KERNEL=avx2|scalar in
+/* The best kernel this CPU runs, read once at load. E5_KERNEL=avx512vnni|avx2|scalar in
  * the environment asks for a lower one (tests, comparisons); never a higher. */
 static int choose_kernel(void) {
     int k = E5_SCALAR;
@@ -720,9 +727,6 @@ static int tok_lookup_hashed(const tokenizer *t, const char *s, int n, uint64_t 
         if (len == n && memcmp(t->blob + t->offs[idx], s, n) == 0) return idx;
         i = (i + 1) & t->ht_mask;
     }
-}
-static int tok_lookup(const tokenizer *t, const char *s, int n) {
-    return tok_lookup_hashed(t, s, n, fnv1a(s, n));
 }
 /* binary search normalization map; returns index or -1 */
 static int norm_find(const tokenizer *t, uint32_t cp) {

@@ -358,3 +358,34 @@ def test_only_what_the_unconfirmed_story_value_decides_is_dropped():
                      *_slots(municipality="Zwolle")]
     assert unconfirmed_route(_conversation(answered_role)) == [
         "municipality", "municipality_key", "routing_confirmed", "contact_function", "contact_label"]
+
+
+async def test_resumed_in_a_new_session_the_routing_form_asks_the_dropped_route(connection, dispatcher, domain):
+    """The case the pause rule is for: back in a new session (the story's origin is gone), the routing form asks for
+    role and municipality itself; nothing of the story's place is used unasked."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.report import ActionPauseReport, ActionResumeReport
+
+    events = [*_ZWOLLE_STORY, *_slots(municipality_key="zwolle", incident_text="verhaal", report_wanted=True,
+                                      requested_slot="routing_check")]
+    await ActionPauseReport().run(CollectingDispatcher(), _conversation(events), domain)
+    resumed = await ActionResumeReport().run(CollectingDispatcher(), _conversation(events), domain)
+    later = [{"event": "session_started"}, _user("/resume_report", "resume_report"), _action("action_resume_report"),
+             *[e for e in resumed if e["event"] == "slot"]]
+    assert await _asks_next(_conversation(later), domain, dispatcher) == "role"
+
+
+async def test_a_role_from_a_story_without_a_place_is_not_kept_by_a_pause(connection, domain):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.report import ActionPauseReport, ActionResumeReport
+    from actions.routing import unconfirmed_route
+
+    events = [_user("Een raadslid werd gisteren bedreigd, nu krijg ik zelf ook mails", "incident_d", {"role": "raadslid"}),
+              *_slots(role="raadslid", incident_text="verhaal", report_wanted=True, requested_slot="municipality")]
+    assert unconfirmed_route(_conversation(events)) == ["role", "routing_confirmed", "contact_function", "contact_label"]
+    await ActionPauseReport().run(CollectingDispatcher(), _conversation(events), domain)
+    resumed = await ActionResumeReport().run(CollectingDispatcher(), _conversation(events), domain)
+    assert {e["name"]: e["value"] for e in resumed if e["event"] == "slot"}["role"] is None
+    assert [e["name"] for e in resumed if e["event"] == "followup"] == ["routing_form"]
