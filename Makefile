@@ -55,13 +55,19 @@ E5_ENGINE := models/e5-engine/libe5.so
 $(E5_ENGINE): native/e5/e5.c native/e5/e5.h scripts/build_e5.sh
 	scripts/build_e5.sh
 
-install: .venv-rasa/.installed .venv-actions/.installed $(WIDGET_NPM) $(E5_ENGINE) ## Create both environments, the widget's npm packages and the e5 engine
+# The classifier's fit kernels in C (native/fit/fit.c: the n-gram products and L-BFGS's vector steps, numpy's and
+# scipy's numbers bit for bit in less time); without the library nlu/lbfgs.py uses theirs. Needs gcc, as the e5 engine.
+FIT_LIB := models/fit/libfit.so
+$(FIT_LIB): native/fit/fit.c scripts/build_fit.sh
+	scripts/build_fit.sh
+
+install: .venv-rasa/.installed .venv-actions/.installed $(WIDGET_NPM) $(E5_ENGINE) $(FIT_LIB) ## Create both environments, the widget's npm packages, the e5 engine and the fit kernels
 
 models/spacy-nl/SOURCE.json: .venv-rasa/.installed scripts/build_spacy_nl.py
 	$(RASA_PY) scripts/build_spacy_nl.py models/spacy-nl
 
 # --skip-validation: make validate runs Rasa's data checks, stricter (warnings fail), in make test
-$(MODEL): .venv-rasa/.installed $(E5_ENGINE) models/spacy-nl/SOURCE.json bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/data -name "*.yml") \
+$(MODEL): .venv-rasa/.installed $(E5_ENGINE) $(FIT_LIB) models/spacy-nl/SOURCE.json bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/data -name "*.yml") \
   $(wildcard bot/nlu/*.py)
 	cd bot && $(RASA_PY) -m rasa train --skip-validation --domain domain --out ../models --fixed-model-name meldhulp
 	touch $@
@@ -115,7 +121,7 @@ lint: .venv-actions/.installed ## ruff on all Python code, mypy on actions, chan
 	$(ACT_PY) -m ruff check bot scripts tests channels core
 	$(ACT_PY) -m mypy
 
-unit: .venv-actions/.installed .venv-rasa/.installed ## pytest: actions, routing, report store, cue rules, NLU components (no servers)
+unit: .venv-actions/.installed .venv-rasa/.installed $(FIT_LIB) ## pytest: actions, routing, report store, cue rules, NLU components (no servers)
 	$(ACT_PY) -m pytest -q -m "not e2e and not rasa"
 	$(RASA_PY) -m pytest -q -m rasa -p no:cacheprovider -W ignore::pytest.PytestConfigWarning tests/bot/nlu
 	$(RASA_PY) -m pytest -q -m rasa -p no:cacheprovider -W ignore::pytest.PytestConfigWarning tests/bot/patches
@@ -157,7 +163,7 @@ e2e: $(MODEL) $(WIDGET_NPM) ## Both servers: REST conversation, widget in Chromi
 bench: $(MODEL) ## Latency of a full turn over REST: p95 <= 150 ms
 	$(ACT_PY) scripts/bench_latency.py --out var/latency.json
 
-time-training: .venv-rasa/.installed $(E5_ENGINE) models/spacy-nl/SOURCE.json ## Train from scratch (empty cache) and time it: <= 5 min
+time-training: .venv-rasa/.installed $(E5_ENGINE) $(FIT_LIB) models/spacy-nl/SOURCE.json ## Train from scratch (empty cache) and time it: <= 5 min
 	$(RASA_PY) scripts/time_training.py --out var/training.json
 
 # Issue 12: the probe suite and the load measurement, on 127.0.0.1 only (scripts/probe.py, scripts/load.py).

@@ -18,6 +18,10 @@ RUN pip install -q "pip<25" \
 COPY native/e5 native/e5
 COPY scripts/build_e5.sh scripts/
 RUN scripts/build_e5.sh
+# The classifier's fit kernels (native/fit/fit.c): training in the image is as fast as on a developer's machine.
+COPY native/fit native/fit
+COPY scripts/build_fit.sh scripts/
+RUN scripts/build_fit.sh
 
 FROM python:3.11-slim-bookworm
 # libgomp1: the OpenMP library our e5 engine loads
@@ -25,6 +29,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 && rm 
 RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/app app
 COPY --from=venv /opt/venv /opt/venv
 COPY --from=venv /src/models/e5-engine /app/models/e5-engine
+COPY --from=venv /src/models/fit /app/models/fit
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONWARNINGS=ignore::DeprecationWarning \

@@ -7,7 +7,8 @@ L-BFGS settings as scikit-learn 1.1 (`sklearn.linear_model._logistic._logistic_r
 weighted multinomial losses plus 1/(2C) times the squared weights, intercepts not penalised, starting from zero,
 `gtol` 1e-4, `maxiter` max_iter), but multiplies the embedding's columns as a dense array, keeps the n-gram matrix's
 transpose as rows (scipy multiplies a row-major matrix about twice as fast as a column-major one) and uses both cores
-(half the rows, then half the features, each in a thread: scipy's sparse products let go of Python's lock). The result
+(half the rows, then half the features, each in a thread: the sparse products let go of Python's lock); those
+products run in C where it is built (`product`: scipy's own sums, vectorised; the same numbers bit for bit). The result
 is a fitted `LogisticRegression`, used and stored as before. Stopped after max_iter steps, as we do, it is not
 bit-for-bit scikit-learn's: L-BFGS's steps amplify rounding differences (tests/bot/nlu/test_lbfgs.py: the same
 coefficients when both converge; docs/experiments/fit-time/: the time and the cross-fitted development set).
@@ -26,10 +27,14 @@ early stopped and converged.
 
 from __future__ import annotations
 
+import ctypes
+import os
+import threading
 import warnings
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,8 +46,19 @@ MEMORY, GTOL, FTOL, MAX_LINE_SEARCH = 10, 1e-4, 2.220446049250313e-09, 20
 LINE_FTOL, LINE_GTOL, LINE_XTOL, MAX_STEP = 1e-3, 0.9, 0.1, 1e10
 
 
-def fit(x_sparse: Any, x_dense: np.ndarray, y: list[str], sample_weight: list[float], c: float, max_iter: int) -> Any:
-    """The LogisticRegression(C=c, max_iter=max_iter) that scikit-learn would fit on hstack([x_sparse, x_dense])."""
+def fit(
+    x_sparse: Any,
+    x_dense: np.ndarray,
+    y: list[str],
+    sample_weight: list[float],
+    c: float,
+    max_iter: int,
+    on_step: Callable[[int, np.ndarray], None] | None = None,
+) -> Any:
+    """The LogisticRegression(C=c, max_iter=max_iter) that scikit-learn would fit on hstack([x_sparse, x_dense]).
+
+    `on_step(steps, coefficients)` is called after every L-BFGS step (docs/experiments/fit-time/steps.py: the models
+    after fewer steps from one fit, with `model(...)`)."""
     from sklearn._loss.loss import HalfMultinomialLoss
     from sklearn.linear_model import LogisticRegression
     from sklearn.utils import assert_all_finite
@@ -78,13 +94,13 @@ def fit(x_sparse: Any, x_dense: np.ndarray, y: list[str], sample_weight: list[fl
         # coef as scikit-learn ravels it: (n_classes, n_features + 1) in Fortran order, the intercept last
         matrix = coef.reshape((n_classes, -1), order="F")
         w, intercept = matrix[:, :-1], matrix[:, -1]
-        w_sparse = w[:, :n_sparse].T
-        raw = np.vstack(list(pool.map(lambda part: part @ w_sparse, rows))) + x_dense @ w[:, n_sparse:].T + intercept
+        w_sparse = np.ascontiguousarray(w[:, :n_sparse].T)
+        raw = np.vstack(list(pool.map(lambda part: product(part, w_sparse), rows))) + x_dense @ w[:, n_sparse:].T + intercept
         per_sample, grad_per_sample = loss.loss_gradient(
             y_true=target, raw_prediction=raw, sample_weight=weights, n_threads=1
         )
         grad = np.empty((n_classes, n_features + 1), order="F")
-        grad[:, :n_sparse] = np.vstack(list(pool.map(lambda part: part @ grad_per_sample, columns))).T
+        grad[:, :n_sparse] = np.vstack(list(pool.map(lambda part: product(part, grad_per_sample), columns))).T
         grad[:, n_sparse:n_features] = grad_per_sample.T @ x_dense
         grad[:, :n_features] += l2 * w
         grad[:, -1] = grad_per_sample.sum(axis=0)
@@ -92,7 +108,7 @@ def fit(x_sparse: Any, x_dense: np.ndarray, y: list[str], sample_weight: list[fl
 
     start = np.zeros((n_classes, n_features + 1), order="F").ravel(order="F")
     with ThreadPoolExecutor(2) as pool:
-        solution, value, steps, converged = minimize(loss_gradient, start, max_iter)
+        solution, value, steps, converged = minimize(loss_gradient, start, max_iter, on_step)
     if not np.isfinite(value) or not np.all(np.isfinite(solution)):
         raise ValueError("the fit did not give finite coefficients")
     if not converged:
@@ -100,18 +116,81 @@ def fit(x_sparse: Any, x_dense: np.ndarray, y: list[str], sample_weight: list[fl
 
         # what scikit-learn says when L-BFGS stops at max_iter (ensemble.fit_model silences it: we stop early on purpose)
         warnings.warn(f"lbfgs failed to converge (stopped after {steps} iterations)", ConvergenceWarning, stacklevel=2)
-    coef = solution.reshape((n_classes, -1), order="F")
-    model = LogisticRegression(C=c, max_iter=max_iter)
-    model.classes_ = classes
-    model.coef_ = np.ascontiguousarray(coef[:, :-1])
-    model.intercept_ = coef[:, -1].copy()
-    model.n_iter_ = np.array([steps], dtype=np.int32)
-    model.n_features_in_ = n_features
-    return model
+    return model(classes, solution, steps, c, max_iter)
 
 
-def minimize(fun: Callable[[np.ndarray], tuple[float, np.ndarray]], x: np.ndarray, max_iter: int) -> tuple[np.ndarray, float, int, bool]:
-    """L-BFGS-B without bounds (module docstring): (x, f(x), steps taken, converged)."""
+# The fit's heaviest steps in C (native/fit/fit.c, built by scripts/build_fit.sh): the n-gram products (scipy's own loop,
+# vectorised) and the two-loop recursion's `q += a * x` (numpy's, in one pass): the same operations in the same order, so
+# the same numbers bit for bit (tests/bot/nlu/test_lbfgs.py), in less time (README "Training"). Without the library
+# (not built, or MELDHULP_FIT_LIBRARY empty) numpy's and scipy's are used.
+_LIBRARY = Path(__file__).resolve().parents[2] / "models" / "fit" / "libfit.so"
+_library_lock = threading.Lock()
+_library: Any = None  # loaded on first use: the ctypes library, or False without it
+
+
+def _kernels() -> Any:
+    global _library
+    with _library_lock:
+        if _library is None:
+            path = os.environ.get("MELDHULP_FIT_LIBRARY", str(_LIBRARY))
+            _library = False
+            if path and os.access(path, os.R_OK):
+                library = ctypes.CDLL(path)  # CDLL: a call lets go of Python's lock (the products run in two threads)
+                pointer = ctypes.c_void_p
+                library.csr_dense.argtypes = [ctypes.c_int64, pointer, pointer, pointer, pointer, ctypes.c_int64, pointer]
+                library.csr_dense.restype = None
+                library.add_scaled.argtypes = [ctypes.c_int64, ctypes.c_double, pointer, pointer]
+                library.add_scaled.restype = None
+                _library = library
+        return _library
+
+
+def product(matrix: Any, dense: np.ndarray) -> np.ndarray:
+    """`matrix @ dense` for a CSR matrix of float64 numbers, as scipy computes it."""
+    library = _kernels()
+    if (not library or matrix.format != "csr" or matrix.dtype != np.float64 or matrix.indices.dtype != np.int32
+            or matrix.indptr.dtype != np.int32 or dense.ndim != 2 or matrix.shape[1] != dense.shape[0]):
+        return matrix @ dense
+    x = np.ascontiguousarray(dense, dtype=np.float64)
+    indptr, indices, data = (np.ascontiguousarray(a) for a in (matrix.indptr, matrix.indices, matrix.data))
+    out = np.empty((matrix.shape[0], x.shape[1]))
+    library.csr_dense(matrix.shape[0], indptr.ctypes.data, indices.ctypes.data, data.ctypes.data, x.ctypes.data,
+                      x.shape[1], out.ctypes.data)
+    return out
+
+
+def add_scaled(y: np.ndarray, a: float, x: np.ndarray) -> None:
+    """y += a * x in place, as numpy computes it (y and x: contiguous float64 vectors of one length)."""
+    library = _kernels()
+    if (library and y.dtype == x.dtype == np.float64 and y.ndim == x.ndim == 1 and y.size == x.size
+            and y.flags.c_contiguous and y.flags.writeable and x.flags.c_contiguous):
+        library.add_scaled(y.size, a, x.ctypes.data, y.ctypes.data)
+    else:
+        y += a * x
+
+
+def model(classes: np.ndarray, solution: np.ndarray, steps: int, c: float, max_iter: int) -> Any:
+    """The fitted LogisticRegression with the coefficients `solution` (as `fit` minimises them: Fortran order, the
+    intercepts last)."""
+    from sklearn.linear_model import LogisticRegression
+
+    coef = solution.reshape((classes.size, -1), order="F")
+    fitted = LogisticRegression(C=c, max_iter=max_iter)
+    fitted.classes_ = classes
+    fitted.coef_ = np.ascontiguousarray(coef[:, :-1])
+    fitted.intercept_ = coef[:, -1].copy()
+    fitted.n_iter_ = np.array([steps], dtype=np.int32)
+    fitted.n_features_in_ = fitted.coef_.shape[1]
+    return fitted
+
+
+def minimize(
+    fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    x: np.ndarray,
+    max_iter: int,
+    on_step: Callable[[int, np.ndarray], None] | None = None,
+) -> tuple[np.ndarray, float, int, bool]:
+    """L-BFGS-B without bounds (module docstring): (x, f(x), steps taken, converged); on_step(steps, x) after each."""
     from scipy.optimize import _minpack2
 
     value, gradient = fun(x)
@@ -140,6 +219,8 @@ def minimize(fun: Callable[[np.ndarray], tuple[float, np.ndarray]], x: np.ndarra
         reduction = (value - new_value) / max(abs(value), abs(new_value), 1.0)
         x, value, gradient = new_x, new_value, new_gradient
         steps += 1
+        if on_step is not None:
+            on_step(steps, x)
         if reduction <= FTOL:
             return x, value, steps, True
     return x, value, steps, bool(np.abs(gradient).max() <= GTOL)
@@ -152,10 +233,10 @@ def _two_loop(gradient: np.ndarray, pairs: deque, theta: float) -> np.ndarray:
     for s, y, rho in reversed(pairs):
         alpha = rho * float(s @ q)
         alphas.append(alpha)
-        q -= alpha * y
+        add_scaled(q, -alpha, y)  # q -= alpha * y (the negation is exact)
     q /= theta
     for (s, y, rho), alpha in zip(pairs, reversed(alphas), strict=True):
-        q += (alpha - rho * float(y @ q)) * s
+        add_scaled(q, alpha - rho * float(y @ q), s)
     return q
 
 

@@ -1,7 +1,9 @@
 """The classifier's fit with the sentence embedding kept dense (nlu/lbfgs.py) is scikit-learn's fit. Needs scikit-learn:
 `make unit` runs these in the Rasa environment (marker `rasa`)."""
 
+import ctypes
 import warnings
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -74,3 +76,90 @@ def test_weights_of_another_length_are_refused():
     x_sparse, x_dense, labels, weights = problem(classes=3)
     with pytest.raises(ValueError):
         lbfgs.fit(x_sparse, x_dense, labels, weights[:-5], 10.0, 100)
+
+
+def test_on_step_sees_every_step_and_its_coefficients_are_the_model_stopped_there():
+    """docs/experiments/fit-time/steps.py reads the models after fewer steps from one fit: L-BFGS's path does not
+    depend on max_iter, so the coefficients at step k are those of the fit stopped at k."""
+    x_sparse, x_dense, labels, weights = problem(classes=4)
+    seen: dict[int, np.ndarray] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        full = lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 20, lambda step, x: seen.setdefault(step, x.copy()))
+        stopped = lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 7)
+    assert sorted(seen) == list(range(1, 21))
+    at_seven = lbfgs.model(full.classes_, seen[7], 7, 10.0, 7)
+    assert np.array_equal(at_seven.coef_, stopped.coef_)
+    assert np.array_equal(at_seven.intercept_, stopped.intercept_)
+    at_twenty = lbfgs.model(full.classes_, seen[20], 20, 10.0, 20)
+    assert np.array_equal(at_twenty.coef_, full.coef_)
+    assert at_twenty.n_features_in_ == full.n_features_in_
+
+
+@pytest.mark.parametrize("k", [1, 7, 8, 9, 26])
+def test_the_c_product_is_scipys_bit_for_bit(k):
+    """native/fit/fit.c (make unit builds it): the same sums in the same order, in rows with no entry, one or
+    many, indices in any stored order, a dense side in float32 or float64, with any number of columns (AVX-512 tails)."""
+    assert lbfgs._kernels(), "models/fit/libfit.so is not built (scripts/build_fit.sh)"
+    plain = ctypes.CDLL(str(lbfgs._LIBRARY))
+    plain.csr_dense = plain.csr_dense_plain
+    plain.csr_dense.argtypes = lbfgs._kernels().csr_dense.argtypes
+    rng = np.random.default_rng(k)
+    matrix = sparse.random(120, 90, density=0.2, random_state=k, format="csr")
+    matrix.data *= 1e3 * rng.standard_normal(matrix.nnz)  # magnitudes far apart: a different order would show
+    matrix = (sparse.diags([0.0 if i == 5 else 1.0 for i in range(120)]) @ matrix).tocsr()  # row 5 empty
+    matrix.eliminate_zeros()
+    shuffled = matrix.copy()
+    for i in range(shuffled.shape[0]):  # the stored order of each row, reversed: scipy sums in stored order too
+        start, end = shuffled.indptr[i], shuffled.indptr[i + 1]
+        shuffled.indices[start:end] = shuffled.indices[start:end][::-1].copy()
+        shuffled.data[start:end] = shuffled.data[start:end][::-1].copy()
+    for dense in (rng.standard_normal((90, k)), rng.standard_normal((90, k)).astype(np.float32),
+                  np.asfortranarray(rng.standard_normal((k, 90))).T):
+        for m in (matrix, shuffled):
+            assert np.array_equal(lbfgs.product(m, dense), m @ dense)
+            with mock.patch.object(lbfgs, "_library", plain):  # the loop for CPUs without AVX-512
+                assert np.array_equal(lbfgs.product(m, dense), m @ dense)
+
+
+def test_the_fit_is_the_same_with_and_without_the_c_product(monkeypatch):
+    x_sparse, x_dense, labels, weights = problem(classes=5, rows=400, seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with_c = lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 30)
+        monkeypatch.setattr(lbfgs, "_library", False)  # as without the library
+        without = lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 30)
+    assert np.array_equal(with_c.coef_, without.coef_)
+    assert np.array_equal(with_c.intercept_, without.intercept_)
+
+
+def test_add_scaled_is_numpys_bit_for_bit():
+    assert lbfgs._kernels(), "models/fit/libfit.so is not built (scripts/build_fit.sh)"
+    rng = np.random.default_rng(7)
+    for n in (1, 5, 1001):
+        x, y = rng.standard_normal(n) * 1e8, rng.standard_normal(n)
+        for a in (0.3, -1.7e-9, 0.0):
+            expected, got = y.copy(), y.copy()
+            expected -= -a * x  # the two-loop recursion's first loop: q -= alpha * y
+            lbfgs.add_scaled(got, a, x)
+            assert np.array_equal(got, expected)
+            expected, got = y.copy(), y.copy()
+            expected += a * x
+            lbfgs.add_scaled(got, a, x)
+            assert np.array_equal(got, expected)
+    fortran = np.asfortranarray(rng.standard_normal((3, 4)))  # not a vector: numpy's own step
+    expected = fortran + 2.0 * fortran
+    lbfgs.add_scaled(fortran, 2.0, fortran.copy())
+    assert np.array_equal(fortran, expected)
+
+
+def test_without_the_library_numpys_and_scipys_steps_are_used(monkeypatch):
+    monkeypatch.setattr(lbfgs, "_library", None)
+    monkeypatch.setenv("MELDHULP_FIT_LIBRARY", "")
+    matrix = sparse.random(30, 20, density=0.3, random_state=1, format="csr")
+    dense = np.arange(40.0).reshape(20, 2)
+    assert lbfgs._kernels() is False
+    assert np.array_equal(lbfgs.product(matrix, dense), matrix @ dense)
+    y = np.ones(4)
+    lbfgs.add_scaled(y, 0.5, np.arange(4.0))
+    assert y.tolist() == [1.0, 1.5, 2.0, 2.5]
