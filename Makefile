@@ -56,7 +56,8 @@ $(E5_ENGINE): native/e5/e5.c native/e5/e5.h scripts/build_e5.sh
 	scripts/build_e5.sh
 
 # The classifier's fit kernels in C (native/fit/fit.c: the n-gram products and L-BFGS's vector steps, numpy's and
-# scipy's numbers bit for bit in less time); without the library nlu/lbfgs.py uses theirs. Needs gcc, as the e5 engine.
+# scipy's numbers bit for bit in less time; built on x86-64 only); without the library nlu/lbfgs.py uses theirs. Needs
+# gcc, as the e5 engine. Order-only for the model: the same numbers either way, so a rebuild does not retrain.
 FIT_LIB := models/fit/libfit.so
 $(FIT_LIB): native/fit/fit.c scripts/build_fit.sh
 	scripts/build_fit.sh
@@ -67,8 +68,8 @@ models/spacy-nl/SOURCE.json: .venv-rasa/.installed scripts/build_spacy_nl.py
 	$(RASA_PY) scripts/build_spacy_nl.py models/spacy-nl
 
 # --skip-validation: make validate runs Rasa's data checks, stricter (warnings fail), in make test
-$(MODEL): .venv-rasa/.installed $(E5_ENGINE) $(FIT_LIB) models/spacy-nl/SOURCE.json bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/data -name "*.yml") \
-  $(wildcard bot/nlu/*.py)
+$(MODEL): .venv-rasa/.installed $(E5_ENGINE) models/spacy-nl/SOURCE.json bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/data -name "*.yml") \
+  $(wildcard bot/nlu/*.py) | $(FIT_LIB)
 	cd bot && $(RASA_PY) -m rasa train --skip-validation --domain domain --out ../models --fixed-model-name meldhulp
 	touch $@
 

@@ -10,9 +10,15 @@ out=models/fit/libfit.so
 if [[ -f $out && $out -nt $src && $out -nt scripts/build_fit.sh ]]; then
     exit 0
 fi
+if [[ $(uname -m) != x86_64 ]]; then
+    # tested only on x86-64 (elsewhere scipy's own build may fuse its multiply-adds): numpy's and scipy's steps there
+    echo "scripts/build_fit.sh: not x86-64, the fit uses numpy's and scipy's steps"
+    exit 0
+fi
 mkdir -p "$(dirname "$out")"
 # Into a new file, then renamed: a running process keeps the library it loaded.
 tmp=$(mktemp "$out.XXXXXX")
+trap 'rm -f "$tmp"' EXIT  # no half-built file left behind when gcc fails
 "${CC:-gcc}" -O3 -ffp-contract=off -fPIC -shared -o "$tmp" "$src"
 chmod 755 "$tmp"  # mktemp makes it 0600
 mv -f "$tmp" "$out"

@@ -8,7 +8,8 @@ weighted multinomial losses plus 1/(2C) times the squared weights, intercepts no
 `gtol` 1e-4, `maxiter` max_iter), but multiplies the embedding's columns as a dense array, keeps the n-gram matrix's
 transpose as rows (scipy multiplies a row-major matrix about twice as fast as a column-major one) and uses both cores
 (half the rows, then half the features, each in a thread: the sparse products let go of Python's lock); those
-products run in C where it is built (`product`: scipy's own sums, vectorised; the same numbers bit for bit). The result
+products run in C where it is built (`product`: scipy's own sums, vectorised; on a given machine the same numbers
+bit for bit). The result
 is a fitted `LogisticRegression`, used and stored as before. Stopped after max_iter steps, as we do, it is not
 bit-for-bit scikit-learn's: L-BFGS's steps amplify rounding differences (tests/bot/nlu/test_lbfgs.py: the same
 coefficients when both converge; docs/experiments/fit-time/: the time and the cross-fitted development set).
@@ -28,6 +29,7 @@ early stopped and converged.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import threading
 import warnings
@@ -38,6 +40,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+logger = logging.getLogger(__name__)
 
 # L-BFGS-B's settings as scikit-learn 1.1 calls it (scipy.optimize.minimize(method="L-BFGS-B"), options gtol 1e-4,
 # maxiter; defaults: 10 correction pairs, ftol 2.22e-9 = factr 1e7 times the machine epsilon, 20 evaluations in a
@@ -57,8 +61,8 @@ def fit(
 ) -> Any:
     """The LogisticRegression(C=c, max_iter=max_iter) that scikit-learn would fit on hstack([x_sparse, x_dense]).
 
-    `on_step(steps, coefficients)` is called after every L-BFGS step (docs/experiments/fit-time/steps.py: the models
-    after fewer steps from one fit, with `model(...)`)."""
+    `on_step(steps, coefficients)` is called after every L-BFGS step with the fit's own array (copy it; do not change
+    it): docs/experiments/fit-time/steps.py reads the models after fewer steps from one fit, with `model(...)`."""
     from sklearn._loss.loss import HalfMultinomialLoss
     from sklearn.linear_model import LogisticRegression
     from sklearn.utils import assert_all_finite
@@ -95,16 +99,22 @@ def fit(
         matrix = coef.reshape((n_classes, -1), order="F")
         w, intercept = matrix[:, :-1], matrix[:, -1]
         w_sparse = np.ascontiguousarray(w[:, :n_sparse].T)
-        raw = np.vstack(list(pool.map(lambda part: product(part, w_sparse), rows))) + x_dense @ w[:, n_sparse:].T + intercept
+        # the products written in place (the same numbers as np.vstack of them, then + the rest, left to right)
+        raw = np.empty((target.size, n_classes))
+        products_into(pool, rows, w_sparse, raw)
+        raw += x_dense @ w[:, n_sparse:].T
+        raw += intercept
         per_sample, grad_per_sample = loss.loss_gradient(
             y_true=target, raw_prediction=raw, sample_weight=weights, n_threads=1
         )
-        grad = np.empty((n_classes, n_features + 1), order="F")
-        grad[:, :n_sparse] = np.vstack(list(pool.map(lambda part: product(part, grad_per_sample), columns))).T
+        flat = np.empty(n_classes * (n_features + 1))  # the gradient raveled in Fortran order, as coef
+        grad = flat.reshape((n_classes, -1), order="F")  # a view
+        by_feature = grad[:, :n_sparse].T  # (n_sparse, n_classes), row-major: where the column products go
+        products_into(pool, columns, grad_per_sample, by_feature)
         grad[:, n_sparse:n_features] = grad_per_sample.T @ x_dense
-        grad[:, :n_features] += l2 * w
+        add_scaled(flat[: n_classes * n_features], l2, coef[: n_classes * n_features])  # grad[:, :n_features] += l2 * w
         grad[:, -1] = grad_per_sample.sum(axis=0)
-        return float(per_sample.sum() + 0.5 * l2 * squared_norm(w)), grad.ravel(order="F")
+        return float(per_sample.sum() + 0.5 * l2 * squared_norm(w)), flat
 
     start = np.zeros((n_classes, n_features + 1), order="F").ravel(order="F")
     with ThreadPoolExecutor(2) as pool:
@@ -119,10 +129,11 @@ def fit(
     return model(classes, solution, steps, c, max_iter)
 
 
-# The fit's heaviest steps in C (native/fit/fit.c, built by scripts/build_fit.sh): the n-gram products (scipy's own loop,
-# vectorised) and the two-loop recursion's `q += a * x` (numpy's, in one pass): the same operations in the same order, so
-# the same numbers bit for bit (tests/bot/nlu/test_lbfgs.py), in less time (README "Training"). Without the library
-# (not built, or MELDHULP_FIT_LIBRARY empty) numpy's and scipy's are used.
+# The fit's heaviest steps in C (native/fit/fit.c, built by scripts/build_fit.sh on x86-64): the n-gram products (scipy's
+# own loop, vectorised) and the two-loop recursion's `q += a * x` (numpy's, in one pass): the same operations in the same
+# order, so on a given machine the same numbers bit for bit as without the library (tests/bot/nlu/test_lbfgs.py), in
+# less time (README "Training"). Without the library (not built, unreadable, not loadable, or MELDHULP_FIT_LIBRARY
+# empty) numpy's and scipy's are used, and the log says so.
 _LIBRARY = Path(__file__).resolve().parents[2] / "models" / "fit" / "libfit.so"
 _library_lock = threading.Lock()
 _library: Any = None  # loaded on first use: the ctypes library, or False without it
@@ -132,38 +143,61 @@ def _kernels() -> Any:
     global _library
     with _library_lock:
         if _library is None:
-            path = os.environ.get("MELDHULP_FIT_LIBRARY", str(_LIBRARY))
-            _library = False
-            if path and os.access(path, os.R_OK):
-                library = ctypes.CDLL(path)  # CDLL: a call lets go of Python's lock (the products run in two threads)
-                pointer = ctypes.c_void_p
-                library.csr_dense.argtypes = [ctypes.c_int64, pointer, pointer, pointer, pointer, ctypes.c_int64, pointer]
-                library.csr_dense.restype = None
-                library.add_scaled.argtypes = [ctypes.c_int64, ctypes.c_double, pointer, pointer]
-                library.add_scaled.restype = None
-                _library = library
+            _library = _load(os.environ.get("MELDHULP_FIT_LIBRARY", str(_LIBRARY)))
         return _library
 
 
-def product(matrix: Any, dense: np.ndarray) -> np.ndarray:
-    """`matrix @ dense` for a CSR matrix of float64 numbers, as scipy computes it."""
+def _load(path: str) -> Any:
+    """The library with its two functions typed, or False (logged) when there is none to use."""
+    if not path or not os.access(path, os.R_OK):
+        logger.info("the fit's C kernels are not built (%s): numpy's and scipy's steps, the same numbers, slower", path)
+        return False
+    try:
+        library = ctypes.CDLL(path)  # CDLL: a call lets go of Python's lock (the products run in two threads)
+        pointer = ctypes.c_void_p
+        library.csr_dense.argtypes = [ctypes.c_int64, pointer, pointer, pointer, pointer, ctypes.c_int64, pointer]
+        library.csr_dense.restype = None
+        library.add_scaled.argtypes = [ctypes.c_int64, ctypes.c_double, pointer, pointer]
+        library.add_scaled.restype = None
+    except (OSError, AttributeError) as error:  # not a library, or an old build without a function
+        logger.warning("the fit's C kernels in %s cannot be used (%s): numpy's and scipy's steps instead", path, error)
+        return False
+    logger.info("the fit's C kernels: %s", path)
+    return library
+
+
+def product(matrix: Any, dense: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """`matrix @ dense` for a CSR matrix of float64 numbers, as scipy computes it; into `out` when given (a row-major
+    float64 array of the product's shape)."""
     library = _kernels()
+    if out is None:
+        out = np.empty((matrix.shape[0], dense.shape[1] if dense.ndim == 2 else 1))
     if (not library or matrix.format != "csr" or matrix.dtype != np.float64 or matrix.indices.dtype != np.int32
-            or matrix.indptr.dtype != np.int32 or dense.ndim != 2 or matrix.shape[1] != dense.shape[0]):
-        return matrix @ dense
+            or matrix.indptr.dtype != np.int32 or dense.ndim != 2 or matrix.shape[1] != dense.shape[0]
+            or not all(a.flags.aligned for a in (matrix.indptr, matrix.indices, matrix.data))
+            or out.shape != (matrix.shape[0], dense.shape[1]) or out.dtype != np.float64
+            or not (out.flags.c_contiguous and out.flags.writeable and out.flags.aligned)):
+        out[...] = matrix @ dense
+        return out
     x = np.ascontiguousarray(dense, dtype=np.float64)
     indptr, indices, data = (np.ascontiguousarray(a) for a in (matrix.indptr, matrix.indices, matrix.data))
-    out = np.empty((matrix.shape[0], x.shape[1]))
     library.csr_dense(matrix.shape[0], indptr.ctypes.data, indices.ctypes.data, data.ctypes.data, x.ctypes.data,
                       x.shape[1], out.ctypes.data)
     return out
+
+
+def products_into(pool: ThreadPoolExecutor, parts: tuple, dense: np.ndarray, out: np.ndarray) -> None:
+    """`product(part, dense)` of each part (the rows of one matrix, split), written one after the other into `out`'s
+    rows, each part in a thread of `pool`."""
+    split = np.split(out, np.cumsum([part.shape[0] for part in parts])[:-1])
+    list(pool.map(lambda pair: product(pair[0], dense, pair[1]), zip(parts, split, strict=True)))
 
 
 def add_scaled(y: np.ndarray, a: float, x: np.ndarray) -> None:
     """y += a * x in place, as numpy computes it (y and x: contiguous float64 vectors of one length)."""
     library = _kernels()
     if (library and y.dtype == x.dtype == np.float64 and y.ndim == x.ndim == 1 and y.size == x.size
-            and y.flags.c_contiguous and y.flags.writeable and x.flags.c_contiguous):
+            and y.flags.c_contiguous and y.flags.writeable and y.flags.aligned and x.flags.c_contiguous and x.flags.aligned):
         library.add_scaled(y.size, a, x.ctypes.data, y.ctypes.data)
     else:
         y += a * x
@@ -197,7 +231,7 @@ def minimize(
     pairs: deque[tuple[np.ndarray, np.ndarray, float]] = deque(maxlen=MEMORY)
     theta, steps = 1.0, 0
     while steps < max_iter:
-        if np.abs(gradient).max() <= GTOL:
+        if _largest(gradient) <= GTOL:
             return x, value, steps, True
         direction = -_two_loop(gradient, pairs, theta)
         slope = float(gradient @ direction)
@@ -223,7 +257,12 @@ def minimize(
             on_step(steps, x)
         if reduction <= FTOL:
             return x, value, steps, True
-    return x, value, steps, bool(np.abs(gradient).max() <= GTOL)
+    return x, value, steps, bool(_largest(gradient) <= GTOL)
+
+
+def _largest(vector: np.ndarray) -> float:
+    """The largest absolute entry (np.abs(vector).max() without its temporary copy of 29 MB)."""
+    return float(max(vector.max(), -vector.min()))
 
 
 def _two_loop(gradient: np.ndarray, pairs: deque, theta: float) -> np.ndarray:

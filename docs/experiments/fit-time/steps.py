@@ -72,6 +72,9 @@ def cross_fitted(dev: list[dict]) -> tuple[dict[int, list], dict[int, float]]:
         held_out = {one_line(c["text"]) for c, f in zip(dev, fold, strict=True) if f == k}
         model, classes, snapshots = fitted_with_snapshots(
             [m for m in examples if one_line(m.get("text")) not in held_out], config, embed)
+        missing = sorted(set(STEPS) - set(snapshots))
+        if missing:  # L-BFGS stopped (converged) before these steps: there is no model after them
+            raise SystemExit(f"fold {k + 1}: the fit stopped before step {missing[0]}; ask for fewer steps")
         index = [i for i, f in enumerate(fold) if f == k]
         for step, (solution, took) in snapshots.items():
             seconds[step] += took

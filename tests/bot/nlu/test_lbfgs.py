@@ -96,14 +96,38 @@ def test_on_step_sees_every_step_and_its_coefficients_are_the_model_stopped_ther
     assert at_twenty.n_features_in_ == full.n_features_in_
 
 
+class Counted:
+    """The library's functions, each call counted: a test of the C path must see it taken."""
+
+    def __init__(self, library):
+        self.calls = {"csr_dense": 0, "add_scaled": 0}
+        self._library = library
+
+    def __getattr__(self, name):
+        function = getattr(self._library, name)
+
+        def counted(*args):
+            self.calls[name] += 1
+            return function(*args)
+
+        return counted
+
+
+def loaded_kernels():
+    library = lbfgs._kernels()
+    assert library, "models/fit/libfit.so is not built (scripts/build_fit.sh), or MELDHULP_FIT_LIBRARY is empty"
+    return library
+
+
 @pytest.mark.parametrize("k", [1, 7, 8, 9, 26])
 def test_the_c_product_is_scipys_bit_for_bit(k):
-    """native/fit/fit.c (make unit builds it): the same sums in the same order, in rows with no entry, one or
-    many, indices in any stored order, a dense side in float32 or float64, with any number of columns (AVX-512 tails)."""
-    assert lbfgs._kernels(), "models/fit/libfit.so is not built (scripts/build_fit.sh)"
-    plain = ctypes.CDLL(str(lbfgs._LIBRARY))
+    """native/fit/fit.c (make unit builds it): the same sums in the same order, in rows with no entry, one or many,
+    indices in any stored order, a dense side in float32 or float64, contiguous or not, with any number of columns
+    (AVX-512 tails), on this CPU's loop and on the plain loop of CPUs without AVX-512."""
+    library = loaded_kernels()
+    plain = ctypes.CDLL(library._name)  # the same file _kernels() loaded
     plain.csr_dense = plain.csr_dense_plain
-    plain.csr_dense.argtypes = lbfgs._kernels().csr_dense.argtypes
+    plain.csr_dense.argtypes = library.csr_dense.argtypes
     rng = np.random.default_rng(k)
     matrix = sparse.random(120, 90, density=0.2, random_state=k, format="csr")
     matrix.data *= 1e3 * rng.standard_normal(matrix.nnz)  # magnitudes far apart: a different order would show
@@ -115,42 +139,50 @@ def test_the_c_product_is_scipys_bit_for_bit(k):
         shuffled.indices[start:end] = shuffled.indices[start:end][::-1].copy()
         shuffled.data[start:end] = shuffled.data[start:end][::-1].copy()
     for dense in (rng.standard_normal((90, k)), rng.standard_normal((90, k)).astype(np.float32),
-                  np.asfortranarray(rng.standard_normal((k, 90))).T):
+                  rng.standard_normal((90, 2 * k))[:, ::2]):
         for m in (matrix, shuffled):
-            assert np.array_equal(lbfgs.product(m, dense), m @ dense)
-            with mock.patch.object(lbfgs, "_library", plain):  # the loop for CPUs without AVX-512
-                assert np.array_equal(lbfgs.product(m, dense), m @ dense)
-
-
-def test_the_fit_is_the_same_with_and_without_the_c_product(monkeypatch):
-    x_sparse, x_dense, labels, weights = problem(classes=5, rows=400, seed=3)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        with_c = lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 30)
-        monkeypatch.setattr(lbfgs, "_library", False)  # as without the library
-        without = lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 30)
-    assert np.array_equal(with_c.coef_, without.coef_)
-    assert np.array_equal(with_c.intercept_, without.intercept_)
+            for kernels in (library, plain):
+                counted = Counted(kernels)
+                with mock.patch.object(lbfgs, "_library", counted):
+                    assert np.array_equal(lbfgs.product(m, dense), m @ dense)
+                assert counted.calls["csr_dense"] == 1
 
 
 def test_add_scaled_is_numpys_bit_for_bit():
-    assert lbfgs._kernels(), "models/fit/libfit.so is not built (scripts/build_fit.sh)"
+    counted = Counted(loaded_kernels())
     rng = np.random.default_rng(7)
-    for n in (1, 5, 1001):
-        x, y = rng.standard_normal(n) * 1e8, rng.standard_normal(n)
-        for a in (0.3, -1.7e-9, 0.0):
-            expected, got = y.copy(), y.copy()
-            expected -= -a * x  # the two-loop recursion's first loop: q -= alpha * y
-            lbfgs.add_scaled(got, a, x)
-            assert np.array_equal(got, expected)
-            expected, got = y.copy(), y.copy()
-            expected += a * x
-            lbfgs.add_scaled(got, a, x)
-            assert np.array_equal(got, expected)
-    fortran = np.asfortranarray(rng.standard_normal((3, 4)))  # not a vector: numpy's own step
-    expected = fortran + 2.0 * fortran
-    lbfgs.add_scaled(fortran, 2.0, fortran.copy())
-    assert np.array_equal(fortran, expected)
+    with mock.patch.object(lbfgs, "_library", counted):
+        for n in (1, 5, 1001):
+            x, y = rng.standard_normal(n) * 1e8, rng.standard_normal(n)
+            for a in (0.3, -1.7e-9, 0.0):
+                expected, got = y.copy(), y.copy()
+                expected -= -a * x  # the two-loop recursion's first loop: q -= alpha * y
+                lbfgs.add_scaled(got, a, x)
+                assert np.array_equal(got, expected)
+                expected, got = y.copy(), y.copy()
+                expected += a * x
+                lbfgs.add_scaled(got, a, x)
+                assert np.array_equal(got, expected)
+        assert counted.calls["add_scaled"] == 18
+        fortran = np.asfortranarray(rng.standard_normal((3, 4)))  # not a vector: numpy's own step
+        expected = fortran + 2.0 * fortran
+        lbfgs.add_scaled(fortran, 2.0, fortran.copy())
+        assert np.array_equal(fortran, expected)
+        assert counted.calls["add_scaled"] == 18
+
+
+def test_the_fit_is_the_same_with_and_without_the_c_kernels(monkeypatch):
+    x_sparse, x_dense, labels, weights = problem(classes=5, rows=400, seed=3)
+    counted = Counted(loaded_kernels())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        monkeypatch.setattr(lbfgs, "_library", counted)
+        with_c = lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 30)
+        monkeypatch.setattr(lbfgs, "_library", False)  # as without the library
+        without = lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 30)
+    assert counted.calls["csr_dense"] >= 60 and counted.calls["add_scaled"] >= 100  # the C path was taken
+    assert np.array_equal(with_c.coef_, without.coef_)
+    assert np.array_equal(with_c.intercept_, without.intercept_)
 
 
 def test_without_the_library_numpys_and_scipys_steps_are_used(monkeypatch):
@@ -163,3 +195,29 @@ def test_without_the_library_numpys_and_scipys_steps_are_used(monkeypatch):
     y = np.ones(4)
     lbfgs.add_scaled(y, 0.5, np.arange(4.0))
     assert y.tolist() == [1.0, 1.5, 2.0, 2.5]
+
+
+@pytest.mark.parametrize("content", [b"not a library", None])
+def test_a_library_that_cannot_be_used_means_numpys_and_scipys_steps(monkeypatch, tmp_path, caplog, content):
+    """A file that is no library, or an old build without add_scaled: a warning and the same fit, not a crash."""
+    path = tmp_path / "libfit.so"
+    if content is None:  # an old build: csr_dense only
+        source = tmp_path / "old.c"
+        source.write_text("#include <stdint.h>\nvoid csr_dense(void) {}\n", encoding="utf-8")
+        import subprocess
+
+        subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(path), str(source)], check=True)
+    else:
+        path.write_bytes(content)
+    monkeypatch.setattr(lbfgs, "_library", None)
+    monkeypatch.setenv("MELDHULP_FIT_LIBRARY", str(path))
+    x_sparse, x_dense, labels, weights = problem(classes=3, rows=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fitted = lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 5)
+    assert lbfgs._library is False
+    assert "cannot be used" in caplog.text
+    monkeypatch.setattr(lbfgs, "_library", False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        assert np.array_equal(fitted.coef_, lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 5).coef_)
