@@ -167,13 +167,13 @@ def _load(path: str) -> Any:
 
 
 def product(matrix: Any, dense: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """`matrix @ dense` for a CSR matrix of float64 numbers, as scipy computes it; into `out` when given (a row-major
-    float64 array of the product's shape)."""
+    """`matrix @ dense` for a CSR matrix of float64 numbers and a 2-D `dense`, as scipy computes it; into `out` when
+    given (a row-major float64 array of the product's shape)."""
     library = _kernels()
     if out is None:
-        out = np.empty((matrix.shape[0], dense.shape[1] if dense.ndim == 2 else 1))
+        out = np.empty((matrix.shape[0], dense.shape[1]))
     if (not library or matrix.format != "csr" or matrix.dtype != np.float64 or matrix.indices.dtype != np.int32
-            or matrix.indptr.dtype != np.int32 or dense.ndim != 2 or matrix.shape[1] != dense.shape[0]
+            or matrix.indptr.dtype != np.int32 or matrix.shape[1] != dense.shape[0]
             or not all(a.flags.aligned for a in (matrix.indptr, matrix.indices, matrix.data))
             or out.shape != (matrix.shape[0], dense.shape[1]) or out.dtype != np.float64
             or not (out.flags.c_contiguous and out.flags.writeable and out.flags.aligned)):
