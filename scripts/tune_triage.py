@@ -84,6 +84,13 @@ def main() -> int:
     # fold (scripts/cross_fit.py); the shipped model, fitted on all of them, scores only the synthetic sets here.
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--top", type=int, default=10)
+    # The colleague model's threshold: the lowest whose false flags are at most this share of the other dev messages
+    # (session 25, before round 21's blind set was collected). Until round 20 it was the lowest with no false flag at
+    # all, a rule that climbs as dev grows (0.8 in round 13, 0.98 in round 20: one resident's story flagged in 3,877
+    # moved it) and found 82 of 328 on dev and 4 of 36 on round 20's blind set. A flag from the model alone only adds
+    # a hedged message ("Is de ander een collega-ambtsdrager? Dan geldt dit: ... Is de ander geen collega? Dan geldt
+    # het advies hierna.", bot/actions/triage.py); it never drops "melden verplicht" (the cue rule's flag can).
+    parser.add_argument("--max-colleague-false", type=float, default=0.001)
     args = parser.parse_args()
     started = time.monotonic()
     paths = sorted(ROOT.glob(args.dev))
@@ -162,7 +169,7 @@ def main() -> int:
     for config, rep in best:
         print(json.dumps(config), f"macro-F1 {rep['macro_f1']:.3f}  D recall {rep['d_recall']:.3f}  "
               f"acute {rep['acute_recall']:.3f}  false acute {rep['false_acute']:.3f}  null {rep['null_recall']:.3f}")
-    _colleague_thresholds(cases, rankings, colleague_probabilities, best[0][0])
+    _colleague_thresholds(cases, rankings, colleague_probabilities, best[0][0], args.max_colleague_false)
     print(f"took {(time.monotonic() - started) / 60:.1f} minutes")
     return 0
 
@@ -189,22 +196,36 @@ def _replay_on_all_cores(cases: list[dict], rankings: list, configs: list[dict])
         return [first, *pool.map(_replay, configs[1:], chunksize=64)]
 
 
-def _colleague_thresholds(cases: list[dict], rankings: list, probabilities: list, config: dict) -> None:
+def _colleague_thresholds(
+    cases: list[dict], rankings: list, probabilities: list, config: dict, max_false: float
+) -> float:
     """The colleague flag at each threshold of the colleague model (with the best settings above): how many
     colleague stories it finds, and how many other messages it flags (a resident's incident, or a message
-    taken for one: those would get the gedragscode route). The row 1.01 is the cue rule alone; the shipped
-    threshold is the lowest with no more false flags than that row."""
+    taken for one). The row 1.01 is the cue rule alone. Prints and returns the threshold to ship: the lowest whose
+    false flags are at most `max_false` of the other messages (or no more than the cue rule's alone)."""
     from nlu import triage
 
-    print(f"colleague model: {sum(c['colleague'] for c in cases)} colleague stories, "
-          f"{sum(not c['colleague'] for c in cases)} other messages")
+    others = sum(not c["colleague"] for c in cases)
+    print(f"colleague model: {sum(c['colleague'] for c in cases)} colleague stories, {others} other messages")
+    rows = []
     # finer steps near 1 from round 16 (0.9 flagged one resident's incident on its dev, 0.94 none)
     for threshold in (0.5, 0.6, 0.7, 0.8, 0.9, 0.92, 0.94, 0.96, 0.98, 1.01):
         cfg = {**config, "colleague_threshold": threshold}
         flags = [triage.decide(c["text"], r, cfg, p)["colleague"] for c, r, p in zip(cases, rankings, probabilities, strict=True)]
         found = sum(f and c["colleague"] for c, f in zip(cases, flags, strict=True))
         false = sum(f and not c["colleague"] for c, f in zip(cases, flags, strict=True))
-        print(f"  colleague_threshold {threshold}: found {found}, false flags {false}")
+        rows.append((threshold, false))
+        print(f"  colleague_threshold {threshold}: found {found}, false flags {false} ({false / max(others, 1):.2%})")
+    chosen = choose_colleague_threshold(rows, others, max_false)
+    print(f"colleague_threshold to ship: {chosen} (the lowest with false flags at most {max_false:.1%} of the others)")
+    return chosen
+
+
+def choose_colleague_threshold(rows: list[tuple[float, int]], others: int, max_false: float) -> float:
+    """The lowest threshold whose false flags are at most `max_false` of `others`, or at most the last row's
+    (the cue rule alone, which the threshold cannot change)."""
+    allowed = max(max_false * others, rows[-1][1])
+    return min(threshold for threshold, false in rows if false <= allowed)
 
 
 if __name__ == "__main__":
