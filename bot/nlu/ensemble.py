@@ -131,10 +131,10 @@ def fit_model(examples: list[Message], config: dict[str, Any], embed: Callable[[
             classifier.fit(x_ngrams, labels, sample_weight=weights)
         else:  # the same fit, with the embedding's columns multiplied as a dense array: half the time (nlu/lbfgs.py)
             classifier = lbfgs.fit(x_ngrams, x_dense, labels, weights, config["C"], config["max_iter"])
-    x = _joined(x_ngrams, x_dense)
     fitted = time.perf_counter()
     real = [i for i, m in enumerate(examples) if is_real_world(m)]
-    colleague_model = colleague.fit(x[real], [colleague.is_colleague_example(examples[i]) for i in real], float(config["colleague_C"]))
+    colleague_model = colleague.fit(x_ngrams[real], None if x_dense is None else x_dense[real],
+                                    [colleague.is_colleague_example(examples[i]) for i in real], float(config["colleague_C"]))
     # the parts of the training time (make time-training; README "Training")
     logger.info("TextLogisticRegression on %s examples: n-grams %.1f s, e5 %.1f s, fit %.1f s (%s L-BFGS steps), colleague %.1f s",
                 len(examples), counted - started, featurised - counted, fitted - featurised, int(max(classifier.n_iter_)),

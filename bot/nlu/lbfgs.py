@@ -1,4 +1,5 @@
-"""scikit-learn's multinomial logistic regression, fitted with the sentence embedding kept dense.
+"""scikit-learn's logistic regression (multinomial, or binomial for two classes), fitted with the sentence embedding
+kept dense.
 
 `LogisticRegression(C, max_iter).fit(x, y, sample_weight)` (solver L-BFGS) on our features spends most of its time
 multiplying the sparse feature matrix, and half of that matrix's entries are the 384 columns of the sentence
@@ -63,17 +64,13 @@ def fit(
 
     `on_step(steps, coefficients)` is called after every L-BFGS step with the fit's own array (copy it; do not change
     it): docs/experiments/fit-time/steps.py reads the models after fewer steps from one fit, with `model(...)`."""
-    from sklearn._loss.loss import HalfMultinomialLoss
-    from sklearn.linear_model import LogisticRegression
+    from sklearn._loss.loss import HalfBinomialLoss, HalfMultinomialLoss
     from sklearn.utils import assert_all_finite
     from sklearn.utils.extmath import squared_norm
 
     classes, target = np.unique(np.asarray(y), return_inverse=True)
-    if classes.size < 3:  # scikit-learn fits one binomial model then, not this multinomial one
-        from scipy import sparse
-
-        both = sparse.hstack([x_sparse, sparse.csr_matrix(x_dense)], format="csr")
-        return LogisticRegression(C=c, max_iter=max_iter).fit(both, y, sample_weight=sample_weight)
+    if classes.size < 2:
+        raise ValueError("the fit needs examples of at least two classes")
     x_sparse = x_sparse.tocsr().astype(np.float64, copy=False)
     x_dense = np.ascontiguousarray(x_dense, dtype=np.float64)
     weights = np.asarray(sample_weight, dtype=np.float64)
@@ -90,33 +87,38 @@ def fit(
     columns = (transposed[: n_sparse // 2], transposed[n_sparse // 2 :])
     del x_sparse, transposed  # only the halves are used: one copy of the n-gram matrix each way
     target = target.astype(np.float64)
-    n_classes, n_features = classes.size, n_sparse + x_dense.shape[1]
-    loss = HalfMultinomialLoss(n_classes=n_classes)
+    n_features = n_sparse + x_dense.shape[1]
+    # with two classes scikit-learn fits one binomial model (P(classes[1]) from one row of coefficients), else one
+    # row per class; both as `rows` scores per example
+    binomial = classes.size == 2
+    n_scores = _score_rows(classes)
+    loss = HalfBinomialLoss() if binomial else HalfMultinomialLoss(n_classes=n_scores)
     l2 = 1.0 / c
 
     def loss_gradient(coef: np.ndarray) -> tuple[float, np.ndarray]:
-        # coef as scikit-learn ravels it: (n_classes, n_features + 1) in Fortran order, the intercept last
-        matrix = coef.reshape((n_classes, -1), order="F")
+        # coef as scikit-learn ravels it: (n_scores, n_features + 1) in Fortran order, the intercept last
+        matrix = coef.reshape((n_scores, -1), order="F")
         w, intercept = matrix[:, :-1], matrix[:, -1]
         w_sparse = np.ascontiguousarray(w[:, :n_sparse].T)
         # the products written in place (the same numbers as np.vstack of them, then + the rest, left to right)
-        raw = np.empty((target.size, n_classes))
+        raw = np.empty((target.size, n_scores))
         products_into(pool, rows, w_sparse, raw)
         raw += x_dense @ w[:, n_sparse:].T
         raw += intercept
         per_sample, grad_per_sample = loss.loss_gradient(
-            y_true=target, raw_prediction=raw, sample_weight=weights, n_threads=1
+            y_true=target, raw_prediction=raw.reshape(-1) if binomial else raw, sample_weight=weights, n_threads=1
         )
-        flat = np.empty(n_classes * (n_features + 1))  # the gradient raveled in Fortran order, as coef
-        grad = flat.reshape((n_classes, -1), order="F")  # a view
-        by_feature = grad[:, :n_sparse].T  # (n_sparse, n_classes), row-major: where the column products go
+        grad_per_sample = grad_per_sample.reshape((target.size, n_scores))
+        flat = np.empty(n_scores * (n_features + 1))  # the gradient raveled in Fortran order, as coef
+        grad = flat.reshape((n_scores, -1), order="F")  # a view
+        by_feature = grad[:, :n_sparse].T  # (n_sparse, n_scores), row-major: where the column products go
         products_into(pool, columns, grad_per_sample, by_feature)
         grad[:, n_sparse:n_features] = grad_per_sample.T @ x_dense
-        add_scaled(flat[: n_classes * n_features], l2, coef[: n_classes * n_features])  # grad[:, :n_features] += l2 * w
+        add_scaled(flat[: n_scores * n_features], l2, coef[: n_scores * n_features])  # grad[:, :n_features] += l2 * w
         grad[:, -1] = grad_per_sample.sum(axis=0)
         return float(per_sample.sum() + 0.5 * l2 * squared_norm(w)), flat
 
-    start = np.zeros((n_classes, n_features + 1), order="F").ravel(order="F")
+    start = np.zeros((n_scores, n_features + 1), order="F").ravel(order="F")
     with ThreadPoolExecutor(2) as pool:
         solution, value, steps, converged = minimize(loss_gradient, start, max_iter, on_step)
     if not np.isfinite(value) or not np.all(np.isfinite(solution)):
@@ -208,7 +210,7 @@ def model(classes: np.ndarray, solution: np.ndarray, steps: int, c: float, max_i
     intercepts last)."""
     from sklearn.linear_model import LogisticRegression
 
-    coef = solution.reshape((classes.size, -1), order="F")
+    coef = solution.reshape((_score_rows(classes), -1), order="F")
     fitted = LogisticRegression(C=c, max_iter=max_iter)
     fitted.classes_ = classes
     fitted.coef_ = np.ascontiguousarray(coef[:, :-1])
@@ -216,6 +218,11 @@ def model(classes: np.ndarray, solution: np.ndarray, steps: int, c: float, max_i
     fitted.n_iter_ = np.array([steps], dtype=np.int32)
     fitted.n_features_in_ = fitted.coef_.shape[1]
     return fitted
+
+
+def _score_rows(classes: np.ndarray) -> int:
+    """The rows of coefficients scikit-learn fits: one for two classes (binomial), else one per class."""
+    return 1 if classes.size == 2 else classes.size
 
 
 def minimize(

@@ -3,7 +3,8 @@
    csr_dense: the n-gram products, a sparse matrix in CSR form times a dense matrix. scipy's own loop (sparsetools csr_matvecs), vectorised: each y[i][c] is the sum of row i's entries, in their stored
    order, of a * x[j][c], each a product then a sum (built with -ffp-contract=off: no fused multiply-add). So the
    result is scipy's bit for bit (tests/bot/nlu/test_lbfgs.py), in about half the time: scipy's loop over the 26
-   classes runs two numbers at a time, this one eight (AVX-512, chosen at run time; elsewhere the plain loop). */
+   classes runs two numbers at a time, this one eight (AVX-512, chosen at run time; elsewhere the plain loop); one
+   column (the binomial fit) with the row's sum in a register. */
 #include <stdint.h>
 #include <string.h>
 
@@ -41,6 +42,16 @@ static void rows_plain(int64_t rows, const int32_t *indptr, const int32_t *indic
     }
 }
 
+/* One column (the colleague model's binomial fit): the row's sum kept in a register, in the same order (0, then each
+   product added), instead of a load and store of y[i] for every entry. */
+static void rows_one(int64_t rows, const int32_t *indptr, const int32_t *indices, const double *data, const double *x,
+                     double *y) {
+    for (int64_t i = 0; i < rows; i++) {
+        double sum = 0.0;
+        for (int32_t p = indptr[i]; p < indptr[i + 1]; p++) sum += data[p] * x[indices[p]];
+        y[i] = sum;
+    }
+}
 /* The plain loop alone (the tests compare it with scipy's on any CPU). */
 void csr_dense_plain(int64_t rows, const int32_t *indptr, const int32_t *indices, const double *data, const double *x,
                      int64_t k, double *y) {
@@ -51,6 +62,10 @@ void csr_dense_plain(int64_t rows, const int32_t *indptr, const int32_t *indices
 /* y (rows x k, row-major) = A @ x, A given by indptr, indices, data; x (A's columns x k, row-major). */
 void csr_dense(int64_t rows, const int32_t *indptr, const int32_t *indices, const double *data, const double *x,
                int64_t k, double *y) {
+    if (k == 1) {
+        rows_one(rows, indptr, indices, data, x, y);
+        return;
+    }
     memset(y, 0, sizeof(double) * (size_t)(rows * k));
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx512f")) {

@@ -57,12 +57,26 @@ def test_stopped_early_it_warns_as_scikit_learn_does():
         lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 3)
 
 
-def test_with_two_classes_it_is_scikit_learns_own_binomial_fit():
+@pytest.mark.parametrize("max_iter", [5, 20, 3000])
+def test_with_two_classes_it_is_scikit_learns_binomial_fit(max_iter):
     x_sparse, x_dense, labels, weights = problem(classes=2)
-    expected, both = sklearn_fit(x_sparse, x_dense, labels, weights, 10.0, 3000)
-    fitted = lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 3000)
+    expected, both = sklearn_fit(x_sparse, x_dense, labels, weights, 10.0, max_iter)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fitted = lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, max_iter)
     assert fitted.coef_.shape == expected.coef_.shape == (1, both.shape[1])
-    assert np.allclose(fitted.predict_proba(both), expected.predict_proba(both))
+    assert fitted.intercept_.shape == expected.intercept_.shape == (1,)
+    assert fitted.n_iter_.tolist() == expected.n_iter_.tolist()
+    scale = np.abs(expected.coef_).max()
+    assert np.abs(fitted.coef_ - expected.coef_).max() < 1e-5 * scale
+    assert np.abs(fitted.predict_proba(both) - expected.predict_proba(both)).max() < 1e-6
+    assert fitted.predict(both).tolist() == expected.predict(both).tolist()
+
+
+def test_one_class_is_refused():
+    x_sparse, x_dense, _, weights = problem(classes=2)
+    with pytest.raises(ValueError, match="two classes"):
+        lbfgs.fit(x_sparse, x_dense, ["intent_0"] * len(weights), weights, 10.0, 100)
 
 
 def test_a_feature_that_is_not_a_number_stops_the_fit_as_scikit_learns_does():
