@@ -243,3 +243,23 @@ def test_the_vocabularies_are_stored_as_strings_and_come_back_as_they_were(tmp_p
     assert "vocabularies" not in loaded._model
     texts = ["hij dreigde dat hij mijn huis in brand steekt", "hallo"]
     assert ensemble.rank(loaded._model, texts) == ensemble.rank(clf._model, texts)
+
+
+def test_the_colleague_model_with_the_embedding_is_scikit_learns_fit_on_the_joined_features():
+    """nlu/colleague.py fits with the embedding kept dense (nlu/lbfgs.py's binomial fit): the model scikit-learn
+    fits on the joined matrix, within the solver's tolerance."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from nlu import colleague
+
+    texts = COLLEAGUE_STORIES + RESIDENT_STORIES
+    labels = [True] * len(COLLEAGUE_STORIES) + [False] * len(RESIDENT_STORIES)
+    ngrams = ensemble._ngrams({**ensemble.TextLogisticRegression.get_default_config(), "min_df": 1})
+    x_ngrams = ngrams.fit_transform(texts)
+    x_dense = np.random.default_rng(0).normal(size=(len(texts), 8)).astype(np.float32)
+    fitted = colleague.fit(x_ngrams, x_dense, labels, 10.0)
+    joined = ensemble._joined(x_ngrams, x_dense)
+    expected = LogisticRegression(C=10.0, max_iter=colleague.MAX_ITER).fit(joined, labels)
+    assert np.abs(np.array(colleague.probabilities(fitted, joined)) - np.array(colleague.probabilities(expected, joined))).max() < 1e-4
+    assert colleague.fit(x_ngrams, x_dense, [False] * len(texts), 10.0) is None  # nothing to learn
