@@ -6,7 +6,10 @@ oppositie", "de voorzitter", "een wethouder van mijn eigen coalitie". This model
 the intent classifier (n-grams and the sentence embedding, nlu/ensemble.py) and is trained on the real-world
 examples only, whose label says whether the other person was a colleague (scripts/real_data.py writes it as
 intent metadata). The ABCD decision counts it only above a high probability (`colleague_threshold` in
-bot/config.yml): a resident's threat taken for a colleague's would send the user to the gedragscode.
+bot/config.yml, chosen on dev by scripts/tune_triage.py). A flag from this model alone makes the bot add the
+gedragscode route under a condition ("Is de ander een collega-ambtsdrager? Dan geldt dit: ..."), next to the
+aggression protocol's advice and reporting (bot/actions/triage.py); only the cue rule's flag, which names a colleague
+who acted, can leave reporting to the gedragscode.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ kept dense.
 multiplying the sparse feature matrix, and half of that matrix's entries are the 384 columns of the sentence
 embedding: dense numbers stored as 4.9 million sparse entries. `fit` minimises the very same objective with the same
 L-BFGS settings as scikit-learn 1.1 (`sklearn.linear_model._logistic._logistic_regression_path`: the sum of
-weighted multinomial losses plus 1/(2C) times the squared weights, intercepts not penalised, starting from zero,
+weighted multinomial losses (binomial with two classes: one row of coefficients, P of the second class) plus 1/(2C)
+times the squared weights, intercepts not penalised, starting from zero,
 `gtol` 1e-4, `maxiter` max_iter), but multiplies the embedding's columns as a dense array, keeps the n-gram matrix's
 transpose as rows (scipy multiplies a row-major matrix about twice as fast as a column-major one) and uses both cores
 (half the rows, then half the features, each in a thread: the sparse products let go of Python's lock); those
@@ -14,7 +15,8 @@ bit for bit). The result
 is a fitted `LogisticRegression`, used and stored as before. Stopped after max_iter steps, as we do, it is not
 bit-for-bit scikit-learn's: L-BFGS's steps amplify rounding differences (tests/bot/nlu/test_lbfgs.py: the same
 coefficients when both converge; docs/experiments/fit-time/: the time and the cross-fitted development set).
-It follows scikit-learn 1.1 (requirements/rasa.lock.txt) and uses one of its private names (the multinomial loss);
+It follows scikit-learn 1.1 (requirements/rasa.lock.txt) and uses two of its private names (the multinomial and the
+binomial loss);
 later versions scale the objective differently: the tests compare with the installed one.
 
 The minimiser is L-BFGS-B's own algorithm without bounds, written out (`minimize`): scipy's L-BFGS-B spends about a

@@ -42,8 +42,9 @@ static void rows_plain(int64_t rows, const int32_t *indptr, const int32_t *indic
     }
 }
 
-/* One column (the colleague model's binomial fit): the row's sum kept in a register, in the same order (0, then each
-   product added), instead of a load and store of y[i] for every entry. */
+/* One column (the colleague model's binomial fit): scipy's loop for a vector (csr_matvec; csr_matvecs with one
+   column sums the same way): the row's sum from 0, each product added in stored order, kept in a register instead of
+   a load and store of y[i] for every entry. */
 static void rows_one(int64_t rows, const int32_t *indptr, const int32_t *indices, const double *data, const double *x,
                      double *y) {
     for (int64_t i = 0; i < rows; i++) {

@@ -20,3 +20,9 @@ def test_the_same_share_gives_the_same_threshold_on_a_larger_set():
 def test_the_cue_rule_alone_is_always_allowed():
     rows = [(0.5, 40), (0.9, 10), (0.95, 10), (1.01, 10)]  # the cue rule alone flags 10 of 1,000 (over 0.1 %)
     assert choose_colleague_threshold(rows, 1000, 0.001) == 0.9
+
+
+def test_false_flags_exactly_at_the_share_are_allowed():
+    rows = [(0.5, 3), (0.8, 2), (0.9, 0), (1.01, 0)]
+    assert choose_colleague_threshold(rows, 2000, 0.001) == 0.8  # 2 of 2,000 is 0.1 %
+    assert choose_colleague_threshold(rows, 1999, 0.001) == 0.9
