@@ -85,9 +85,10 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--top", type=int, default=10)
     # The colleague model's threshold: the lowest whose false flags are at most this share of the other dev messages
-    # (session 25, before round 21's blind set was collected). In rounds 12-20 it was the lowest with no false flag at
-    # all, a rule that climbs as dev grows (0.9 in rounds 12-15, 0.98 in round 20: one resident's story flagged in
-    # 3,877 moved it) and found 82 of 328 on dev and 4 of 36 on round 20's blind set. A flag from the model alone only
+    # (session 25, while round 21's blind set was collected, before it was committed or scored). In rounds 12-20 it
+    # was the lowest with no false flag at all, a rule that climbs as dev grows (0.9 in rounds 12-15, 0.98 in round
+    # 20: one resident's story flagged in 3,877 moved it) and found 82 of 328 on dev and 4 of 36 on round 20's blind
+    # set. A flag from the model alone only
     # adds a hedged message ("Is de ander een collega-ambtsdrager? Dan geldt dit: ... Is de ander geen collega? Dan
     # geldt het advies hierna.", bot/actions/triage.py); it never drops "melden verplicht" (the cue rule's flag can).
     parser.add_argument("--max-colleague-false", type=float, default=0.001,
