@@ -3,8 +3,12 @@
 The dev cases are training data (round 12), so the shipped model's own errors on them are no longer out of sample;
 these are: each fold scored by the classifier fitted without it (scripts/cross_fit.py), then nlu.triage.decide with
 bot/config.yml's settings. Prints counts only; --texts also prints the wrong dev texts (dev errors may be read).
+The cross-fitted rankings are cached in var/exp/ by the number of dev cases and the commit (delete the file after a
+change of data or code that the name does not show). Also the colleague flag's false flags: residents' stories only.
 Run: .venv-rasa/bin/python docs/experiments/cross-fit/oof_errors.py [--texts]
 """
+import pickle
+import subprocess
 import sys
 from pathlib import Path
 
@@ -19,7 +23,14 @@ from nlu import triage  # noqa: E402
 
 config = cross_fit.component_config("nlu.abcd.ABCDTriage")
 dev = cases("dev")
-rankings, colleague = cross_fit.rankings(dev, 5)
+commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+cache = ROOT / "var/exp" / f"oof_{len(dev)}_{commit}.pkl"
+if cache.exists():
+    rankings, colleague = pickle.loads(cache.read_bytes())
+else:
+    rankings, colleague = cross_fit.rankings(dev, 5)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(pickle.dumps((rankings, colleague)))
 results = [triage.decide(c["text"], r, config, p) for c, r, p in zip(dev, rankings, colleague, strict=True)]
 rep = real_report(dev, results)
 print(f"{len(dev)} dev cases, out of fold: macro-F1 {rep['macro_f1']:.3f}  D recall {rep['d_recall']:.3f}  "
@@ -32,7 +43,9 @@ for gold in labels:
 acute_false = sum(r["acute"] and not c.get("acute") for c, r in zip(dev, results, strict=True))
 acute_missed = sum(c.get("acute") and not r["acute"] for c, r in zip(dev, results, strict=True))
 colleague_found = sum(c["colleague"] and r["colleague"] for c, r in zip(dev, results, strict=True))
-print(f"acute: {acute_false} false, {acute_missed} missed; colleague found {colleague_found} of {sum(c['colleague'] for c in dev)}")
+colleague_false = sum(r["colleague"] and not c["colleague"] for c, r in zip(dev, results, strict=True))
+print(f"acute: {acute_false} false, {acute_missed} missed; colleague found {colleague_found} of "
+      f"{sum(c['colleague'] for c in dev)}, {colleague_false} false flags of {sum(not c['colleague'] for c in dev)}")
 if "--texts" in sys.argv:
     for c, r in zip(dev, results, strict=True):
         if c["label"] != r["label"]:
