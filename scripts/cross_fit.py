@@ -9,6 +9,9 @@ probabilities from a model that has not seen the case: the dev set is split into
 
 from __future__ import annotations
 
+import pickle
+from pathlib import Path
+
 import yaml
 from real_data import OUT, one_line, render
 from real_sources import fold_of
@@ -74,6 +77,17 @@ def rankings(cases: list[dict], folds: int, log=print) -> tuple[list[list[tuple[
             out[i] = ([(r["name"], r["confidence"]) for r in ranking], colleague_probability)
         log(f"fold {k + 1} of {folds}: {len(index)} development cases scored by a model fitted without them")
     return [r for r, _ in out], [p for _, p in out]
+
+
+def cached_rankings(cases: list[dict], folds: int, cache: Path, log=print) -> tuple[list, list]:
+    """`rankings(cases, folds)`, kept in the pickle `cache` for the next run (experiment scripts read one cross-fit many
+    times; the name of `cache` must change with whatever changes the rankings)."""
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
+    result = rankings(cases, folds, log)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(pickle.dumps(result))
+    return result
 
 
 def kept_embeddings(texts: list[str], embed=None):

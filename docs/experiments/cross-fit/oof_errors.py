@@ -7,7 +7,6 @@ The cross-fitted rankings are cached in var/exp/ by the number of dev cases and 
 change of data or code that the name does not show). Also the colleague flag's false flags: residents' stories only.
 Run: .venv-rasa/bin/python docs/experiments/cross-fit/oof_errors.py [--texts]
 """
-import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -25,12 +24,7 @@ config = cross_fit.component_config("nlu.abcd.ABCDTriage")
 dev = cases("dev")
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 cache = ROOT / "var/exp" / f"oof_{len(dev)}_{commit}.pkl"
-if cache.exists():
-    rankings, colleague = pickle.loads(cache.read_bytes())
-else:
-    rankings, colleague = cross_fit.rankings(dev, 5)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_bytes(pickle.dumps((rankings, colleague)))
+rankings, colleague = cross_fit.cached_rankings(dev, 5, cache)
 results = [triage.decide(c["text"], r, config, p) for c, r, p in zip(dev, rankings, colleague, strict=True)]
 rep = real_report(dev, results)
 print(f"{len(dev)} dev cases, out of fold: macro-F1 {rep['macro_f1']:.3f}  D recall {rep['d_recall']:.3f}  "

@@ -11,7 +11,6 @@ Caches the cross-fitted rankings in var/exp/edge_<data>.pkl (about 8 minutes to 
 Run: .venv-rasa/bin/python docs/experiments/decision-edge/edge.py [threshold_ab ...]
 """
 import hashlib
-import pickle
 import sys
 from pathlib import Path
 
@@ -27,12 +26,7 @@ from nlu import triage  # noqa: E402
 dev = cases("dev")
 key = hashlib.sha256((OUT.read_text(encoding="utf-8") + repr([c["text"] for c in dev])).encode()).hexdigest()[:12]
 cache = ROOT / f"var/exp/edge_{key}.pkl"
-if cache.exists():
-    rankings, colleague = pickle.loads(cache.read_bytes())
-else:
-    rankings, colleague = cross_fit.rankings(dev, 5)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_bytes(pickle.dumps((rankings, colleague)))
+rankings, colleague = cross_fit.cached_rankings(dev, 5, cache)
 # round 13's decision (the same as round 14's but for the incident mass and the D cues that need the model)
 shipped = {**cross_fit.component_config("nlu.abcd.ABCDTriage"), "incident_mass": 0.5, "d_cue_min_prob": 0.0}
 labels = ["A", "B", "C", "D", None]

@@ -104,3 +104,18 @@ def test_kept_embeddings_compute_each_text_once_and_give_the_same_vectors():
     second = kept(["drie", "twee"])
     assert calls == [["een", "twee"], ["drie"]]  # "drie" once, when first asked; the others up front
     assert first.tolist() == [[4.0], [4.0], [3.0]] and second.tolist() == [[4.0], [4.0]]
+
+
+def test_cached_rankings_are_computed_once_and_then_read(monkeypatch, tmp_path):
+    calls = []
+
+    def rankings(cases, folds, log=print):
+        calls.append(folds)
+        return [[("incident_b", 0.9)]] * len(cases), [0.1] * len(cases)
+
+    monkeypatch.setattr(cross_fit, "rankings", rankings)
+    cache = tmp_path / "exp" / "oof.pkl"
+    first = cross_fit.cached_rankings(CASES, 5, cache)
+    second = cross_fit.cached_rankings(CASES, 5, cache)
+    assert first == second == ([[("incident_b", 0.9)]] * len(CASES), [0.1] * len(CASES))
+    assert calls == [5] and cache.exists()
