@@ -88,9 +88,9 @@ def main() -> int:
     # (session 25, while round 21's blind set was collected, before it was committed or scored). In rounds 12-20 it
     # was the lowest with no false flag at all, a rule that climbs as dev grows (0.9 in rounds 12-15, 0.98 in round
     # 20: one resident's story flagged in 3,877 moved it) and found 82 of 328 on dev and 4 of 36 on round 20's blind
-    # set. A flag from the model alone only
-    # adds a hedged message ("Is de ander een collega-ambtsdrager? Dan geldt dit: ... Is de ander geen collega? Dan
-    # geldt het advies hierna.", bot/actions/triage.py); it never drops "melden verplicht" (the cue rule's flag can).
+    # set. A flag from the model alone only adds a hedged message ("Is de ander een collega-ambtsdrager? Dan geldt
+    # dit: ... Is de ander geen collega? Dan geldt het advies hierna.", bot/actions/triage.py); it never drops
+    # "melden verplicht" (the cue rule's flag can).
     parser.add_argument("--max-colleague-false", type=float, default=0.001,
                         help="a fraction (0.001 = 0.1 %%) of the dev messages whose other person is not a colleague "
                              "(not-an-incident messages included: they are never flagged)")

@@ -34,10 +34,6 @@ def fit(x_ngrams: Any, x_dense: Any | None, labels: list[bool], c: float) -> Any
     same model in a fraction of the time."""
     if len(set(labels)) < 2:
         return None
-    if x_dense is None:
-        from sklearn.linear_model import LogisticRegression
-
-        return LogisticRegression(C=c, max_iter=MAX_ITER).fit(x_ngrams, labels)
     from nlu import lbfgs
 
     return lbfgs.fit(x_ngrams, x_dense, labels, [1.0] * len(labels), c, MAX_ITER)

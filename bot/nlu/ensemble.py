@@ -106,7 +106,6 @@ def fit_model(examples: list[Message], config: dict[str, Any], embed: Callable[[
     The component's training, and scripts/tune_triage.py's cross-fitting (a model for each fold of the development
     set, fitted without that fold) with the same code and the same configuration."""
     from sklearn.exceptions import ConvergenceWarning
-    from sklearn.linear_model import LogisticRegression
 
     config = {**TextLogisticRegression.get_default_config(), **config}
     texts = [m.get(TEXT) for m in examples]
@@ -126,11 +125,8 @@ def fit_model(examples: list[Message], config: dict[str, Any], embed: Callable[[
         if config["max_iter"] < TextLogisticRegression.get_default_config()["max_iter"]:
             # stopped early on purpose (bot/config.yml: it regularises); with the default a warning is a fault
             warnings.simplefilter("ignore", ConvergenceWarning)
-        if x_dense is None:
-            classifier = LogisticRegression(C=config["C"], max_iter=config["max_iter"])
-            classifier.fit(x_ngrams, labels, sample_weight=weights)
-        else:  # the same fit, with the embedding's columns multiplied as a dense array: half the time (nlu/lbfgs.py)
-            classifier = lbfgs.fit(x_ngrams, x_dense, labels, weights, config["C"], config["max_iter"])
+        # scikit-learn's fit, with the embedding's columns multiplied as a dense array: half the time (nlu/lbfgs.py)
+        classifier = lbfgs.fit(x_ngrams, x_dense, labels, weights, config["C"], config["max_iter"])
     fitted = time.perf_counter()
     real = [i for i, m in enumerate(examples) if is_real_world(m)]
     colleague_model = colleague.fit(x_ngrams[real], None if x_dense is None else x_dense[real],

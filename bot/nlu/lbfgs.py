@@ -55,21 +55,27 @@ LINE_FTOL, LINE_GTOL, LINE_XTOL, MAX_STEP = 1e-3, 0.9, 0.1, 1e10
 
 def fit(
     x_sparse: Any,
-    x_dense: np.ndarray,
+    x_dense: np.ndarray | None,
     y: list[str],
     sample_weight: list[float],
     c: float,
     max_iter: int,
     on_step: Callable[[int, np.ndarray], None] | None = None,
 ) -> Any:
-    """The LogisticRegression(C=c, max_iter=max_iter) that scikit-learn would fit on hstack([x_sparse, x_dense]).
+    """The LogisticRegression(C=c, max_iter=max_iter) that scikit-learn would fit on hstack([x_sparse, x_dense]);
+    without an embedding (`x_dense` None) scikit-learn's own fit on x_sparse.
 
     `on_step(steps, coefficients)` is called after every L-BFGS step with the fit's own array (copy it; do not change
     it): docs/experiments/fit-time/steps.py reads the models after fewer steps from one fit, with `model(...)`."""
     from sklearn._loss.loss import HalfBinomialLoss, HalfMultinomialLoss
+    from sklearn.linear_model import LogisticRegression
     from sklearn.utils import assert_all_finite
     from sklearn.utils.extmath import squared_norm
 
+    if x_dense is None:
+        if on_step is not None:
+            raise ValueError("on_step needs the fit with an embedding")
+        return LogisticRegression(C=c, max_iter=max_iter).fit(x_sparse, y, sample_weight=sample_weight)
     classes, target = np.unique(np.asarray(y), return_inverse=True)
     if classes.size < 2:
         raise ValueError("the fit needs examples of at least two classes")

@@ -245,7 +245,6 @@ def test_the_vocabularies_are_stored_as_strings_and_come_back_as_they_were(tmp_p
     assert ensemble.rank(loaded._model, texts) == ensemble.rank(clf._model, texts)
 
 
-
 def test_the_colleague_model_with_the_embedding_is_scikit_learns_fit_on_the_joined_real_world_rows():
     """fit_model fits the colleague model with the embedding kept dense (nlu/colleague.py, nlu/lbfgs.py's binomial
     fit) on the real-world examples only; rank's P(colleague) is what scikit-learn's fit on those rows of the joined

@@ -235,3 +235,12 @@ def test_a_library_that_cannot_be_used_means_numpys_and_scipys_steps(monkeypatch
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         assert np.array_equal(fitted.coef_, lbfgs.fit(x_sparse, x_dense, labels, weights, 10.0, 5).coef_)
+
+
+def test_without_an_embedding_it_is_scikit_learns_own_fit_on_the_n_grams():
+    x_sparse, _, labels, weights = problem(classes=3)
+    expected = LogisticRegression(C=10.0, max_iter=100).fit(x_sparse, labels, sample_weight=weights)
+    fitted = lbfgs.fit(x_sparse, None, labels, weights, 10.0, 100)
+    assert np.array_equal(fitted.coef_, expected.coef_) and np.array_equal(fitted.intercept_, expected.intercept_)
+    with pytest.raises(ValueError, match="on_step"):
+        lbfgs.fit(x_sparse, None, labels, weights, 10.0, 100, on_step=lambda steps, coef: None)
