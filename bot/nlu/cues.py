@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nlu.cue_words import _C_RULES, _D_RULES, _rx
+from nlu.cue_words import _C_RULES, _D_RULES, HARM_RULE, HARM_VERBS, _rx
 from nlu.spelling import plain
 
 SEVERITY = {"A": 1, "B": 2, "C": 3, "D": 4}
@@ -97,6 +97,12 @@ _NOTHING_HAPPENED = _rx(
 )
 # A joke or a test, said in the same clause as the words ("typte 'ik word bedreigd' als grapje").
 _NOT_REAL = _rx(r"\b(?:als\s+grap(?:je)?|negeer\s+(?:dat|dit)(?:\s+maar)?)\b")
+# A verb of killing said of an animal ("de wolf laten doodschieten", "een kat doodgereden"): no threat to a person.
+_ANIMALS = _rx(
+    r"\b(?:wolf|wolven|hert|herten|haas|hazen|vos|vossen|dier|dieren|kat|katten|hond|honden|koe|koeien|kalf|kalveren|"
+    r"schaap|schapen|gans|ganzen|zwijn\w*|everzwijn\w*|kip|kippen|duif|duiven|paard|paarden|ree|reeën|bever\w*|"
+    r"vogel\w*|rat|ratten|muizen|jacht|jager\w*|drijfjacht)\b"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -177,6 +183,7 @@ _OWN = _rx(
 _UNMISTAKABLE = _rx(
     r"\b(?:moet|moeten|gaat|gaan)\s+(?:\w+\s+){0,2}?dood\b|\bdood\s*(?:te\s+)?(?:schieten|steken|slaan|maken)\b",
     r"\bmet\s+de\s+dood\b|\bdoodsbedreig\w*|\bdreig(?:brie\w*|mail\w*)\b",
+    HARM_VERBS,  # killing, beating and arson in every verb form (nlu/cue_words.py)
     r"\b(?:vermoord\w*|gedood|kopje\s+kleiner)\b|\bgaat\s+eraan\b(?!\s+(?:werken|doen|denken|beginnen|wennen))",
     r"\b(?:je|jou|u|hem|haar|hen|jullie|me|mij)\s+(?:\w+\s+){0,3}?af(?:\s+te|\s+zou|\s+zal|\s+gaan)?\s*maken\b",
     r"\bkogel(?:s|huls\w*|gat\w*)?\b(?!\s+is\s+door\s+de\s+kerk)|(?<!barstte\sde\s)(?<!barst\sde\s)\b(?:bom|bommen|bommelding\w*|bomaanslag\w*|brandbom\w*)\b(?!\s+(?:barst|is\s+gebarsten))",
@@ -207,6 +214,8 @@ def find_cues(text: str) -> list[Cue]:
         for rules in (_D_RULES, _C_RULES):
             for kind, pattern in rules:
                 category = "D" if rules is _D_RULES else "C"
+                if pattern is HARM_RULE and _ANIMALS.search(sentence):
+                    continue
                 for match in pattern.finditer(sentence):
                     span = (offset + match.start(), offset + match.end())
                     if span[1] - span[0] < 2 or not _not_negated(text, span[0]) or _in_a_joke(text, *span):

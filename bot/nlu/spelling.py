@@ -16,6 +16,8 @@ _MASKED = [
     (re.compile(r"\bt[y\*@#]f[u\*@#]s", re.IGNORECASE), lambda m: "tyfus"),
     (re.compile(r"\bh[0o\*@#][e3\*@#]r", re.IGNORECASE), lambda m: "hoer"),
     (re.compile(r"(\w)\1{2,}"), lambda m: m.group(1) * 2),  # "doooood" -> "dood"
+    # chat spelling of the possessives: "voor mn huis", "zn auto"
+    (re.compile(r"\b([mz])n\b", re.IGNORECASE), lambda m: m.group(1) + "'n"),
 ]
 
 

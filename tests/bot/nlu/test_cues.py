@@ -526,3 +526,54 @@ def test_a_d_cue_is_firm_when_its_sentence_says_it_happened_to_the_person_or_nam
     """Cue.firm: such a D cue counts whatever the model says; others need the model (nlu.triage, d_cue_min_prob)."""
     found = [c for c in cues.find_cues(text) if c.category == "D"]
     assert found and all(c.firm is firm for c in found), [(c.text, c.firm) for c in found]
+
+
+# Issue 9: an explicit threat "worded with a verb form or word order the cue lists do not know". Verbs of killing,
+# beating and arson in every form: joined, with "te", split with the particle at the end (nlu/cue_words.HARM_VERBS).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vieze vuile kankerhond, ik zal je doodslaan!",
+        "Hij zei dat hij me doodslaat als ik nog een keer kom.",
+        "Ik schiet die wethouder nog eens dood.",
+        "Ze riepen dat ze hem dood zouden trappen.",
+        "Binnen vijf minuten iets doen of ik steek het in brand.",
+        "Ik zet jullie hele tent in de fik.",
+        "Het is in het belang van iedereen om die nazi's gewoon af te slachten.",
+        "Dan schiet ik je neer.",
+        "Trap dat wijf neer!",
+        "Ik tuig je helemaal af.",
+        "We rammen je in elkaar.",
+        "Ik ga de wethouder zo verwonden dat ze nooit meer loopt.",
+        "Ik blaas dit gebouw op om half vier.",
+        "Je moet zwijgen of ik sla op je muil.",
+        "Mensen zetten elkaar op om mij aan te pakken.",
+        "Die vrouwen moeten op de brandstapel.",
+        "Er gaan binnenkort wel wat mensen langs bij je moeder.",
+        "'Zoek maar dekking', stond er onder mijn post.",
+    ],
+)
+def test_threats_in_other_verb_forms_and_word_orders_are_d(text):
+    assert cues.heaviest(cues.find_cues(text)) == "D", cues.find_cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De oppositie schoot het plan neer.",
+        "Hij sloeg zijn ogen neer toen ik het vroeg.",
+        "De stikstofregels zijn een doodsteek voor de veehouder.",
+        "De burgemeester liet de wolf doodschieten, nu krijg ik boze mails.",
+        "Van de buren is al een kat doodgereden, ik durf mijn kinderen niet meer te laten fietsen.",
+        "Ik hoop dat je wordt doodgeschoten.",  # a wish of harm: C by the label rules, not a D verb form
+        "Hij stak het vuurwerk af.",
+        "Ik lach me dood om die motie.",
+        "We gaan de problemen in de wijk aanpakken.",
+    ],
+)
+def test_the_same_verbs_said_of_plans_animals_or_as_a_wish_are_no_threat(text):
+    assert cues.heaviest(cues.find_cues(text)) != "D", cues.find_cues(text)
+
+
+def test_chat_spelling_of_the_possessive_is_read_as_written_out():
+    assert ("stalking", "D") in kinds("op facebook schrijft ze over mij en dan staat ze weer voor mn huis")
