@@ -198,6 +198,8 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b" + _PROPERTY + r"\s+(?:\w+\s+){0,2}(?:opblazen|opblaast|opgeblazen)\b",
             r"\blet\s+(?:jij\s+|u\s+)?maar\s+op\b",
             r"\bzoek\s+(?:jij\s+|u\s+)?(?:maar\s+)?(?:alvast\s+)?(?:een\s+)?dekking\b",
+            # "in [mijn dorp] staat je huis toch?": the home named to the person, as a question
+            r"\bstaat\s+(?:je|jouw|uw)\s+huis\s*(?:,?\s*(?:toch|tog|niet|hè|he))?\s*\?",
             # "er gaan binnenkort wel wat mensen langs bij je moeder"
             r"\blangs\s+(?:\w+\s+){0,2}bij\s+(?:je|jouw|uw|jullie)\s+(?:moeder|vader|ouders|kinderen|kind|dochter|zoon|vrouw|man|"
             r"familie|gezin|huis|woning)\b",
@@ -231,6 +233,15 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             # waiting for a family member counts the same (Alkmaar ch. 10)
             r"\b(?:wacht|wachtte|wachten|wachtten|stond|stonden|staat|staan)\s+(?:\w+\s+){0,3}op\s+bij\s+(?:mijn|m'n|haar|zijn|hun|ons|onze)\s+(?:huis|deur|werk|school|sportclub|auto)\b",
             r"\b(?:me|mij|haar|hem|mijn\s+\w+)\s+(?:\w+\s+){0,4}(?:opgewacht|opwachten|opwachtte|opwachtten)\b",
+            r"\b(?:wacht|wachten|wachtte|wachtten)\s+(?:me|mij|ons|mijn\s+\w+|m'n\s+\w+)\s+(?:\w+\s+){0,4}?op\b(?!\s+(?:de|het|een)\b)",
+            r"\b(?:stuurt|sturen|stuurde|stuurden)\s+(?:\w+\s+){0,2}op\s+(?:me|mij|ons)\s+af\b",
+            # someone who keeps showing up in the person's street ("hij rijdt steeds door mijn straat"), not "we lopen door
+            # onze wijk"
+            r"(?<!\bik\s)(?<!\bwe\s)(?<!\bwij\s)\b(?:rijdt|rijden|reed|reden|loopt|lopen|liep|liepen|hangt|hangen|hing|hingen)\s+"
+            r"(?:\w+\s+)?(?:steeds|telkens|weer|vaak|dagelijks|al\s+(?:dagen|weken|maanden))\s+(?:\w+\s+){0,2}?"
+            r"(?:door|in|rond\s+in|rond)\s+(?:mijn|m'n|onze)\s+(?:straat|wijk|buurt|laan)\b",
+            r"\b(?:stuurt|stuurde|belt|belde|mailt|mailde|appt|appte)\b[^.!?]{0,60}\b(?:nadat|hoewel|ook\s+al|terwijl)\b"
+            r"[^.!?]{0,40}\b(?:geblokkeerd|blokkeerde|blokkeer)\b",
             r"\b(?:honderden|tientallen|tig|dozijnen)\s+(?:\w+\s+){0,2}(?:berichten|dm'?s|mails|e-mails|appjes|appberichten|oproepen|telefoontjes)\b(?![^.!?]{0,20}\bvan\s+(?:\w+\s+)?(?:inwoners|bewoners|mensen|burgers|ondernemers|ouders))",
             r"\b(?:belt|belde|belden|appt|appte|appten|stuurt|stuurde|stuurden|mailt|mailde)\s+(?:\w+\s+)?(?:me|mij|ons)\b[^.!?]{0,40}(?:'s\s*|\bs)nachts\b",
             r"\b(?:blijft|bleef|bleven|blijven)\s+(?:\w+\s+){0,2}(?:mailen|bellen|appen|berichten|sturen|reageren|posten|taggen)\b[^.!?]{0,40}\b(?:nadat|terwijl|hoewel|ook\s+al)\b[^.!?]{0,30}\b(?:geblokkeerd|blokkeerde|gevraagd\s+te\s+stoppen|gezegd\s+te\s+stoppen)\b",

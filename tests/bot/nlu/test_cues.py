@@ -577,3 +577,24 @@ def test_the_same_verbs_said_of_plans_animals_or_as_a_wish_are_no_threat(text):
 
 def test_chat_spelling_of_the_possessive_is_read_as_written_out():
     assert ("stalking", "D") in kinds("op facebook schrijft ze over mij en dan staat ze weer voor mn huis")
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Ze wachten me op en sturen mensen op me af.", "stalking"),
+        ("Hij rijdt steeds door mijn straat, al weken.", "stalking"),
+        ("Een raadslid stuurt al maanden berichtjes, ook nadat ik hem overal heb geblokkeerd.", "stalking"),
+        ("'laffe rat, in ons dorp staat je huis toch?' stond in de DM.", "bedreiging"),
+    ],
+)
+def test_stalking_and_a_named_home_in_everyday_words(text, kind):
+    assert (kind, "D") in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["We lopen vaak door onze wijk met de wethouder.", "Ik wacht op de bus.", "Hier staat je huis echt mooi op de foto."],
+)
+def test_walking_waiting_and_a_house_in_a_photo_are_no_stalking(text):
+    assert cues.heaviest(cues.find_cues(text)) != "D", cues.find_cues(text)
