@@ -19,12 +19,16 @@ _TARGET = r"(?:je|jij|jou|u|jullie|je kinderen|jouw kinderen|je vrouw|je man|je 
 _PROPERTY = r"(?:stadhuis|gemeentehuis|raadhuis|huis|gebouw|tent|boel|kantoor|auto)"  # "... gaat de lucht in"
 
 
-# Verbs of killing, beating and arson in every form Dutch writes them (issue 9: an explicit threat "worded with a verb
-# form or word order the cue lists do not know"). A separable verb comes joined ("ik ga je doodslaan", "dat hij me
-# doodslaat"), with "te" ("om hem dood te slaan") or split, its particle closing the clause ("ik sla die vent dood",
-# "ik steek het in brand"). Each row: the particle(s), then the present forms, the past forms and the infinitive. Left out on purpose: "afmaken", "ophangen", "opblazen", "aanvallen" and
-# "afschieten", which also finish work, hang flags, exaggerate, criticise and cull animals (those have rules of their
-# own below, with a person or a building as the object).
+# Verbs of killing, beating and arson in every form Dutch writes them (issue 9: an explicit threat "worded with a
+# verb form or word order the cue lists do not know"). A separable verb comes joined ("ik ga je doodslaan", "dat hij
+# me doodslaat"), with "te" ("om hem dood te schieten"), with an auxiliary between ("dat ze hem dood zouden trappen")
+# or split, its particle closing the clause ("ik sla die vent dood"). Each row: the particle(s), then the present
+# forms, the past forms and the infinitive. Every form needs a person as the object right before the particle (_WHOM):
+# "de tijd doodslaan", "een discussie doodslaan", "de raad schoot het plan neer", "de handen in elkaar slaan" and
+# "de wolf laten doodschieten" are no threat. Only "in brand" takes any object ("ik steek het in brand"). Not
+# generated: the participles ("ik hoop dat je wordt doodgeschoten" is a wish, C; "hij is doodgeschoten" is news),
+# "afslachten" ("ze slachtten me af op Twitter"), "afmaken", "ophangen", "opblazen" and "aanvallen", which have rules
+# of their own below.
 _SLAAN = ("sla|slaat|slaan", "sloeg|sloegen", "slaan")
 _STEKEN = ("steek|steekt|steken", "stak|staken", "steken")
 _SCHIETEN = ("schiet|schieten", "schoot|schoten", "schieten")
@@ -34,9 +38,8 @@ _KNALLEN = ("knal|knalt|knallen", "knalde|knalden", "knallen")
 _HARM_VERBS = [
     ("dood", _SLAAN), ("dood", _STEKEN), ("dood", _SCHIETEN), ("dood", _TRAPPEN), ("dood", _SCHOPPEN),
     ("dood", ("knuppel|knuppelt|knuppelen", "knuppelde|knuppelden", "knuppelen")),
-    ("dood", ("rij|rijdt|rijden", "reed|reden", "rijden")),
+    ("dood", ("rij|rijd|rijdt|rijden", "reed|reden", "rijden")),
     ("dood", ("martel|martelt|martelen", "martelde|martelden", "martelen")),
-    # "neer" and "af" split only with a person after the verb: "de raad schoot het plan neer" is criticism
     ("neer", _SLAAN), ("neer", _STEKEN), ("neer", _SCHIETEN), ("neer", _KNALLEN), ("neer", _TRAPPEN),
     ("neer", ("maai|maait|maaien", "maaide|maaiden", "maaien")),
     ("af", ("tuig|tuigt|tuigen", "tuigde|tuigden", "tuigen")),
@@ -44,47 +47,39 @@ _HARM_VERBS = [
     ("af", _KNALLEN),
     ("in elkaar|in mekaar", _SLAAN), ("in elkaar|in mekaar", _TRAPPEN), ("in elkaar|in mekaar", _SCHOPPEN),
     ("in elkaar|in mekaar", ("ram|ramt|rammen", "ramde|ramden", "rammen")),
-    ("in brand|in de fik|in de hens", _STEKEN),
-    ("in brand|in de fik|in de hens", ("zet|zetten", "zette|zetten", "zetten")),
 ]
+_ARSON = [("in brand|in de fik|in de hens", _STEKEN), ("in brand|in de fik|in de hens", ("zet|zetten", "zette|zetten", "zetten"))]
 
-# joined too only after a person: "die nazi's af te slachten", not "we gaan die motie afslachten"
-_HARM_VERBS_OF_A_PERSON = [("af", ("slacht|slachten", "slachtte|slachtten", "slachten"))]
-
-# who is killed or beaten when the particle is split off: "schiet ik je neer", "sla die vent neer"
-_WHOM = (r"(?:(?:ik|we|wij|hij|zij|ze|ik\s+jullie)\s+)?(?:je|jou|u|hem|haar|jullie|ze|me|mij|ons|hen|"
-         r"(?:die|dat|deze|de|een)\s+(?:\w+\s+)?(?:burgemeester|wethouder|raadslid|griffier|politic\w+|\w*man|\w*vrouw|"
-         r"vent|wijf|gast|jongen|meid|meisje|kerel|kind\w*|\w+'?s))")
-
-
+# The person killed or beaten: a pronoun ("ik schiet je neer", "dat hij me doodslaat"; not a possessive, "je voorstel"),
+# or a person or group ("sla die vent dood", "knal die nazi's neer", "ik ga de burgemeester doodschieten"); then only a
+# few adverbs before the particle ("ik sla je nog eens helemaal in elkaar").
+_WHOM = (r"(?:je|jou|u|hem|haar|jullie|ze|me|mij|ons|hen|"
+         r"(?:die|dat|deze|de|een|alle)\s+(?:\w+\s+)?(?:burgemeester|wethouder|raadslid|raadsleden|griffier|politic\w+|"
+         r"\w*man|\w*mannen|\w*vrouw|\w*vrouwen|vent|venten|wijf|wijven|gast|gasten|jongen|jongens|meid|meisje|kerel|kind|"
+         r"kinderen|mensen|types|lui|\w+ers|\w+aars|\w+'s))\s+(?:(?:nog|wel|even|gewoon|echt|helemaal|eens|ook|zo|maar)\s+){0,3}")
 _AUXILIARY = r"(?:zal|zullen|zou|zouden|ga|gaat|gaan|wil|wilt|willen|wilde|wilden|moet|moeten|kan|kunnen|laat|laten)"
 
 
-def _separable(particle: str, forms: tuple[str, str, str], person: bool = False) -> str:
-    """One separable verb, joined, with "te", or split with its particle up to six words on ("neer" and "af": only with
-    a person right after the verb). Not the participle: "ik hoop dat je wordt doodgeschoten" is a wish (C), "hij is
-    doodgeschoten" news; nlu/cues.py has the participles that make a sentence firm."""
+def _separable(particle: str, forms: tuple[str, str, str], whom: str | None = _WHOM) -> str:
+    """One separable verb: joined, with "te", with an auxiliary, or split with its particle after the object `whom`
+    (None: any object of up to six words when split, none needed when joined)."""
     present, past, infinitive = forms
     part = "(?:" + particle.replace(" ", r"\s+") + ")"
     finite = f"(?:{present}|{past})"
-    # joined, with "te", or with an auxiliary between ("dat ze hem dood zouden trappen")
-    verb = rf"{part}\s*(?:{finite}|te\s+{infinitive}|{_AUXILIARY}\s+{infinitive})\b"
-    # not the noun ("een doodsteek voor de sector")
-    joined = rf"\b{_WHOM}\s+(?:\w+\s+){{0,2}}?{verb}" if person else rf"(?<!een )(?<!de )\b{verb}"
-    between = rf"{_WHOM}\s+(?:\w+\s+){{0,2}}?" if particle in ("neer", "af") else r"(?:[\w'’-]+\s+){0,6}?"
-    split = rf"\b{finite}\s+{between}{part}\b"
-    return f"{joined}|{split}"
+    joined = rf"{part}\s*(?:{finite}|te\s+{infinitive}|{_AUXILIARY}\s+{infinitive})\b"
+    if whom is None:
+        return rf"\b{joined}|\b{finite}\s+(?:[\w'-]+\s+){{0,6}}?{part}\b"
+    return rf"\b{whom}{joined}|\b{finite}\s+(?:(?:ik|we|wij|hij|zij|ze)\s+)?{whom}{part}\b"
 
 
-# a rule of its own in _D_RULES (nlu/cues.py skips it in a sentence about animals: "de wolf laten doodschieten");
-# also "firm" there: it counts whatever the model says
+# a rule of its own at the end of _D_RULES; a cue it finds is firm (nlu/cues.py): it counts whatever the model says
 HARM_VERBS = "|".join(
     [_separable(particle, forms) for particle, forms in _HARM_VERBS]
-    + [_separable(particle, forms, person=True) for particle, forms in _HARM_VERBS_OF_A_PERSON]
-    # not separable: one word in every form
+    + [_separable(particle, forms, whom=None) for particle, forms in _ARSON]
+    # not separable: one word in every form, with the person before it ("ik ga je verwonden", "ze willen hem lynchen")
     + [
-        r"\b(?:verwond(?:t|en|de|den)?|wurg(?:t|en|de|den)?|lynch(?:t|en|te|ten)?|verminkt?|"
-        r"vermink(?:en|te|ten)|executeer(?:t)?|executeren|executeerde(?:n)?)\b"
+        rf"\b{_WHOM}(?:\w+\s+){{0,2}}?(?:verwond(?:t|en|de|den)?|wurg(?:t|en|de|den)?|lynch(?:t|en|te|ten)?|"
+        r"vermink(?:t|en|te|ten)?|executeer(?:t)?|executeren|executeerde(?:n)?)\b"
     ]
 )
 
@@ -176,12 +171,10 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             # a building blown up, the verb split ("ik blaas dit gebouw op", "om het stadhuis op te blazen")
             r"\b(?:blaas|blaast|blazen|blies|bliezen)\s+(?:\w+\s+){0,3}" + _PROPERTY + r"\s+(?:\w+\s+){0,2}op\b",
             r"\b" + _PROPERTY + r"\s+(?:\w+\s+){0,2}op\s+te\s+blazen\b",
-            r"\bop\s+de\s+brandstapel\b",
-            # a blow to the face announced: "ik sla op je muil", "timmer je voor je kop"
-            r"\b(?:sla|slaat|slaan|timmer|timmert|ram|ramt|beuk|beukt|mep|mept)\s+(?:ik\s+|we\s+)?(?:je|jou|u|hem|haar)?\s*"
-            r"(?:op|voor|tegen|in)\s+(?:je|jouw|z'n|zijn|haar)\s+(?:muil|bek|smoel|kop|gezicht|hoofd|harses|snuit|snufferd|tanden)\b",
-            # a call on others to act against the person ("mensen zetten elkaar op om mij aan te pakken")
-            r"\b(?:me|mij|hem|haar|jou|je)\s+aan\s+te\s+pakken\b",
+            # a blow announced: "ik sla op je muil", "timmer ik je voor je kop" (not "de wind slaat in je gezicht")
+            r"\b(?:(?:ik|we|wij)\s+(?:\w+\s+){0,2}?(?:sla|slaan|timmer|timmeren|ram|rammen|beuk|beuken|mep|meppen)|"
+            r"(?:sla|timmer|ram|beuk|mep)\s+(?:ik|we|wij))\s+(?:(?:je|jou|u|hem|haar)\s+)?(?:op|voor|tegen)\s+(?:je|jouw|z'n|zijn|haar)\s+"
+            r"(?:muil|bek|smoel|kop|harses|snuit|snufferd|tanden)\b",
             # Veiled threats: common Dutch idioms that promise harm without naming it.
             r"(?<!\bik\s)(?<!\bwe\s)(?<!\bwij\s)\bwacht\s+(?:jij\s+|u\s+|jullie\s+)?(?:maar|maar\s+eens)\s+af\b",
             r"\blesje\s+(?:\w+\s+){0,2}leren\b",
@@ -197,15 +190,14 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\blet\s+maar\s+(?:goed\s+)?op\s+(?:je|jullie|uw|jouw)\s+(?:hond|kat|huisdier\w*|kinderen|kind|dochter|zoon|vrouw|man|gezin|huis|auto)\b",
             r"\b" + _PROPERTY + r"\s+(?:\w+\s+){0,2}(?:opblazen|opblaast|opgeblazen)\b",
             r"\blet\s+(?:jij\s+|u\s+)?maar\s+op\b",
-            r"\bzoek\s+(?:jij\s+|u\s+)?(?:maar\s+)?(?:alvast\s+)?(?:een\s+)?dekking\b",
+            r"\bzoek\s+(?:jij\s+|u\s+)?maar\s+(?:alvast\s+)?dekking\b",  # not "een dekking voor dit amendement"
             # "in [mijn dorp] staat je huis toch?": the home named to the person, as a question
             r"\bstaat\s+(?:je|jouw|uw)\s+huis\s*(?:,?\s*(?:toch|tog|niet|hè|he))?\s*\?",
-            # "er gaan binnenkort wel wat mensen langs bij je moeder"
-            r"\blangs\s+(?:\w+\s+){0,2}bij\s+(?:je|jouw|uw|jullie)\s+(?:moeder|vader|ouders|kinderen|kind|dochter|zoon|vrouw|man|"
-            r"familie|gezin|huis|woning)\b",
+            # "er gaan binnenkort wel wat mensen langs bij je moeder" (not "ik ga morgen even langs bij je moeder")
+            r"\b(?:mensen|jongens|vrienden|types|lui|een\s+stel)\s+(?:\w+\s+){0,2}langs\s+(?:\w+\s+){0,2}bij\s+(?:je|jouw|uw|jullie)\s+"
+            r"(?:moeder|vader|ouders|kinderen|kind|dochter|zoon|vrouw|man|familie|gezin|huis|woning)\b",
         ),
     ),
-    ("bedreiging", HARM_RULE),
     (
         "intimidatie",
         _rx(
@@ -234,14 +226,16 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:wacht|wachtte|wachten|wachtten|stond|stonden|staat|staan)\s+(?:\w+\s+){0,3}op\s+bij\s+(?:mijn|m'n|haar|zijn|hun|ons|onze)\s+(?:huis|deur|werk|school|sportclub|auto)\b",
             r"\b(?:me|mij|haar|hem|mijn\s+\w+)\s+(?:\w+\s+){0,4}(?:opgewacht|opwachten|opwachtte|opwachtten)\b",
             r"\b(?:wacht|wachten|wachtte|wachtten)\s+(?:me|mij|ons|mijn\s+\w+|m'n\s+\w+)\s+(?:\w+\s+){0,4}?op\b(?!\s+(?:de|het|een)\b)",
-            r"\b(?:stuurt|sturen|stuurde|stuurden)\s+(?:\w+\s+){0,2}op\s+(?:me|mij|ons)\s+af\b",
-            # someone who keeps showing up in the person's street ("hij rijdt steeds door mijn straat"), not "we lopen door
-            # onze wijk"
-            r"(?<!\bik\s)(?<!\bwe\s)(?<!\bwij\s)\b(?:rijdt|rijden|reed|reden|loopt|lopen|liep|liepen|hangt|hangen|hing|hingen)\s+"
-            r"(?:\w+\s+)?(?:steeds|telkens|weer|vaak|dagelijks|al\s+(?:dagen|weken|maanden))\s+(?:\w+\s+){0,2}?"
-            r"(?:door|in|rond\s+in|rond)\s+(?:mijn|m'n|onze)\s+(?:straat|wijk|buurt|laan)\b",
+            # people sent at the person (not "de gemeente stuurt een ambtenaar op me af")
+            r"\b(?:stuurt|sturen|stuurde|stuurden)\s+(?:\w+\s+)?(?:mensen|jongens|vrienden|volgers|aanhangers|types|een\s+stel|een\s+groep)\s+"
+            r"op\s+(?:me|mij|ons)\s+af\b",
+            # a person who keeps showing up in the person's street ("hij rijdt steeds door mijn straat"; not "het
+            # vrachtverkeer rijdt dagelijks door onze wijk")
+            r"\b(?:hij|zij|ze|iemand|die\s+man|die\s+vrouw|een\s+man|een\s+vrouw)\s+(?:rijdt|rijden|reed|reden|loopt|lopen|liep|liepen|"
+            r"hangt|hangen|hing|hingen)\s+(?:\w+\s+)?(?:steeds|telkens|weer|vaak|dagelijks|al\s+(?:dagen|weken|maanden))\s+"
+            r"(?:\w+\s+){0,2}?(?:door|in|rond\s+in|rond)\s+(?:mijn|m'n)\s+(?:straat|wijk|buurt|laan)\b",
             r"\b(?:stuurt|stuurde|belt|belde|mailt|mailde|appt|appte)\b[^.!?]{0,60}\b(?:nadat|hoewel|ook\s+al|terwijl)\b"
-            r"[^.!?]{0,40}\b(?:geblokkeerd|blokkeerde|blokkeer)\b",
+            r"[^.!?]{0,40}\b(?:hem|haar|hen|ze)\b[^.!?]{0,20}\b(?:geblokkeerd|blokkeerde|blokkeer)\b",
             r"\b(?:honderden|tientallen|tig|dozijnen)\s+(?:\w+\s+){0,2}(?:berichten|dm'?s|mails|e-mails|appjes|appberichten|oproepen|telefoontjes)\b(?![^.!?]{0,20}\bvan\s+(?:\w+\s+)?(?:inwoners|bewoners|mensen|burgers|ondernemers|ouders))",
             r"\b(?:belt|belde|belden|appt|appte|appten|stuurt|stuurde|stuurden|mailt|mailde)\s+(?:\w+\s+)?(?:me|mij|ons)\b[^.!?]{0,40}(?:'s\s*|\bs)nachts\b",
             r"\b(?:blijft|bleef|bleven|blijven)\s+(?:\w+\s+){0,2}(?:mailen|bellen|appen|berichten|sturen|reageren|posten|taggen)\b[^.!?]{0,40}\b(?:nadat|terwijl|hoewel|ook\s+al)\b[^.!?]{0,30}\b(?:geblokkeerd|blokkeerde|gevraagd\s+te\s+stoppen|gezegd\s+te\s+stoppen)\b",
@@ -320,6 +314,8 @@ _D_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:gooide|gooiden|smeet|smeten|trapte|trapten|schopte|schopten)\b[^.!?]{0,40}\bdoor\s+(?:de|het|een|mijn|m'n|onze|ons)\s+(?:\w+\s+)?(?:ruit|raam|deur|glas|etalage)\b",
         ),
     ),
+    # last, so that an assault told with these verbs keeps the sub-kind of the physical rules above
+    ("bedreiging", HARM_RULE),
 ]
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nlu.cue_words import _C_RULES, _D_RULES, HARM_RULE, HARM_VERBS, _rx
+from nlu.cue_words import _C_RULES, _D_RULES, HARM_RULE, _rx
 from nlu.spelling import plain
 
 SEVERITY = {"A": 1, "B": 2, "C": 3, "D": 4}
@@ -97,12 +97,8 @@ _NOTHING_HAPPENED = _rx(
 )
 # A joke or a test, said in the same clause as the words ("typte 'ik word bedreigd' als grapje").
 _NOT_REAL = _rx(r"\b(?:als\s+grap(?:je)?|negeer\s+(?:dat|dit)(?:\s+maar)?)\b")
-# A verb of killing said of an animal ("de wolf laten doodschieten", "een kat doodgereden"): no threat to a person.
-_ANIMALS = _rx(
-    r"\b(?:wolf|wolven|hert|herten|haas|hazen|vos|vossen|dier|dieren|kat|katten|hond|honden|koe|koeien|kalf|kalveren|"
-    r"schaap|schapen|gans|ganzen|zwijn\w*|everzwijn\w*|kip|kippen|duif|duiven|paard|paarden|ree|reeën|bever\w*|"
-    r"vogel\w*|rat|ratten|muizen|jacht|jager\w*|drijfjacht)\b"
-)
+# A wish of harm with no act announced is C (label rules): "ik hoop dat iemand je doodschiet", "moge hij ...".
+_WISH = _rx(r"\b(?:hoop|hoopt|hopen|hoopte|hoopten|wens|wenst|wensen|wenste)\b[^.!?]{0,40}\bdat\b|\b(?:wou|wilde|zou\s+willen)\s+dat\b|\bmoge\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -167,15 +163,15 @@ _OWN = _rx(
     rf"\bons\s+(?!\w+\s+(?:wordt|werd|is|worden)\b)(?:\w+\s+){{0,3}}?{_VICTIM}\b",
     r"\bop\s+(?:me|mij|ons)\s+af\b|\bviel\s+(?:me|mij|ons)\s+aan\b",
     # one's staff or colleagues, with the act ("hij sloeg onze griffier", "mijn medewerker is bedreigd")
-    rf"\b(?:mijn|m'n|mn|onze)\s+(?:griffier|medewerker\w*|collega\w*|secretaris|assistent\w*|burgemeester|wethouder)\b"
+    rf"\b(?:mijn|m'n|onze)\s+(?:griffier|medewerker\w*|collega\w*|secretaris|assistent\w*|burgemeester|wethouder)\b"
     rf"[^.!?]{{0,40}}?\b{_VICTIM}\b",
-    rf"\b{_VICTIM_VERBS}\s+(?:mijn|m'n|mn|onze)\s+(?:griffier|medewerker\w*|collega\w*|secretaris|assistent\w*)\b",
-    r"\b(?:mijn|m'n|mn|ons|onze)\s+(?:huis|woning|auto|deur|voordeur|raam|ramen|ruit|ruiten|tuin|brievenbus|adres|oprit|"
+    rf"\b{_VICTIM_VERBS}\s+(?:mijn|m'n|onze)\s+(?:griffier|medewerker\w*|collega\w*|secretaris|assistent\w*)\b",
+    r"\b(?:mijn|m'n|ons|onze)\s+(?:huis|woning|auto|deur|voordeur|raam|ramen|ruit|ruiten|tuin|brievenbus|adres|oprit|"
     r"stoep|hek|kantoor|gezicht|kinderen|kind|gezin|vrouw|man|dochter|zoon|partner|vriendin|vriend|familie|ouders|"
     r"moeder|vader|broer|zus)\b",
     r"\bbij\s+(?:ons|mij|me)\s+thuis\b",
     r"\b(?:lag|lagen|zat|zaten|hing|hingen|stond|stonden)\s+(?:\w+\s+){0,4}?(?:bij|in|aan|op|voor)\s+(?:de|het|onze|ons|mijn|"
-    r"m'n|mn)\s+(?:voordeur|deur|brievenbus|stoep|hek|oprit|tuin|raam)\b",  # "er lag een kogel bij de voordeur"
+    r"m'n)\s+(?:voordeur|deur|brievenbus|stoep|hek|oprit|tuin|raam)\b",  # "er lag een kogel bij de voordeur"
 )
 # An unmistakable threat or act of violence against a person, whoever it is ("die wethouder moet dood", "de
 # burgemeester is aangevallen", "met een pistool"); not the idioms ("de kogel is door de kerk", "bomen", "het werk
@@ -183,7 +179,6 @@ _OWN = _rx(
 _UNMISTAKABLE = _rx(
     r"\b(?:moet|moeten|gaat|gaan)\s+(?:\w+\s+){0,2}?dood\b|\bdood\s*(?:te\s+)?(?:schieten|steken|slaan|maken)\b",
     r"\bmet\s+de\s+dood\b|\bdoodsbedreig\w*|\bdreig(?:brie\w*|mail\w*)\b",
-    HARM_VERBS,  # killing, beating and arson in every verb form (nlu/cue_words.py)
     r"\b(?:vermoord\w*|gedood|kopje\s+kleiner)\b|\bgaat\s+eraan\b(?!\s+(?:werken|doen|denken|beginnen|wennen))",
     r"\b(?:je|jou|u|hem|haar|hen|jullie|me|mij)\s+(?:\w+\s+){0,3}?af(?:\s+te|\s+zou|\s+zal|\s+gaan)?\s*maken\b",
     r"\bkogel(?:s|huls\w*|gat\w*)?\b(?!\s+is\s+door\s+de\s+kerk)|(?<!barstte\sde\s)(?<!barst\sde\s)\b(?:bom|bommen|bommelding\w*|bomaanslag\w*|brandbom\w*)\b(?!\s+(?:barst|is\s+gebarsten))",
@@ -214,20 +209,21 @@ def find_cues(text: str) -> list[Cue]:
         for rules in (_D_RULES, _C_RULES):
             for kind, pattern in rules:
                 category = "D" if rules is _D_RULES else "C"
-                if pattern is HARM_RULE and _ANIMALS.search(sentence):
-                    continue
                 for match in pattern.finditer(sentence):
                     span = (offset + match.start(), offset + match.end())
                     if span[1] - span[0] < 2 or not _not_negated(text, span[0]) or _in_a_joke(text, *span):
                         continue
+                    if pattern is HARM_RULE and _WISH.search(_clause_before(text, span[0], 60)):
+                        continue  # "ik hoop dat iemand je doodschiet": a wish of harm, C by the label rules
                     if any(s[0] <= span[0] and span[1] <= s[1] for s in found):
                         continue  # already covered by a heavier or longer cue
                     if reported is None:
                         reported = bool(_REPORTED.search(sentence))
                     if category == "D" and firm is None:
                         firm = _is_firm(sentence)
-                    found[span] = Cue(text=match.group(0).strip(), kind=kind, category=category,
-                                      reported=reported, firm=category == "D" and bool(firm))
+                    # a verb of killing or beating with a person as its object is unmistakable (nlu/cue_words.HARM_VERBS)
+                    found[span] = Cue(text=match.group(0).strip(), kind=kind, category=category, reported=reported,
+                                      firm=category == "D" and (bool(firm) or pattern is HARM_RULE))
     return [found[span] for span in sorted(found)]
 
 
