@@ -5,12 +5,15 @@ fitted without it, since the dev cases are training data too), takes the tempera
 of the gold labels (calibration; on a tie the first in the grid), then replays the decision (nlu.triage,
 pure Python) over a grid of D threshold (for C, and for A and B), incident mass, acute threshold, the acute intent
 the "threat + nu" rule needs (threat_now_min_acute), "D when no incident", cue_min_prob and d_cue_min_prob. Keeps the settings with
-D recall >= --min-d-recall and false acute <= --max-false-acute, then tries the D threshold for an insult with no D
+D recall >= --min-d-recall and false acute <= --max-false-acute, and D recall >= --min-fresh-d-recall on the dev
+cases added after the cue rules were last written (--fresh: this round's new dev cases and the last blind set's dev
+share, which nobody read), then tries the D threshold for an insult with no D
 word (d_threshold_insult) on those, keeping a value where it loses no threat on dev; of those, the ones that keep the synthetic held-out
 sets (--guard, heldout9 and heldout10: only their macro-F1 and D recall are read) at issue 9's goals, when any does.
 Prints the best, ordered by macro-F1 over A-D plus not-an-incident recall; ties by acute recall, then the fewest
 false acute. When no setting keeps that D recall (rounds 8 and 10), the settings with the highest D recall any
-setting reaches are ranked instead: safety first, never the best macro-F1 at a lower D recall. Then a table for the
+setting reaches are ranked instead: safety first, never the best macro-F1 at a lower D recall (the same for the
+fresh cases' bar). Then a table for the
 colleague model's threshold. Never reads the blind set.
 Usage: python scripts/tune_triage.py --model models/meldhulp.tar.gz [--dev 'tests/nlu/real/dev*.jsonl']
 """
@@ -28,6 +31,7 @@ import time
 import cross_fit
 from evaluate_nlu import real_report, scores
 from real_data import read_jsonl
+from real_sources import ROUND
 
 from nlu_model import ROOT, load, parse_all, ranking_of
 
@@ -68,6 +72,14 @@ def main() -> int:
     # number to compare came in at dev -0.016 (round 3), +0.020 (round 5) and -0.043 (round 6, 0.978 -> 0.935); a
     # blind set of ~95 threats moves by about 0.035 either way by chance alone.
     parser.add_argument("--min-d-recall", type=float, default=0.985)
+    # Session 27, before round 23's tuning and before its blind set was committed: the bar above is measured on dev
+    # cases the cue rules were partly written from. Round 22 met it only thanks to rules fitted to the dev cases they
+    # were read from (docs/experiments/cue-verbs: 0.975 with the round's old rules, 0.985 with the new; no change on
+    # the 218 dev cases nobody read, 50 of 52), and its blind set gave 0.963. So D recall must also reach the goal
+    # itself (no margin: about 55 threats, one miss is 0.018) on the dev cases nobody read when the rules were written.
+    parser.add_argument("--fresh", default=f"tests/nlu/real/dev_r{ROUND}[a-z].jsonl,"
+                                           f"tests/nlu/real/dev_r{ROUND - 1}retired.jsonl")
+    parser.add_argument("--min-fresh-d-recall", type=float, default=0.97)
     # The same for false acute (goal at most 0.02), decided before round 9's blind set was scored: blind sets came
     # in above dev (round 7: 0.014 -> 0.037, round 8: 0.014 -> 0.020), never below. 0.015 was too small: rounds 9 and
     # 10 came in at 0.033 from 0.015 (README "Classifier"); 0.01 from round 11 on, with threat_now_min_acute in the
@@ -100,6 +112,12 @@ def main() -> int:
     if any("blind" in path.name for path in paths) or "blind" in args.guard:
         parser.error("the blind set is never used for tuning")
     cases = read_jsonl(*paths)
+    fresh_paths = {path for pattern in args.fresh.split(",") if pattern for path in ROOT.glob(pattern)}
+    if not fresh_paths <= set(paths):
+        parser.error("--fresh must name development files")
+    fresh = [i for i, path in enumerate(p for p in paths for _ in read_jsonl(p)) if path in fresh_paths]
+    print(f"fresh dev cases (not read when the cue rules were written): {len(fresh)} in "
+          + ", ".join(sorted(path.name for path in fresh_paths)))
     agent = load(args.model)  # for the synthetic held-out sets (not in the training data) and bot/ on the path
     rankings, colleague_probabilities = cross_fit.rankings(cases, args.folds)
     guard_cases = read_jsonl(*[ROOT / path for path in args.guard.split(",") if path])
@@ -129,24 +147,15 @@ def main() -> int:
     grid = {**GRID, "temperature": [min(likelihood, key=likelihood.__getitem__)]}
     configs = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
     configs = [c for c in configs if c["d_threshold_ab"] is None or c["d_threshold_ab"] > c["d_threshold"]]
-    rows = list(zip(configs, _replay_on_all_cores(cases, rankings, configs), strict=True))
-    bar, max_false_acute = args.min_d_recall, args.max_false_acute
-    ok = [(c, r) for c, r in rows if r["d_recall"] >= bar and r["false_acute"] <= max_false_acute]
-    print(f"{len(cases)} development cases; {len(ok)} of {len(rows)} settings keep D recall >= {bar} "
-          f"and false acute <= {max_false_acute}")
-    if not ok:  # safety first: the highest D recall any setting reaches (within the false-acute limit), then the rank
-        if not any(r["false_acute"] <= max_false_acute for _, r in rows):
-            print(f"no setting keeps false acute <= {max_false_acute} either: all settings are ranked")
-            max_false_acute = 1.0
-        bar = max(r["d_recall"] for _, r in rows if r["false_acute"] <= max_false_acute)
-        ok = [(c, r) for c, r in rows if r["d_recall"] >= bar and r["false_acute"] <= max_false_acute]
-        print(f"no setting reaches the D recall asked for: the {len(ok)} with the highest, {bar:.3f}")
+    rows = list(zip(configs, _replay_on_all_cores(cases, rankings, configs, fresh), strict=True))
+    ok, max_false_acute = keep_safe(rows, args.min_d_recall, args.min_fresh_d_recall, args.max_false_acute)
     # Second pass: each kept setting with an insult threshold; kept only where it loses no threat its setting found
     pairs = [({**c, "d_threshold_insult": v}, base) for c, base in ok for v in INSULT_GRID if v > c["d_threshold"]]
     extra = [c for c, _ in pairs]
-    replayed = _replay_on_all_cores(cases, rankings, extra) if extra else []
+    replayed = _replay_on_all_cores(cases, rankings, extra, fresh) if extra else []
     kept = [(c, r) for (c, base), r in zip(pairs, replayed, strict=True)
-            if r["d_recall"] >= base["d_recall"] and r["false_acute"] <= max_false_acute]
+            if r["d_recall"] >= base["d_recall"] and r["fresh_d_recall"] >= base["fresh_d_recall"]
+            and r["false_acute"] <= max_false_acute]
     print(f"d_threshold_insult (second pass): {len(kept)} of {len(extra)} settings lose no threat")
     ok += kept
 
@@ -170,30 +179,63 @@ def main() -> int:
 
     best = sorted(ok, key=rank)[: args.top]  # stable: full ties stay in the grid's order
     for config, rep in best:
-        print(json.dumps(config), f"macro-F1 {rep['macro_f1']:.3f}  D recall {rep['d_recall']:.3f}  "
-              f"acute {rep['acute_recall']:.3f}  false acute {rep['false_acute']:.3f}  null {rep['null_recall']:.3f}")
+        print(json.dumps(config), f"macro-F1 {rep['macro_f1']:.3f}  D recall {rep['d_recall']:.3f} "
+              f"(fresh {rep['fresh_d_recall']:.3f}, {rep['fresh_d_caught']} of {rep['fresh_d']})  acute {rep['acute_recall']:.3f}  false acute {rep['false_acute']:.3f}  null {rep['null_recall']:.3f}")
     _colleague_thresholds(cases, rankings, colleague_probabilities, best[0][0], args.max_colleague_false)
     print(f"took {(time.monotonic() - started) / 60:.1f} minutes")
     return 0
 
 
-_REPLAY: tuple[list, list] = ([], [])  # the dev cases and rankings, for the worker processes (inherited by fork)
+def keep_safe(
+    rows: list[tuple[dict, dict]], bar: float, fresh_bar: float, max_false_acute: float
+) -> tuple[list[tuple[dict, dict]], float]:
+    """The settings safe enough to rank: D recall >= `bar` on all dev, >= `fresh_bar` on the fresh dev cases (see
+    --fresh) and false acute <= `max_false_acute`. Safety first when none is: the highest D recall on all dev any
+    setting reaches, then among those the highest on the fresh cases; never the best macro-F1 at a lower D recall.
+    Returns the settings and the false-acute limit used (1.0 when no setting keeps it)."""
+    if not any(r["false_acute"] <= max_false_acute for _, r in rows):
+        print(f"no setting keeps false acute <= {max_false_acute}: all settings are ranked")
+        max_false_acute = 1.0
+    within = [(c, r) for c, r in rows if r["false_acute"] <= max_false_acute]
+    safe = [(c, r) for c, r in within if r["d_recall"] >= bar]
+    if not safe:
+        print(f"no setting reaches D recall {bar} on dev")
+        bar = max(r["d_recall"] for _, r in within)
+        safe = [(c, r) for c, r in within if r["d_recall"] >= bar]
+    ok = [(c, r) for c, r in safe if r["fresh_d_recall"] >= fresh_bar]
+    if not ok:
+        print(f"none of the {len(safe)} reaches D recall {fresh_bar} on the fresh dev cases")
+        fresh_bar = max(r["fresh_d_recall"] for _, r in safe)
+        ok = [(c, r) for c, r in safe if r["fresh_d_recall"] >= fresh_bar]
+    print(f"{len(ok)} of {len(rows)} settings keep D recall >= {bar:.3f} on dev, >= {fresh_bar:.3f} on its fresh "
+          f"cases, and false acute <= {max_false_acute}")
+    return ok, max_false_acute
+
+
+# the dev cases, their rankings and the fresh cases' indices, for the worker processes (inherited by fork)
+_REPLAY: tuple[list, list, list[int]] = ([], [], [])
 
 
 def _replay(config: dict) -> dict:
     from nlu import triage
 
-    cases, rankings = _REPLAY
-    return real_report(cases, [triage.decide(c["text"], r, config) for c, r in zip(cases, rankings, strict=True)])
+    cases, rankings, fresh = _REPLAY
+    results = [triage.decide(c["text"], r, config) for c, r in zip(cases, rankings, strict=True)]
+    report = real_report(cases, results)
+    threats = [i for i in fresh if cases[i]["label"] == "D"]
+    caught = sum(results[i]["label"] == "D" for i in threats)
+    # no fresh threats: the bar cannot be measured, so it holds (1.0)
+    return {**report, "fresh_d": len(threats), "fresh_d_caught": caught,
+            "fresh_d_recall": round(caught / len(threats), 3) if threats else 1.0}
 
 
-def _replay_on_all_cores(cases: list[dict], rankings: list, configs: list[dict]) -> list[dict]:
+def _replay_on_all_cores(cases: list[dict], rankings: list, configs: list[dict], fresh: list[int]) -> list[dict]:
     """The decision replayed over the dev cases for each setting (pure Python): one worker process per core, forked
     after one replay filled the cue rules' caches (the grid takes about half the time on two cores)."""
     import multiprocessing
 
     global _REPLAY
-    _REPLAY = (cases, rankings)
+    _REPLAY = (cases, rankings, fresh)
     first = _replay(configs[0])
     with multiprocessing.get_context("fork").Pool(len(os.sched_getaffinity(0))) as pool:
         return [first, *pool.map(_replay, configs[1:], chunksize=64)]

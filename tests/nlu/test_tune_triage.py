@@ -1,7 +1,8 @@
 """scripts/tune_triage.py: the colleague model's threshold is the lowest whose false flags stay within a share of
-the other development messages, so it does not climb as the development set grows."""
+the other development messages, so it does not climb as the development set grows; the D-recall bars hold on all dev
+and on the dev cases nobody read when the cue rules were written."""
 
-from tune_triage import choose_colleague_threshold
+from tune_triage import choose_colleague_threshold, keep_safe
 
 # (threshold, false flags) as the tuner prints them for round 20's dev set (3,877 other messages, var/tune20.log)
 ROUND20 = [(0.5, 18), (0.6, 16), (0.7, 8), (0.8, 3), (0.9, 1), (0.92, 1), (0.94, 1), (0.96, 1), (0.98, 0), (1.01, 0)]
@@ -26,3 +27,42 @@ def test_false_flags_exactly_at_the_share_are_allowed():
     rows = [(0.5, 3), (0.8, 2), (0.9, 0), (1.01, 0)]
     assert choose_colleague_threshold(rows, 2000, 0.001) == 0.8  # 2 of 2,000 is 0.1 %
     assert choose_colleague_threshold(rows, 1999, 0.001) == 0.9
+
+
+def _row(name: str, d: float, fresh: float, false_acute: float = 0.0) -> tuple[dict, dict]:
+    return {"name": name}, {"d_recall": d, "fresh_d_recall": fresh, "false_acute": false_acute}
+
+
+def _names(rows: list[tuple[dict, dict]]) -> list[str]:
+    return [config["name"] for config, _ in rows]
+
+
+def test_a_setting_that_reaches_the_bar_only_on_the_cases_the_rules_were_written_from_is_left_out():
+    # round 22's choice: 0.985 on all dev, 50 of 52 (0.962) on the dev cases nobody read
+    rows = [_row("round22", 0.985, 0.962), _row("lower", 0.988, 0.981), _row("unsafe", 0.975, 1.0)]
+    ok, _ = keep_safe(rows, 0.985, 0.97, 0.01)
+    assert _names(ok) == ["lower"]
+
+
+def test_when_no_setting_reaches_the_fresh_bar_the_safest_on_the_fresh_cases_are_ranked():
+    rows = [_row("a", 0.985, 0.943), _row("b", 0.99, 0.962), _row("c", 0.986, 0.962), _row("d", 0.98, 1.0)]
+    ok, _ = keep_safe(rows, 0.985, 0.97, 0.01)
+    assert _names(ok) == ["b", "c"]  # never "d": it misses the bar on all dev
+
+
+def test_when_no_setting_reaches_the_dev_bar_the_highest_dev_recall_comes_first_then_the_fresh_cases():
+    rows = [_row("a", 0.98, 0.9), _row("b", 0.98, 0.95), _row("c", 0.97, 1.0)]
+    ok, _ = keep_safe(rows, 0.985, 0.97, 0.01)
+    assert _names(ok) == ["b"]
+
+
+def test_false_acute_limits_before_recall():
+    rows = [_row("loud", 1.0, 1.0, false_acute=0.03), _row("calm", 0.985, 0.98, false_acute=0.005)]
+    ok, limit = keep_safe(rows, 0.985, 0.97, 0.01)
+    assert _names(ok) == ["calm"] and limit == 0.01
+
+
+def test_no_setting_within_the_false_acute_limit_ranks_all():
+    rows = [_row("a", 0.99, 0.98, false_acute=0.03), _row("b", 0.985, 0.97, false_acute=0.02)]
+    ok, limit = keep_safe(rows, 0.985, 0.97, 0.01)
+    assert _names(ok) == ["a", "b"] and limit == 1.0
