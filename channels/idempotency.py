@@ -4,18 +4,27 @@ The aftercare worker (actions/aftercare.py) sends a check-in through a bridge's 
 answer in time. A slow bridge (Telegram's own retries) may deliver the first request after the worker gave up on
 it; the retry would then reach the user a second time. So the worker names each check-in with a key, and a bridge
 remembers the keys it delivered: a key seen again is answered "ok" without sending, a key still being delivered gets
-409 (the worker tries again later, when it is either delivered or failed). Only in memory, for this bridge process,
-the newest MAX_KEYS keys: enough for the retries of one worker (minutes to hours), lost on a restart.
+409 (the worker tries again later, when it is either delivered or failed). The delivered keys are kept in the
+database (actions/store/sent.py: a SHA-256 of each, for seven days), so a restart of the bridge, or the other bridge
+process, forgets none; the newest MAX_KEYS are also kept in memory, to answer a retry without a query. When the
+database does not answer, a keyed request gets 503 (the worker retries; nothing is sent twice).
 A request without the key is sent as before (the griffie's answers).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.store import db, sent
+
+log = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 MAX_KEYS = 10_000
@@ -24,10 +33,25 @@ MAX_KEY_LENGTH = 128
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+def _was_sent(key: str) -> bool:
+    with db.session() as session:
+        return sent.was_sent(session, key)
+
+
+def _record(key: str) -> None:
+    with db.transaction() as session:
+        sent.record(session, key)
+
+
 def once(app: web.Application, token: str, max_keys: int = MAX_KEYS) -> web.Application:
     """`app` (from channels.bridge.send_app) with POST /send done at most once per key; returns it."""
     delivered: OrderedDict[str, None] = OrderedDict()
     busy: set[str] = set()
+
+    def remember(key: str) -> None:
+        delivered[key] = None
+        while len(delivered) > max_keys:
+            delivered.popitem(last=False)
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -42,14 +66,23 @@ def once(app: web.Application, token: str, max_keys: int = MAX_KEYS) -> web.Appl
             return web.json_response({"ok": False, "error": "being delivered"}, status=409)
         busy.add(key)
         try:
+            try:
+                if await asyncio.to_thread(_was_sent, key):
+                    remember(key)
+                    return web.json_response({"ok": True, "duplicate": True})
+            except SQLAlchemyError as error:
+                log.warning("idempotency: the database did not answer (%s); try again later", type(error).__name__)
+                return web.json_response({"ok": False, "error": "try again later"}, status=503)
             response = await handler(request)
+            if response.status == 200:
+                remember(key)
+                try:
+                    await asyncio.to_thread(_record, key)
+                except SQLAlchemyError as error:  # delivered: kept in memory; lost only if the bridge restarts now
+                    log.warning("idempotency: a delivered key was not stored (%s)", type(error).__name__)
+            return response
         finally:
             busy.discard(key)
-        if response.status == 200:
-            delivered[key] = None
-            while len(delivered) > max_keys:
-                delivered.popitem(last=False)
-        return response
 
     app.middlewares.append(middleware)
     return app

@@ -478,7 +478,7 @@ async def test_telegram_check_in_arrives_with_its_buttons_and_a_press_reaches_ra
             assert rasa.messages() == ['/aftercare_answer{"aftercare_answer":"stop"}']
 
 
-async def test_signal_check_in_arrives_as_numbered_options_and_a_number_reaches_rasa(monkeypatch):
+async def test_signal_check_in_arrives_as_numbered_options_and_a_number_reaches_rasa(connection, monkeypatch):
     from channels.signal.bridge import Config, SignalBridge
     from tests.channels.fake_rasa import FakeRasa
     from tests.channels.fake_signal import FakeSignal
@@ -533,7 +533,7 @@ async def test_widget_check_in_goes_through_rasa_with_execute_side_effects(monke
     assert [b["title"] for b in event["data"]["buttons"]] == TITLES
 
 
-async def test_a_slow_bridge_sends_a_check_in_once_although_the_worker_retried(monkeypatch):
+async def test_a_slow_bridge_sends_a_check_in_once_although_the_worker_retried(connection, monkeypatch):
     """The bridge is still busy when the worker's request times out; the worker's retries with the same key are
     dropped by the bridge (409 while it is busy, then 'ok' without sending): the user gets the check-in once."""
     from channels.telegram.bridge import Config, TelegramBridge

@@ -102,7 +102,7 @@ def test_the_migrations_create_exactly_the_model(migrated_url):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from actions.store import aftercare, auth, evidence  # noqa: F401 - their tables join Base.metadata on import
+    from actions.store import aftercare, auth, evidence, sent  # noqa: F401 - their tables join Base.metadata on import
 
     engine = create_engine(migrated_url)
     with engine.connect() as connection:
