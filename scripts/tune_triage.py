@@ -6,8 +6,7 @@ of the gold labels (calibration; on a tie the first in the grid), then replays t
 pure Python) over a grid of D threshold (for C, and for A and B), incident mass, acute threshold, the acute intent
 the "threat + nu" rule needs (threat_now_min_acute), "D when no incident", cue_min_prob and d_cue_min_prob. Keeps the settings with
 D recall >= --min-d-recall and false acute <= --max-false-acute, and D recall >= --min-fresh-d-recall on the dev
-cases added after the cue rules were last written (--fresh: this round's new dev cases and the last blind set's dev
-share, which nobody read), then tries the D threshold for an insult with no D
+cases of the rounds since the cue rules were last written from dev errors (--fresh, FRESH_FROM_ROUND), then tries the D threshold for an insult with no D
 word (d_threshold_insult) on those, keeping a value where it loses no threat on dev; of those, the ones that keep the synthetic held-out
 sets (--guard, heldout9 and heldout10: only their macro-F1 and D recall are read) at issue 9's goals, when any does.
 Prints the best, ordered by macro-F1 over A-D plus not-an-incident recall; ties by acute recall, then the fewest
@@ -63,6 +62,23 @@ GRID = {
 # dev (it can only lower D recall).
 INSULT_GRID = [0.1, 0.15, 0.2, 0.3]
 
+# The cue rules (bot/nlu/cues.py, cue_words.py, spelling.py) were last written from dev errors in session 26 (b8d1e1e),
+# before the dev files of round 22 (dev_r21retired, dev_r22e, dev_r22f) were read. Whoever writes cue rules from dev
+# errors again raises this to the next round: the dev cases read then are no longer fresh.
+FRESH_FROM_ROUND = 22
+
+
+def fresh_patterns(first: int, current: int) -> list[str]:
+    """The dev files of rounds `first` to `current`: each round's new dev files and the dev share of the blind set
+    retired at its start."""
+    return [f"tests/nlu/real/{name}" for n in range(first, current + 1)
+            for name in (f"dev_r{n}[a-z].jsonl", f"dev_r{n - 1}retired.jsonl")]
+
+
+def fresh_indices(paths: list, fresh_paths: set) -> list[int]:
+    """The positions, in read_jsonl(*paths), of the cases read from `fresh_paths`."""
+    return [i for i, path in enumerate(p for p in paths for _ in read_jsonl(p)) if path in fresh_paths]
+
 
 def main() -> int:
     parser = argparse.ArgumentParser()
@@ -76,9 +92,9 @@ def main() -> int:
     # cases the cue rules were partly written from. Round 22 met it only thanks to rules fitted to the dev cases they
     # were read from (docs/experiments/cue-verbs: 0.975 with the round's old rules, 0.985 with the new; no change on
     # the 218 dev cases nobody read, 50 of 52), and its blind set gave 0.963. So D recall must also reach the goal
-    # itself (no margin: about 55 threats, one miss is 0.018) on the dev cases nobody read when the rules were written.
-    parser.add_argument("--fresh", default=f"tests/nlu/real/dev_r{ROUND}[a-z].jsonl,"
-                                           f"tests/nlu/real/dev_r{ROUND - 1}retired.jsonl")
+    # itself (no margin: about 100 threats, one miss is 0.01) on the fresh dev cases: those of the rounds since the
+    # cue rules were last written from dev errors (FRESH_FROM_ROUND). Empty: no fresh bar.
+    parser.add_argument("--fresh", default=",".join(fresh_patterns(FRESH_FROM_ROUND, ROUND)))
     parser.add_argument("--min-fresh-d-recall", type=float, default=0.97)
     # The same for false acute (goal at most 0.02), decided before round 9's blind set was scored: blind sets came
     # in above dev (round 7: 0.014 -> 0.037, round 8: 0.014 -> 0.020), never below. 0.015 was too small: rounds 9 and
@@ -112,12 +128,15 @@ def main() -> int:
     if any("blind" in path.name for path in paths) or "blind" in args.guard:
         parser.error("the blind set is never used for tuning")
     cases = read_jsonl(*paths)
-    fresh_paths = {path for pattern in args.fresh.split(",") if pattern for path in ROOT.glob(pattern)}
-    if not fresh_paths <= set(paths):
-        parser.error("--fresh must name development files")
-    fresh = [i for i, path in enumerate(p for p in paths for _ in read_jsonl(p)) if path in fresh_paths]
-    print(f"fresh dev cases (not read when the cue rules were written): {len(fresh)} in "
-          + ", ".join(sorted(path.name for path in fresh_paths)))
+    patterns = [pattern for pattern in args.fresh.split(",") if pattern]
+    fresh_paths = {path for pattern in patterns for path in ROOT.glob(pattern)}
+    if any(not list(ROOT.glob(pattern)) for pattern in patterns) or not fresh_paths <= set(paths):
+        parser.error("each --fresh pattern must name development files (--fresh '' for no fresh bar)")
+    fresh = fresh_indices(paths, fresh_paths)
+    if patterns and not any(cases[i]["label"] == "D" for i in fresh):
+        parser.error("the fresh dev cases have no threat: the fresh bar cannot be measured (--fresh '' for none)")
+    print(f"fresh dev cases (not read when the cue rules were written): {len(fresh)}, "
+          f"{sum(cases[i]['label'] == 'D' for i in fresh)} threats, in " + ", ".join(sorted(p.name for p in fresh_paths)))
     agent = load(args.model)  # for the synthetic held-out sets (not in the training data) and bot/ on the path
     rankings, colleague_probabilities = cross_fit.rankings(cases, args.folds)
     guard_cases = read_jsonl(*[ROOT / path for path in args.guard.split(",") if path])
@@ -190,8 +209,10 @@ def keep_safe(
     rows: list[tuple[dict, dict]], bar: float, fresh_bar: float, max_false_acute: float
 ) -> tuple[list[tuple[dict, dict]], float]:
     """The settings safe enough to rank: D recall >= `bar` on all dev, >= `fresh_bar` on the fresh dev cases (see
-    --fresh) and false acute <= `max_false_acute`. Safety first when none is: the highest D recall on all dev any
-    setting reaches, then among those the highest on the fresh cases; never the best macro-F1 at a lower D recall.
+    --fresh) and false acute <= `max_false_acute`. Safety first when none is: when no setting reaches `bar`, those
+    with the highest D recall on all dev any setting reaches; when none of those reaches `fresh_bar`, among them the
+    ones with the highest on the fresh cases. All dev first: it holds the fresh cases too and four times as many
+    threats, so one fresh miss does not outweigh several others. Never the best macro-F1 at a lower D recall.
     Returns the settings and the false-acute limit used (1.0 when no setting keeps it)."""
     if not any(r["false_acute"] <= max_false_acute for _, r in rows):
         print(f"no setting keeps false acute <= {max_false_acute}: all settings are ranked")
@@ -222,11 +243,18 @@ def _replay(config: dict) -> dict:
     cases, rankings, fresh = _REPLAY
     results = [triage.decide(c["text"], r, config) for c, r in zip(cases, rankings, strict=True)]
     report = real_report(cases, results)
-    threats = [i for i in fresh if cases[i]["label"] == "D"]
-    caught = sum(results[i]["label"] == "D" for i in threats)
-    # no fresh threats: the bar cannot be measured, so it holds (1.0)
-    return {**report, "fresh_d": len(threats), "fresh_d_caught": caught,
-            "fresh_d_recall": round(caught / len(threats), 3) if threats else 1.0}
+    return {**report, **d_recalls(cases, results, fresh)}
+
+
+def d_recalls(cases: list[dict], results: list[dict], fresh: list[int]) -> dict:
+    """D recall on all cases and on the fresh ones, unrounded (a bar compares them exactly: 1,284 of 1,304 is under
+    0.985, though it prints as 0.985), and the fresh threats caught. No fresh threat (--fresh ''): the bar holds."""
+    threats = [i for i, c in enumerate(cases) if c["label"] == "D"]
+    fresh_threats = [i for i in fresh if cases[i]["label"] == "D"]
+    caught = sum(results[i]["label"] == "D" for i in fresh_threats)
+    return {"d_recall": sum(results[i]["label"] == "D" for i in threats) / len(threats) if threats else 1.0,
+            "fresh_d": len(fresh_threats), "fresh_d_caught": caught,
+            "fresh_d_recall": caught / len(fresh_threats) if fresh_threats else 1.0}
 
 
 def _replay_on_all_cores(cases: list[dict], rankings: list, configs: list[dict], fresh: list[int]) -> list[dict]:

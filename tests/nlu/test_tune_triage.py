@@ -2,7 +2,8 @@
 the other development messages, so it does not climb as the development set grows; the D-recall bars hold on all dev
 and on the dev cases nobody read when the cue rules were written."""
 
-from tune_triage import choose_colleague_threshold, keep_safe
+from real_data import read_jsonl
+from tune_triage import choose_colleague_threshold, d_recalls, fresh_indices, fresh_patterns, keep_safe
 
 # (threshold, false flags) as the tuner prints them for round 20's dev set (3,877 other messages, var/tune20.log)
 ROUND20 = [(0.5, 18), (0.6, 16), (0.7, 8), (0.8, 3), (0.9, 1), (0.92, 1), (0.94, 1), (0.96, 1), (0.98, 0), (1.01, 0)]
@@ -66,3 +67,29 @@ def test_no_setting_within_the_false_acute_limit_ranks_all():
     rows = [_row("a", 0.99, 0.98, false_acute=0.03), _row("b", 0.985, 0.97, false_acute=0.02)]
     ok, limit = keep_safe(rows, 0.985, 0.97, 0.01)
     assert _names(ok) == ["a", "b"] and limit == 1.0
+
+
+def test_the_fresh_files_are_every_round_s_new_dev_and_retired_dev_since_the_rules_were_written():
+    assert [p.rsplit("/", 1)[1] for p in fresh_patterns(22, 23)] == [
+        "dev_r22[a-z].jsonl", "dev_r21retired.jsonl", "dev_r23[a-z].jsonl", "dev_r22retired.jsonl"]
+    assert fresh_patterns(24, 23) == []  # rules written this round: nothing is fresh yet
+
+
+def test_fresh_indices_follow_the_order_cases_are_read_in(tmp_path):
+    files = {}
+    for name, count in (("dev_a.jsonl", 2), ("dev_r23e.jsonl", 3), ("dev_z.jsonl", 1)):
+        files[name] = tmp_path / name
+        files[name].write_text("".join(f'{{"text": "{name} {i}", "label": null}}\n' for i in range(count)) + "\n")
+    paths = sorted(files.values())
+    cases = read_jsonl(*paths)
+    fresh = fresh_indices(paths, {files["dev_r23e.jsonl"]})
+    assert fresh == [2, 3, 4] and all(cases[i]["text"].startswith("dev_r23e") for i in fresh)
+
+
+def test_d_recall_is_compared_unrounded_and_counted_on_the_fresh_cases():
+    cases = [{"label": "D"}] * 1304 + [{"label": "C"}]
+    results = [{"label": "D"}] * 1284 + [{"label": "C"}] * 21
+    recalls = d_recalls(cases, results, fresh=[1283, 1284, 1285, 1304])
+    assert recalls["d_recall"] < 0.985 and f"{recalls['d_recall']:.3f}" == "0.985"  # 1,284 of 1,304 misses the bar
+    assert (recalls["fresh_d"], recalls["fresh_d_caught"]) == (3, 1)
+    assert d_recalls(cases, results, fresh=[1304])["fresh_d_recall"] == 1.0  # no fresh threat: nothing to hold
