@@ -5,9 +5,12 @@ answer in time. A slow bridge (Telegram's own retries) may deliver the first req
 it; the retry would then reach the user a second time. So the worker names each check-in with a key, and a bridge
 remembers the keys it delivered: a key seen again is answered "ok" without sending, a key still being delivered gets
 409 (the worker tries again later, when it is either delivered or failed). The delivered keys are kept in the
-database (actions/store/sent.py: a SHA-256 of each, for seven days), so a restart of the bridge, or the other bridge
-process, forgets none; the newest MAX_KEYS are also kept in memory, to answer a retry without a query. When the
-database does not answer, a keyed request gets 503 (the worker retries; nothing is sent twice).
+database (actions/store/sent.py: an HMAC of each under the bridge token, for seven days), so a retry that reaches
+the bridge after a restart is not sent again; the newest MAX_KEYS are also kept in memory, to answer a retry without
+a query. Left: a bridge that stops between delivering a message and storing its key (or whose database fails just
+then) forgets that one key, and its retry is sent again; and "being delivered" is known only inside one process, so
+one bridge process per channel (as docker-compose runs them). When the database does not answer before sending, a
+keyed request gets 503 and nothing is sent (the worker retries).
 A request without the key is sent as before (the griffie's answers).
 """
 
@@ -33,14 +36,14 @@ MAX_KEY_LENGTH = 128
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _was_sent(key: str) -> bool:
+def _was_sent(key: str, secret: str) -> bool:
     with db.session() as session:
-        return sent.was_sent(session, key)
+        return sent.was_sent(session, key, secret)
 
 
-def _record(key: str) -> None:
+def _record(key: str, secret: str) -> None:
     with db.transaction() as session:
-        sent.record(session, key)
+        sent.record(session, key, secret)
 
 
 def once(app: web.Application, token: str, max_keys: int = MAX_KEYS) -> web.Application:
@@ -67,17 +70,18 @@ def once(app: web.Application, token: str, max_keys: int = MAX_KEYS) -> web.Appl
         busy.add(key)
         try:
             try:
-                if await asyncio.to_thread(_was_sent, key):
+                if await asyncio.to_thread(_was_sent, key, token):
                     remember(key)
                     return web.json_response({"ok": True, "duplicate": True})
             except SQLAlchemyError as error:
-                log.warning("idempotency: the database did not answer (%s); try again later", type(error).__name__)
+                log.warning("idempotency: no answer from the database (%s; migrated? make db); nothing sent, the "
+                            "sender retries", type(error).__name__)
                 return web.json_response({"ok": False, "error": "try again later"}, status=503)
             response = await handler(request)
             if response.status == 200:
                 remember(key)
                 try:
-                    await asyncio.to_thread(_record, key)
+                    await asyncio.to_thread(_record, key, token)
                 except SQLAlchemyError as error:  # delivered: kept in memory; lost only if the bridge restarts now
                     log.warning("idempotency: a delivered key was not stored (%s)", type(error).__name__)
             return response

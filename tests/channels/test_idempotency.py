@@ -1,7 +1,8 @@
 """channels/idempotency.py: a bridge's POST /send with an Idempotency-Key is delivered once, also after a restart
 of the bridge (the keys are in the database, as a hash), and never twice when the database does not answer."""
 
-from datetime import UTC, datetime, timedelta
+import hashlib
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -62,10 +63,28 @@ async def test_the_same_bridge_answers_a_retry_from_memory(connection):
     assert len(messenger.delivered) == 1
 
 
-async def test_only_a_hash_of_the_key_is_stored(connection, session):
+async def test_only_a_keyed_hash_of_the_key_is_stored(connection, session):
     await _post(Messenger())
     [row] = session.scalars(select(sent.SentMessage)).all()
-    assert row.key_hash == sent.key_hash(KEY) and "MLD" not in row.key_hash and len(row.key_hash) == 64
+    assert row.key_hash == sent.key_hash(KEY, TOKEN)
+    assert row.key_hash != hashlib.sha256(KEY.encode()).hexdigest()  # not found by hashing references one by one
+    assert sent.key_hash(KEY, "another-token") != row.key_hash
+
+
+async def test_a_key_the_database_did_not_take_is_still_answered_from_memory(connection, monkeypatch):
+    def failing():
+        raise OperationalError("INSERT", {}, ConnectionRefusedError())
+
+    monkeypatch.setattr(db, "transaction", failing)
+    messenger = Messenger()
+    app = idempotency.once(send_app(messenger, TOKEN), TOKEN)
+    async with TestClient(TestServer(app)) as client:
+        headers = {**AUTH, idempotency.HEADER: KEY}
+        first = await client.post("/send", json=BODY, headers=headers)
+        assert first.status == 200 and await first.json() == {"ok": True}  # delivered: the sender must not retry
+        again = await client.post("/send", json=BODY, headers=headers)
+        assert await again.json() == {"ok": True, "duplicate": True}
+    assert len(messenger.delivered) == 1
 
 
 async def test_a_failed_delivery_is_not_remembered(connection):
@@ -96,11 +115,29 @@ async def test_a_message_without_a_key_or_with_a_wrong_token_is_not_recorded(con
 
 def test_a_key_is_forgotten_after_a_week(session):
     now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
-    sent.record(session, KEY, now - timedelta(days=8))
-    assert not sent.was_sent(session, KEY, now)
-    assert sent.was_sent(session, KEY, now - timedelta(days=7))
-    sent.record(session, "another", now)  # recording removes keys older than a week
-    assert [r.key_hash for r in session.scalars(select(sent.SentMessage))] == [sent.key_hash("another")]
+    sent.record(session, KEY, TOKEN, now - timedelta(days=8))
+    assert not sent.was_sent(session, KEY, TOKEN, now)
+    assert sent.was_sent(session, KEY, TOKEN, now - timedelta(days=7))
+    sent.record(session, "another", TOKEN, now)  # recording removes keys older than a week
+    assert [r.key_hash for r in session.scalars(select(sent.SentMessage))] == [sent.key_hash("another", TOKEN)]
+
+
+def test_times_in_another_zone_count_the_same(session):
+    amsterdam = timezone(timedelta(hours=1))
+    sent.record(session, KEY, TOKEN, datetime(2026, 12, 6, 13, 0, tzinfo=amsterdam))  # 12:00 UTC
+    assert sent.was_sent(session, KEY, TOKEN, datetime(2026, 12, 13, 11, 59, tzinfo=UTC))
+    assert not sent.was_sent(session, KEY, TOKEN, datetime(2026, 12, 13, 12, 1, tzinfo=UTC))
+
+
+def test_the_purge_forgets_old_keys(connection, session):
+    from actions.store import retention
+
+    now = datetime.now(UTC)
+    sent.record(session, "old", TOKEN, now - timedelta(days=8))
+    session.add(sent.SentMessage(key_hash=sent.key_hash("new", TOKEN), sent_at=now - timedelta(days=1)))
+    session.flush()
+    retention.purge_expired(now)
+    assert [r.key_hash for r in session.scalars(select(sent.SentMessage))] == [sent.key_hash("new", TOKEN)]
 
 
 @pytest.mark.parametrize("key", ["", "x" * (idempotency.MAX_KEY_LENGTH + 1)])

@@ -5,7 +5,8 @@ REPORT_RETENTION says for that status, or when the user asked for erasure (erase
 Purging deletes the report, its status history and additions, its outbox rows, its aftercare (consent and
 check-ins, store/aftercare.py), its evidence (store/evidence.py; evidence no report took goes after
 EVIDENCE_UNFILED_DAYS), the handoffs of that conversation
-and the conversation's tracker events (the transcript), and writes one audit row per report without content.
+and the conversation's tracker events (the transcript), and writes one audit row per report without content. The
+bridges' delivered idempotency keys (store/sent.py, hashed) go after seven days.
 A conversation that filed no report and has no open handoff is erased from Rasa's SQL tracker store
 CONVERSATION_RETENTION_DAYS after its last message, with its handoffs (prune_conversations). `make purge` (scripts/purge.py) runs both; schedule it daily.
 """
@@ -16,7 +17,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from actions.store import aftercare, audit, db, drafts, erasure
+from actions.store import aftercare, audit, db, drafts, erasure, sent
 from actions.store import evidence as evidence_store
 from actions.store.models import Report
 from core.config import SettingsError, get_settings
@@ -82,6 +83,8 @@ def purge_expired(now: datetime | None = None, address: str = "") -> list[Purged
         unfiled = evidence_store.delete_unfiled(session, now, get_settings().evidence_unfiled_days)
     with db.transaction() as session:  # paused reports older than 24 hours (issue 13)
         expired_drafts = drafts.purge_expired(session, now)
+    with db.transaction() as session:  # the bridges' delivered idempotency keys, after seven days
+        sent.forget_old(session, now)
     if expired_drafts:
         log.info("purged %d paused report draft(s)", expired_drafts)
     if unfiled:
