@@ -56,16 +56,23 @@ def check_the_setup(cases: list[dict], examples: list) -> None:
         raise SystemExit(f"cross-fitting scores {CLASSIFIER} alone; the pipeline also has {others}")
 
 
-def rankings(cases: list[dict], folds: int, log=print) -> tuple[list[list[tuple[str, float]]], list[float | None]]:
+def rankings(cases: list[dict], folds: int, log=print, *, settings: dict | None = None, examples: list | None = None,
+             embed=None) -> tuple[list[list[tuple[str, float]]], list[float | None]]:
     """For each case, in order: its intent ranking (as the component writes it) and P(colleague), from a model fitted
-    on the training examples without the case's fold."""
+    on the training examples without the case's fold.
+
+    `settings` change bot/config.yml's classifier settings (docs/experiments/hyper/sweep.py); `examples` (from
+    training_examples()) and `embed` (from kept_embeddings()) are reused when given, for a caller that cross-fits
+    several settings on the same data."""
     from nlu import ensemble
 
-    config = component_config(CLASSIFIER)
-    examples = training_examples()
+    config = {**component_config(CLASSIFIER), **(settings or {})}
+    if examples is None:
+        examples = training_examples()
     check_the_setup(cases, examples)
     fold = [fold_of(c["source"], folds) for c in cases]
-    embed = kept_embeddings([m.get("text") for m in examples])
+    if embed is None:
+        embed = kept_embeddings([m.get("text") for m in examples])
     out: list = [None] * len(cases)
     for k in range(folds):
         held_out = {one_line(c["text"]) for c, f in zip(cases, fold, strict=True) if f == k}

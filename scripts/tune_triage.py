@@ -129,8 +129,9 @@ def main() -> int:
         parser.error("the blind set is never used for tuning")
     cases = read_jsonl(*paths)
     patterns = [pattern for pattern in args.fresh.split(",") if pattern]
-    fresh_paths = {path for pattern in patterns for path in ROOT.glob(pattern)}
-    if any(not list(ROOT.glob(pattern)) for pattern in patterns) or not fresh_paths <= set(paths):
+    matched = {pattern: set(ROOT.glob(pattern)) for pattern in patterns}
+    fresh_paths = set().union(*matched.values())
+    if not all(matched.values()) or not fresh_paths <= set(paths):
         parser.error("each --fresh pattern must name development files (--fresh '' for no fresh bar)")
     fresh = fresh_indices(paths, fresh_paths)
     if patterns and not any(cases[i]["label"] == "D" for i in fresh):

@@ -14,11 +14,12 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import cross_fit  # noqa: E402  (puts bot/ on the path)
+import tune_triage  # noqa: E402
 from evaluate_nlu import real_report  # noqa: E402
 from real_data import REAL, read_jsonl  # noqa: E402
 from real_sources import ROUND  # noqa: E402
 
-from nlu import ensemble, triage  # noqa: E402
+from nlu import triage  # noqa: E402
 
 VARIANTS = ["", "C=5", "C=20", "real_weight=2", "real_weight=8", "e5_scale=1.0", "e5_scale=2.0"]
 
@@ -27,28 +28,18 @@ def main() -> None:
     variants = sys.argv[1:] or VARIANTS
     paths = sorted(REAL.glob("dev*.jsonl"))
     dev = read_jsonl(*paths)
-    fresh_names = {f"dev_r{ROUND}e.jsonl", f"dev_r{ROUND}f.jsonl", f"dev_r{ROUND - 1}retired.jsonl"}
-    fresh = [i for i, p in enumerate(p for p in paths for _ in read_jsonl(p)) if p.name in fresh_names]
+    fresh_paths = {path for pattern in tune_triage.fresh_patterns(tune_triage.FRESH_FROM_ROUND, ROUND)
+                   for path in cross_fit.ROOT.glob(pattern)}
+    fresh = tune_triage.fresh_indices(paths, fresh_paths)
     threats = [i for i in fresh if dev[i]["label"] == "D"]
     examples = cross_fit.training_examples()
-    cross_fit.check_the_setup(dev, examples)
     embed = cross_fit.kept_embeddings([m.get("text") for m in examples])
-    base = cross_fit.component_config(cross_fit.CLASSIFIER)
     decision = cross_fit.component_config("nlu.abcd.ABCDTriage")
-    folds = [cross_fit.fold_of(c["source"], 5) for c in dev]
     print(f"{len(dev)} dev cases, {len(fresh)} fresh ({len(threats)} threats); decision {decision}", flush=True)
     for variant in variants:
         started = time.monotonic()
-        config = {**base, **{k: float(v) for k, v in (kv.split("=") for kv in variant.split(",") if kv)}}
-        rankings: list = [None] * len(dev)
-        for k in range(5):
-            held_out = {cross_fit.one_line(c["text"]) for c, f in zip(dev, folds, strict=True) if f == k}
-            model = ensemble.fit_model([m for m in examples if cross_fit.one_line(m.get("text")) not in held_out],
-                                       config, embed)
-            index = [i for i, f in enumerate(folds) if f == k]
-            for i, (row, _) in zip(index, ensemble.rank(model, [dev[i]["text"] for i in index], embed), strict=True):
-                ranking = ensemble.blend([], row, 1.0)[: ensemble.RANKING_LENGTH]
-                rankings[i] = [(r["name"], r["confidence"]) for r in ranking]
+        settings = {k: float(v) for k, v in (kv.split("=") for kv in variant.split(",") if kv)}
+        rankings, _ = cross_fit.rankings(dev, 5, lambda _: None, settings=settings, examples=examples, embed=embed)
         parts = []
         for d in (0.05, 0.07, 0.1, 0.15):
             results = [triage.decide(c["text"], r, {**decision, "d_threshold": d}) for c, r in zip(dev, rankings, strict=True)]
