@@ -503,7 +503,7 @@ amx_unpack(const uint8_t *wb, uint8_t *bt) {
 /* y[i] += C[i] * (d_w * d_a) for the tt tokens of block b. C[i] is the block's sum of activation times signed weight
  * (TDPBSSD), the very integer the other kernels reach as -8 sum(a) + the sum with the unsigned nibble (exact integer
  * arithmetic, no overflow): the same float steps from there. Multiplying by the signed weights saves the other
- * kernels' correction (an add and a broadcast for each token and block: session 28, README "Training"). */
+ * kernels' correction (an add and a broadcast for each token and block; native/e5/README.md item 5). */
 AMX_TARGET static inline __attribute__((always_inline)) void
 amx_scale(__m512 *y, int32_t (*cs)[16], const float *dg, const float *ad, int t0, int tt, int nb, int b) {
     __m512 dw = _mm512_load_ps(dg + (size_t)b * RG);
@@ -1058,7 +1058,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     add_layernorm(x, NULL, m->eln_w, m->eln_b, T, H, m->eps);
 
     float scale = 1.f / sqrtf((float)hd);
-    int wide = m->kernel >= E5_VNNI && hd == 32;   /* attend512: AVX-512F, 32 dimensions per head */
+    int wide = m->kernel >= E5_VNNI && hd == 32;   /* attend512 and attend512x4: AVX-512F, 32 dimensions per head */
     (void)wide;
     for (int l = 0; l < m->NL; l++) {
         layer_t *ly = &m->layers[l];
@@ -1074,15 +1074,17 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         /* scaled dot-product attention, restricted to each text's own tokens */
 #pragma omp parallel
         {
-            int pstride = T + 32;
-            float *prob = (float *)malloc(sizeof(float) * 4 * (size_t)pstride);
+            /* four buffers of S rounded up to 32, each on a 64-byte boundary (the same alignment as the first: the
+             * softmax's loops must not be split differently for one of them) */
+            int pstride = (T + 32 + 15) & ~15;
+            float *prob = (float *)aligned_alloc(64, sizeof(float) * 4 * (size_t)pstride);
             /* four tokens at a time: attend512x4 where the four are of one text, else one by one */
 #pragma omp for collapse(2) schedule(static)
             for (int t0 = 0; t0 < T; t0 += 4)
                 for (int h = 0; h < NH; h++) {
                     int t1 = t0 + 4 < T ? t0 + 4 : T;
 #ifdef E5_X86
-                    if (wide && t1 - t0 == 4 && sstart[t0] == sstart[t0 + 3]) {
+                    if (wide && t1 - t0 == 4 && sstart[t0] == sstart[t0 + 3] && send[t0] == send[t0 + 3]) {
                         attend512x4(q + (size_t)t0 * H + h * hd, kt + (size_t)h * hd * Tp, Tp, v + h * hd, H,
                                     sstart[t0], send[t0] - sstart[t0], scale, prob, pstride,
                                     ctx + (size_t)t0 * H + h * hd);

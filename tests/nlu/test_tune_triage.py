@@ -2,6 +2,10 @@
 the other development messages, so it does not climb as the development set grows; the D-recall bars hold on all dev
 and on the dev cases nobody read when the cue rules were written."""
 
+import sys
+
+import pytest
+import tune_triage
 from real_data import read_jsonl
 from tune_triage import choose_colleague_threshold, d_recalls, fresh_indices, fresh_patterns, keep_safe
 
@@ -93,3 +97,12 @@ def test_d_recall_is_compared_unrounded_and_counted_on_the_fresh_cases():
     assert recalls["d_recall"] < 0.985 and f"{recalls['d_recall']:.3f}" == "0.985"  # 1,284 of 1,304 misses the bar
     assert (recalls["fresh_d"], recalls["fresh_d_caught"]) == (3, 1)
     assert d_recalls(cases, results, fresh=[1304])["fresh_d_recall"] == 1.0  # no fresh threat: nothing to hold
+
+
+@pytest.mark.parametrize("pattern", ["tests/nlu/real/dev_r999*.jsonl", "tests/nlu/real/train_r24e.jsonl"])
+def test_a_fresh_pattern_that_names_no_development_file_stops_the_tuner(monkeypatch, capsys, pattern):
+    monkeypatch.setattr(sys, "argv", ["tune_triage.py", "--model", "not read", "--fresh", f"tests/nlu/real/dev_r24e.jsonl,{pattern}"])
+    with pytest.raises(SystemExit) as stopped:
+        tune_triage.main()  # stops before it loads the model or fits anything
+    assert stopped.value.code == 2
+    assert "each --fresh pattern must name development files" in capsys.readouterr().err

@@ -1,7 +1,7 @@
 """Our e5 engine against its build at an earlier revision: the same vectors, and the time per text.
 
-Builds native/e5/e5.c as it was at REV (default: the parent of the commit that last changed it) with
-scripts/build_e5.sh's flags, then embeds development stories with both engines in turns (this machine's speed drifts
+Builds native/e5/e5.c as it was at REV (default: the parent of the commit that last changed it) with the flags
+scripts/build_e5.sh uses (copied here: change both together), then embeds development stories with both engines in turns (this machine's speed drifts
 from minute to minute): one thread (CPU ms per text) and two models in two threads as a training embeds
 (nlu/embeddings._embed_on_two_cores: wall ms per text). Prints the medians and whether every vector is identical.
 

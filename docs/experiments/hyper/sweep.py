@@ -28,11 +28,15 @@ def main() -> None:
     variants = sys.argv[1:] or VARIANTS
     paths = sorted(REAL.glob("dev*.jsonl"))
     dev = read_jsonl(*paths)
-    fresh_paths = {path for pattern in tune_triage.fresh_patterns(tune_triage.FRESH_FROM_ROUND, ROUND)
-                   for path in cross_fit.ROOT.glob(pattern)}
+    matched = {pattern: set(cross_fit.ROOT.glob(pattern))
+               for pattern in tune_triage.fresh_patterns(tune_triage.FRESH_FROM_ROUND, ROUND)}
+    fresh_paths = set().union(*matched.values())
+    if not all(matched.values()) or not fresh_paths <= set(paths):
+        raise SystemExit(f"the fresh dev files are not all there: {matched}")
     fresh = tune_triage.fresh_indices(paths, fresh_paths)
     threats = [i for i in fresh if dev[i]["label"] == "D"]
     examples = cross_fit.training_examples()
+    cross_fit.check_the_setup(dev, examples)  # before minutes of embedding
     embed = cross_fit.kept_embeddings([m.get("text") for m in examples])
     decision = cross_fit.component_config("nlu.abcd.ABCDTriage")
     print(f"{len(dev)} dev cases, {len(fresh)} fresh ({len(threats)} threats); decision {decision}", flush=True)

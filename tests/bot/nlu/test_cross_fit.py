@@ -119,3 +119,29 @@ def test_cached_rankings_are_computed_once_and_then_read(monkeypatch, tmp_path):
     second = cross_fit.cached_rankings(CASES, 5, cache)
     assert first == second == ([[("incident_b", 0.9)]] * len(CASES), [0.1] * len(CASES))
     assert calls == [5] and cache.exists()
+
+
+def test_given_settings_examples_and_embeddings_are_used_as_given(monkeypatch):
+    """docs/experiments/hyper/sweep.py cross-fits several settings on one set of examples and embeddings."""
+    examples, checked = fake_setup(monkeypatch)
+    monkeypatch.setattr(cross_fit, "training_examples", lambda: pytest.fail("the examples were given"))
+    monkeypatch.setattr(cross_fit, "kept_embeddings", lambda texts: pytest.fail("the embeddings were given"))
+    given = object()
+    configs = []
+
+    def fit(train, config, embed):
+        assert embed is given
+        configs.append(config)
+        return 0
+
+    def rank(model, texts, embed):
+        assert embed is given
+        return [({"incident_b": 1.0}, None) for _ in texts]
+
+    monkeypatch.setattr(ensemble, "fit_model", fit)
+    monkeypatch.setattr(ensemble, "rank", rank)
+    cross_fit.rankings(CASES, 5, log=lambda _: None, settings={"C": 5.0}, examples=examples, embed=given)
+    shipped = cross_fit.component_config(cross_fit.CLASSIFIER)
+    assert shipped["C"] != 5.0
+    assert configs == [{**shipped, "C": 5.0}] * 5  # bot/config.yml's settings, with the given one changed
+    assert checked == [(CASES, examples)]
