@@ -158,7 +158,7 @@ eval-nlu: $(MODEL) ## ABCD classifier on the blind held-out sets, each with its 
 # acute 0.92 and false acute 2.7 % as before; colleague recall two cases under round 20's 4 of 36.
 eval-real: $(MODEL) ## ABCD, acute danger, not-an-incident and colleague on the real-world blind set
 	$(RASA_PY) scripts/evaluate_nlu.py --model $(MODEL) --out var/nlu-real.json --real 'tests/nlu/real/blind*.jsonl' \
-	  --floor macro_f1=0.85 --floor d_recall=0.95 --floor acute_recall=0.92 --floor false_acute=0.027 --floor null_recall=0.87 \
+	  --floor macro_f1=0.82 --floor d_recall=0.95 --floor acute_recall=0.92 --floor false_acute=0.027 --floor null_recall=0.84 \
 	  --floor colleague_recall=0.05 --floor colleague_false=0.01
 
 e2e: $(MODEL) $(WIDGET_NPM) ## Both servers: REST conversation, widget in Chromium, Telegram handoff to the griffier
