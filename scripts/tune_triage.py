@@ -75,6 +75,16 @@ def fresh_patterns(first: int, current: int) -> list[str]:
             for name in (f"dev_r{n}[a-z].jsonl", f"dev_r{n - 1}retired.jsonl")]
 
 
+def fresh_files(patterns: list[str], paths: list) -> set:
+    """The development files the fresh patterns name (relative to the repository). ValueError when a pattern names no
+    file or names a file that is not among `paths` (the development files read)."""
+    matched = {pattern: set(ROOT.glob(pattern)) for pattern in patterns}
+    files = set().union(*matched.values())
+    if not all(matched.values()) or not files <= set(paths):
+        raise ValueError("each --fresh pattern must name development files (--fresh '' for no fresh bar)")
+    return files
+
+
 def fresh_indices(paths: list, fresh_paths: set) -> list[int]:
     """The positions, in read_jsonl(*paths), of the cases read from `fresh_paths`."""
     return [i for i, path in enumerate(p for p in paths for _ in read_jsonl(p)) if path in fresh_paths]
@@ -129,10 +139,10 @@ def main() -> int:
         parser.error("the blind set is never used for tuning")
     cases = read_jsonl(*paths)
     patterns = [pattern for pattern in args.fresh.split(",") if pattern]
-    matched = {pattern: set(ROOT.glob(pattern)) for pattern in patterns}
-    fresh_paths = set().union(*matched.values())
-    if not all(matched.values()) or not fresh_paths <= set(paths):
-        parser.error("each --fresh pattern must name development files (--fresh '' for no fresh bar)")
+    try:
+        fresh_paths = fresh_files(patterns, paths)
+    except ValueError as error:
+        parser.error(str(error))
     fresh = fresh_indices(paths, fresh_paths)
     if patterns and not any(cases[i]["label"] == "D" for i in fresh):
         parser.error("the fresh dev cases have no threat: the fresh bar cannot be measured (--fresh '' for none)")

@@ -106,3 +106,11 @@ def test_a_fresh_pattern_that_names_no_development_file_stops_the_tuner(monkeypa
         tune_triage.main()  # stops before it loads the model or fits anything
     assert stopped.value.code == 2
     assert "each --fresh pattern must name development files" in capsys.readouterr().err
+
+
+def test_the_fresh_files_are_named_by_their_patterns_and_must_be_dev_files():
+    paths = sorted(tune_triage.ROOT.glob("tests/nlu/real/dev*.jsonl"))
+    files = tune_triage.fresh_files(["tests/nlu/real/dev_r24[a-z].jsonl", "tests/nlu/real/dev_r23retired.jsonl"], paths)
+    assert sorted(f.name for f in files) == ["dev_r23retired.jsonl", "dev_r24e.jsonl", "dev_r24f.jsonl"]
+    with pytest.raises(ValueError, match="must name development files"):
+        tune_triage.fresh_files(["tests/nlu/real/train_r24e.jsonl"], paths)

@@ -28,11 +28,10 @@ def main() -> None:
     variants = sys.argv[1:] or VARIANTS
     paths = sorted(REAL.glob("dev*.jsonl"))
     dev = read_jsonl(*paths)
-    matched = {pattern: set(cross_fit.ROOT.glob(pattern))
-               for pattern in tune_triage.fresh_patterns(tune_triage.FRESH_FROM_ROUND, ROUND)}
-    fresh_paths = set().union(*matched.values())
-    if not all(matched.values()) or not fresh_paths <= set(paths):
-        raise SystemExit(f"the fresh dev files are not all there: {matched}")
+    try:
+        fresh_paths = tune_triage.fresh_files(tune_triage.fresh_patterns(tune_triage.FRESH_FROM_ROUND, ROUND), paths)
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
     fresh = tune_triage.fresh_indices(paths, fresh_paths)
     threats = [i for i in fresh if dev[i]["label"] == "D"]
     examples = cross_fit.training_examples()
