@@ -322,68 +322,95 @@ static void tile_scalar(const qmat *M, const float *bias, const int8_t *aq, cons
 }
 
 #ifdef E5_X86
-/* AVX2: rows 8h..8h+7 of group g for TT tokens from t0. maddubs gives int16
- * pairs |w0*a0 + w1*a1| <= 15*128*2; the 8 chunks of a block summed in int16
- * stay within +-30720, so one madd per block makes the exact int32 sums. */
+#ifndef AVX2_TT   /* tokens per pass, 1 to 4 (-DAVX2_TT=n builds variants: docs/experiments/e5-avx2/) */
+#define AVX2_TT 3
+#endif
+/* AVX2 (session 29): all 16 rows of group g for TT tokens from t0, from the group's weights unpacked once for all its
+ * tokens (wu: [nb][8 chunks][16 rows][4 bytes], the nibbles 0..15 as bytes; unpack_group_avx2). For each 4-byte
+ * chunk of a block, two 32-byte weight loads (rows 0-7 and 8-15) serve every token's broadcast activation chunk: two
+ * maddubs per token and chunk. maddubs gives int16 pairs |w0*a0 + w1*a1| <= 15*128*2; the 8 chunks of a block summed
+ * in int16 stay within +-30720, so one madd per block makes the exact int32 sums; then, as every kernel, -8 * sum(a),
+ * to float, times (d_w * d_a), one fmadd per block in block order: the same floats as the other kernels. */
 #define AVX2_TARGET __attribute__((target("avx2,fma")))
-AVX2_TARGET static inline __attribute__((always_inline)) void
-tile_avx2(const qmat *M, const float *bias, const int8_t *aq, const float *ad,
-          const int32_t *as, float *Y, int t0, const int TT, int g, int h) {
-    int nb = M->nb, nin = M->nin, nout = M->nout;
-    const uint8_t *wg = M->w + (size_t)g * nb * 256 + h * 32;
-    const float *dg = M->d + (size_t)g * nb * RG + h * 8;
-    const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
-    __m256 y[8];
-    for (int i = 0; i < TT; i++) y[i] = _mm256_setzero_ps();
-    for (int b = 0; b < nb; b++) {
-        const uint8_t *wb = wg + (size_t)b * 256;
-        __m256i s16[8];
-        for (int i = 0; i < TT; i++) s16[i] = _mm256_setzero_si256();
-        for (int c = 0; c < 4; c++) {
-            __m256i x = _mm256_load_si256((const __m256i *)(wb + c * 64));
-            __m256i wlo = _mm256_and_si256(x, m4);
-            __m256i whi = _mm256_and_si256(_mm256_srli_epi16(x, 4), m4);
-            for (int i = 0; i < TT; i++) {
-                const int8_t *a = aq + (size_t)(t0 + i) * nin + b * QK;
-                __m256i plo = _mm256_maddubs_epi16(wlo, _mm256_set1_epi32(ld32(a + 4 * c)));
-                __m256i phi = _mm256_maddubs_epi16(whi, _mm256_set1_epi32(ld32(a + 4 * (c + 4))));
-                s16[i] = _mm256_add_epi16(s16[i], _mm256_add_epi16(plo, phi));
+AVX2_TARGET static void unpack_group_avx2(const qmat *M, int g, uint8_t *RESTRICT wu) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    for (int b = 0; b < M->nb; b++) {
+        const uint8_t *wb = M->w + ((size_t)g * M->nb + b) * 256;
+        uint8_t *o = wu + (size_t)b * 512;
+        for (int c = 0; c < 4; c++)   /* packed chunk c holds chunk c in its low nibbles and chunk c + 4 in its high */
+            for (int h = 0; h < 2; h++) {
+                __m256i x = _mm256_load_si256((const __m256i *)(wb + c * 64 + h * 32));
+                _mm256_store_si256((__m256i *)(o + c * 64 + h * 32), _mm256_and_si256(x, m4));
+                _mm256_store_si256((__m256i *)(o + (c + 4) * 64 + h * 32),
+                                   _mm256_and_si256(_mm256_srli_epi16(x, 4), m4));
             }
+    }
+}
+
+AVX2_TARGET static inline __attribute__((always_inline)) void
+tile_avx2(const qmat *M, const uint8_t *RESTRICT wu, const float *bias, const int8_t *aq, const float *ad,
+          const int32_t *as, float *Y, int t0, const int TT, int g) {
+    const int nb = M->nb, nin = M->nin, nout = M->nout;
+    const __m256i ones = _mm256_set1_epi16(1);
+    const int8_t *ap[4]; const float *dp[4]; const int32_t *sp[4];
+    __m256 y0[4], y1[4];
+    for (int i = 0; i < TT; i++) {
+        ap[i] = aq + (size_t)(t0 + i) * nin; dp[i] = ad + (size_t)(t0 + i) * nb; sp[i] = as + (size_t)(t0 + i) * nb;
+        y0[i] = _mm256_setzero_ps(); y1[i] = _mm256_setzero_ps();
+    }
+    const uint8_t *wb = wu;
+    const float *dw = M->d + (size_t)g * nb * RG;
+    for (int b = 0; b < nb; b++, wb += 512, dw += RG) {
+        __m256i s0[4], s1[4];
+        for (int i = 0; i < TT; i++) { s0[i] = _mm256_setzero_si256(); s1[i] = _mm256_setzero_si256(); }
+        for (int k = 0; k < 8; k++) {
+            __m256i w0 = _mm256_load_si256((const __m256i *)(wb + k * 64));
+            __m256i w1 = _mm256_load_si256((const __m256i *)(wb + k * 64 + 32));
+            for (int i = 0; i < TT; i++) {
+                __m256i av = _mm256_set1_epi32(ld32(ap[i] + b * QK + 4 * k));
+                s0[i] = _mm256_add_epi16(s0[i], _mm256_maddubs_epi16(w0, av));
+                s1[i] = _mm256_add_epi16(s1[i], _mm256_maddubs_epi16(w1, av));
+            }
+            /* each sum in its register here: without this gcc regroups the (associative) integer additions into a
+             * tree over the eight chunks and spills the products to the stack (the kernel about 1.5 times slower) */
+            for (int i = 0; i < TT; i++) __asm__("" : "+x"(s0[i]), "+x"(s1[i]));
         }
-        __m256 dw = _mm256_load_ps(dg + (size_t)b * RG);
+        __m256 dw0 = _mm256_load_ps(dw), dw1 = _mm256_load_ps(dw + 8);
         for (int i = 0; i < TT; i++) {
-            size_t tb = (size_t)(t0 + i) * nb + b;
-            __m256i isum = _mm256_add_epi32(_mm256_madd_epi16(s16[i], ones), _mm256_set1_epi32(-8 * as[tb]));
-            y[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_mul_ps(dw, _mm256_set1_ps(ad[tb])), y[i]);
+            __m256i corr = _mm256_set1_epi32(-8 * sp[i][b]);
+            __m256 da = _mm256_set1_ps(dp[i][b]);
+            y0[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(_mm256_madd_epi16(s0[i], ones), corr)),
+                                    _mm256_mul_ps(dw0, da), y0[i]);
+            y1[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(_mm256_madd_epi16(s1[i], ones), corr)),
+                                    _mm256_mul_ps(dw1, da), y1[i]);
         }
     }
-    int r0 = g * RG + h * 8, rows = nout - r0 < 8 ? nout - r0 : 8;
+    const int r0 = g * RG, rows = nout - r0 < RG ? nout - r0 : RG;
     for (int i = 0; i < TT; i++) {
-        float *o = Y + (size_t)(t0 + i) * nout + r0;
-        if (rows == 8) {
-            __m256 bv = bias ? _mm256_loadu_ps(bias + r0) : _mm256_setzero_ps();
-            _mm256_storeu_ps(o, _mm256_add_ps(y[i], bv));
-        } else if (rows > 0) {
-            float tmp[8]; _mm256_storeu_ps(tmp, y[i]);
-            for (int r = 0; r < rows; r++) o[r] = tmp[r] + (bias ? bias[r0 + r] : 0.f);
-        }
+        float *o = Y + (size_t)(t0 + i) * nout + r0, tmp[RG];
+        _mm256_storeu_ps(tmp, y0[i]); _mm256_storeu_ps(tmp + 8, y1[i]);
+        for (int r = 0; r < rows; r++) o[r] = tmp[r] + (bias ? bias[r0 + r] : 0.f);   /* + 0 without a bias, as the others */
     }
 }
 
 AVX2_TARGET static void mm_avx2(const qmat *M, const float *bias, const int8_t *aq, const float *ad,
                                 const int32_t *as, float *Y, int L) {
-#pragma omp parallel for schedule(static) if (!omp_in_parallel())
-    for (int g = 0; g < M->ng; g++) {
-        for (int h = 0; h < 2; h++) {
+#pragma omp parallel if (!omp_in_parallel())
+    {
+        uint8_t *wu = (uint8_t *)aligned_alloc(64, (size_t)M->nb * 512);   /* nb * 512 is a multiple of 64 */
+#pragma omp for schedule(static)
+        for (int g = 0; g < M->ng; g++) {
+            unpack_group_avx2(M, g, wu);
             int t = 0;
-            for (; t + 4 <= L; t += 4) tile_avx2(M, bias, aq, ad, as, Y, t, 4, g, h);
-            switch (L - t) {
-            case 3: tile_avx2(M, bias, aq, ad, as, Y, t, 3, g, h); break;
-            case 2: tile_avx2(M, bias, aq, ad, as, Y, t, 2, g, h); break;
-            case 1: tile_avx2(M, bias, aq, ad, as, Y, t, 1, g, h); break;
+            for (; t + AVX2_TT <= L; t += AVX2_TT) tile_avx2(M, wu, bias, aq, ad, as, Y, t, AVX2_TT, g);
+            switch (L - t) {   /* the last tokens in one pass over the group */
+            case 3: tile_avx2(M, wu, bias, aq, ad, as, Y, t, 3, g); break;
+            case 2: tile_avx2(M, wu, bias, aq, ad, as, Y, t, 2, g); break;
+            case 1: tile_avx2(M, wu, bias, aq, ad, as, Y, t, 1, g); break;
             default: break;
             }
         }
+        free(wu);
     }
 }
 

@@ -3,6 +3,7 @@
 
 import ctypes
 import warnings
+from pathlib import Path
 from unittest import mock
 
 import numpy as np
@@ -133,15 +134,21 @@ def loaded_kernels():
     return library
 
 
-@pytest.mark.parametrize("k", [1, 7, 8, 9, 26])
+@pytest.mark.parametrize("k", [1, 3, 4, 5, 7, 8, 9, 26])
 def test_the_c_product_is_scipys_bit_for_bit(k):
     """native/fit/fit.c (make unit builds it): the same sums in the same order, in rows with no entry, one or many,
     indices in any stored order, a dense side in float32 or float64, contiguous or not, with any number of columns
-    (AVX-512 tails), on this CPU's loop and on the plain loop of CPUs without AVX-512."""
+    (AVX-512 and AVX2 tails), on this CPU's loop, on the AVX2 loop (where the CPU has AVX2) and on the plain loop."""
     library = loaded_kernels()
     plain = ctypes.CDLL(library._name)  # the same file _kernels() loaded
     plain.csr_dense = plain.csr_dense_plain
     plain.csr_dense.argtypes = library.csr_dense.argtypes
+    loops = [library, plain]
+    if "avx2" in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace"):
+        avx2 = ctypes.CDLL(library._name)
+        avx2.csr_dense = avx2.csr_dense_avx2
+        avx2.csr_dense.argtypes = library.csr_dense.argtypes
+        loops.append(avx2)
     rng = np.random.default_rng(k)
     matrix = sparse.random(120, 90, density=0.2, random_state=k, format="csr")
     matrix.data *= 1e3 * rng.standard_normal(matrix.nnz)  # magnitudes far apart: a different order would show
@@ -155,7 +162,7 @@ def test_the_c_product_is_scipys_bit_for_bit(k):
     for dense in (rng.standard_normal((90, k)), rng.standard_normal((90, k)).astype(np.float32),
                   rng.standard_normal((90, 2 * k))[:, ::2]):
         for m in (matrix, shuffled):
-            for kernels in (library, plain):
+            for kernels in loops:
                 counted = Counted(kernels)
                 with mock.patch.object(lbfgs, "_library", counted):
                     assert np.array_equal(lbfgs.product(m, dense), m @ dense)
