@@ -6,12 +6,20 @@
 #
 #     scripts/build_e5.sh [SOURCE OUTPUT]
 #
-# SOURCE and OUTPUT (absolute paths) build another copy of e5.c, with e5.h beside it, the same way
+# SOURCE and OUTPUT build another copy of e5.c, with e5.h beside it, the same way
 # (docs/experiments/e5-attend4/compare.py builds an earlier revision so).
 set -euo pipefail
+if (( $# != 0 && $# != 2 )); then
+    echo "usage: $0 [SOURCE OUTPUT]" >&2
+    exit 2
+fi
+src=native/e5/e5.c
+out=models/e5-engine/libe5.so
+if (( $# == 2 )); then
+    src=$(realpath "$1")
+    out=$(realpath "$2")
+fi
 cd "$(dirname "$0")/.."
-src=${1:-native/e5/e5.c}
-out=${2:-models/e5-engine/libe5.so}
 if [[ -f $out && $out -nt $src && $out -nt "$(dirname "$src")/e5.h" && $out -nt scripts/build_e5.sh ]]; then
     exit 0
 fi

@@ -322,9 +322,13 @@ static void tile_scalar(const qmat *M, const float *bias, const int8_t *aq, cons
 }
 
 #ifdef E5_X86
-#ifndef AVX2_TT   /* tokens per pass, 1 to 4 (-DAVX2_TT=n builds variants: docs/experiments/e5-avx2/) */
+#ifndef AVX2_TT   /* tokens per pass (-DAVX2_TT=n builds a variant; 3 and 4 measured alike, 2 slower) */
 #define AVX2_TT 3
 #endif
+#if AVX2_TT < 1 || AVX2_TT > 3
+#error "AVX2_TT: 1 to 3 (tile_avx2 holds at most 4 tokens, and the last pass may take one more)"
+#endif
+#define AVX2_MAX_BLOCKS 48   /* nin / 32 of the largest matrix (1536 inputs); larger ones take the scalar kernel */
 /* AVX2 (session 29): all 16 rows of group g for TT tokens from t0, from the group's weights unpacked once for all its
  * tokens (wu: [nb][8 chunks][16 rows][4 bytes], the nibbles 0..15 as bytes; unpack_group_avx2). For each 4-byte
  * chunk of a block, two 32-byte weight loads (rows 0-7 and 8-15) serve every token's broadcast activation chunk: two
@@ -387,9 +391,15 @@ tile_avx2(const qmat *M, const uint8_t *RESTRICT wu, const float *bias, const in
     }
     const int r0 = g * RG, rows = nout - r0 < RG ? nout - r0 : RG;
     for (int i = 0; i < TT; i++) {
-        float *o = Y + (size_t)(t0 + i) * nout + r0, tmp[RG];
-        _mm256_storeu_ps(tmp, y0[i]); _mm256_storeu_ps(tmp + 8, y1[i]);
-        for (int r = 0; r < rows; r++) o[r] = tmp[r] + (bias ? bias[r0 + r] : 0.f);   /* + 0 without a bias, as the others */
+        float *o = Y + (size_t)(t0 + i) * nout + r0;
+        if (rows == RG) {   /* + 0 without a bias, as the other kernels */
+            _mm256_storeu_ps(o, _mm256_add_ps(y0[i], bias ? _mm256_loadu_ps(bias + r0) : _mm256_setzero_ps()));
+            _mm256_storeu_ps(o + 8, _mm256_add_ps(y1[i], bias ? _mm256_loadu_ps(bias + r0 + 8) : _mm256_setzero_ps()));
+        } else {            /* the last group of a matrix whose rows are not a multiple of 16 */
+            float tmp[RG];
+            _mm256_storeu_ps(tmp, y0[i]); _mm256_storeu_ps(tmp + 8, y1[i]);
+            for (int r = 0; r < rows; r++) o[r] = tmp[r] + (bias ? bias[r0 + r] : 0.f);
+        }
     }
 }
 
@@ -397,20 +407,20 @@ AVX2_TARGET static void mm_avx2(const qmat *M, const float *bias, const int8_t *
                                 const int32_t *as, float *Y, int L) {
 #pragma omp parallel if (!omp_in_parallel())
     {
-        uint8_t *wu = (uint8_t *)aligned_alloc(64, (size_t)M->nb * 512);   /* nb * 512 is a multiple of 64 */
+        uint8_t wu[AVX2_MAX_BLOCKS * 512] __attribute__((aligned(64)));   /* the group's weights as bytes: 24 KB */
 #pragma omp for schedule(static)
         for (int g = 0; g < M->ng; g++) {
             unpack_group_avx2(M, g, wu);
-            int t = 0;
-            for (; t + AVX2_TT <= L; t += AVX2_TT) tile_avx2(M, wu, bias, aq, ad, as, Y, t, AVX2_TT, g);
-            switch (L - t) {   /* the last tokens in one pass over the group */
+            int t = 0;   /* AVX2_TT tokens a pass; the last 4 in one pass rather than AVX2_TT and a pass of 1 */
+            for (; L - t > AVX2_TT && L - t != AVX2_TT + 1; t += AVX2_TT) tile_avx2(M, wu, bias, aq, ad, as, Y, t, AVX2_TT, g);
+            switch (L - t) {
+            case 4: tile_avx2(M, wu, bias, aq, ad, as, Y, t, 4, g); break;
             case 3: tile_avx2(M, wu, bias, aq, ad, as, Y, t, 3, g); break;
             case 2: tile_avx2(M, wu, bias, aq, ad, as, Y, t, 2, g); break;
             case 1: tile_avx2(M, wu, bias, aq, ad, as, Y, t, 1, g); break;
             default: break;
             }
         }
-        free(wu);
     }
 }
 
@@ -630,7 +640,7 @@ static void matmul_packed(int kernel, const qmat *M, const float *bias, const in
 #endif
 #ifdef E5_X86
     if (kernel >= E5_VNNI) { mm_vnni(M, bias, aq, ad, as, Y, L); return; }
-    if (kernel == E5_AVX2) { mm_avx2(M, bias, aq, ad, as, Y, L); return; }
+    if (kernel == E5_AVX2 && M->nb <= AVX2_MAX_BLOCKS) { mm_avx2(M, bias, aq, ad, as, Y, L); return; }
 #endif
     (void)kernel;
     mm_scalar(M, bias, aq, ad, as, Y, L);

@@ -30,7 +30,8 @@ __attribute__((target("avx512f"))) static void rows_avx512(int64_t rows, const i
 }
 
 /* The same with AVX2 (four numbers at a time; session 29, for CPUs without AVX-512 such as AMD's Zen 3): a product,
-   then a sum, each rounded as scipy's (-ffp-contract=off; the target has no FMA to fuse with). */
+   then a sum, each rounded as scipy's (-ffp-contract=off; the target has no FMA to fuse with). About 7 % less time than
+   the plain loop on a product shaped like training's (found in review; the fit 63.3 -> 60.2 s in make train). */
 __attribute__((target("avx2"))) static void rows_avx2(int64_t rows, const int32_t *indptr, const int32_t *indices,
                                                      const double *data, const double *x, int64_t k, double *y) {
     for (int64_t i = 0; i < rows; i++) {
@@ -78,11 +79,14 @@ void csr_dense_plain(int64_t rows, const int32_t *indptr, const int32_t *indices
 }
 
 #if defined(__x86_64__)
-/* The AVX2 loop alone, on any CPU that has AVX2 (the tests compare it with scipy's where AVX-512 would be chosen). */
+/* The AVX2 loop alone (the plain one without AVX2): the tests compare it with scipy's where AVX-512 would be chosen. */
 void csr_dense_avx2(int64_t rows, const int32_t *indptr, const int32_t *indices, const double *data, const double *x,
                     int64_t k, double *y) {
     memset(y, 0, sizeof(double) * (size_t)(rows * k));
-    rows_avx2(rows, indptr, indices, data, x, k, y);
+    if (__builtin_cpu_supports("avx2"))
+        rows_avx2(rows, indptr, indices, data, x, k, y);
+    else
+        rows_plain(rows, indptr, indices, data, x, k, y);
 }
 #endif
 

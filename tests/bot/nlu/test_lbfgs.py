@@ -3,7 +3,6 @@
 
 import ctypes
 import warnings
-from pathlib import Path
 from unittest import mock
 
 import numpy as np
@@ -13,6 +12,7 @@ pytestmark = pytest.mark.rasa
 
 pytest.importorskip("sklearn")  # the Rasa environment
 lbfgs = pytest.importorskip("nlu.lbfgs")
+embeddings = pytest.importorskip("nlu.embeddings")  # its check for AVX2: the fit's AVX2 loop is tested where there is one
 from scipy import sparse  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
@@ -144,7 +144,7 @@ def test_the_c_product_is_scipys_bit_for_bit(k):
     plain.csr_dense = plain.csr_dense_plain
     plain.csr_dense.argtypes = library.csr_dense.argtypes
     loops = [library, plain]
-    if "avx2" in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace"):
+    if embeddings._cpu_has_avx2():
         avx2 = ctypes.CDLL(library._name)
         avx2.csr_dense = avx2.csr_dense_avx2
         avx2.csr_dense.argtypes = library.csr_dense.argtypes
