@@ -322,7 +322,7 @@ static void tile_scalar(const qmat *M, const float *bias, const int8_t *aq, cons
 }
 
 #ifdef E5_X86
-#ifndef AVX2_TT   /* tokens per pass (-DAVX2_TT=n builds a variant; 3 and 4 measured alike, 2 slower) */
+#ifndef AVX2_TT   /* tokens per pass (-DAVX2_TT=n builds a variant; 3 and 4 measured alike before the cap, 2 slower) */
 #define AVX2_TT 3
 #endif
 #if AVX2_TT < 1 || AVX2_TT > 3
@@ -376,7 +376,7 @@ tile_avx2(const qmat *M, const uint8_t *RESTRICT wu, const float *bias, const in
                 s1[i] = _mm256_add_epi16(s1[i], _mm256_maddubs_epi16(w1, av));
             }
             /* each sum in its register here: without this gcc regroups the (associative) integer additions into a
-             * tree over the eight chunks and spills the products to the stack (the kernel about 1.5 times slower) */
+             * tree over the eight chunks and spills the products to the stack (the kernel about 1.4 times slower) */
             for (int i = 0; i < TT; i++) __asm__("" : "+x"(s0[i]), "+x"(s1[i]));
         }
         __m256 dw0 = _mm256_load_ps(dw), dw1 = _mm256_load_ps(dw + 8);
