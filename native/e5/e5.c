@@ -260,6 +260,9 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
  * in memory (~10.6 MB + 2.6 MB of scales per model): every call streams them
  * once, half the bytes of an int8 copy. */
 #define RG 16
+/* The blocks of the largest matrix's rows (1536 inputs / 32): the AVX2 and AMX kernels keep a row group's unpacked
+ * weights, 512 bytes a block, on the thread's stack; a larger matrix takes another kernel. */
+#define MAX_BLOCKS 48
 typedef struct {
     int nout, nin, nb, ng;
     uint8_t *w;   /* [ng][nb][256] */
@@ -328,7 +331,6 @@ static void tile_scalar(const qmat *M, const float *bias, const int8_t *aq, cons
 #if AVX2_TT < 1 || AVX2_TT > 3
 #error "AVX2_TT: 1 to 3 (tile_avx2 holds at most 4 tokens, and the last pass may take one more)"
 #endif
-#define AVX2_MAX_BLOCKS 48   /* nin / 32 of the largest matrix (1536 inputs); larger ones take the scalar kernel */
 /* AVX2 (session 29): all 16 rows of group g for TT tokens from t0, from the group's weights unpacked once for all its
  * tokens (wu: [nb][8 chunks][16 rows][4 bytes], the nibbles 0..15 as bytes; unpack_group_avx2). For each 4-byte
  * chunk of a block, two 32-byte weight loads (rows 0-7 and 8-15) serve every token's broadcast activation chunk: two
@@ -407,7 +409,7 @@ AVX2_TARGET static void mm_avx2(const qmat *M, const float *bias, const int8_t *
                                 const int32_t *as, float *Y, int L) {
 #pragma omp parallel if (!omp_in_parallel())
     {
-        uint8_t wu[AVX2_MAX_BLOCKS * 512] __attribute__((aligned(64)));   /* the group's weights as bytes: 24 KB */
+        uint8_t wu[MAX_BLOCKS * 512] __attribute__((aligned(64)));   /* the group's weights as bytes: 24 KB */
 #pragma omp for schedule(static)
         for (int g = 0; g < M->ng; g++) {
             unpack_group_avx2(M, g, wu);
@@ -495,7 +497,7 @@ VNNI_TARGET static void mm_vnni(const qmat *M, const float *bias, const int8_t *
  * floats are the same, bit for bit, as the VNNI, AVX2 and scalar kernels'.
  * B tiles come from the packed nibbles (qmat) of each block: the mask and
  * shift the VNNI kernel does in registers, stored once per row group for all
- * its tokens (AMX_MAX_BLOCKS x 512 bytes on the thread's stack).
+ * its tokens (MAX_BLOCKS x 512 bytes on the thread's stack).
  * Tokens are taken 16 at a time; the activation buffers are padded to a
  * multiple of 16 tokens (forward_batch), the padded rows are never stored.
  * Linux gives a process the AMX tile registers only when it asks for them
@@ -504,7 +506,6 @@ VNNI_TARGET static void mm_vnni(const qmat *M, const float *bias, const int8_t *
 #ifndef AMX_MIN_TOKENS   /* -DAMX_MIN_TOKENS=n: docs/experiments/e5-amx/ builds variants */
 #define AMX_MIN_TOKENS 12
 #endif
-#define AMX_MAX_BLOCKS 48   /* nin / 32 of the largest matrix (1536 inputs) */
 #define AMX_TARGET __attribute__((target("amx-tile,amx-int8,avx512f,avx512bw,avx512vnni,avx2,fma")))
 typedef struct __attribute__((packed)) {
     uint8_t palette_id, start_row, reserved[14];
@@ -608,7 +609,7 @@ AMX_TARGET static void mm_amx(const qmat *M, const float *bias, const int8_t *aq
         _tile_loadconfig(&cfg);
         /* a group's B tiles, unpacked once for all its tokens (a tile loaded right after the vector stores that
          * wrote it waits for them: unpacking block by block ran no faster than the VNNI kernel) */
-        uint8_t bt[AMX_MAX_BLOCKS * 512] __attribute__((aligned(64)));
+        uint8_t bt[MAX_BLOCKS * 512] __attribute__((aligned(64)));
 #pragma omp for schedule(static)
         for (int g = 0; g < M->ng; g++) {
             for (int b = 0; b < M->nb; b++) amx_unpack(M->w + ((size_t)g * M->nb + b) * 256, bt + (size_t)b * 512);
@@ -632,15 +633,15 @@ static void matmul_packed(int kernel, const qmat *M, const float *bias, const in
 #if defined(E5_X86) && defined(__linux__)
     /* a short text ("ja", a button) fills too little of AMX's 16-token tiles to pay for unpacking the weights
      * into them: the VNNI kernel is faster there, with the same floats */
-    /* tile_amx takes the blocks two at a time, the group's tiles fit AMX_MAX_BLOCKS: true of every e5 matrix */
-    if (kernel == E5_AMX && L >= AMX_MIN_TOKENS && M->nb % 2 == 0 && M->nb <= AMX_MAX_BLOCKS) {
+    /* tile_amx takes the blocks two at a time, the group's tiles fit MAX_BLOCKS: true of every e5 matrix */
+    if (kernel == E5_AMX && L >= AMX_MIN_TOKENS && M->nb % 2 == 0 && M->nb <= MAX_BLOCKS) {
         mm_amx(M, bias, aq, ad, as, Y, L);
         return;
     }
 #endif
 #ifdef E5_X86
     if (kernel >= E5_VNNI) { mm_vnni(M, bias, aq, ad, as, Y, L); return; }
-    if (kernel == E5_AVX2 && M->nb <= AVX2_MAX_BLOCKS) { mm_avx2(M, bias, aq, ad, as, Y, L); return; }
+    if (kernel == E5_AVX2 && M->nb <= MAX_BLOCKS) { mm_avx2(M, bias, aq, ad, as, Y, L); return; }
 #endif
     (void)kernel;
     mm_scalar(M, bias, aq, ad, as, Y, L);

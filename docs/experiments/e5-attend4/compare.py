@@ -29,11 +29,16 @@ from bench import dev_texts  # noqa: E402  (the development stories as nlu/embed
 
 
 def build(rev: str, folder: Path) -> Path:
-    source = folder / "e5.c"
-    source.write_text(subprocess.run(["git", "show", f"{rev}:native/e5/e5.c"], cwd=ROOT, check=True, capture_output=True,
-                                     text=True).stdout)
+    return build_source(subprocess.run(["git", "show", f"{rev}:native/e5/e5.c"], cwd=ROOT, check=True,
+                                       capture_output=True, text=True).stdout, folder)
+
+
+def build_source(text: str, folder: Path) -> Path:
+    """Our engine built from the C source `text` (with the work tree's e5.h beside it) by scripts/build_e5.sh, into
+    `folder` (also docs/experiments/e5-layers/)."""
+    (folder / "e5.c").write_text(text)
     (folder / "e5.h").write_text((ROOT / "native/e5/e5.h").read_text())
-    subprocess.run(["bash", str(ROOT / "scripts/build_e5.sh"), str(source), str(folder / "libe5.so")], check=True)
+    subprocess.run(["bash", str(ROOT / "scripts/build_e5.sh"), str(folder / "e5.c"), str(folder / "libe5.so")], check=True)
     return folder / "libe5.so"
 
 

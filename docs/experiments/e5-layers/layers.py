@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "docs/experiments/e5-attend4"))
+from compare import build_source  # noqa: E402  (builds an engine from a changed copy of e5.c)
+
 LOOP = "    for (int l = 0; l < m->NL; l++) {\n        layer_t *ly = &m->layers[l];\n        QUANT(x, H);"
 
 
@@ -27,11 +29,7 @@ def build(layers: int, folder: Path) -> Path:
     source = (ROOT / "native/e5/e5.c").read_text()
     if source.count(LOOP) != 1:
         raise SystemExit("the forward pass's layer loop is not where this script expects it")
-    source = source.replace(LOOP, LOOP.replace("l < m->NL", f"l < m->NL && l < {layers}"))
-    (folder / "e5.c").write_text(source)
-    (folder / "e5.h").write_text((ROOT / "native/e5/e5.h").read_text())
-    subprocess.run(["bash", str(ROOT / "scripts/build_e5.sh"), str(folder / "e5.c"), str(folder / "libe5.so")], check=True)
-    return folder / "libe5.so"
+    return build_source(source.replace(LOOP, LOOP.replace("l < m->NL", f"l < m->NL && l < {layers}")), folder)
 
 
 def main() -> None:
