@@ -48,7 +48,7 @@ COPY deploy/endpoints.yml ./deploy/
 # Train as root at build time (about 2.5 minutes on 2 cores), so that code and model stay read-only
 # for the server; the training cache is not kept.
 RUN python scripts/build_spacy_nl.py models/spacy-nl \
-    && cd bot && python -m rasa train --domain domain --out ../models --fixed-model-name meldhulp \
+    && cd bot && python -m patches.train --domain domain --out ../models --fixed-model-name meldhulp --augmentation 0 \
     && rm -rf .rasa /root/.config
 ENV HOME=/home/app
 USER app

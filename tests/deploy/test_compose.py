@@ -373,8 +373,8 @@ def test_the_rasa_image_trains_the_model_the_server_loads(raw):
     [(cwd, argv)] = python_runs(rasa)
     model = (cwd / option(argv, "--model")).resolve()
     _, text = dockerfile(rasa)
-    train = re.search(r"cd (\S+) && python -m rasa train --domain (\S+) --out (\S+) --fixed-model-name (\S+)", text)
-    assert train, "deploy/rasa.Dockerfile trains the model (rasa train --domain ... --out ... --fixed-model-name ...)"
+    train = re.search(r"cd (\S+) && python -m patches.train --domain (\S+) --out (\S+) --fixed-model-name (\S+)", text)
+    assert train, "deploy/rasa.Dockerfile trains the model (patches.train --domain ... --out ... --fixed-model-name ...)"
     assert (ROOT / train[1] / train[2]).is_dir(), "the domain is a folder, one file per topic"
     trained = (ROOT / train[1] / train[3] / f"{train[4]}.tar.gz").resolve()
     assert trained == model

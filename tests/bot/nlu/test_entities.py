@@ -51,6 +51,16 @@ def test_the_real_world_stories_are_left_out_and_the_rest_kept_as_it_is():
     assert kept.entities == {"role"}
 
 
+def test_the_written_examples_are_picked_once_per_training_data_and_again_when_it_grows():
+    training_data = data()
+    kept = entities.without_real_world(training_data)
+    assert entities.without_real_world(training_data) is kept
+    training_data.training_examples.append(Message(data={TEXT: "ik ben duolid", "intent": "inform_role"}))
+    again = entities.without_real_world(training_data)
+    assert again is not kept and [m.get(TEXT) for m in again.training_examples][-1] == "ik ben duolid"
+    assert entities.without_real_world(data()) is not kept  # another object: its own
+
+
 def test_it_trains_on_the_written_examples_only_and_still_finds_their_entities(tmp_path):
     storage, resource = LocalModelStorage(tmp_path), Resource("crf")
     config = {**entities.WrittenExamplesCRF.get_default_config(), "features": [["low"], ["bias", "low", "suffix3"], ["low"]]}
