@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Image for the Rasa server: the .venv-rasa environment of the Makefile, with the model trained
-# at build time (as `make train`: the Dutch spaCy pipeline, then `rasa train`).
+# at build time (as `make train`: the Dutch spaCy pipeline, then `rasa train` through patches.train).
 
 # The Python environment, from the committed lock file exactly as `make install` does.
 # build-essential: multidict 5.2.0 has no wheel for Python 3.11 and is compiled here.

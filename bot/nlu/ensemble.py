@@ -135,7 +135,12 @@ def fit_model(examples: list[Message], config: dict[str, Any], embed: Callable[[
     logger.info("TextLogisticRegression on %s examples: n-grams %.1f s, e5 %.1f s, fit %.1f s (%s L-BFGS steps), colleague %.1f s",
                 len(examples), counted - started, featurised - counted, fitted - featurised, int(max(classifier.n_iter_)),
                 time.perf_counter() - fitted)
-    return {"ngrams": ngrams, "classifier": classifier, "e5_scale": scale, "colleague": colleague_model}
+    model = {"ngrams": ngrams, "classifier": classifier, "e5_scale": scale, "colleague": colleague_model}
+    if x_dense is not None:
+        from nlu import embeddings
+
+        model["e5"] = embeddings.settings()  # checked when the model is loaded
+    return model
 
 
 def rank(
@@ -279,6 +284,11 @@ class TextLogisticRegression(GraphComponent):
         if model is not None and model.get("e5_scale", 0) > 0:
             from nlu import embeddings
 
+            trained_with = model.get("e5", {"layers": embeddings.FULL_DEPTH, "max_tokens": 0})  # before session 30: all
+            if trained_with != embeddings.settings():
+                # other vectors than the classifier learned from would misclassify without a sign: refuse
+                raise ValueError(f"the model was trained on e5 {trained_with}, this code computes {embeddings.settings()}:"
+                                 " train it again (make train)")
             embeddings.warm_up()
         return cls(config, model_storage, resource, model)
 

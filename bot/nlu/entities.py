@@ -86,10 +86,11 @@ def without_real_world(training_data: TrainingData) -> TrainingData:
 
     Made once per training data object: the four components above get the same object from Rasa's graph, and each
     new TrainingData hashes every message it keeps (about 2 s a time for 20,000 examples, session 30's profile). The
-    kept messages are the same objects, so what a later component adds to them is there."""
+    kept messages are the same objects, so what a later component adds to them is there. Made again when the list of
+    examples is another list or of another length (not when an example in it is replaced: nothing here does that)."""
+    examples = training_data.training_examples
     kept = training_data.__dict__.get("_written_examples")
-    if kept is None or kept[0] != len(training_data.training_examples):  # a changed list is filtered again
-        kept = (len(training_data.training_examples),
-                training_data.filter_training_examples(lambda m: not is_real_world(m)))
+    if kept is None or kept[0] != (id(examples), len(examples)):
+        kept = ((id(examples), len(examples)), training_data.filter_training_examples(lambda m: not is_real_world(m)))
         training_data.__dict__["_written_examples"] = kept
     return kept[1]

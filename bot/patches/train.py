@@ -1,5 +1,5 @@
 """`rasa train` with Rasa 3.6's NLU data loaded once: `python -m patches.train [rasa train's arguments]`, run from
-bot/ (make train, scripts/time_training.py). The same data and the same model.
+bot/ (make train, scripts/time_training.py, deploy/rasa.Dockerfile). The same data and the same model.
 
 One `rasa train` builds the NLU training data three times: its importers cache `get_nlu_data` per argument list,
 and it is asked for without a language (model_training.train; ResponsesSyncImporter.get_domain), with "en" (what
@@ -10,7 +10,7 @@ of every message): about 15 s on the AMD machine of session 30 at a slow hour, s
 
 The language changes nothing in what is read: only Rasa's Dialogflow reader uses it, and our data is Rasa YAML
 (bot/data/). So here the three importers that cache `get_nlu_data` answer every language from one cached build
-(the one without a language), and every caller gets the same object as before for its own key.
+(made with Rasa's default language), and every caller, whatever the language, gets that one object.
 
 The bug: rasa/shared/importers/importer.py (`cached_method` keys on the arguments). When it can go: on a Rasa that
 builds the NLU data once per training (compare `make time-training` with and without it).
@@ -32,8 +32,15 @@ def apply() -> None:
     from rasa.nlu.utils.spacy_utils import SpacyNLP
     from rasa.shared.importers import importer
 
-    if not getattr(SpacyNLP.load_model, "cache_info", None):
-        SpacyNLP.load_model = staticmethod(functools.lru_cache(maxsize=None)(SpacyNLP.load_model))  # type: ignore[method-assign]
+    if not getattr(SpacyNLP.load_model, "once", False):
+        load_model = SpacyNLP.load_model
+        loaded = functools.lru_cache(maxsize=None)(load_model)
+
+        def load_once(name: Any) -> Any:
+            return loaded(name) if isinstance(name, str) else load_model(name)  # anything else: Rasa's own error
+
+        load_once.once = True  # type: ignore[attr-defined]
+        SpacyNLP.load_model = staticmethod(load_once)  # type: ignore[method-assign]
 
     for cls in (importer.CombinedDataImporter, importer.ResponsesSyncImporter, importer.E2EImporter):
         cached = cls.get_nlu_data

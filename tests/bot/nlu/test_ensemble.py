@@ -83,6 +83,20 @@ def test_a_model_file_with_unexpected_types_is_refused_loudly(tmp_path, monkeypa
         ensemble.TextLogisticRegression.load(clf._config, storage, resource, None)
 
 
+def test_a_model_trained_on_other_e5_vectors_is_refused_loudly(tmp_path, monkeypatch):
+    """The vectors depend on how many of e5's layers and tokens are read (nlu/embeddings.py): a model trained with
+    other settings would misclassify without a sign, so loading it stops with what to do."""
+    trained(tmp_path)
+    from nlu import embeddings
+
+    clf, storage, resource = component(tmp_path)
+    monkeypatch.setattr(embeddings, "LAYERS", embeddings.LAYERS + 1)
+    with pytest.raises(ValueError, match="train it again"):
+        ensemble.TextLogisticRegression.load(clf._config, storage, resource, None)
+    monkeypatch.setattr(embeddings, "LAYERS", embeddings.LAYERS - 1)
+    assert ensemble.TextLogisticRegression.load(clf._config, storage, resource, None)._model["e5"] == embeddings.settings()
+
+
 def test_weight_zero_keeps_diets_ranking(tmp_path):
     clf = trained(tmp_path, weight=0.0)
     assert clf._model is not None

@@ -85,15 +85,29 @@ def test_the_nlu_data_is_built_once_and_is_the_data_rasa_builds(tmp_path):
     assert {k: patched[k] for k in ("nlu", "nl", "domain")} == {k: rasa[k] for k in ("nlu", "nl", "domain")}
 
 
-def test_one_training_loads_a_spacy_model_once():
-    from rasa.nlu.utils.spacy_utils import SpacyNLP
+def test_one_training_loads_a_spacy_model_once(monkeypatch):
+    from rasa.nlu.utils.spacy_utils import InvalidModelError, SpacyNLP
+    from rasa.shared.importers import importer
 
     from patches import train
 
     model = ROOT / "models" / "spacy-nl"
     if not (model / "SOURCE.json").exists():
         pytest.skip("models/spacy-nl is not built (make train builds it)")
+    # apply() changes these classes for the process: put them back after the test
+    monkeypatch.setattr(SpacyNLP, "load_model", SpacyNLP.__dict__["load_model"])
+    for cls in (importer.CombinedDataImporter, importer.ResponsesSyncImporter, importer.E2EImporter):
+        monkeypatch.setattr(cls, "get_nlu_data", cls.__dict__["get_nlu_data"])
     train.apply()
     first = SpacyNLP.load_model(str(model))
     assert SpacyNLP.load_model(str(model)) is first
     assert [token.text for token in first.model("Hij stond voor de deur.")][:3] == ["Hij", "stond", "voor"]
+    with pytest.raises(InvalidModelError):  # a name that is no string: Rasa's own answer, not a TypeError
+        SpacyNLP.load_model(None)
+
+
+def test_the_launcher_is_rasa_train():
+    done = subprocess.run([sys.executable, "-m", "patches.train", "--help"], cwd=ROOT / "bot", capture_output=True,
+                          text=True, timeout=300, env={"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "usage: rasa train" in done.stdout and "--augmentation" in done.stdout
