@@ -7,7 +7,7 @@ import sys
 import pytest
 import tune_triage
 from real_data import read_jsonl
-from tune_triage import choose_colleague_threshold, d_recalls, fresh_indices, fresh_patterns, keep_safe
+from tune_triage import choose_colleague_threshold, d_recalls, fresh_indices, fresh_patterns, keep_safe, narrow
 
 # (threshold, false flags) as the tuner prints them for round 20's dev set (3,877 other messages, var/tune20.log)
 ROUND20 = [(0.5, 18), (0.6, 16), (0.7, 8), (0.8, 3), (0.9, 1), (0.92, 1), (0.94, 1), (0.96, 1), (0.98, 0), (1.01, 0)]
@@ -114,3 +114,12 @@ def test_the_fresh_files_are_named_by_their_patterns_and_must_be_dev_files():
     assert sorted(f.name for f in files) == ["dev_r23retired.jsonl", "dev_r24e.jsonl", "dev_r24f.jsonl"]
     with pytest.raises(ValueError, match="must name development files"):
         tune_triage.fresh_files(["tests/nlu/real/train_r24e.jsonl"], paths)
+
+
+def test_a_narrow_run_tries_only_the_named_axes_and_keeps_the_shipped_rest():
+    grid = {"temperature": [1.0], "d_threshold": [0.05, 0.1], "incident_mass": [0.4, 0.6], "d_threshold_insult": [None]}
+    shipped = {"temperature": 1.0, "d_threshold": 0.07, "incident_mass": 0.6, "d_threshold_insult": 0.2}
+    assert narrow(grid, ["d_threshold"], shipped) == {"temperature": [1.0], "d_threshold": [0.05, 0.1],
+                                                      "incident_mass": [0.6], "d_threshold_insult": [0.2]}
+    with pytest.raises(ValueError, match="grid axes"):
+        narrow(grid, ["d_treshold"], shipped)
