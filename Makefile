@@ -69,7 +69,7 @@ models/spacy-nl/SOURCE.json: .venv-rasa/.installed scripts/build_spacy_nl.py
 
 # --skip-validation: make validate runs Rasa's data checks, stricter (warnings fail), in make test.
 # patches.train: rasa train with the NLU data built once (bot/patches/train.py). --augmentation 0: no 500 random joins
-# of stories, which Rasa 3.6's Memoization and Rule policies drop anyway (the same policies, trained about 25 s sooner;
+# of stories, which Rasa 3.6's Memoization and Rule policies drop anyway (the same policies, trained 28 s sooner;
 # README "Training")
 $(MODEL): .venv-rasa/.installed $(E5_ENGINE) models/spacy-nl/SOURCE.json bot/config.yml $(wildcard bot/domain/*.yml) $(shell find bot/data -name "*.yml") \
   $(wildcard bot/nlu/*.py) bot/patches/train.py | $(FIT_LIB)

@@ -55,12 +55,13 @@ def yes_no(value: Any) -> bool | None:
     return None
 
 
-def yes_no_answer(value: Any, dispatcher: CollectingDispatcher) -> bool | None:
+def yes_no_answer(value: Any, dispatcher: CollectingDispatcher, typed: str | None = None) -> bool | None:
     """A form's yes/no answer; None when there is none yet, or (after asking to choose) when the
-    user typed something that is neither."""
+    user typed something that is neither. `typed`: the user's own words, when the slot was filled from the intent
+    ("weet ik niet" can be understood as `deny`: then it is no "nee", and the question is asked again)."""
     if value is None:  # a slot reset by an action, not an answer
         return None
-    answer = yes_no(value)
+    answer = None if is_unsure(typed) else yes_no(value)
     if answer is None:
         dispatcher.utter_message(text=texts.ANSWER_YES_NO)
     return answer

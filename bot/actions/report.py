@@ -29,6 +29,7 @@ from actions.common import (
     SafeFormValidationAction,
     clean_text,
     forget_draft,
+    is_unsure,
     reset,
     yes_no_answer,
 )
@@ -95,7 +96,8 @@ class ValidateReportForm(SafeFormValidationAction):
         return "validate_report_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
-        if tracker.get_slot("report_wanted") is False:
+        # "weet ik niet" understood as deny fills report_wanted with False: no "nee" (validate_report_wanted asks again)
+        if tracker.get_slot("report_wanted") is False and not is_unsure(tracker.latest_message.get("text")):
             return []
         changing = tracker.get_slot("report_changing")
         # Optional fields (witnesses, consequences) are asked only when the user chose to change them.
@@ -108,7 +110,7 @@ class ValidateReportForm(SafeFormValidationAction):
         return needed
 
     def validate_report_wanted(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        answer = yes_no_answer(value, dispatcher)
+        answer = yes_no_answer(value, dispatcher, tracker.latest_message.get("text"))
         if answer is None:
             return {"report_wanted": None}
         if answer and tracker.get_slot("incident_text"):

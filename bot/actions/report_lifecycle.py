@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import identity, outbox
-from actions.common import LIFECYCLE_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no
+from actions.common import LIFECYCLE_SLOTS, YES_NO, SafeFormValidationAction, clean_text, is_unsure, reset, yes_no
 from actions.store import audit, db, erasure, reports
 from actions.store import outbox as outbox_store
 from actions.store.models import FINAL_STATUSES
@@ -114,6 +114,8 @@ class ValidateLifecycleForm(SafeFormValidationAction):
         answer = {"affirm": True, "deny": False}.get(intent or "")
         if answer is None:
             answer = yes_no(value)
+        if is_unsure((tracker.latest_message or {}).get("text")):  # "weet ik niet" understood as deny is no "nee"
+            answer = None
         if answer is None:
             dispatcher.utter_message(text="Kies 'Ja' of 'Nee'.")
         return {"lifecycle_confirm": answer}

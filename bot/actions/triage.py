@@ -130,7 +130,7 @@ class ValidateTriageForm(SafeFormValidationAction):
         return answer_doubt(value, dispatcher, tracker)
 
     def validate_triage_persistent(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        answer = yes_no_answer(value, dispatcher)
+        answer = yes_no_answer(value, dispatcher, tracker.latest_message.get("text"))
         if answer is None:
             return {"triage_persistent": None}
         return {"triage_persistent": answer, "persistent": answer}

@@ -31,7 +31,8 @@ DIMENSIONS = 384
 # e5_set_max_tokens). Session 30: on the cross-fitted
 # development set (5,301 cases, round 25) with the decision's settings, macro-F1 0.876 and D recall 0.985 (4 layers on
 # 64 tokens: 0.880 / 0.984; 6 on 48: 0.873 / 0.983; 8 on 32: 0.867 / 0.986; docs/experiments/e5-layers/), and e5 on
-# the training texts took 53 s (8 layers on every token: 173 s in a training the same hour; 12: 233 s in session 29):
+# the training texts took 53 s in docs/experiments/e5-layers/layers.py (8 layers on every token: 173 s in a training an
+# hour before, on round 24's 19,469 texts; 12 layers: 233 s in session 29):
 # training on a machine without AMX took longer than its limit (README "Training").
 LAYERS = 3
 FULL_DEPTH = 12
@@ -129,7 +130,8 @@ _cache: dict[str, np.ndarray] = {}
 # A message can be long (the channel allows 20,000 characters; issue 12): e5 reads at most MAX_TOKENS tokens of it,
 # its first and last ones, but the tokenizer reads every character. So the embedding reads at most _MAX_CHARS
 # characters: a longer text its first and last _MAX_CHARS / 2, so that the end of a long story is read too. Every
-# text in the train, dev and held-out sets is shorter (at most 365), so their embeddings are unchanged.
+# text in the train, dev and held-out sets is shorter (at most 579 characters, round 25), so their embeddings are
+# unchanged by it.
 _MAX_CHARS = 600
 
 

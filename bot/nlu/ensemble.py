@@ -284,7 +284,7 @@ class TextLogisticRegression(GraphComponent):
         if model is not None and model.get("e5_scale", 0) > 0:
             from nlu import embeddings
 
-            trained_with = model.get("e5", {"layers": embeddings.FULL_DEPTH, "max_tokens": 0})  # before session 30: all
+            trained_with = model.get("e5", "not recorded (a model from before session 30's e5 settings)")
             if trained_with != embeddings.settings():
                 # other vectors than the classifier learned from would misclassify without a sign: refuse
                 raise ValueError(f"the model was trained on e5 {trained_with}, this code computes {embeddings.settings()}:"

@@ -90,7 +90,7 @@ def without_real_world(training_data: TrainingData) -> TrainingData:
     examples is another list or of another length (not when an example in it is replaced: nothing here does that)."""
     examples = training_data.training_examples
     kept = training_data.__dict__.get("_written_examples")
-    if kept is None or kept[0] != (id(examples), len(examples)):
-        kept = ((id(examples), len(examples)), training_data.filter_training_examples(lambda m: not is_real_world(m)))
+    if kept is None or kept[0] is not examples or kept[1] != len(examples):
+        kept = (examples, len(examples), training_data.filter_training_examples(lambda m: not is_real_world(m)))
         training_data.__dict__["_written_examples"] = kept
-    return kept[1]
+    return kept[2]

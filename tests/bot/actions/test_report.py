@@ -171,6 +171,20 @@ async def test_form_prefills_the_story_and_skips_everything_when_no_report_is_wa
     assert slots["requested_slot"] is None
 
 
+@pytest.mark.parametrize("typed", ["weet ik niet", "geen idee", "ik weet het niet"])
+async def test_not_knowing_whether_to_report_is_no_no_and_the_question_is_asked_again(typed, dispatcher, tracker_factory,
+                                                                                    domain):
+    """'weet ik niet' may be understood as deny, which fills report_wanted with False: that would end the report."""
+    tracker = tracker_factory(slots={"requested_slot": "report_wanted"}, new_slots={"report_wanted": False},
+                              text=typed, intent="deny", active_loop="report_form")
+    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    assert slots.get("report_wanted") is None and slots.get("requested_slot", "report_wanted") == "report_wanted"
+    assert "Kies 'Ja' of 'Nee'" in dispatcher.messages[0]["text"]
+    tracker = tracker_factory(slots={"requested_slot": "report_wanted"}, new_slots={"report_wanted": False},
+                              text="nee", intent="deny", active_loop="report_form")
+    assert slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))["requested_slot"] is None  # "nee": done
+
+
 async def test_empty_answer_is_asked_again(dispatcher, tracker_factory, domain):
     tracker = tracker_factory(
         slots={**FILLED, "report_who": None, "requested_slot": "report_who"},

@@ -126,3 +126,12 @@ async def test_erase_queues_the_conversation_and_marks_the_report(connection, di
 async def test_the_form_asks_what_the_request_needs(dispatcher, tracker_factory, domain, kind, expected):
     tracker = tracker_factory(slots={"lifecycle": kind})
     assert await ValidateLifecycleForm().required_slots([], dispatcher, tracker, domain) == expected
+
+
+@pytest.mark.parametrize("typed, intent, value, expected", [("weet ik niet", "deny", False, None), ("nee", "deny", False, False),
+                                                            ("ja", "affirm", True, True), ("geen idee", "deny", False, None)])
+def test_not_knowing_whether_to_withdraw_is_no_no(typed, intent, value, expected, dispatcher, tracker_factory, domain):
+    """'weet ik niet' understood as deny is no "nee": the question is asked again."""
+    tracker = tracker_factory(text=typed, intent=intent, active_loop="lifecycle_form")
+    assert ValidateLifecycleForm().validate_lifecycle_confirm(value, dispatcher, tracker, domain) == {"lifecycle_confirm": expected}
+    assert bool(dispatcher.messages) is (expected is None)

@@ -116,6 +116,21 @@ async def test_typed_no_gives_the_lighter_category_and_then_asks_persistence(dis
     assert slots["requested_slot"] == "triage_persistent"
 
 
+async def test_not_knowing_whether_it_went_on_is_no_no_and_is_asked_again(dispatcher, tracker_factory, domain):
+    """'weet ik niet' understood as deny fills the slot with False: no "nee" (that would lighten nothing, but would be
+    the user's answer without their having given it)."""
+    tracker = tracker_factory(
+        slots={"category": "C", "requested_slot": "triage_persistent"},
+        new_slots={"triage_persistent": False},
+        text="weet ik niet",
+        intent="deny",
+        active_loop="triage_form",
+    )
+    slots = slots_of(await ValidateTriageForm().run(dispatcher, tracker, domain))
+    assert slots["triage_persistent"] is None and "persistent" not in slots
+    assert "Kies 'Ja' of 'Nee'" in dispatcher.messages[-1]["text"]
+
+
 async def test_an_unclear_answer_is_asked_again(dispatcher, tracker_factory, domain):
     tracker = tracker_factory(
         slots={"doubt": ["B", "C"], "category": "C", "requested_slot": "triage_check"},
