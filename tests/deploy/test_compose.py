@@ -569,3 +569,22 @@ def test_stack_commands_cover_every_service_we_build(raw):
         workdir = container_to_repo(raw["services"][name].get("working_dir", CONTAINER_ROOT))
         assert command.startswith(f"(cd {workdir} && ")
     assert "exec " not in done.stdout and "$$" not in done.stdout
+
+
+def _model_options(argv: list[str]) -> dict[str, str | None]:
+    """The options of patches.train that change what is trained (the output folder, the name and --quiet do not)."""
+    return {name: option(argv, name) if name in argv else None for name in ("--augmentation", "--domain", "--config", "--data")}
+
+
+def test_the_three_training_commands_train_the_same_model():
+    """make train, make time-training (scripts/time_training.py) and the image train through patches.train with the
+    same options, so the time measured and the model served are those of the model make train builds."""
+    make = re.search(r"-m patches\.train (.*)", (ROOT / "Makefile").read_text(encoding="utf-8"))
+    timed = re.search(r'"-m", "patches\.train", (.*?)\]', (ROOT / "scripts/time_training.py").read_text(encoding="utf-8"), re.S)
+    image = re.search(r"python -m patches\.train (.*?)(?:\\|&&|$)", (ROOT / "deploy/rasa.Dockerfile").read_text(encoding="utf-8"), re.M)
+    assert make and timed and image, "each of the three trains through python -m patches.train"
+    commands = {"make train": shlex.split(make[1]), "time_training.py": re.findall(r'"([^"]+)"', timed[1]),
+                "rasa.Dockerfile": shlex.split(image[1])}
+    options = {name: _model_options(argv) for name, argv in commands.items()}
+    assert options["make train"]["--augmentation"] == "0", options
+    assert options["time_training.py"] == options["make train"] == options["rasa.Dockerfile"], options

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from actions import texts
 from actions.report import ActionReportSummary, ActionSubmitReport
 from actions.report_lifecycle import (
     NOT_FOUND,
@@ -134,4 +135,4 @@ def test_not_knowing_whether_to_withdraw_is_no_no(typed, intent, value, expected
     """'weet ik niet' understood as deny is no "nee": the question is asked again."""
     tracker = tracker_factory(text=typed, intent=intent, active_loop="lifecycle_form")
     assert ValidateLifecycleForm().validate_lifecycle_confirm(value, dispatcher, tracker, domain) == {"lifecycle_confirm": expected}
-    assert bool(dispatcher.messages) is (expected is None)
+    assert [m["text"] for m in dispatcher.messages] == ([texts.ANSWER_YES_NO] if expected is None else [])
