@@ -55,13 +55,24 @@ def yes_no(value: Any) -> bool | None:
     return None
 
 
+def answered(value: Any, typed: str | None) -> bool | None:
+    """yes_no_answer's answer, without asking: the typed words first, then the slot's value (see there)."""
+    words = typed if isinstance(typed, str) and not typed.lstrip().startswith("/") else None
+    if is_unsure(words):
+        return None
+    said = yes_no(words) if words is not None else None
+    return said if said is not None else yes_no(value)
+
+
 def yes_no_answer(value: Any, dispatcher: CollectingDispatcher, typed: str | None = None) -> bool | None:
     """A form's yes/no answer; None when there is none yet, or (after asking to choose) when the
-    user typed something that is neither. `typed`: the user's own words, when the slot was filled from the intent
-    ("weet ik niet" can be understood as `deny`: then it is no "nee", and the question is asked again)."""
+    user typed something that is neither. `typed`: the user's own words, when the slot was filled from the intent.
+    The words decide before the model's affirm/deny (as routing_check): "nee" taken for `affirm` is a no, "ja graag"
+    taken for `deny` a yes, and "weet ik niet" taken for `deny` no "nee" (the question is asked again). A button's
+    payload ("/affirm") is no words: the intent decides."""
     if value is None:  # a slot reset by an action, not an answer
         return None
-    answer = None if is_unsure(typed) else yes_no(value)
+    answer = answered(value, typed)
     if answer is None:
         dispatcher.utter_message(text=texts.ANSWER_YES_NO)
     return answer

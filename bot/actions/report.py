@@ -27,9 +27,9 @@ from actions.common import (
     TRIAGE_SLOTS,
     YES_NO,
     SafeFormValidationAction,
+    answered,
     clean_text,
     forget_draft,
-    is_unsure,
     reset,
     yes_no_answer,
 )
@@ -96,8 +96,9 @@ class ValidateReportForm(SafeFormValidationAction):
         return "validate_report_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
-        # "weet ik niet" understood as deny fills report_wanted with False: no "nee" (validate_report_wanted asks again)
-        if tracker.get_slot("report_wanted") is False and not is_unsure(tracker.latest_message.get("text")):
+        # report_wanted is filled from the intent: "weet ik niet" or "ja graag" understood as deny is no "nee"
+        # (validate_report_wanted asks again, or takes the yes)
+        if tracker.get_slot("report_wanted") is False and answered(False, tracker.latest_message.get("text")) is False:
             return []
         changing = tracker.get_slot("report_changing")
         # Optional fields (witnesses, consequences) are asked only when the user chose to change them.

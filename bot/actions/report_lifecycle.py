@@ -108,8 +108,6 @@ class ValidateLifecycleForm(SafeFormValidationAction):
         return {"lookup_reference": reference if found else NOT_FOUND}
 
     def validate_lifecycle_confirm(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        if value is None:
-            return {"lifecycle_confirm": None}
         latest = tracker.latest_message or {}
         by_intent = {"affirm": True, "deny": False}.get((latest.get("intent") or {}).get("name") or "")
         answer = yes_no_answer(value if by_intent is None else by_intent, dispatcher, latest.get("text"))

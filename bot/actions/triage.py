@@ -40,7 +40,7 @@ def answer_doubt(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
         high = tracker.get_slot("doubt")[1]
         dispatcher.utter_message(text=unsure.format(category=texts.CATEGORY_SHORT[high]))
         return {"triage_check": "unsure", **_settled(tracker, high)}
-    answer = yes_no_answer(value, dispatcher)
+    answer = yes_no_answer(value, dispatcher, tracker.latest_message.get("text"))  # a typed "ja" taken for deny is a yes
     if answer is None:
         return {"triage_check": None}
     low, high = tracker.get_slot("doubt")

@@ -185,6 +185,19 @@ async def test_not_knowing_whether_to_report_is_no_no_and_the_question_is_asked_
     assert slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))["requested_slot"] is None  # "nee": done
 
 
+@pytest.mark.parametrize("typed, intent, wanted", [("nee", "affirm", False), ("liever niet", "affirm", False),
+                                                   ("ja graag", "deny", True), ("/affirm", "affirm", True)])
+async def test_the_words_decide_whether_a_report_is_wanted_not_the_models_intent(typed, intent, wanted, dispatcher,
+                                                                                 tracker_factory, domain):
+    """The slot is filled from the intent; a typed "nee" the model took for affirm is still a no (a payload is no words)."""
+    tracker = tracker_factory(slots={"incident_text": "Het verhaal", "requested_slot": "report_wanted"},
+                              new_slots={"report_wanted": intent == "affirm"}, text=typed, intent=intent, active_loop="report_form")
+    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    assert slots["report_wanted"] is wanted
+    assert (slots.get("report_what") == "Het verhaal") is wanted  # a report wanted: the story is its "wat"
+    assert dispatcher.messages == [] or wanted
+
+
 async def test_empty_answer_is_asked_again(dispatcher, tracker_factory, domain):
     tracker = tracker_factory(
         slots={**FILLED, "report_who": None, "requested_slot": "report_who"},

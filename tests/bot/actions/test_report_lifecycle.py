@@ -129,10 +129,16 @@ async def test_the_form_asks_what_the_request_needs(dispatcher, tracker_factory,
     assert await ValidateLifecycleForm().required_slots([], dispatcher, tracker, domain) == expected
 
 
-@pytest.mark.parametrize("typed, intent, value, expected", [("weet ik niet", "deny", False, None), ("nee", "deny", False, False),
-                                                            ("ja", "affirm", True, True), ("geen idee", "deny", False, None)])
-def test_not_knowing_whether_to_withdraw_is_no_no(typed, intent, value, expected, dispatcher, tracker_factory, domain):
-    """'weet ik niet' understood as deny is no "nee": the question is asked again."""
+@pytest.mark.parametrize("typed, intent, value, expected", [
+    ("weet ik niet", "deny", "weet ik niet", None), ("nee", "deny", "nee", False), ("ja", "affirm", "ja", True),
+    ("geen idee", "deny", "geen idee", None), ("/affirm", "affirm", "/affirm", True), ("/deny", "deny", "/deny", False),
+    # the words decide before the model's affirm/deny: erasing cannot be undone
+    ("nee", "affirm", "nee", False), ("nee, niet wissen", "affirm", "nee, niet wissen", False), ("klopt niet", "affirm", "klopt niet", False),
+    ("ja graag", "deny", "ja graag", True), ("ja", "nlu_fallback", "ja", True), ("blabla", "nlu_fallback", "blabla", None),
+])
+def test_the_confirmation_is_what_the_user_said(typed, intent, value, expected, dispatcher, tracker_factory, domain):
+    """A button's payload decides by its intent; typed words by what they say, whatever the model made of them
+    ("weet ik niet" understood as deny is no "nee": the question is asked again)."""
     tracker = tracker_factory(text=typed, intent=intent, active_loop="lifecycle_form")
     assert ValidateLifecycleForm().validate_lifecycle_confirm(value, dispatcher, tracker, domain) == {"lifecycle_confirm": expected}
     assert [m["text"] for m in dispatcher.messages] == ([texts.ANSWER_YES_NO] if expected is None else [])

@@ -1,5 +1,6 @@
 """action_triage, the triage form and action_advice: events and messages."""
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import texts
@@ -114,6 +115,16 @@ async def test_typed_no_gives_the_lighter_category_and_then_asks_persistence(dis
     slots = slots_of(events)
     assert slots["category"] == "B"
     assert slots["requested_slot"] == "triage_persistent"
+
+
+@pytest.mark.parametrize("typed, intent, slot, category", [("ja", "deny", False, "D"), ("ja, dat zei hij", "deny", False, "D"),
+                                                            ("nee", "affirm", True, "C"), ("/deny", "deny", False, "C")])
+async def test_the_words_decide_the_doubt_question_not_the_models_intent(typed, intent, slot, category, dispatcher,
+                                                                         tracker_factory, domain):
+    """A typed "ja" the model took for deny would lighten a threat to C: the words decide (a payload is no words)."""
+    tracker = tracker_factory(slots={"doubt": ["C", "D"], "category": "C", "requested_slot": "triage_check"},
+                              new_slots={"triage_check": slot}, text=typed, intent=intent, active_loop="triage_form")
+    assert slots_of(await ValidateTriageForm().run(dispatcher, tracker, domain))["category"] == category
 
 
 async def test_not_knowing_whether_it_went_on_is_no_no_and_is_asked_again(dispatcher, tracker_factory, domain):
