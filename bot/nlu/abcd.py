@@ -7,6 +7,7 @@ category, replaces the intent so that the dialogue follows the category the bot 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -21,6 +22,22 @@ from nlu import colleague, triage
 from patches import speedups
 
 speedups.apply()  # see patches/speedups.py: Rasa 3.6 re-checks a JSON schema on every action call
+
+# A request for a person names one or asks to talk ("mens", "griffier", "spreken", "bellen", "doorverbinden"). Without
+# such a word request_human is no request: "een account met een nepnaam", typed at "Wie deed het?", once came in as
+# request_human (0.45, round 26's model) and ended the report form. It becomes nlu_fallback, which a form's open
+# question takes as its answer and elsewhere gets "Dat begrijp ik niet goed".
+_ASKS_FOR_PERSON = re.compile(
+    r"\b(?:griffie\w*|mens(?:en)?|medewerker\w*|\w*secretaris|vertrouwenspersoon|persoonlijk|echte?\s+persoon"
+    r"|\w*verbind\w*|doorverbonden|terug\s*bel\w*|bel(?:len|t)?|\w*spreken|\w*spreek|praten|praat|gesprek\w*|lijn"
+    r"|afspraak|contact\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_person(text: str) -> bool:
+    """Whether a message the model took for request_human has a word that asks for a person."""
+    return bool(_ASKS_FOR_PERSON.search(text))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -57,4 +74,6 @@ class ABCDTriage(GraphComponent):
             new_intent = triage.intent_for(result, intent.get("name"))
             if new_intent:
                 message.set(INTENT, {"name": new_intent, "confidence": result["confidence"]}, add_to_output=True)
+            elif intent.get("name") == "request_human" and not text.startswith("/") and not asks_for_person(text):
+                message.set(INTENT, {"name": "nlu_fallback", "confidence": intent.get("confidence", 0.0)}, add_to_output=True)
         return messages

@@ -27,3 +27,35 @@ def test_the_colleague_models_probability_reaches_the_decision():
     assert processed(0.9)["colleague_by"] == "model"
     assert processed(0.5)["colleague"] is False
     assert processed(None)["colleague"] is False  # a model trained before the colleague model
+
+
+def _taken_for_request_human(text):
+    message = Message(data={TEXT: text})
+    message.set(INTENT_RANKING_KEY, [{"name": "request_human", "confidence": 0.45}, {"name": "incident_d", "confidence": 0.2}])
+    message.set(INTENT, {"name": "request_human", "confidence": 0.45})
+    abcd.ABCDTriage({}).process([message])
+    return message.get(INTENT)["name"]
+
+
+def test_every_taught_request_for_a_person_asks_for_one():
+    from pathlib import Path
+
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).resolve().parents[3] / "bot/data/nlu/dialogue.yml").read_text(encoding="utf-8"))
+    [block] = [b for b in data["nlu"] if b.get("intent") == "request_human"]
+    examples = [line.removeprefix("- ").strip() for line in block["examples"].splitlines() if line.strip()]
+    assert len(examples) >= 20
+    assert [e for e in examples if not abcd.asks_for_person(e)] == []
+    assert all(_taken_for_request_human(e) == "request_human" for e in examples)
+
+
+@pytest.mark.parametrize("text", ["een account met een nepnaam", "een account met de naam patriot88", "een man met een pet",
+                                  "een vrouw in een rode jas"])
+def test_an_answer_with_no_word_for_a_person_is_no_request_for_one(text):
+    """Typed at "Wie deed het?": taken for request_human it would end the report form."""
+    assert _taken_for_request_human(text) == "nlu_fallback"
+
+
+def test_the_buttons_payload_stays_a_request_for_a_person():
+    assert _taken_for_request_human("/request_human") == "request_human"
