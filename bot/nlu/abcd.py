@@ -23,21 +23,35 @@ from patches import speedups
 
 speedups.apply()  # see patches/speedups.py: Rasa 3.6 re-checks a JSON schema on every action call
 
-# A request for a person names one or asks to talk ("mens", "griffier", "spreken", "bellen", "doorverbinden"). Without
-# such a word request_human is no request: "een account met een nepnaam", typed at "Wie deed het?", once came in as
-# request_human (0.45, round 26's model) and ended the report form. It becomes nlu_fallback, which a form's open
-# question takes as its answer and elsewhere gets "Dat begrijp ik niet goed".
-_ASKS_FOR_PERSON = re.compile(
-    r"\b(?:griffie\w*|mens(?:en)?|medewerker\w*|\w*secretaris|vertrouwenspersoon|persoonlijk|echte?\s+persoon"
-    r"|\w*verbind\w*|doorverbonden|terug\s*bel\w*|bel(?:len|t)?|\w*spreken|\w*spreek|praten|praat|gesprek\w*|lijn"
-    r"|afspraak|contact\w*)\b",
-    re.IGNORECASE,
-)
+# The intents that end or pause a form (the report form's open questions take every other message as the answer,
+# bot/domain: `not_intent`) need their own words. Without one the model's intent is no request: "een account met een
+# nepnaam", typed at "Wie deed het?", came in as request_human (0.45, round 26's model) and ended the report form;
+# in session 30 "sla maar over" came in as stop. Such a message becomes nlu_fallback, which a form's open question
+# takes as its answer and elsewhere gets "Dat begrijp ik niet goed".
+_WORDS_OF = {
+    # a person or a talk: "mens", "griffier", "medewerker", "spreken", "bellen", "doorverbinden"
+    "request_human": re.compile(
+        r"\b(?:griffie\w*|mens(?:en)?|medewerker\w*|\w*secretaris|vertrouwenspersoon|persoonlijk|echte?\s+persoon"
+        r"|\w*verbind\w*|doorverbonden|terug\s*bel\w*|bel(?:len|t)?|\w*spreken|\w*spreek|praten|praat|gesprek\w*|lijn"
+        r"|afspraak|contact\w*)\b",
+        re.IGNORECASE,
+    ),
+    # stopping: "stop", "laat maar", "annuleren", "hou op", "vergeet het", "afbreken", "kappen", "niet meer"
+    "stop": re.compile(
+        r"\b(?:stop\w*|laat\b.*\bmaar|annule\w*|hou\s+op|ophouden|vergeet|afbre\w*|breek\b.*\baf|kappen|kap\b.*\bmee"
+        r"|cancel\w*|wil\b.*\bniet\s+meer|zie\b.*\bvanaf|beëindig\w*|beeindig\w*|bedacht|klaar)",
+        re.IGNORECASE,
+    ),
+    # going on later: "later", "pauze", "straks", "morgen", "opslaan", "bewaar", "afmaken"
+    "pause": re.compile(r"\b(?:later|pauze|straks|morgen|opslaan|sla\b.*\bop|bewaar\w*|afmaken|maak\b.*\baf|terug)\b",
+                        re.IGNORECASE),
+}
 
 
-def asks_for_person(text: str) -> bool:
-    """Whether a message the model took for request_human has a word that asks for a person."""
-    return bool(_ASKS_FOR_PERSON.search(text))
+def has_its_words(intent: str, text: str) -> bool:
+    """Whether a message the model took for `intent` has a word of it (True for intents without a list)."""
+    words = _WORDS_OF.get(intent)
+    return words is None or text.startswith("/") or bool(words.search(text))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -74,6 +88,6 @@ class ABCDTriage(GraphComponent):
             new_intent = triage.intent_for(result, intent.get("name"))
             if new_intent:
                 message.set(INTENT, {"name": new_intent, "confidence": result["confidence"]}, add_to_output=True)
-            elif intent.get("name") == "request_human" and not text.startswith("/") and not asks_for_person(text):
+            elif not has_its_words(intent.get("name") or "", text):
                 message.set(INTENT, {"name": "nlu_fallback", "confidence": intent.get("confidence", 0.0)}, add_to_output=True)
         return messages

@@ -1,5 +1,7 @@
 """The Rasa component that applies the ABCD decision (nlu/abcd.py). Needs Rasa (marker `rasa`)."""
 
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.rasa
@@ -29,33 +31,41 @@ def test_the_colleague_models_probability_reaches_the_decision():
     assert processed(None)["colleague"] is False  # a model trained before the colleague model
 
 
-def _taken_for_request_human(text):
+def _taken_for(intent, text):
     message = Message(data={TEXT: text})
-    message.set(INTENT_RANKING_KEY, [{"name": "request_human", "confidence": 0.45}, {"name": "incident_d", "confidence": 0.2}])
-    message.set(INTENT, {"name": "request_human", "confidence": 0.45})
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.45}, {"name": "incident_d", "confidence": 0.2}])
+    message.set(INTENT, {"name": intent, "confidence": 0.45})
     abcd.ABCDTriage({}).process([message])
     return message.get(INTENT)["name"]
 
 
-def test_every_taught_request_for_a_person_asks_for_one():
-    from pathlib import Path
-
+@pytest.mark.parametrize("intent", ["request_human", "stop", "pause"])
+def test_every_taught_example_of_an_intent_that_ends_a_form_has_its_words(intent):
     import yaml
 
     data = yaml.safe_load((Path(__file__).resolve().parents[3] / "bot/data/nlu/dialogue.yml").read_text(encoding="utf-8"))
-    [block] = [b for b in data["nlu"] if b.get("intent") == "request_human"]
+    [block] = [b for b in data["nlu"] if b.get("intent") == intent]
     examples = [line.removeprefix("- ").strip() for line in block["examples"].splitlines() if line.strip()]
-    assert len(examples) >= 20
-    assert [e for e in examples if not abcd.asks_for_person(e)] == []
-    assert all(_taken_for_request_human(e) == "request_human" for e in examples)
+    assert len(examples) >= 14
+    assert [e for e in examples if not abcd.has_its_words(intent, e)] == []
+    assert all(_taken_for(intent, e) == intent for e in examples)
 
 
-@pytest.mark.parametrize("text", ["een account met een nepnaam", "een account met de naam patriot88", "een man met een pet",
-                                  "een vrouw in een rode jas"])
-def test_an_answer_with_no_word_for_a_person_is_no_request_for_one(text):
-    """Typed at "Wie deed het?": taken for request_human it would end the report form."""
-    assert _taken_for_request_human(text) == "nlu_fallback"
+@pytest.mark.parametrize("intent, text", [
+    ("request_human", "een account met een nepnaam"), ("request_human", "een account met de naam patriot88"),
+    ("request_human", "een man met een pet"), ("request_human", "een vrouw in een rode jas"),
+    ("stop", "sla maar over"), ("stop", "ik weet het niet meer"), ("stop", "een jongen op een scooter"), ("pause", "gisteravond rond tien uur"),
+    ("pause", "bij de ingang van het gemeentehuis"),
+])
+def test_an_answer_without_the_intents_words_does_not_end_the_form(intent, text):
+    """Typed at one of the report form's questions: taken for request_human, stop or pause it would end the form."""
+    assert _taken_for(intent, text) == "nlu_fallback"
 
 
-def test_the_buttons_payload_stays_a_request_for_a_person():
-    assert _taken_for_request_human("/request_human") == "request_human"
+@pytest.mark.parametrize("intent", ["request_human", "stop", "pause"])
+def test_a_buttons_payload_keeps_its_intent(intent):
+    assert _taken_for(intent, f"/{intent}") == intent
+
+
+def test_other_intents_are_left_alone():
+    assert _taken_for("affirm", "een account met een nepnaam") == "affirm"
