@@ -55,13 +55,33 @@ def yes_no(value: Any) -> bool | None:
     return None
 
 
+# a yes taken back in the same message: "doe maar niet", "graag niet", "ja nee, toch maar niet", "ja, maar wacht even"
+_TAKEN_BACK = re.compile(r"\b(?:niet|nee|neen|geen|wacht)\b", re.I)
+
+
+def _words(typed: Any) -> str | None:
+    """What the user typed; None for a button's payload ("/affirm") or nothing."""
+    return typed if isinstance(typed, str) and not typed.lstrip().startswith("/") else None
+
+
 def answered(value: Any, typed: str | None) -> bool | None:
-    """yes_no_answer's answer, without asking: the typed words first, then the slot's value (see there)."""
-    words = typed if isinstance(typed, str) and not typed.lstrip().startswith("/") else None
+    """yes_no_answer's answer, without asking: the typed words first, then the slot's value (see there). A yes
+    taken back in the same words ("doe maar niet", "ja, maar wacht even") is no answer: asked again."""
+    words = _words(typed)
     if is_unsure(words):
         return None
     said = yes_no(words) if words is not None else None
+    if said is True and words is not None and _TAKEN_BACK.search(words):
+        return None
     return said if said is not None else yes_no(value)
+
+
+def words_hold_back(typed: str | None) -> bool:
+    """The typed words (not a button's payload) are a no, unsure, or a yes taken back: a step that cannot be undone
+    (filing a report, erasing) does not go on, whatever intent the model gave. Words that are neither ("prima") do
+    not hold it back."""
+    words = _words(typed)
+    return words is not None and (is_unsure(words) or (yes_no(words) is not None and answered(None, words) is not True))
 
 
 def yes_no_answer(value: Any, dispatcher: CollectingDispatcher, typed: str | None = None) -> bool | None:

@@ -31,6 +31,7 @@ from actions.common import (
     clean_text,
     forget_draft,
     reset,
+    words_hold_back,
     yes_no_answer,
 )
 from actions.report_fields import BY_SLOT, MEDIA, REPORT_FIELDS, ReportDraft, ReportField
@@ -410,6 +411,10 @@ class ActionSubmitReport(Action):
             dispatcher.utter_message(text="Ik vraag het nog één keer, zodat u weet wat er precies wordt ingediend.")
             unchanged = tracker.get_slot("report_summary_hash") == summary_hash(tracker.get_slot)
             return show_summary(dispatcher, tracker, tracker.get_slot("report_draft_id") if unchanged else uuid.uuid4().hex)
+        if status == "confirming" and words_hold_back(tracker.latest_message.get("text")):
+            # "nee, niet indienen" or "ja, maar wacht" that the model read as affirm: nothing is filed, asked again
+            dispatcher.utter_message(text="Ik heb nog niets ingediend.")
+            return show_summary(dispatcher, tracker, tracker.get_slot("report_draft_id"))
         draft = draft_from(tracker) if status == "confirming" else None
         if draft is None:
             dispatcher.utter_message(text="Er ontbreekt nog iets in de melding, dus ik heb niets ingediend. Kies 'Aanpassen' om het aan te vullen.")

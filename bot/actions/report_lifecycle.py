@@ -19,8 +19,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import identity, outbox
-from actions.common import LIFECYCLE_SLOTS, YES_NO, SafeFormValidationAction, clean_text, reset, yes_no_answer
+from actions import identity, outbox, texts
+from actions.common import LIFECYCLE_SLOTS, YES_NO, SafeFormValidationAction, answered, clean_text, reset, yes_no_answer
 from actions.store import audit, db, erasure, reports
 from actions.store import outbox as outbox_store
 from actions.store.models import FINAL_STATUSES
@@ -108,8 +108,14 @@ class ValidateLifecycleForm(SafeFormValidationAction):
         return {"lookup_reference": reference if found else NOT_FOUND}
 
     def validate_lifecycle_confirm(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        if value is None:  # a slot reset by an action, not an answer
+            return {"lifecycle_confirm": None}
         latest = tracker.latest_message or {}
         by_intent = {"affirm": True, "deny": False}.get((latest.get("intent") or {}).get("name") or "")
+        if by_intent is False and answered(None, latest.get("text")) is True:
+            # withdrawing and erasing cannot be undone: a typed yes the model read as no is asked again
+            dispatcher.utter_message(text=texts.ANSWER_YES_NO)
+            return {"lifecycle_confirm": None}
         answer = yes_no_answer(value if by_intent is None else by_intent, dispatcher, latest.get("text"))
         return {"lifecycle_confirm": answer}
 

@@ -44,7 +44,9 @@ def answer_doubt(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
     if answer is None:
         return {"triage_check": None}
     low, high = tracker.get_slot("doubt")
-    category = high if answer else low
+    # "nee, maar hij volgde me wel naar huis": the answer itself tells the heavier behaviour (the heaviest counts)
+    own = ((tracker.latest_message or {}).get("abcd") or {}).get("label")
+    category = high if answer or (own is not None and "ABCD".index(own) >= "ABCD".index(high)) else low
     return {"triage_check": answer, **_settled(tracker, category)}
 
 

@@ -408,6 +408,20 @@ async def test_a_stale_yes_files_nothing_and_shows_the_summary_again(connection,
     assert count(connection) == 1
 
 
+@pytest.mark.parametrize("typed", ["nee, niet indienen", "ja, maar wacht even", "doe maar niet", "weet ik niet"])
+async def test_words_that_hold_back_file_nothing_whatever_the_intent(connection, dispatcher, tracker_factory, domain, typed):
+    """The model read them as affirm (the rule runs action_submit_report): a no, a yes taken back or unsure files nothing."""
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    events = await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots, text=typed, intent="affirm"), domain)
+    assert count(connection) == 0
+    assert [m["text"] for m in dispatcher.messages[-3:-1]][0] == "Ik heb nog niets ingediend."
+    assert dispatcher.messages[-1]["text"] == "Klopt dit? Zal ik de melding indienen?"
+    assert slots_of(events)["report_status"] == "confirming"
+    for yes in ("ja", "/affirm", "prima"):  # a yes, the button, or words that are neither: filed
+        events = await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots, text=yes, intent="affirm"), domain)
+    assert count(connection) == 1
+
+
 @pytest.mark.parametrize("changed", [{"municipality": "Amsterdam", "municipality_key": None}, {"report_where": "In het stadhuis"},
                                      {"report_draft_id": "0" * 32}, {"contact_label": "de burgemeester"}])
 async def test_values_changed_after_the_summary_are_not_filed_but_shown(connection, dispatcher, tracker_factory, domain, changed):

@@ -134,7 +134,11 @@ async def test_the_form_asks_what_the_request_needs(dispatcher, tracker_factory,
     ("geen idee", "deny", "geen idee", None), ("/affirm", "affirm", "/affirm", True), ("/deny", "deny", "/deny", False),
     # the words decide before the model's affirm/deny: erasing cannot be undone
     ("nee", "affirm", "nee", False), ("nee, niet wissen", "affirm", "nee, niet wissen", False), ("klopt niet", "affirm", "klopt niet", False),
-    ("ja graag", "deny", "ja graag", True), ("ja", "nlu_fallback", "ja", True), ("blabla", "nlu_fallback", "blabla", None),
+    ("ja", "nlu_fallback", "ja", True), ("blabla", "nlu_fallback", "blabla", None),
+    # a yes the model read as no, or a yes taken back: asked again (withdrawing and erasing cannot be undone)
+    ("ja graag", "deny", "ja graag", None), ("doe maar niet", "deny", "doe maar niet", None),
+    ("graag niet", "affirm", "graag niet", None), ("ja nee, toch maar niet", "affirm", "ja nee, toch maar niet", None),
+    ("ja, maar wacht even", "affirm", "ja, maar wacht even", None), ("jawel maar niet wissen", "deny", "jawel maar niet wissen", None),
 ])
 def test_the_confirmation_is_what_the_user_said(typed, intent, value, expected, dispatcher, tracker_factory, domain):
     """A button's payload decides by its intent; typed words by what they say, whatever the model made of them
@@ -142,3 +146,9 @@ def test_the_confirmation_is_what_the_user_said(typed, intent, value, expected, 
     tracker = tracker_factory(text=typed, intent=intent, active_loop="lifecycle_form")
     assert ValidateLifecycleForm().validate_lifecycle_confirm(value, dispatcher, tracker, domain) == {"lifecycle_confirm": expected}
     assert [m["text"] for m in dispatcher.messages] == ([texts.ANSWER_YES_NO] if expected is None else [])
+
+
+def test_a_reset_confirmation_is_no_answer(dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(text="ja", intent="affirm", active_loop="lifecycle_form")
+    assert ValidateLifecycleForm().validate_lifecycle_confirm(None, dispatcher, tracker, domain) == {"lifecycle_confirm": None}
+    assert dispatcher.messages == []

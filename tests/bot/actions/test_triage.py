@@ -127,6 +127,17 @@ async def test_the_words_decide_the_doubt_question_not_the_models_intent(typed, 
     assert slots_of(await ValidateTriageForm().run(dispatcher, tracker, domain))["category"] == category
 
 
+async def test_a_no_that_tells_the_heavier_behaviour_keeps_it(dispatcher, tracker_factory, domain):
+    """'nee, maar hij volgde me wel naar huis' at the threat question: the answer is itself D (the heaviest counts)."""
+    def answered(label):
+        return tracker_factory(slots={"doubt": ["C", "D"], "category": "C", "requested_slot": "triage_check"},
+                               new_slots={"triage_check": "nee, maar hij volgde me wel naar huis"}, abcd={"label": label},
+                               text="nee, maar hij volgde me wel naar huis", intent="incident_d", active_loop="triage_form")
+
+    assert slots_of(await ValidateTriageForm().run(dispatcher, answered("D"), domain))["category"] == "D"
+    assert slots_of(await ValidateTriageForm().run(CollectingDispatcher(), answered("C"), domain))["category"] == "C"
+
+
 async def test_not_knowing_whether_it_went_on_is_no_no_and_is_asked_again(dispatcher, tracker_factory, domain):
     """'weet ik niet' understood as deny fills the slot with False: no "nee" (that would lighten nothing, but would be
     the user's answer without their having given it)."""

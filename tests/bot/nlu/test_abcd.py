@@ -31,10 +31,10 @@ def test_the_colleague_models_probability_reaches_the_decision():
     assert processed(None)["colleague"] is False  # a model trained before the colleague model
 
 
-def _taken_for(intent, text):
+def _taken_for(intent, text, confidence=0.45):
     message = Message(data={TEXT: text})
-    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.45}, {"name": "incident_d", "confidence": 0.2}])
-    message.set(INTENT, {"name": intent, "confidence": 0.45})
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": confidence}, {"name": "incident_d", "confidence": 0.2}])
+    message.set(INTENT, {"name": intent, "confidence": confidence})
     abcd.ABCDTriage({}).process([message])
     return message.get(INTENT)["name"]
 
@@ -55,7 +55,8 @@ def test_every_taught_example_of_an_intent_that_ends_a_form_has_its_words(intent
     ("request_human", "een account met een nepnaam"), ("request_human", "een account met de naam patriot88"),
     ("request_human", "een man met een pet"), ("request_human", "een vrouw in een rode jas"),
     ("stop", "sla maar over"), ("stop", "ik weet het niet meer"), ("stop", "een jongen op een scooter"), ("pause", "gisteravond rond tien uur"),
-    ("pause", "bij de ingang van het gemeentehuis"),
+    ("pause", "bij de ingang van het gemeentehuis"), ("pause", "twee dagen later"), ("pause", "een week terug"),
+    ("pause", "een tijdje terug"), ("stop", "toen de vergadering afgelopen was"), ("stop", "klaarblijkelijk een buurman"),
 ])
 def test_an_answer_without_the_intents_words_does_not_end_the_form(intent, text):
     """Typed at one of the report form's questions: taken for request_human, stop or pause it would end the form."""
@@ -69,3 +70,17 @@ def test_a_buttons_payload_keeps_its_intent(intent):
 
 def test_other_intents_are_left_alone():
     assert _taken_for("affirm", "een account met een nepnaam") == "affirm"
+
+
+@pytest.mark.parametrize("intent, text", [
+    ("stop", "hou maar op"), ("stop", "ik wil niet verder"), ("stop", "ik kap ermee"), ("stop", "toch maar niet"),
+    ("stop", "laat zitten"), ("pause", "wacht even"), ("pause", "ik moet even weg"), ("pause", "ik heb nu geen tijd"),
+    ("pause", "vanavond verder"), ("request_human", "mag ik iemand spreken"), ("request_human", "bel me"),
+    ("request_human", "kan iemand me helpen"), ("request_human", "ik wil geen bot"), ("request_human", "de burgemeester graag"),
+])
+def test_untaught_ways_of_asking_keep_the_intent(intent, text):
+    assert _taken_for(intent, text) == intent
+
+
+def test_a_sure_model_needs_no_words():
+    assert _taken_for("request_human", "een account met een nepnaam", confidence=abcd.WORDS_NEEDED_BELOW) == "request_human"
