@@ -32,6 +32,7 @@ from actions.common import (
     forget_draft,
     reset,
     words_hold_back,
+    words_keep,
     yes_no_answer,
 )
 from actions.report_fields import BY_SLOT, MEDIA, REPORT_FIELDS, ReportDraft, ReportField
@@ -413,7 +414,7 @@ class ActionSubmitReport(Action):
             return show_summary(dispatcher, tracker, tracker.get_slot("report_draft_id") if unchanged else uuid.uuid4().hex)
         if status == "confirming" and words_hold_back(tracker.latest_message.get("text")):
             # "nee, niet indienen" or "ja, maar wacht" that the model read as affirm: nothing is filed, asked again
-            dispatcher.utter_message(text="Ik heb nog niets ingediend.")
+            dispatcher.utter_message(text="Ik heb nog niets ingediend. Wilt u indienen? Kies dan 'Ja, indienen'.")
             return show_summary(dispatcher, tracker, tracker.get_slot("report_draft_id"))
         draft = draft_from(tracker) if status == "confirming" else None
         if draft is None:
@@ -444,6 +445,11 @@ class ActionCancelReport(Action):
         return "action_cancel_report"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        if (tracker.get_slot("report_status") == "confirming" and summary_question_open(tracker)
+                and words_keep(tracker.latest_message.get("text"))):
+            # "weet ik niet" (taught as deny) or "ja graag" the model read as deny: nothing is thrown away, asked again
+            dispatcher.utter_message(text="Ik bewaar de melding nog. Kies 'Ja, indienen' of 'Niet indienen'.")
+            return show_summary(dispatcher, tracker, tracker.get_slot("report_draft_id"))
         dispatcher.utter_message(text="Goed, ik dien de melding niet in. Er is niets opgeslagen. U kunt later altijd opnieuw beginnen.")
         return [*reset(REPORT_SLOTS)]
 

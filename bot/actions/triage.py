@@ -44,9 +44,10 @@ def answer_doubt(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
     if answer is None:
         return {"triage_check": None}
     low, high = tracker.get_slot("doubt")
-    # "nee, maar hij volgde me wel naar huis": the answer itself tells the heavier behaviour (the heaviest counts)
+    # "nee, maar hij volgde me wel naar huis": the answer itself tells a heavier behaviour (the heaviest counts). In the
+    # triage form: the report form's doubt question is filled by yes/no intents only, so such an answer does not reach it.
     own = ((tracker.latest_message or {}).get("abcd") or {}).get("label")
-    category = high if answer or (own is not None and "ABCD".index(own) >= "ABCD".index(high)) else low
+    category = max([high if answer else low, *([own] if own in ("A", "B", "C", "D") else [])], key="ABCD".index)
     return {"triage_check": answer, **_settled(tracker, category)}
 
 

@@ -29,26 +29,32 @@ speedups.apply()  # see patches/speedups.py: Rasa 3.6 re-checks a JSON schema on
 # in session 30 "sla maar over" came in as stop. Such a message becomes nlu_fallback, which a form's open question
 # takes as its answer and elsewhere gets "Dat begrijp ik niet goed".
 _WORDS_OF = {
-    # a person or a talk: "mens", "griffier", "medewerker", "spreken", "bellen", "doorverbinden"
+    # a person or a talk: "mens", "griffier", "medewerker", "spreken", "bellen", "doorverbinden" (phrases where a word
+    # also tells a story: "iemand die ik niet ken", "hij riep om hulp", "bij de burgemeester thuis" are no request)
     "request_human": re.compile(
-        r"\b(?:griffie\w*|mens(?:en)?|medewerker\w*|\w*secretaris|vertrouwenspersoon|persoonlijk|echte?\s+persoon"
-        r"|\w*verbind\w*|doorverbonden|terug\s*bel\w*|bel(?:len|t)?|\w*spreken|\w*spreek|praten|praat|gesprek\w*|lijn"
-        r"|afspraak|contact\w*|iemand|hulp|help\w*|burgemeester|bot|robot|computer|telefo\w*|grif\w*|human|call)\b",
+        r"\b(?:griffie\w*|grifier|mens(?:en)?|medewerker\w*|\w*secretaris|vertrouwenspersoon|persoonlijk|echte?\s+persoon"
+        r"|\w*verbind\w*|doorverbonden|terug\s*bel\w*|bel(?:len|t)?|\w*spreken|\w*spreek|praten|praat|gesprek\w*"
+        r"|aan\s+de\s+lijn|afspraak|contact\w*|help\w*\s+(?:mij|me)|(?:mij|me)\s+helpen|hulp\s+van\s+(?:een|iemand)"
+        r"|geen\s+(?:bot|robot|computer)|human|call\s+me)\b",
         re.IGNORECASE,
     ),
-    # stopping: "stop", "laat maar", "annuleren", "hou op", "vergeet het", "afbreken", "kappen", "niet meer"
+    # stopping: "stop", "laat maar", "annuleren", "hou (maar) op", "vergeet het", "afbreken", "kappen", "niet verder"
     "stop": re.compile(
-        r"\b(?:stop\w*|stp|laat\b.*\bmaar|laat\s+zitten|an+ule\w*|hou\w*\b.*\bop\b|ophouden|vergeet|afbre\w*|breek\b.*\baf|kap\w*"
-        r"|niet\s+(?:meer\s+)?verder|niet\s+doorgaan|toch\s+maar\s+niet|er\s*van\s*af|quit|exit"
-        r"|cancel\w*|wil\b.*\bniet\s+meer|zie\b.*\bvanaf|beëindig\w*|beeindig\w*|bedacht|klaar)\b",
+        r"\b(?:stop|stoppen|stop\s+\w+|stp|laat\s+(?:het\s+|ook\s+)?maar\s*(?:zitten|weer|goed)?\s*(?:[,.!?]|$)|laat\s+zitten|an+ule\w*|hou(?:d|dt)?\s+(?:maar\s+|er\s*mee\s+|nou\s+)?op"
+        r"|ophouden|vergeet\s+het|afbre\w*|breek\b.*\baf|kappen|kap\s+(?:er\s*mee|maar)|ik\s+kap\b"
+        r"|wil\s+niet\s+(?:meer\s+)?verder|niet\s+doorgaan|toch\s+maar\s+niet|zie\s+er\s*van\s*af|quit|exit"
+        r"|cancel\w*|wil\b.*\bniet\s+meer|zie\b.*\bvanaf|beëindig\w*|beeindig\w*|bedacht|^\s*(?:ik\s+ben\s+)?klaar)\b",
         re.IGNORECASE,
     ),
-    # going on later: "later", "pauze", "straks", "morgen", "opslaan", "bewaar", "afmaken"
-    # ("twee dagen later", "een week terug" answer "Wanneer was het?": not these)
-    "pause": re.compile(r"\b(?:(?<!dag )(?<!dagen )(?<!week )(?<!weken )(?<!maand )(?<!maanden )(?<!jaar )(?<!uur )(?<!tijdje )"
-                        r"(?:later|terug)|pauze\w*|pause|straks|morgen|vanavond|opslaan|sla\b.*\bop|bewa\w*|afmaken|maak\b.*\baf"
-                        r"|wacht|moment\w*|weg|geen\s+tijd)\b",
-                        re.IGNORECASE),
+    # going on later: "later verder", "pauze", "straks", "opslaan", "wacht even", "geen tijd" ("twee dagen later", "een
+    # week terug", "op dat moment", "hij liep weg" answer the report's questions: not these)
+    "pause": re.compile(
+        r"(?:^\s*later\b|\blater\s+(?:verder|afmaken|weer)|\b(?:ga|doe|maak|wil|kan|zal)\w*\b[^.?!]{0,25}\blater\b"
+        r"|\bpauze\w*|\bpause\b|\bstraks\b|\bmorgen\s+verder|\bvanavond\s+verder|\bopslaan\b|\bsla\b.*\bop\b|\bbewa\w*"
+        r"|\bafmaken\b|\bmaak\b.*\baf\b|\bkom\w*\s+(?:\w+\s+)?terug\b|\bben\s+(?:zo\s+)?terug\b|\bwacht\s+(?:even|effe|eens)\b"
+        r"|\bmomentje\b|\been\s+moment(?:je)?\s*(?:graag|alsjeblieft)?\s*$|\b(?:even|nu|moet)\s+(?:\w+\s+)?weg\b|\bgeen\s+tijd\b)",
+        re.IGNORECASE,
+    ),
 }
 
 

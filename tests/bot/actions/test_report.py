@@ -408,18 +408,35 @@ async def test_a_stale_yes_files_nothing_and_shows_the_summary_again(connection,
     assert count(connection) == 1
 
 
-@pytest.mark.parametrize("typed", ["nee, niet indienen", "ja, maar wacht even", "doe maar niet", "weet ik niet"])
+@pytest.mark.parametrize("typed", ["nee, niet indienen", "ja, maar wacht even", "doe maar niet", "weet ik niet", "dien maar niet in",
+                                   "nog niet indienen", "oké, doe maar niet", "ja, maar nog even wachten", "liever nog niet"])
 async def test_words_that_hold_back_file_nothing_whatever_the_intent(connection, dispatcher, tracker_factory, domain, typed):
     """The model read them as affirm (the rule runs action_submit_report): a no, a yes taken back or unsure files nothing."""
     slots = await confirmed(dispatcher, tracker_factory, domain)
     events = await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots, text=typed, intent="affirm"), domain)
     assert count(connection) == 0
-    assert [m["text"] for m in dispatcher.messages[-3:-1]][0] == "Ik heb nog niets ingediend."
+    assert dispatcher.messages[-3]["text"].startswith("Ik heb nog niets ingediend.")
     assert dispatcher.messages[-1]["text"] == "Klopt dit? Zal ik de melding indienen?"
     assert slots_of(events)["report_status"] == "confirming"
-    for yes in ("ja", "/affirm", "prima"):  # a yes, the button, or words that are neither: filed
-        events = await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots, text=yes, intent="affirm"), domain)
+
+
+@pytest.mark.parametrize("typed", ["ja", "/affirm", "prima", "ja hoor, geen probleem", "klopt, geen aanvullingen"])
+async def test_a_yes_the_button_or_neutral_words_file(connection, dispatcher, tracker_factory, domain, typed):
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    events = await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots, text=typed, intent="affirm"), domain)
+    assert slots_of(events)["report_status"] == "submitted"
     assert count(connection) == 1
+
+
+@pytest.mark.parametrize("typed, kept", [("weet ik niet", True), ("ja graag", True), ("nee", False), ("/deny", False),
+                                         ("nee, niet indienen", False)])
+async def test_words_that_keep_the_report_throw_nothing_away(connection, dispatcher, tracker_factory, domain, typed, kept):
+    """The model read them as deny (the rule runs action_cancel_report): unsure or a yes keeps the summary open."""
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    events = await ActionCancelReport().run(dispatcher, tracker_factory(slots=slots, text=typed, intent="deny"), domain)
+    assert (slots_of(events).get("report_status") == "confirming") is kept
+    assert (dispatcher.messages[-1]["text"] == "Klopt dit? Zal ik de melding indienen?") is kept
+    assert count(connection) == 0
 
 
 @pytest.mark.parametrize("changed", [{"municipality": "Amsterdam", "municipality_key": None}, {"report_where": "In het stadhuis"},
