@@ -24,7 +24,7 @@ YES_NO = [
 
 _YES = re.compile(r"^\s*(?:ja|jawel|jazeker|klopt|zeker|inderdaad|yes|yep|graag|ja graag|doe maar|wel|dat klopt|correct)\b", re.I)
 # "klopt niet", "zeker niet": a yes-word with "niet" after it is a no (checked before _YES)
-_NO = re.compile(r"^\s*(?:nee|neen|niet|nooit|geen(?!\s+(?:probleem|bezwaar))|no|nope|liever niet|helemaal niet|(?:dat\s+)?(?:klopt|zeker|correct|juist)\s+niet)\b", re.I)
+_NO = re.compile(r"^\s*(?:nee|neen|niet|nooit|geen(?!\s+(?:enkel\s+)?(?:probleem|problemen|bezwaar|bezwaren|punt)\b)|no|nope|liever niet|helemaal niet|(?:dat\s+)?(?:klopt|zeker|correct|juist)\s+niet)\b", re.I)
 
 TRIAGE_SLOTS = ["category", "subkind", "cues", "doubt", "acute", "online", "medium_hint", "persistent", "triage_check", "triage_persistent"]
 # Everything a report in progress keeps: the report form's slots (report_fields.py) and where it stands.
@@ -59,7 +59,7 @@ def yes_no(value: Any) -> bool | None:
 # "ja, maar wacht even", "nog niet indienen", "dien maar niet in" (phrases: "ja hoor, geen probleem" and "ja, hij wacht me
 # elke dag op" are a yes)
 _TAKEN_BACK = re.compile(
-    r"\b(?:nee|neen)\b|\bwacht\s+(?:even|effe|eens|maar|nog)\b|\bwachten\b"
+    r"\b(?:nee|neen)\b|\bwacht\s+(?:even|effe|eens|maar|nog)\b|\b(?:nog|even)\s+(?:even\s+)?wachten\b"
     r"|\b(?:doe|graag|liever|toch|nog)\s+(?:maar\s+)?(?:nog\s+)?niet\b"
     r"|\bniet\s+(?:indienen|doen|sturen|versturen|wissen|intrekken|verwijderen|melden)\b"
     r"|\b(?:dien|stuur|verstuur|wis|verwijder|trek)\w*\s+(?:\w+\s+){0,2}niet\b",
@@ -90,13 +90,6 @@ def words_hold_back(typed: str | None) -> bool:
     not hold it back."""
     words = _words(typed)
     return words is not None and (is_unsure(words) or yes_no(words) is False or bool(_TAKEN_BACK.search(words)))
-
-
-def words_keep(typed: str | None) -> bool:
-    """The typed words (not a button's payload) are a yes or unsure: a step that throws something away (not filing a
-    report) does not go on, whatever intent the model gave ("weet ik niet" is taught as deny)."""
-    words = _words(typed)
-    return words is not None and (is_unsure(words) or answered(None, words) is True)
 
 
 def yes_no_answer(value: Any, dispatcher: CollectingDispatcher, typed: str | None = None) -> bool | None:

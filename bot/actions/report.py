@@ -32,7 +32,6 @@ from actions.common import (
     forget_draft,
     reset,
     words_hold_back,
-    words_keep,
     yes_no_answer,
 )
 from actions.report_fields import BY_SLOT, MEDIA, REPORT_FIELDS, ReportDraft, ReportField
@@ -445,11 +444,6 @@ class ActionCancelReport(Action):
         return "action_cancel_report"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
-        if (tracker.get_slot("report_status") == "confirming" and summary_question_open(tracker)
-                and words_keep(tracker.latest_message.get("text"))):
-            # "weet ik niet" (taught as deny) or "ja graag" the model read as deny: nothing is thrown away, asked again
-            dispatcher.utter_message(text="Ik bewaar de melding nog. Kies 'Ja, indienen' of 'Niet indienen'.")
-            return show_summary(dispatcher, tracker, tracker.get_slot("report_draft_id"))
         dispatcher.utter_message(text="Goed, ik dien de melding niet in. Er is niets opgeslagen. U kunt later altijd opnieuw beginnen.")
         return [*reset(REPORT_SLOTS)]
 

@@ -44,8 +44,7 @@ def answer_doubt(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
     if answer is None:
         return {"triage_check": None}
     low, high = tracker.get_slot("doubt")
-    # "nee, maar hij volgde me wel naar huis": the answer itself tells a heavier behaviour (the heaviest counts). In the
-    # triage form: the report form's doubt question is filled by yes/no intents only, so such an answer does not reach it.
+    # "nee, maar hij volgde me wel naar huis": the answer itself tells a heavier behaviour (the heaviest counts)
     own = ((tracker.latest_message or {}).get("abcd") or {}).get("label")
     category = max([high if answer else low, *([own] if own in ("A", "B", "C", "D") else [])], key="ABCD".index)
     return {"triage_check": answer, **_settled(tracker, category)}

@@ -64,10 +64,13 @@ def test_every_taught_example_of_an_intent_that_ends_a_form_has_its_words(intent
     ("stop", "het was laat maar nog licht"), ("stop", "hij stopte naast me"), ("pause", "op dat moment"),
     ("pause", "hij liep weg"), ("pause", "op de weg naar huis"), ("pause", "hij wacht me op bij de bushalte"),
     ("pause", "even later"), ("pause", "jaren later"), ("pause", "een dag of twee later"), ("pause", "een tijd terug"),
+    ("pause", "hij gaf me twee dagen later een brief"), ("pause", "bij het kantoor, een uur later"),
+    ("pause", "hij komt morgen terug"),
 ])
 def test_an_answer_without_the_intents_words_does_not_end_the_form(intent, text):
     """Typed at one of the report form's questions: taken for request_human, stop or pause it would end the form
     (it becomes nlu_fallback, or the incident its story tells)."""
+    assert not abcd.has_its_words(intent, text)
     assert _taken_for(intent, text) != intent
 
 
@@ -85,7 +88,8 @@ def test_other_intents_are_left_alone():
     ("stop", "laat zitten"), ("pause", "wacht even"), ("pause", "ik moet even weg"), ("pause", "ik heb nu geen tijd"),
     ("pause", "vanavond verder"), ("request_human", "mag ik iemand spreken"), ("request_human", "bel me"),
     ("request_human", "kan iemand me helpen"), ("request_human", "ik wil geen bot"), ("stop", "hou er mee op"),
-    ("pause", "ik kom zo terug"), ("pause", "later verder graag"),
+    ("pause", "ik kom zo terug"), ("pause", "later verder graag"), ("stop", "laat maar."), ("stop", "laat maar, bedankt"),
+    ("stop", "nee laat maar!"), ("stop", "ik ben klaar"),
 ])
 def test_untaught_ways_of_asking_keep_the_intent(intent, text):
     assert _taken_for(intent, text) == intent
