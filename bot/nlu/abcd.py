@@ -40,7 +40,8 @@ _WORDS_OF = {
     ),
     # stopping: "stop", "laat maar", "annuleren", "hou (maar) op", "vergeet het", "afbreken", "kappen", "niet verder"
     "stop": re.compile(
-        r"\b(?:stop|stoppen|stop\s+\w+|stp|laat\s+(?:het\s+|ook\s+)?maar(?:\s+(?:zitten|weer|goed))?(?=\s*(?:[,.!?]|$))|laat\s+zitten|an+ule\w*|hou(?:d|dt)?\s+(?:maar\s+|er\s*mee\s+|nou\s+)?op"
+        r"\b(?:stop|stoppen|stop\s+\w+|stp|laat\s+(?:het\s+|ook\s+)?maar(?:\s+(?:zitten|weer|goed))?(?=\s*(?:[,.!?]|$))"
+        r"|laat\s+zitten|an+ule\w*|hou(?:d|dt)?\s+(?:maar\s+|er\s*mee\s+|nou\s+)?op"
         r"|ophouden|vergeet\s+het|afbre\w*|breek\b.*\baf|kappen|kap\s+(?:er\s*mee|maar)|ik\s+kap\b"
         r"|wil\s+niet\s+(?:meer\s+)?verder|niet\s+doorgaan|toch\s+maar\s+niet|zie\s+er\s*van\s*af|quit|exit"
         r"|cancel\w*|wil\b.*\bniet\s+meer|zie\b.*\bvanaf|beëindig\w*|beeindig\w*|bedacht)\b|^\s*(?:ik\s+ben\s+)?klaar\b",
@@ -49,9 +50,11 @@ _WORDS_OF = {
     # going on later: "later verder", "pauze", "straks", "opslaan", "wacht even", "geen tijd" ("twee dagen later", "een
     # week terug", "op dat moment", "hij liep weg" answer the report's questions: not these)
     "pause": re.compile(
-        r"(?:^\s*later\b|\blater\s+(?:verder|afmaken|weer)|\b(?:ik|we|wij)\s+(?:ga|gaan|doe|doen|maak|maken|wil|willen|kan|kunnen|zal|zullen)\b[^.?!]{0,25}\blater\b"
+        r"(?:^\s*later\b|\blater\s+(?:verder|afmaken|weer)"
+        r"|\b(?:ik|we|wij)\s+(?:ga|gaan|doe|doen|maak|maken|wil|willen|kan|kunnen|zal|zullen)\b[^.?!]{0,25}\blater\b"
         r"|\bpauze\w*|\bpause\b|\bstraks\b|\bmorgen\s+verder|\bvanavond\s+verder|\bopslaan\b|\bsla\b.*\bop\b|\bbewa\w*"
-        r"|\bafmaken\b|\bmaak\b.*\baf\b|\bik\s+kom\s+(?:zo\s+|straks\s+)?terug\b|\bben\s+(?:zo\s+)?terug\b|\bwacht\s+(?:even|effe|eens)\b"
+        r"|\bafmaken\b|\bmaak\b.*\baf\b|\bik\s+kom\s+(?:zo\s+|straks\s+)?terug\b|\bben\s+(?:zo\s+)?terug\b"
+        r"|\bwacht\s+(?:even|effe|eens)\b"
         r"|\bmomentje\b|\been\s+moment(?:je)?\s*(?:graag|alsjeblieft)?\s*$|\b(?:even|nu|moet)\s+(?:\w+\s+)?weg\b|\bgeen\s+tijd\b)",
         re.IGNORECASE,
     ),
