@@ -97,7 +97,11 @@ def main() -> int:
     # The margin over the goal of 0.97, decided before round 7's blind set was scored: the blind sets with a dev
     # number to compare came in at dev -0.016 (round 3), +0.020 (round 5) and -0.043 (round 6, 0.978 -> 0.935); a
     # blind set of ~95 threats moves by about 0.035 either way by chance alone.
-    parser.add_argument("--min-d-recall", type=float, default=0.985)
+    # Session 32, before round 27's blind set was committed or scored: 0.99. With 0.985 (rounds 22-26) the blind sets
+    # came in below dev by 0.022, 0.002, 0.014, 0.018 and 0.030 (mean 0.017): 0.963, 0.983, 0.971, 0.967 and 0.955,
+    # under the goal in three of five; a bar at the goal plus the mean gap. When no setting reaches it, the
+    # settings with the highest D recall are ranked (keep_safe).
+    parser.add_argument("--min-d-recall", type=float, default=0.99)
     # Session 27, before round 23's tuning and before its blind set was committed: the bar above is measured on dev
     # cases the cue rules were partly written from. Round 22 met it only thanks to rules fitted to the dev cases they
     # were read from (docs/experiments/cue-verbs: 0.975 with the round's old rules, 0.985 with the new; no change on

@@ -92,6 +92,13 @@ def words_hold_back(typed: str | None) -> bool:
     return words is not None and (is_unsure(words) or yes_no(words) is False or bool(_TAKEN_BACK.search(words)))
 
 
+def words_keep(typed: str | None) -> bool:
+    """The typed words (not a button's payload) are a yes or unsure: a step that throws a draft away (the summary's
+    "Niet indienen") does not go on when the model read them as deny; "ja, maar wacht" keeps it too."""
+    words = _words(typed)
+    return words is not None and (is_unsure(words) or yes_no(words) is True)
+
+
 def yes_no_answer(value: Any, dispatcher: CollectingDispatcher, typed: str | None = None) -> bool | None:
     """A form's yes/no answer; None when there is none yet, or (after asking to choose) when the
     user typed something that is neither. `typed`: the user's own words, when the slot was filled from the intent.

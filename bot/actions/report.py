@@ -32,6 +32,7 @@ from actions.common import (
     forget_draft,
     reset,
     words_hold_back,
+    words_keep,
     yes_no_answer,
 )
 from actions.report_fields import BY_SLOT, MEDIA, REPORT_FIELDS, ReportDraft, ReportField
@@ -280,8 +281,9 @@ def show_summary(dispatcher: CollectingDispatcher, tracker: Tracker, draft_id: s
             SlotSet("report_changing", None)]
 
 
-# The actions after which a "ja" answers the summary: the summary itself, or a filing that failed or asked again.
-_CONFIRM_ASKED_BY = {"action_report_summary", "action_submit_report"}
+# The actions after which a "ja" answers the summary: the summary itself, or a filing or discarding that failed or
+# asked again.
+_CONFIRM_ASKED_BY = {"action_report_summary", "action_submit_report", "action_cancel_report"}
 
 
 def summary_question_open(tracker: Tracker) -> bool:
@@ -444,6 +446,11 @@ class ActionCancelReport(Action):
         return "action_cancel_report"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        if tracker.get_slot("report_status") == "confirming" and words_keep(tracker.latest_message.get("text")):
+            # "ja" or "weet ik niet" that the model read as deny: nothing is thrown away, the summary is asked again
+            # (rule "Nee op de samenvatting, maar de woorden zeggen ja"; a "ja" after it files, see _CONFIRM_ASKED_BY).
+            dispatcher.utter_message(text="Ik heb de melding nog niet weggegooid. Wilt u stoppen? Kies dan 'Niet indienen'.")
+            return show_summary(dispatcher, tracker, tracker.get_slot("report_draft_id"))
         dispatcher.utter_message(text="Goed, ik dien de melding niet in. Er is niets opgeslagen. U kunt later altijd opnieuw beginnen.")
         return [*reset(REPORT_SLOTS)]
 

@@ -429,6 +429,33 @@ async def test_a_yes_the_button_or_neutral_words_file(connection, dispatcher, tr
     assert count(connection) == 1
 
 
+@pytest.mark.parametrize("typed", ["ja", "ja graag", "weet ik niet", "geen idee", "ja, maar wacht even"])
+async def test_a_yes_or_unsure_read_as_deny_throws_nothing_away_and_a_yes_then_files(
+        connection, dispatcher, tracker_factory, domain, typed):
+    """The model read them as deny (the rule runs action_cancel_report): the draft stays and the summary is asked
+    again; the "ja" after that question files it."""
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    events = await ActionCancelReport().run(dispatcher, tracker_factory(slots=slots, text=typed, intent="deny"), domain)
+    kept = slots_of(events)
+    assert dispatcher.messages[-3]["text"].startswith("Ik heb de melding nog niet weggegooid.")
+    assert dispatcher.messages[-1]["text"] == "Klopt dit? Zal ik de melding indienen?"
+    assert kept["report_status"] == "confirming" and kept["report_draft_id"] == slots["report_draft_id"]
+    assert "report_who" not in kept  # nothing reset
+
+    again = {**slots, **kept}
+    events = await ActionSubmitReport().run(
+        dispatcher, tracker_factory(slots=again, text="ja", intent="affirm", last_action="action_cancel_report"), domain)
+    assert slots_of(events)["report_status"] == "submitted"
+    assert count(connection) == 1
+
+
+@pytest.mark.parametrize("typed", ["nee", "/deny", "nee, niet indienen", "laat maar zitten", "liever niet"])
+async def test_a_no_or_the_button_discards_the_draft(connection, dispatcher, tracker_factory, domain, typed):
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    events = await ActionCancelReport().run(dispatcher, tracker_factory(slots=slots, text=typed, intent="deny"), domain)
+    assert dispatcher.messages[-1]["text"].startswith("Goed, ik dien de melding niet in.")
+    assert slots_of(events)["report_status"] is None and slots_of(events)["report_who"] is None
+    assert count(connection) == 0
 
 
 @pytest.mark.parametrize("changed", [{"municipality": "Amsterdam", "municipality_key": None}, {"report_where": "In het stadhuis"},
