@@ -11,7 +11,7 @@ Cases (each bounded in time):
 - session takeover (widget, socket.io): a second socket with the same token is refused; a socket that names
   someone else's session id gets a session of its own, reads none of the victim's messages and writes none.
 - stale confirm: 30 conversations reach the summary, move on ("Aanpassen" or "Niet indienen"), then send "ja":
-  0 reports (the summary hash of bot/actions/report.py).
+  0 reports (the summary hash of bot/actions/report_summary.py).
 - payload injection: the summary shows Leiden, the user types '/affirm{"municipality":"Amsterdam",...}': what is
   filed equals the summary or nothing is filed; a typed '/inform{"municipality":...,"role":...}' sets no slot
   (bot/patches/payload_guard.py): 0 injections.
@@ -67,7 +67,7 @@ def reports_for(database_url: str, conversation: str) -> int:
         return db.execute(text("SELECT count(*) FROM reports WHERE conversation_id = :c"), {"c": conversation}).scalar_one()
 
 
-SUMMARY_BUTTON = "Ja, indienen"  # the summary's confirm button (bot/actions/report.py CONFIRM_BUTTONS)
+SUMMARY_BUTTON = "Ja, indienen"  # the summary's confirm button (bot/actions/report_summary.py CONFIRM_BUTTONS)
 
 
 def buttons(body: str) -> list[str]:
@@ -259,7 +259,7 @@ async def stale_confirm(bot: servers.Servers, tries: int = 30) -> dict:
     """At the summary the user moves on; then a late "ja" arrives: 0 reports. Two kinds of move: "Aanpassen" or "Niet
     indienen" reset the summary status, so they test little; a question at the summary ("Wie is mijn
     contactpersoon?", "Wat moet ik nu doen?") keeps it "confirming", so only the binding of "ja" to the summary
-    question (report.summary_question_open) stops the filing. A move whose answer shows the summary again makes the
+    question (report_summary.summary_question_open) stops the filing. A move whose answer shows the summary again makes the
     next "ja" timely, not stale: those tries are counted apart."""
     resetting, keeping = ["/change", "/deny"], ["Wie is mijn contactpersoon?", "Wat moet ik nu doen?"]
     moves = [*resetting, *keeping]

@@ -27,7 +27,7 @@ MAX_WORDS, MAX_SENTENCE, MIN_FLESCH_DOUMA = 60, 15, 60.0
 
 # Explicit exemptions, by name, with the reason (shown in the output).
 EXEMPT = {
-    "report.py:summary": "the summary lists the user's own answers",
+    "report_summary.py:summary": "the summary lists the user's own answers",
     "outbox.py:contact_message": "a notification to the contact person, not a message of the bot",
 }
 

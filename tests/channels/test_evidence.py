@@ -338,7 +338,7 @@ def test_the_quota_and_the_item_limit_hold_under_concurrent_uploads(monkeypatch,
 
 def test_the_summary_before_filing_counts_the_evidence_sent(connection, session, tracker_factory):
     from actions import identity
-    from actions.report import summary
+    from actions.report_summary import summary
 
     tracker = tracker_factory(slots={"municipality": "Leiden", "role": "raadslid"}, sender_id="telegram:4242")
     who, channel = identity.of_tracker(tracker)

@@ -28,7 +28,7 @@ def test_a_forged_tracker_is_refused_and_files_nothing(bot):
     result = asyncio.run(probe.forged_tracker(bot))
     assert result["statuses"] == [401] and result["reports"] == 0
     # with the token the action runs (200); whether it files is the report action's own check (the summary hash of
-    # bot/actions/report.py refuses a tracker whose last message did not answer the open summary question)
+    # bot/actions/report_summary.py refuses a tracker whose last message did not answer the open summary question)
     assert result["control_with_token_status"] == 200
 
 

@@ -65,7 +65,7 @@ _FILED = [0]
 
 
 async def _file(connection, channel="telegram"):
-    """A report filed now from SENDER in `channel` (as actions/report.py files it: store.reports)."""
+    """A report filed now from SENDER in `channel` (as actions/report_summary.py files it: store.reports)."""
     _FILED[0] += 1
     d = draft(f"d-care-{_FILED[0]}", identity=identity.identity_hash(channel, SENDER))
     with Session(bind=connection) as s:

@@ -6,18 +6,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.report import (
-    ActionAskChangeField,
-    ActionChangeReport,
-    ActionGreet,
-    ActionPauseReport,
-    ActionReportSummary,
-    ActionResumeReport,
-    ValidateChangeForm,
-    ValidateReportForm,
-    summary,
-)
+from actions.report import ValidateReportForm
+from actions.report_change import ActionAskChangeField, ActionChangeReport, ValidateChangeForm
 from actions.report_fields import REPORT_FIELDS
+from actions.report_pause import ActionGreet, ActionPauseReport, ActionResumeReport
+from actions.report_summary import ActionReportSummary, summary
 from actions.store import drafts
 from tests.bot.actions.test_report import FILLED, slots_of
 
@@ -240,7 +233,7 @@ async def test_stop_forgets_the_draft(connection, tracker_factory, domain):
 
 
 async def test_filing_forgets_the_draft(connection, tracker_factory, domain):
-    from actions.report import ActionSubmitReport
+    from actions.report_summary import ActionSubmitReport
     from tests.bot.actions.test_report import summary_shown
 
     await _pause(tracker_factory, domain)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from actions import outbox
-from actions.report import ActionReportSummary, ActionSubmitReport
+from actions.report_summary import ActionReportSummary, ActionSubmitReport
 from actions.store import outbox as outbox_store
 from actions.store import reports
 from actions.store.models import OutboxMessage, Report

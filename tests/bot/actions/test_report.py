@@ -6,15 +6,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 from actions.common import ActionStop, yes_no
-from actions.report import (
-    ActionCancelReport,
-    ActionChangeReport,
-    ActionReportSummary,
-    ActionSubmitReport,
-    ValidateReportForm,
-    field_of,
-)
+from actions.report import ValidateReportForm
+from actions.report_change import ActionChangeReport, field_of
 from actions.report_fields import REPORT_FIELDS, medium_of
+from actions.report_summary import ActionCancelReport, ActionReportSummary, ActionSubmitReport
 from actions.store.models import Report
 
 FILLED = {
@@ -137,12 +132,12 @@ async def test_missing_field_files_nothing(connection, dispatcher, tracker_facto
 async def test_database_failure_loses_nothing_and_says_so(connection, dispatcher, tracker_factory, domain, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    import actions.report as report
+    import actions.report_summary as report_summary
 
     def broken(draft):
         raise OperationalError("INSERT", {}, Exception("disk full"))
 
-    monkeypatch.setattr(report, "file_report", broken)
+    monkeypatch.setattr(report_summary, "file_report", broken)
     slots = await confirmed(dispatcher, tracker_factory, domain)
     events = await ActionSubmitReport().run(dispatcher, tracker_factory(slots=slots), domain)
     assert events == []  # still confirming: "ja" tries again
@@ -384,7 +379,7 @@ async def test_a_failing_write_leaves_no_row(connection, dispatcher, tracker_fac
 # --- issue 12: a "ja" only files the summary that was shown and is still the open question ------------------
 
 async def test_summary_stores_a_hash_of_what_it_shows(dispatcher, tracker_factory, domain):
-    from actions.report import summary_hash
+    from actions.report_summary import summary_hash
 
     slots = await confirmed(dispatcher, tracker_factory, domain)
     assert slots["report_summary_hash"] == summary_hash(slots.get)
@@ -514,7 +509,7 @@ async def test_a_municipality_named_after_routing_does_not_reach_the_summary_or_
 
 
 def test_the_summary_says_what_the_category_means(tracker_factory):
-    from actions.report import summary
+    from actions.report_summary import summary
 
     text = summary(tracker_factory(slots=FILLED))
     assert "- Soort gedrag: bedreiging, intimidatie of geweld (D)" in text

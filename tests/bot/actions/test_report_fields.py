@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from actions.common import REPORT_SLOTS
-from actions.report import ActionAskChangeField, ValidateReportForm, field_of, summary
+from actions.report import ValidateReportForm
+from actions.report_change import ActionAskChangeField, field_of
 from actions.report_fields import FORM_SLOTS, MEDIA, REPORT_FIELDS, ReportDraft
+from actions.report_summary import summary
 from actions.store.crypto import EncryptedText
 from actions.store.models import Base, Report
 

@@ -7,7 +7,6 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from actions import texts
-from actions.report import ActionReportSummary, ActionSubmitReport
 from actions.report_lifecycle import (
     NOT_FOUND,
     NOT_FOUND_TEXT,
@@ -16,6 +15,7 @@ from actions.report_lifecycle import (
     ValidateLifecycleForm,
     reference_in,
 )
+from actions.report_summary import ActionReportSummary, ActionSubmitReport
 from actions.store import audit, reports
 from actions.store.models import OutboxMessage, Report
 from tests.bot.actions.test_report import FILLED, slots_of, summary_shown

@@ -319,7 +319,7 @@ async def test_a_paused_report_does_not_keep_an_unconfirmed_route_from_a_story_a
     story's origin is gone) runs the routing form before the report goes on."""
     from rasa_sdk.executor import CollectingDispatcher
 
-    from actions.report import ActionPauseReport, ActionResumeReport
+    from actions.report_pause import ActionPauseReport, ActionResumeReport
 
     story = "In de krant las ik dat een raadslid in Zwolle werd bedreigd. Nu krijg ik zelf dreigmails."
     events = [*_ZWOLLE_STORY, *_slots(municipality_key="zwolle", incident_text=story, category="D", report_wanted=True,
@@ -338,7 +338,7 @@ async def test_a_paused_report_does_not_keep_an_unconfirmed_route_from_a_story_a
 async def test_a_paused_report_keeps_a_confirmed_route_and_resume_goes_straight_on(connection, domain):
     from rasa_sdk.executor import CollectingDispatcher
 
-    from actions.report import ActionPauseReport, ActionResumeReport
+    from actions.report_pause import ActionPauseReport, ActionResumeReport
     from actions.routing import unconfirmed_route
 
     events = [*_ZWOLLE_STORY, *_slots(municipality_key="zwolle", report_wanted=True, routing_confirmed="raadslid|Zwolle")]
@@ -365,7 +365,7 @@ async def test_resumed_in_a_new_session_the_routing_form_asks_the_dropped_route(
     role and municipality itself; nothing of the story's place is used unasked."""
     from rasa_sdk.executor import CollectingDispatcher
 
-    from actions.report import ActionPauseReport, ActionResumeReport
+    from actions.report_pause import ActionPauseReport, ActionResumeReport
 
     events = [*_ZWOLLE_STORY, *_slots(municipality_key="zwolle", incident_text="verhaal", report_wanted=True,
                                       requested_slot="routing_check")]
@@ -379,7 +379,7 @@ async def test_resumed_in_a_new_session_the_routing_form_asks_the_dropped_route(
 async def test_a_role_from_a_story_without_a_place_is_not_kept_by_a_pause(connection, domain):
     from rasa_sdk.executor import CollectingDispatcher
 
-    from actions.report import ActionPauseReport, ActionResumeReport
+    from actions.report_pause import ActionPauseReport, ActionResumeReport
     from actions.routing import unconfirmed_route
 
     events = [_user("Een raadslid werd gisteren bedreigd, nu krijg ik zelf ook mails", "incident_d", {"role": "raadslid"}),
