@@ -92,11 +92,21 @@ def words_hold_back(typed: str | None) -> bool:
     return words is not None and (is_unsure(words) or yes_no(words) is False or bool(_TAKEN_BACK.search(words)))
 
 
+# a draft let go in the same words as a yes: "ja, stop maar", "ja, gooi maar weg", "ja laat maar", "ja, niet indienen"
+_LET_GO = re.compile(r"\b(?:stop\w*|weg\w*|gooi\w*|annuleer\w*|annuleren|laat\s+(?:\w+\s+)?maar|niet)\b", re.I)
+_WAIT = re.compile(r"\bwacht(?:en)?\b", re.I)
+
+
 def words_keep(typed: str | None) -> bool:
-    """The typed words (not a button's payload) are a yes or unsure: a step that throws a draft away (the summary's
-    "Niet indienen") does not go on when the model read them as deny; "ja, maar wacht" keeps it too."""
+    """The typed words (not a button's payload) are a plain yes, unsure or "wacht": a step that throws a draft away
+    (the summary's "Niet indienen") does not go on when the model read them as deny. A yes that lets go in the same
+    words ("ja, stop maar", "doe maar niet") does not keep it."""
     words = _words(typed)
-    return words is not None and (is_unsure(words) or yes_no(words) is True)
+    if words is None:
+        return False
+    if is_unsure(words) or _WAIT.search(words):
+        return True
+    return yes_no(words) is True and not _TAKEN_BACK.search(words) and not _LET_GO.search(words)
 
 
 def yes_no_answer(value: Any, dispatcher: CollectingDispatcher, typed: str | None = None) -> bool | None:

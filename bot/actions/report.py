@@ -1,12 +1,12 @@
-"""Report (melding): the 7 W's (Alkmaar §5) and how it happened, a summary, and only after an
-explicit "ja" one transaction that writes the report and its notifications (outbox rows) and gives a reference
-number; then the notification is tried at once, and the user hears the truth about whether it arrived.
+"""Report (melding), the form: the 7 W's (Alkmaar §5) and how it happened, asked one at a time, with the answers
+the story already gave filled in (prefill.py).
 
 The fields are one table, actions.report_fields.REPORT_FIELDS: the form's validation, the summary,
 the "Aanpassen" buttons and the draft (report_summary.py) are generated from it.
 
-This module is the report form and its validation. The summary and the filing are in report_summary.py,
-changing one field at the summary in report_change.py, pausing and resuming a report in report_pause.py."""
+After the form: the summary and, only after an explicit "ja", one transaction that writes the report and its
+notifications and gives a reference number (report_summary.py); changing one field at the summary
+(report_change.py); pausing and resuming a report (report_pause.py)."""
 
 from __future__ import annotations
 

@@ -60,6 +60,8 @@ CONFIRM_BUTTONS = [
     {"title": "Niet indienen", "payload": "/deny"},
 ]
 CONFIRM_QUESTION = "Klopt dit? Zal ik de melding indienen?"
+NOT_SURE_AT_SUMMARY = ("Ik weet niet zeker wat u bedoelt. Ik heb nog niets ingediend en niets weggegooid. "
+                       "Kies een knop: 'Ja, indienen', 'Aanpassen' of 'Niet indienen'.")
 
 
 def summary_hash(slot: Any) -> str:
@@ -245,7 +247,7 @@ class ActionCancelReport(Action):
         if tracker.get_slot("report_status") == "confirming" and words_keep(tracker.latest_message.get("text")):
             # "ja" or "weet ik niet" that the model read as deny: nothing is thrown away, the summary is asked again
             # (rule "Nee op de samenvatting, maar de woorden zeggen ja"; a "ja" after it files, see _CONFIRM_ASKED_BY).
-            dispatcher.utter_message(text="Ik heb de melding nog niet weggegooid. Wilt u stoppen? Kies dan 'Niet indienen'.")
+            dispatcher.utter_message(text=NOT_SURE_AT_SUMMARY)
             return show_summary(dispatcher, tracker, tracker.get_slot("report_draft_id"))
         dispatcher.utter_message(text="Goed, ik dien de melding niet in. Er is niets opgeslagen. U kunt later altijd opnieuw beginnen.")
         return [*reset(REPORT_SLOTS)]

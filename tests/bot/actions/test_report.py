@@ -9,7 +9,7 @@ from actions.common import ActionStop, yes_no
 from actions.report import ValidateReportForm
 from actions.report_change import ActionChangeReport, field_of
 from actions.report_fields import REPORT_FIELDS, medium_of
-from actions.report_summary import ActionCancelReport, ActionReportSummary, ActionSubmitReport
+from actions.report_summary import NOT_SURE_AT_SUMMARY, ActionCancelReport, ActionReportSummary, ActionSubmitReport
 from actions.store.models import Report
 
 FILLED = {
@@ -424,7 +424,8 @@ async def test_a_yes_the_button_or_neutral_words_file(connection, dispatcher, tr
     assert count(connection) == 1
 
 
-@pytest.mark.parametrize("typed", ["ja", "ja graag", "weet ik niet", "geen idee", "ja, maar wacht even"])
+@pytest.mark.parametrize("typed", ["ja", "ja graag", "weet ik niet", "geen idee", "ja, maar wacht even", "ja hoor, geen probleem",
+                                   "ja, indienen"])
 async def test_a_yes_or_unsure_read_as_deny_throws_nothing_away_and_a_yes_then_files(
         connection, dispatcher, tracker_factory, domain, typed):
     """The model read them as deny (the rule runs action_cancel_report): the draft stays and the summary is asked
@@ -432,7 +433,7 @@ async def test_a_yes_or_unsure_read_as_deny_throws_nothing_away_and_a_yes_then_f
     slots = await confirmed(dispatcher, tracker_factory, domain)
     events = await ActionCancelReport().run(dispatcher, tracker_factory(slots=slots, text=typed, intent="deny"), domain)
     kept = slots_of(events)
-    assert dispatcher.messages[-3]["text"].startswith("Ik heb de melding nog niet weggegooid.")
+    assert dispatcher.messages[-3]["text"] == NOT_SURE_AT_SUMMARY
     assert dispatcher.messages[-1]["text"] == "Klopt dit? Zal ik de melding indienen?"
     assert kept["report_status"] == "confirming" and kept["report_draft_id"] == slots["report_draft_id"]
     assert "report_who" not in kept  # nothing reset
@@ -444,12 +445,20 @@ async def test_a_yes_or_unsure_read_as_deny_throws_nothing_away_and_a_yes_then_f
     assert count(connection) == 1
 
 
-@pytest.mark.parametrize("typed", ["nee", "/deny", "nee, niet indienen", "laat maar zitten", "liever niet"])
-async def test_a_no_or_the_button_discards_the_draft(connection, dispatcher, tracker_factory, domain, typed):
+@pytest.mark.parametrize("typed", ["nee", "/deny", "nee, niet indienen", "laat maar zitten", "liever niet", "doe maar niet",
+                                   "ja, niet indienen", "ja liever niet", "ja stop maar", "ja, gooi maar weg", "ja laat maar",
+                                   "ja, annuleren", "nee dank je"])
+async def test_a_no_a_yes_that_lets_go_or_the_button_discards_the_draft(connection, dispatcher, tracker_factory, domain, typed):
     slots = await confirmed(dispatcher, tracker_factory, domain)
     events = await ActionCancelReport().run(dispatcher, tracker_factory(slots=slots, text=typed, intent="deny"), domain)
     assert dispatcher.messages[-1]["text"].startswith("Goed, ik dien de melding niet in.")
     assert slots_of(events)["report_status"] is None and slots_of(events)["report_who"] is None
+    assert count(connection) == 0
+
+    # a "ja" after that files nothing: the draft is gone
+    gone = {**slots, **slots_of(events)}
+    await ActionSubmitReport().run(
+        dispatcher, tracker_factory(slots=gone, text="ja", intent="affirm", last_action="action_cancel_report"), domain)
     assert count(connection) == 0
 
 
