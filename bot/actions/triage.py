@@ -46,7 +46,7 @@ def answer_doubt(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
     low, high = tracker.get_slot("doubt")
     # "nee, maar hij volgde me wel naar huis": the answer itself tells a heavier behaviour (the heaviest counts)
     own = ((tracker.latest_message or {}).get("abcd") or {}).get("label")
-    category = max([high if answer else low, *([own] if own in ("A", "B", "C", "D") else [])], key="ABCD".index)
+    category = max([high if answer else low, *([own] if own in SEVERITY else [])], key=SEVERITY.__getitem__)
     return {"triage_check": answer, **_settled(tracker, category)}
 
 
