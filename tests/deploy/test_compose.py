@@ -1,13 +1,12 @@
 """The docker compose deployment: docker-compose.yml against the Compose specification, no secrets in
 files, every service health-checked on a route our code serves, commands that name existing code,
-Dockerfiles that install from the committed lock files, and scripts/stack.py (the same services
-without Docker). Static checks only: nothing here builds an image or starts a container."""
+and scripts/stack.py (the same services without Docker). Static checks only: nothing here builds an
+image or starts a container. The images: test_images.py; the training commands: test_training_commands.py."""
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-import fnmatch
 import hashlib
 import importlib
 import importlib.util
@@ -24,122 +23,37 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator, Draft201909Validator, Draft202012Validator
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.deploy._compose import (
+    CONTAINER_ROOT,
+    LOCKS,
+    ROOT,
+    SECRET_NAME,
+    MissingVariable,
+    container_to_repo,
+    dockerfile,
+    dummy_env,
+    env_example,
+    interpolate,
+    option,
+    own,
+    python_runs,
+    variables_in,
+)
+
 HERE = Path(__file__).resolve().parent
-COMPOSE_FILE = ROOT / "docker-compose.yml"
 SCHEMA_FILE = HERE / "compose-spec.json"
-ENV_EXAMPLE = ROOT / "deploy" / ".env.example"
 ENDPOINTS = ROOT / "deploy" / "endpoints.yml"
-CONTAINER_ROOT = "/app"
 IMAGE_PACKAGE_ROOTS = ["bot", "."]  # pyproject.toml package-dir: actions, nlu, ... in bot/; channels, core at the top
 
-SECRET_NAME = re.compile(r"PASSWORD|TOKEN|SECRET|KEY")
 REQUIRED_REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*):\?[^}]+\}")
 # What the brief names as secrets: each must stop `docker compose` when missing.
 REQUIRED = ["POSTGRES_PASSWORD", "MELDHULP_DB_PASSWORD", "RASA_DB_PASSWORD", "RASA_TOKEN", "REPORT_ENCRYPTION_KEY",
             "GRIFFIE_SECRET", "BRIDGE_TOKEN", "TELEGRAM_BOT_TOKEN", "SIGNAL_NUMBER", "SMTP_PASSWORD", "WEBHOOK_SECRET"]
 # Python modules run with -m that come from an installed distribution, and the lock that pins it.
 THIRD_PARTY_MODULES = {"rasa": "rasa", "rasa_sdk": "rasa-sdk", "alembic": "alembic"}
-LOCKS = {"deploy/rasa.Dockerfile": "requirements/rasa.lock.txt", "deploy/app.Dockerfile": "requirements/actions.lock.txt"}
 
 
-# --- Compose's variable interpolation -------------------------------------------------------------
-
-class MissingVariable(Exception):
-    pass
-
-
-_VARIABLE = re.compile(r"\$(?:(?P<escaped>\$)|\{(?P<braced>[^}]*)\}|(?P<named>[A-Za-z_][A-Za-z0-9_]*))")
-_BRACED = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>.*))?", re.S)
-
-
-def interpolate_string(text: str, env: dict[str, str]) -> str:
-    """`$$`, `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `${VAR?error}`,
-    `${VAR:+alt}`, `${VAR+alt}` as the Compose specification defines them (no nesting)."""
-
-    def replace(match: re.Match) -> str:
-        if match["escaped"]:
-            return "$"
-        if match["named"]:
-            return env.get(match["named"], "")
-        braced = _BRACED.fullmatch(match["braced"])
-        assert braced and "${" not in match["braced"], f"unsupported interpolation: {match[0]}"
-        name, op, arg = braced["name"], braced["op"], braced["arg"]
-        value = env.get(name)
-        if op is None:
-            return value or ""
-        if op in (":-", "-"):
-            return value if (value if op == ":-" else value is not None) else arg
-        if op in (":?", "?"):
-            if not (value if op == ":?" else value is not None):
-                raise MissingVariable(f"{name}: {arg}")
-            return value
-        return arg if (value if op == ":+" else value is not None) else ""
-
-    return _VARIABLE.sub(replace, text)
-
-
-def interpolate(node, env: dict[str, str]):
-    if isinstance(node, dict):
-        return {key: interpolate(value, env) for key, value in node.items()}
-    if isinstance(node, list):
-        return [interpolate(value, env) for value in node]
-    return interpolate_string(node, env) if isinstance(node, str) else node
-
-
-def variables_in(node) -> set[str]:
-    """Every variable a string in the file refers to (`$$` is not one)."""
-    names = set()
-    for text in strings_in(node):
-        for match in _VARIABLE.finditer(text):
-            if match["named"]:
-                names.add(match["named"])
-            elif match["braced"] is not None:
-                names.add(_BRACED.fullmatch(match["braced"])["name"])
-    return names
-
-
-def strings_in(node):
-    if isinstance(node, dict):
-        for value in node.values():
-            yield from strings_in(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from strings_in(value)
-    elif isinstance(node, str):
-        yield node
-
-
-# --- fixtures and helpers ---------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def raw() -> dict:
-    return yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
-
-
-def env_example() -> dict[str, str]:
-    entries = {}
-    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            name, sep, value = line.partition("=")
-            assert sep, f"not NAME=value: {line!r}"
-            entries[name.strip()] = value
-    return entries
-
-
-def dummy_env() -> dict[str, str]:
-    return {name: f"dummy-{name.lower()}" for name in env_example()}
-
-
-@pytest.fixture(scope="module")
-def compose(raw) -> dict:
-    return interpolate(raw, dummy_env())
-
-
-def own(raw: dict) -> dict[str, dict]:
-    """Services built from this repository (the others are third-party images)."""
-    return {name: service for name, service in raw["services"].items() if "build" in service}
-
+# --- helpers ---------------------------------------------------------------------------------------
 
 def environment(service: dict) -> dict[str, str | None]:
     env = service.get("environment") or {}
@@ -148,47 +62,12 @@ def environment(service: dict) -> dict[str, str | None]:
     return env
 
 
-def shell_line(command) -> str:
-    if isinstance(command, list):
-        return command[2] if command[:2] == ["sh", "-c"] else shlex.join(command)
-    return command
-
-
-def container_to_repo(path: str) -> Path:
-    return ROOT / Path(path).relative_to(CONTAINER_ROOT)
-
-
-def python_runs(service: dict) -> list[tuple[Path, list[str]]]:
-    """(working directory in the repository, argv after `python`) for every python the command runs."""
-    cwd = container_to_repo(service.get("working_dir", CONTAINER_ROOT))
-    runs = []
-    for segment in re.split(r"&&|;", shell_line(service["command"]).replace("$$", "$")):
-        words = shlex.split(segment)
-        if words[:1] == ["exec"]:
-            words = words[1:]
-        if words[:1] == ["cd"]:
-            cwd = (cwd / words[1]).resolve()
-        elif words[:1] == ["python"]:
-            runs.append((cwd, words[1:]))
-    return runs
-
-
-def option(argv: list[str], name: str) -> str:
-    assert name in argv, f"{name} missing in {argv}"
-    return argv[argv.index(name) + 1]
-
-
 def health_url(service: dict) -> tuple[int, str]:
     test = " ".join(service["healthcheck"]["test"]) if isinstance(service["healthcheck"]["test"], list) else service["healthcheck"]["test"]
     match = re.search(r"https?://[^'\"\s]+", test)
     assert match, f"no URL in the health check {test!r}"
     url = urlsplit(match[0])
     return url.port, url.path or "/"
-
-
-def dockerfile(service: dict) -> tuple[str, str]:
-    name = service["build"]["dockerfile"]
-    return name, (ROOT / service["build"].get("context", ".") / name).read_text(encoding="utf-8")
 
 
 def routes(app) -> set[tuple[str, str]]:
@@ -260,13 +139,6 @@ def test_secrets_are_references_to_the_environment_never_literals(raw):
                     f"{service_name}: {name} has a literal password in its URL"
 
 
-def test_dockerfiles_set_no_secrets(raw):
-    for name in {service["build"]["dockerfile"] for service in own(raw).values()}:
-        for line in (ROOT / name).read_text(encoding="utf-8").splitlines():
-            if re.match(r"\s*(ENV|ARG)\s", line):
-                assert not SECRET_NAME.search(line), f"{name}: secrets come from compose's environment, not {line!r}"
-
-
 def test_every_variable_is_documented_in_env_example_and_none_is_stale(raw):
     documented = env_example()
     used = variables_in(raw)
@@ -298,13 +170,6 @@ def test_every_service_has_a_health_check(raw):
 def test_health_checks_of_our_images_use_python_not_curl(raw):
     for name, service in own(raw).items():
         assert service["healthcheck"]["test"][:3] == ["CMD", "python", "-c"], f"{name}: slim images have no curl"
-
-
-def test_third_party_images_are_pinned(raw):
-    for name, service in raw["services"].items():
-        if "build" not in service:
-            image, _, tag = service["image"].rpartition(":")
-            assert image and tag and tag != "latest", f"{name}: pin a version, not {service['image']!r}"
 
 
 def test_dependencies_wait_for_health_where_it_matters(raw):
@@ -366,19 +231,6 @@ def test_commands_run_code_that_exists(raw, service_name):
         if module == "rasa":
             for name in ("--endpoints", "--credentials"):
                 assert (cwd / option(argv, name)).is_file(), f"{option(argv, name)} missing"
-
-
-def test_the_rasa_image_trains_the_model_the_server_loads(raw):
-    rasa = raw["services"]["rasa"]
-    [(cwd, argv)] = python_runs(rasa)
-    model = (cwd / option(argv, "--model")).resolve()
-    _, text = dockerfile(rasa)
-    train = re.search(r"cd (\S+) && python -m patches.train --domain (\S+) --out (\S+) --fixed-model-name (\S+)", text)
-    assert train, "deploy/rasa.Dockerfile trains the model (patches.train --domain ... --out ... --fixed-model-name ...)"
-    assert (ROOT / train[1] / train[2]).is_dir(), "the domain is a folder, one file per topic"
-    trained = (ROOT / train[1] / train[3] / f"{train[4]}.tar.gz").resolve()
-    assert trained == model
-    assert "scripts/build_spacy_nl.py models/spacy-nl" in text, "the pipeline in bot/config.yml needs models/spacy-nl"
 
 
 def test_health_checks_use_the_port_each_server_listens_on_and_a_route_it_serves(raw, monkeypatch):
@@ -502,53 +354,6 @@ def test_rasa_keeps_conversations_in_postgres(compose, monkeypatch):
     assert {k: v for k, v in yaml.safe_load(text).items() if k in local} == local
 
 
-# --- images -----------------------------------------------------------------------------------------
-
-def test_services_use_the_image_of_their_environment(raw):
-    images = {name: service["build"]["dockerfile"] for name, service in own(raw).items()}
-    assert images == {"rasa": "deploy/rasa.Dockerfile", "actions": "deploy/app.Dockerfile", "web": "deploy/app.Dockerfile",
-                      "telegram": "deploy/app.Dockerfile", "signal": "deploy/app.Dockerfile"}
-
-
-@pytest.mark.parametrize("name, lock", sorted(LOCKS.items()))
-def test_dockerfiles_install_from_the_committed_lock_files(name, lock):
-    text = (ROOT / name).read_text(encoding="utf-8")
-    assert re.search(r"^FROM python:3\.11-slim\S* AS \w+$", text, re.M), "build on python:3.11-slim"
-    assert re.search(rf"^COPY {re.escape(lock)} requirements/$", text, re.M)
-    assert re.search(r'pip install (-q )?"pip<25"', text)
-    assert re.search(rf"pip install (-q )?--no-deps --ignore-requires-python -r {re.escape(lock)}", text)
-    assert re.search(r"pip install (-q )?--no-deps -e \.", text), "our packages (pyproject.toml), as the Makefile installs them"
-    users = re.findall(r"^USER (\S+)$", text, re.M)
-    assert users and users[-1] not in ("root", "0"), "the server runs as a non-root user"
-    assert re.search(rf"useradd .*\b{re.escape(users[-1])}$", text, re.M)
-
-
-def test_the_app_image_carries_the_widgets_npm_packages():
-    text = (ROOT / "deploy" / "app.Dockerfile").read_text(encoding="utf-8")
-    stage = re.search(r"^FROM node:20-slim AS (\w+)$", text, re.M)
-    assert stage and re.search(r"^RUN npm ci\b", text, re.M)
-    assert re.search(rf"^COPY --from={stage[1]} \S+/node_modules \./channels/widget/node_modules$", text, re.M)
-
-
-@pytest.mark.parametrize("name", sorted(LOCKS))
-def test_what_the_dockerfiles_copy_exists_and_is_in_the_build_context(name):
-    ignored = [line.strip().rstrip("/") for line in (ROOT / ".dockerignore").read_text().splitlines()
-               if line.strip() and not line.startswith("#")]
-    text = (ROOT / name).read_text(encoding="utf-8")
-    sources = [word for line in re.findall(r"^COPY (?!--from)(.+)$", text, re.M) for word in line.split()[:-1]
-               if not word.startswith("--")]
-    assert sources
-    for source in sources:
-        assert (ROOT / source).exists(), f"{name} copies {source}, which is not in the repository"
-        parts = Path(source).parts
-        prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-        hit = [p for p in ignored if any(fnmatch.fnmatch(prefix, p.removeprefix("**/")) for prefix in prefixes)]
-        assert not hit, f"{name} copies {source}, but .dockerignore leaves it out ({hit})"
-    for must in (".git", ".env", "var", "models"):
-        assert must in ignored
-    assert any(fnmatch.fnmatch(".venv-rasa", pattern) for pattern in ignored)
-
-
 # --- scripts/stack.py: the same services without Docker ----------------------------------------------
 
 def test_stack_commands_cover_every_service_we_build(raw):
@@ -569,45 +374,3 @@ def test_stack_commands_cover_every_service_we_build(raw):
         workdir = container_to_repo(raw["services"][name].get("working_dir", CONTAINER_ROOT))
         assert command.startswith(f"(cd {workdir} && ")
     assert "exec " not in done.stdout and "$$" not in done.stdout
-
-
-# Options of patches.train that do not change what is trained (with the number of values each takes).
-NOT_THE_MODEL = {"--out": 1, "--fixed-model-name": 1, "--quiet": 0, "--skip-validation": 0}
-
-
-def _model_argv(argv: list[str]) -> list[str]:
-    """patches.train's arguments without those that leave the model as it is: any other option, a short form or a
-    subcommand ("core") that one command has and another not is a difference."""
-    kept, i = [], 0
-    while i < len(argv):
-        if argv[i] in NOT_THE_MODEL:
-            i += 1 + NOT_THE_MODEL[argv[i]]
-            continue
-        kept.append(argv[i])
-        i += 1
-    return kept
-
-
-def _joined(path: str) -> str:
-    """A Makefile or Dockerfile with its continued lines joined."""
-    return re.sub(r"\\\n\s*", " ", (ROOT / path).read_text(encoding="utf-8"))
-
-
-def test_the_three_training_commands_train_the_same_model():
-    """make train, make time-training (scripts/time_training.py) and the image train through patches.train, from
-    bot/, with the same options, so the time measured and the model served are those of the model make train builds."""
-    make = re.search(r"cd bot && \S+ -m patches\.train (.*)", _joined("Makefile"))
-    image = re.search(r"cd bot && python -m patches\.train (.*?)(?:&&|$)", _joined("deploy/rasa.Dockerfile"), re.M)
-    timed_source = (ROOT / "scripts/time_training.py").read_text(encoding="utf-8")
-    timed = re.search(r'"-m", "patches\.train", (.*?)\],\s*cwd=ROOT / "bot"', timed_source, re.S)
-    assert make and timed and image, "each of the three trains through python -m patches.train, from bot/"
-    commands = {"make train": shlex.split(make[1]), "time_training.py": re.findall(r'"([^"]+)"', timed[1]),
-                "rasa.Dockerfile": shlex.split(image[1])}
-    kept = {name: _model_argv(argv) for name, argv in commands.items()}
-    assert kept["make train"][kept["make train"].index("--augmentation") + 1] == "0", kept
-    assert sorted(kept["time_training.py"]) == sorted(kept["make train"]) == sorted(kept["rasa.Dockerfile"]), kept
-
-
-def test_the_training_commands_check_sees_a_difference():
-    assert _model_argv(["--domain", "domain", "--out", "x", "--quiet", "-c", "fast.yml"]) == ["--domain", "domain", "-c", "fast.yml"]
-    assert _model_argv(["core", "--augmentation", "0"]) != _model_argv(["--augmentation", "0"])
