@@ -41,7 +41,7 @@ def main() -> None:
     print(f"{len(dev)} dev cases, {len(fresh)} fresh ({len(threats)} threats); decision {decision}", flush=True)
     for variant in variants:
         started = time.monotonic()
-        settings = {k: float(v) for k, v in (kv.split("=") for kv in variant.split(",") if kv)}
+        settings = {k: int(v) if v.isdigit() else float(v) for k, v in (kv.split("=") for kv in variant.split(",") if kv)}
         rankings, _ = cross_fit.rankings(dev, 5, lambda _: None, settings=settings, examples=examples, embed=embed)
         parts = []
         for d in (0.05, 0.07, 0.1, 0.15):
