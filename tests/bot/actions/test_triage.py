@@ -136,6 +136,9 @@ async def test_a_no_that_tells_the_heavier_behaviour_keeps_it(dispatcher, tracke
 
     assert slots_of(await ValidateTriageForm().run(dispatcher, answered("D"), domain))["category"] == "D"
     assert slots_of(await ValidateTriageForm().run(CollectingDispatcher(), answered("C"), domain))["category"] == "C"
+    # the answer's own label counts only when it is heavier: a lighter, none or an unknown one leaves the "nee" at C
+    for own in ("B", None, "X"):
+        assert slots_of(await ValidateTriageForm().run(CollectingDispatcher(), answered(own), domain))["category"] == "C"
 
 
 async def test_not_knowing_whether_it_went_on_is_no_no_and_is_asked_again(dispatcher, tracker_factory, domain):
