@@ -12,9 +12,9 @@ The model is loaded once per process, on first use (not at import).
 from __future__ import annotations
 
 import asyncio
-import atexit
 import ctypes
 import hashlib
+import json
 import logging
 import multiprocessing
 import os
@@ -265,36 +265,50 @@ async def embed_ahead(text: str | None) -> None:
 # patches/train.py starts a second process at once that embeds the training's texts meanwhile: one model, one thread,
 # model.query([text]) as embed() calls it, so the same vectors bit for bit. The first embed() of a training-sized batch
 # stops it and takes the vectors it finished (a text it did not reach, or read differently, is embedded as before).
+# The texts go to the second process in a file it deletes once read (not through its start-up pipe: a child that died
+# early would block the parent's write), the vectors come back in unnamed shared memory (nothing left on disk when a
+# training is killed), and it stops by itself when its parent is gone. Anything that goes wrong here only loses the
+# time it would have saved.
 _ahead: dict | None = None
 
 
 def start_ahead(texts: list[str]) -> None:
     """Embed `texts` in a second process until embed() needs them (nothing on one core or without our engine)."""
     global _ahead
-    engine = engine_path()
-    keys = list(dict.fromkeys(key for key in map(_key, texts) if key))
-    if _ahead is not None or not keys or engine is None or (os.cpu_count() or 1) < 2:
+    try:
+        engine = engine_path()
+        keys = list(dict.fromkeys(key for key in map(_key, texts) if key))
+        if _ahead is not None or not keys or engine is None or len(os.sched_getaffinity(0)) < 2:
+            return
+        context = multiprocessing.get_context("spawn")  # not a fork of a process with Rasa's threads in it
+        folder = tempfile.mkdtemp(prefix="e5-ahead-")
+        path = os.path.join(folder, "texts.json")
+        with open(path, "w", encoding="utf-8") as file:
+            json.dump(keys, file)
+        stop, count = context.Event(), context.RawValue("i", 0)
+        rows = context.RawArray("f", len(keys) * DIMENSIONS)
+        process = context.Process(target=_ahead_worker, args=(path, rows, stop, count, engine, os.getpid()),
+                                  daemon=True, name="e5-ahead")
+        process.start()
+    except Exception:  # the training runs as before
+        logger.warning("e5 ahead: not started", exc_info=True)
         return
-    folder = tempfile.mkdtemp(prefix="e5-ahead-")
-    atexit.register(shutil.rmtree, folder, True)
-    context = multiprocessing.get_context("spawn")  # not a fork of a process with Rasa's threads in it
-    stop, count = context.Event(), context.Value("i", 0)
-    path = os.path.join(folder, "vectors.f32")
-    process = context.Process(target=_ahead_worker, args=(keys, path, stop, count, engine), daemon=True,
-                              name="e5-ahead")
-    process.start()
-    _ahead = {"process": process, "stop": stop, "count": count, "path": path, "keys": keys, "started": time.monotonic()}
+    _ahead = {"process": process, "stop": stop, "count": count, "rows": rows, "keys": keys, "folder": folder,
+              "started": time.monotonic()}
 
 
-def _ahead_worker(keys: list[str], path: str, stop, count, engine: str) -> None:
-    """The second process: row k of the file `path` is the vector of keys[k]; `count` the rows written."""
+def _ahead_worker(path: str, rows, stop, count, engine: str, parent: int) -> None:
+    """The second process: row k of `rows` is the vector of the k-th text in the file `path`; `count` the rows done."""
+    with open(path, encoding="utf-8") as file:
+        keys = json.load(file)
+    shutil.rmtree(os.path.dirname(path), ignore_errors=True)
     model = _new_model(engine)
-    rows = np.memmap(path, dtype=np.float32, mode="w+", shape=(len(keys), DIMENSIONS))
+    vectors = np.frombuffer(rows, dtype=np.float32).reshape(len(keys), DIMENSIONS)
     for k, key in enumerate(keys):
-        if stop.is_set():
+        if stop.is_set() or os.getppid() != parent:  # taken, or the training is gone
             break
-        rows[k] = np.atleast_2d(model.query([key]))[0]  # a shared mapping: the parent reads it after the stop
-        count.value = k + 1  # after its row is written
+        vectors[k] = np.atleast_2d(model.query([key]))[0]
+        count.value = k + 1  # after its row is written; read by the parent once this process has ended
 
 
 def _take_ahead() -> dict[str, np.ndarray]:
@@ -303,12 +317,19 @@ def _take_ahead() -> dict[str, np.ndarray]:
     job, _ahead = _ahead, None
     if job is None:
         return {}
-    job["stop"].set()
-    job["process"].join(timeout=30)
-    if job["process"].is_alive():
-        job["process"].terminate()
-    done = job["count"].value
-    rows = np.fromfile(job["path"], dtype=np.float32, count=done * DIMENSIONS).reshape(done, DIMENSIONS) if done else []
+    try:
+        job["stop"].set()
+        job["process"].join(timeout=30)
+        if job["process"].is_alive():
+            job["process"].terminate()
+            job["process"].join()
+        done = job["count"].value
+        vectors = np.frombuffer(job["rows"], dtype=np.float32).reshape(len(job["keys"]), DIMENSIONS)[:done].copy()
+    except Exception:
+        logger.warning("e5 ahead: nothing taken", exc_info=True)
+        return {}
+    finally:
+        shutil.rmtree(job["folder"], ignore_errors=True)  # the second process removes it once read; not if it failed
     logger.info("e5 ahead: %s of %s texts embedded in %.1f s beside the training", done, len(job["keys"]),
                 time.monotonic() - job["started"])
-    return dict(zip(job["keys"][:done], rows, strict=True))
+    return dict(zip(job["keys"][:done], vectors, strict=True))

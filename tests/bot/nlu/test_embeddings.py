@@ -37,6 +37,7 @@ def empty_caches():
     yield
     embeddings._cache.clear()
     embeddings._ready.clear()
+    embeddings._take_ahead()  # a second process a failed test left running
 
 
 def direct(model, text: str) -> np.ndarray:
@@ -117,7 +118,7 @@ def _wait_for(condition, seconds: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-def test_a_trainings_texts_embedded_ahead_in_a_second_process_are_e5s_vectors(model):
+def test_a_trainings_texts_embedded_ahead_in_a_second_process_are_e5s_vectors(model, monkeypatch):
     """patches/train.py starts the embedding of the training texts before Rasa reads its data: whatever the second
     process finished when embed() needs the texts is taken from it, the rest computed here; the same vectors."""
     texts = [f"{STORY} Dat was op dag {i} van de maand." for i in range(3 * embeddings._PARALLEL_TEXTS)]
@@ -126,12 +127,33 @@ def test_a_trainings_texts_embedded_ahead_in_a_second_process_are_e5s_vectors(mo
     job = embeddings._ahead
     assert job is not None and job["keys"] == texts
     _wait_for(lambda: job["count"].value >= 5)
+    assert not os.path.exists(job["folder"])  # the texts' file, deleted by the second process once read
+    taken: list[dict] = []
+    take = embeddings._take_ahead
+    monkeypatch.setattr(embeddings, "_take_ahead", lambda: taken.append(take()) or taken[-1])
     rows = embeddings.embed([*texts, "iets dat de training niet had"])
     assert embeddings._ahead is None and not job["process"].is_alive()  # stopped once embed() took it
-    assert 5 <= job["count"].value <= len(texts)
+    assert 5 <= len(taken[0]) == job["count"].value <= len(texts)  # these rows came from the second process
+    assert all(np.array_equal(vector, expected[texts.index(key)]) for key, vector in taken[0].items())
     assert np.array_equal(rows[:-1], expected)
     assert np.array_equal(rows[-1], direct(model, "iets dat de training niet had"))
-    embeddings.embed(texts)  # taken once: a second batch is computed here again, with nothing to stop
+    assert np.array_equal(embeddings.embed(texts), expected)  # taken once: a second batch is computed here again
+    assert taken[1] == {}
+
+
+def test_a_second_process_that_fails_costs_nothing_but_the_time(model, monkeypatch, tmp_path):
+    broken = tmp_path / "libe5.so"
+    broken.write_bytes(b"not a library")
+    monkeypatch.setattr(embeddings, "engine_path", lambda: str(broken))
+    texts = [f"{STORY} Bij huis nummer {i}." for i in range(embeddings._PARALLEL_TEXTS)]
+    embeddings.start_ahead(texts)
+    job = embeddings._ahead
+    assert job is not None
+    job["process"].join(timeout=60)  # it cannot load the engine: it stops
+    assert job["count"].value == 0
+    monkeypatch.undo()
+    assert np.array_equal(embeddings.embed(texts), np.vstack([model.query([t]) for t in texts]))
+    assert embeddings._ahead is None and not os.path.exists(job["folder"])
 
 
 def test_a_small_batch_leaves_the_texts_embedded_ahead_for_the_training(model):
@@ -146,7 +168,7 @@ def test_a_small_batch_leaves_the_texts_embedded_ahead_for_the_training(model):
 
 def test_nothing_is_embedded_ahead_without_our_engine_on_one_core_or_without_texts(model, monkeypatch):
     embeddings.start_ahead(["", "   "])
-    monkeypatch.setattr(embeddings.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(embeddings.os, "sched_getaffinity", lambda _pid: {0})
     embeddings.start_ahead([STORY])
     monkeypatch.undo()
     monkeypatch.setattr(embeddings, "engine_path", lambda: None)

@@ -88,6 +88,7 @@ def test_the_nlu_data_is_built_once_and_is_the_data_rasa_builds(tmp_path):
 def test_one_training_loads_a_spacy_model_once(monkeypatch):
     from rasa.nlu.utils.spacy_utils import InvalidModelError, SpacyNLP
     from rasa.shared.importers import importer
+    from rasa.shared.utils import validation
 
     from patches import train
 
@@ -98,6 +99,7 @@ def test_one_training_loads_a_spacy_model_once(monkeypatch):
     monkeypatch.setattr(SpacyNLP, "load_model", SpacyNLP.__dict__["load_model"])
     for cls in (importer.CombinedDataImporter, importer.ResponsesSyncImporter, importer.E2EImporter):
         monkeypatch.setattr(cls, "get_nlu_data", cls.__dict__["get_nlu_data"])
+    monkeypatch.setattr(validation, "validate_yaml_schema", validation.validate_yaml_schema)
     train.apply()
     first = SpacyNLP.load_model(str(model))
     assert SpacyNLP.load_model(str(model)) is first
@@ -130,15 +132,15 @@ def test_the_schema_check_passes_what_rasa_passes_without_the_slow_parse_and_fai
 
     from patches import train
 
-    rasa_check = validation.__dict__["validate_yaml_schema"]
-    if getattr(rasa_check, "fast", False):
-        pytest.skip("patches.train was applied in this process before the test")
+    current = validation.validate_yaml_schema  # apply() in this process before: the fast check, wrapping Rasa's
+    rasa_check = getattr(current, "__wrapped__", current)
     monkeypatch.setattr(validation, "validate_yaml_schema", rasa_check)  # apply() changes it for the process
     readers = []
     read_yaml = io.read_yaml
 
     def counted(content, reader_type="safe"):
-        readers.append(reader_type)
+        if content in (NLU, BAD_NLU):  # the file checked, not the schema files
+            readers.append(reader_type)
         return read_yaml(content, reader_type)
 
     monkeypatch.setattr(io, "read_yaml", counted)
@@ -148,7 +150,7 @@ def test_the_schema_check_passes_what_rasa_passes_without_the_slow_parse_and_fai
     assert validation.validate_yaml_schema is not rasa_check and validation.validate_yaml_schema.fast
     readers.clear()
     validation.validate_yaml_schema(NLU, NLU_SCHEMA_FILE)
-    assert ["safe", "rt"] not in readers and "safe" in readers  # a good file: no round-trip parse
+    assert readers == ["safe"]  # a good file: the fast parse only, no round-trip parse
     with pytest.raises(YamlValidationException) as error:
         validation.validate_yaml_schema(BAD_NLU, NLU_SCHEMA_FILE)
     assert str(error.value) == str(rasa_error.value) and "exampels" in str(error.value)
@@ -171,7 +173,9 @@ def test_every_file_of_ours_passes_the_fast_check(monkeypatch):
         raise AssertionError("Rasa's own check ran: the fast one failed")
 
     checked = 0
-    for folder, schema in (("data/nlu", NLU_SCHEMA_FILE), ("domain", DOMAIN_SCHEMA_FILE)):
+    stories = "shared/utils/schemas/stories.yml"
+    for folder, schema in (("data/nlu", NLU_SCHEMA_FILE), ("data/rules", stories), ("data/stories", stories),
+                           ("domain", DOMAIN_SCHEMA_FILE)):
         for path in sorted((ROOT / "bot" / folder).glob("*.yml")):
             train._fast_schema_check(slow)(io.read_file(path), schema)
             checked += 1
@@ -221,3 +225,21 @@ def test_train_reads_rasa_s_data_argument():
     assert train._data_folder(["--domain", "domain"]) == Path("data")
     assert train._data_folder(["--data", "elders", "--out", "m"]) == Path("elders")
     assert train._data_folder(["--data=elders"]) == Path("elders")
+
+
+def test_a_training_starts_the_embedding_ahead_and_help_or_core_does_not(monkeypatch, tmp_path):
+    import rasa.__main__
+
+    from nlu import embeddings
+    from patches import train
+
+    (tmp_path / "nlu.yml").write_text(NLU)
+    started: list[list[str]] = []
+    monkeypatch.setattr(embeddings, "start_ahead", started.append)
+    monkeypatch.setattr(train, "apply", lambda: None)
+    monkeypatch.setattr(rasa.__main__, "main", lambda: None)
+    for args in (["--help"], ["core", "--domain", "domain"], ["--data", str(tmp_path), "--augmentation", "0"]):
+        monkeypatch.setattr(sys, "argv", ["patches.train", *args])
+        train.main()
+    assert started == [["hallo", "goedemiddag", "hij noemde me een landverrader", '"jij bent een leugenaar"']]
+    assert sys.argv == ["rasa", "train", "--data", str(tmp_path), "--augmentation", "0"]
