@@ -18,8 +18,6 @@ import json
 import logging
 import multiprocessing
 import os
-import shutil
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -265,10 +263,10 @@ async def embed_ahead(text: str | None) -> None:
 # patches/train.py starts a second process at once that embeds the training's texts meanwhile: one model, one thread,
 # model.query([text]) as embed() calls it, so the same vectors bit for bit. The first embed() of a training-sized batch
 # stops it and takes the vectors it finished (a text it did not reach, or read differently, is embedded as before).
-# The texts go to the second process in a file it deletes once read (not through its start-up pipe: a child that died
-# early would block the parent's write), the vectors come back in unnamed shared memory (nothing left on disk when a
-# training is killed), and it stops by itself when its parent is gone. Anything that goes wrong here only loses the
-# time it would have saved.
+# The texts go to the second process and the vectors come back in unnamed shared memory (not through its start-up
+# pipe, whose write would block on a child that died early; nothing left on disk when a training is killed), it stops
+# by itself when its parent is gone, and anything that goes wrong here only loses the time it would have saved.
+# MELDHULP_E5_AHEAD=0 turns it off (to time a training without it).
 _ahead: dict | None = None
 
 
@@ -278,34 +276,33 @@ def start_ahead(texts: list[str]) -> None:
     try:
         engine = engine_path()
         keys = list(dict.fromkeys(key for key in map(_key, texts) if key))
-        if _ahead is not None or not keys or engine is None or len(os.sched_getaffinity(0)) < 2:
+        if (_ahead is not None or not keys or engine is None or len(os.sched_getaffinity(0)) < 2
+                or os.environ.get("MELDHULP_E5_AHEAD") == "0"):
             return
         context = multiprocessing.get_context("spawn")  # not a fork of a process with Rasa's threads in it
-        folder = tempfile.mkdtemp(prefix="e5-ahead-")
-        path = os.path.join(folder, "texts.json")
-        with open(path, "w", encoding="utf-8") as file:
-            json.dump(keys, file)
-        stop, count = context.Event(), context.RawValue("i", 0)
+        packed = json.dumps(keys).encode("utf-8")
+        text_bytes = context.RawArray("c", len(packed))
+        text_bytes.raw = packed
+        stop, count = context.RawValue("b", 0), context.RawValue("i", 0)
         rows = context.RawArray("f", len(keys) * DIMENSIONS)
-        process = context.Process(target=_ahead_worker, args=(path, rows, stop, count, engine, os.getpid()),
+        process = context.Process(target=_ahead_worker, args=(text_bytes, rows, stop, count, engine, os.getpid()),
                                   daemon=True, name="e5-ahead")
         process.start()
     except Exception:  # the training runs as before
         logger.warning("e5 ahead: not started", exc_info=True)
         return
-    _ahead = {"process": process, "stop": stop, "count": count, "rows": rows, "keys": keys, "folder": folder,
-              "started": time.monotonic()}
+    _ahead = {"process": process, "stop": stop, "count": count, "rows": rows, "keys": keys, "started": time.monotonic()}
 
 
-def _ahead_worker(path: str, rows, stop, count, engine: str, parent: int) -> None:
-    """The second process: row k of `rows` is the vector of the k-th text in the file `path`; `count` the rows done."""
-    with open(path, encoding="utf-8") as file:
-        keys = json.load(file)
-    shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+def _ahead_worker(text_bytes, rows, stop, count, engine: str, parent: int) -> None:
+    """The second process: row k of `rows` is the vector of the k-th text in `text_bytes`; `count` the rows done."""
+    keys = json.loads(text_bytes.raw.decode("utf-8"))
+    if stop.value:
+        return
     model = _new_model(engine)
     vectors = np.frombuffer(rows, dtype=np.float32).reshape(len(keys), DIMENSIONS)
     for k, key in enumerate(keys):
-        if stop.is_set() or os.getppid() != parent:  # taken, or the training is gone
+        if stop.value or os.getppid() != parent:  # taken, or the training is gone
             break
         vectors[k] = np.atleast_2d(model.query([key]))[0]
         count.value = k + 1  # after its row is written; read by the parent once this process has ended
@@ -318,7 +315,7 @@ def _take_ahead() -> dict[str, np.ndarray]:
     if job is None:
         return {}
     try:
-        job["stop"].set()
+        job["stop"].value = 1
         job["process"].join(timeout=30)
         if job["process"].is_alive():
             job["process"].terminate()
@@ -328,8 +325,6 @@ def _take_ahead() -> dict[str, np.ndarray]:
     except Exception:
         logger.warning("e5 ahead: nothing taken", exc_info=True)
         return {}
-    finally:
-        shutil.rmtree(job["folder"], ignore_errors=True)  # the second process removes it once read; not if it failed
     logger.info("e5 ahead: %s of %s texts embedded in %.1f s beside the training", done, len(job["keys"]),
                 time.monotonic() - job["started"])
     return dict(zip(job["keys"][:done], vectors, strict=True))

@@ -8,8 +8,9 @@ when the patch can go. They live here, not beside the NLU components, because th
 - log_privacy: no user text in the Rasa server's logs (bot/connectors.py, and bot/logging.yml's filter);
 - redis_lock: Rasa's RedisLockStore safe for several replicas (bot/connectors.py);
 - payload_guard: a typed "/intent{...}" sets no slot, only a button the bot offered does (bot/connectors.py);
-- train: `rasa train` with the NLU data built once and the spaCy pipeline loaded once (`python -m patches.train`:
-  make train, scripts/time_training.py, deploy/rasa.Dockerfile).
+- train: `rasa train` with the NLU data built once, the spaCy pipeline loaded once and Rasa's schema check on the fast
+  parse, and the training texts embedded ahead on the idle core (`python -m patches.train`: make train,
+  scripts/time_training.py, deploy/rasa.Dockerfile).
 action_server is no patch of Rasa but the launcher of rasa_sdk's action server with a token check
 (`python -m patches.action_server`, in .venv-actions).
 """

@@ -37,6 +37,7 @@ the data and prepares the written examples on one core (nlu/embeddings.start_ahe
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import sys
 from pathlib import Path
@@ -76,8 +77,6 @@ def apply() -> None:
 
 def _fast_schema_check(rasa_check: Any) -> Any:
     """Rasa's `validate_yaml_schema(content, schema_path, package_name)`, checking the fast parse first."""
-    import logging
-
     import pkg_resources
     from pykwalify.core import Core
     from rasa.shared.constants import PACKAGE_NAME
@@ -116,7 +115,8 @@ def example_texts(data: Path) -> list[str]:
             content = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
         except (OSError, ValueError, yaml.YAMLError):  # ValueError: not UTF-8
             continue  # Rasa's own reading reports it
-        for item in content.get("nlu") or [] if isinstance(content, dict) else []:
+        items = content.get("nlu") if isinstance(content, dict) else None
+        for item in items if isinstance(items, list) else []:
             if isinstance(item, dict) and "intent" in item and isinstance(item.get("examples"), str):
                 for line in item["examples"].splitlines():
                     if found := _EXAMPLE.match(line):
@@ -137,9 +137,12 @@ def _data_folder(args: list[str]) -> Path:
 def main() -> None:
     args = sys.argv[1:]
     if not {"-h", "--help"} & set(args) and args[:1] != ["core"]:  # a training that embeds texts
-        from nlu import embeddings
+        try:
+            from nlu import embeddings
 
-        embeddings.start_ahead(example_texts(_data_folder(args)))  # first: Rasa's imports take seconds
+            embeddings.start_ahead(example_texts(_data_folder(args)))  # first: Rasa's imports take seconds
+        except Exception:  # only the time it would save is lost; Rasa reads the data and reports what is wrong
+            logging.getLogger(__name__).warning("the embedding ahead was not started", exc_info=True)
     apply()
     from rasa.__main__ import main as rasa_main
 

@@ -127,7 +127,6 @@ def test_a_trainings_texts_embedded_ahead_in_a_second_process_are_e5s_vectors(mo
     job = embeddings._ahead
     assert job is not None and job["keys"] == texts
     _wait_for(lambda: job["count"].value >= 5)
-    assert not os.path.exists(job["folder"])  # the texts' file, deleted by the second process once read
     taken: list[dict] = []
     take = embeddings._take_ahead
     monkeypatch.setattr(embeddings, "_take_ahead", lambda: taken.append(take()) or taken[-1])
@@ -139,6 +138,18 @@ def test_a_trainings_texts_embedded_ahead_in_a_second_process_are_e5s_vectors(mo
     assert np.array_equal(rows[-1], direct(model, "iets dat de training niet had"))
     assert np.array_equal(embeddings.embed(texts), expected)  # taken once: a second batch is computed here again
     assert taken[1] == {}
+
+
+def test_embed_uses_the_vectors_taken_from_the_second_process_and_computes_only_the_rest(model, monkeypatch):
+    texts = [f"{STORY} Op pagina {i} van het verslag." for i in range(2 * embeddings._PARALLEL_TEXTS)]
+    marked = {texts[0]: np.full(embeddings.DIMENSIONS, 7.0, dtype=np.float32)}  # no vector e5 could give
+    monkeypatch.setattr(embeddings, "_take_ahead", lambda: marked)
+    computed: list[list[str]] = []
+    two_cores = embeddings._embed_on_two_cores
+    monkeypatch.setattr(embeddings, "_embed_on_two_cores", lambda batch: computed.append(batch) or two_cores(batch))
+    rows = embeddings.embed(texts)
+    assert np.array_equal(rows[0], marked[texts[0]]) and computed == [texts[1:]]
+    assert np.array_equal(rows[1:], np.vstack([model.query([t]) for t in texts[1:]]))
 
 
 def test_a_second_process_that_fails_costs_nothing_but_the_time(model, monkeypatch, tmp_path):
@@ -153,7 +164,7 @@ def test_a_second_process_that_fails_costs_nothing_but_the_time(model, monkeypat
     assert job["count"].value == 0
     monkeypatch.undo()
     assert np.array_equal(embeddings.embed(texts), np.vstack([model.query([t]) for t in texts]))
-    assert embeddings._ahead is None and not os.path.exists(job["folder"])
+    assert embeddings._ahead is None
 
 
 def test_a_small_batch_leaves_the_texts_embedded_ahead_for_the_training(model):
@@ -172,6 +183,9 @@ def test_nothing_is_embedded_ahead_without_our_engine_on_one_core_or_without_tex
     embeddings.start_ahead([STORY])
     monkeypatch.undo()
     monkeypatch.setattr(embeddings, "engine_path", lambda: None)
+    embeddings.start_ahead([STORY])
+    monkeypatch.undo()
+    monkeypatch.setenv("MELDHULP_E5_AHEAD", "0")
     embeddings.start_ahead([STORY])
     assert embeddings._ahead is None
 

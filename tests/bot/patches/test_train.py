@@ -238,6 +238,16 @@ def test_a_training_starts_the_embedding_ahead_and_help_or_core_does_not(monkeyp
     monkeypatch.setattr(embeddings, "start_ahead", started.append)
     monkeypatch.setattr(train, "apply", lambda: None)
     monkeypatch.setattr(rasa.__main__, "main", lambda: None)
+    (tmp_path / "odd").mkdir()
+    (tmp_path / "odd" / "nlu.yml").write_text("nlu: 5\n")  # Rasa's reading reports it; here no texts, no crash
+    assert train.example_texts(tmp_path / "odd") == []
+    monkeypatch.setattr(train, "example_texts", lambda _: 1 / 0)
+    monkeypatch.setattr(sys, "argv", ["patches.train", "--data", str(tmp_path / "odd")])
+    train.main()  # a failure before Rasa: logged, and Rasa runs
+    monkeypatch.undo()
+    monkeypatch.setattr(embeddings, "start_ahead", started.append)
+    monkeypatch.setattr(train, "apply", lambda: None)
+    monkeypatch.setattr(rasa.__main__, "main", lambda: None)
     for args in (["--help"], ["core", "--domain", "domain"], ["--data", str(tmp_path), "--augmentation", "0"]):
         monkeypatch.setattr(sys, "argv", ["patches.train", *args])
         train.main()
