@@ -291,7 +291,9 @@ def start_ahead(texts: list[str]) -> None:
     except Exception:  # the training runs as before
         logger.warning("e5 ahead: not started", exc_info=True)
         return
-    _ahead = {"process": process, "stop": stop, "count": count, "rows": rows, "keys": keys, "started": time.monotonic()}
+    # the texts' shared memory stays referenced until taken: freed, the child could read what reused it
+    _ahead = {"process": process, "stop": stop, "count": count, "rows": rows, "texts": text_bytes, "keys": keys,
+              "started": time.monotonic()}
 
 
 def _ahead_worker(text_bytes, rows, stop, count, engine: str, parent: int) -> None:
@@ -319,6 +321,9 @@ def _take_ahead() -> dict[str, np.ndarray]:
         job["process"].join(timeout=30)
         if job["process"].is_alive():
             job["process"].terminate()
+            job["process"].join(5)
+        if job["process"].is_alive():
+            job["process"].kill()
             job["process"].join()
         done = job["count"].value
         vectors = np.frombuffer(job["rows"], dtype=np.float32).reshape(len(job["keys"]), DIMENSIONS)[:done].copy()

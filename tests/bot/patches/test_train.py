@@ -227,7 +227,7 @@ def test_train_reads_rasa_s_data_argument():
     assert train._data_folder(["--data=elders"]) == Path("elders")
 
 
-def test_a_training_starts_the_embedding_ahead_and_help_or_core_does_not(monkeypatch, tmp_path):
+def test_a_training_starts_the_embedding_ahead_and_help_or_core_does_not(monkeypatch, tmp_path, caplog):
     import rasa.__main__
 
     from nlu import embeddings
@@ -241,9 +241,13 @@ def test_a_training_starts_the_embedding_ahead_and_help_or_core_does_not(monkeyp
     (tmp_path / "odd").mkdir()
     (tmp_path / "odd" / "nlu.yml").write_text("nlu: 5\n")  # Rasa's reading reports it; here no texts, no crash
     assert train.example_texts(tmp_path / "odd") == []
+    rasa_ran: list[bool] = []
     monkeypatch.setattr(train, "example_texts", lambda _: 1 / 0)
+    monkeypatch.setattr(train, "apply", lambda: None)
+    monkeypatch.setattr(rasa.__main__, "main", lambda: rasa_ran.append(True))
     monkeypatch.setattr(sys, "argv", ["patches.train", "--data", str(tmp_path / "odd")])
     train.main()  # a failure before Rasa: logged, and Rasa runs
+    assert rasa_ran == [True] and "the embedding ahead was not started" in caplog.text
     monkeypatch.undo()
     monkeypatch.setattr(embeddings, "start_ahead", started.append)
     monkeypatch.setattr(train, "apply", lambda: None)
