@@ -106,6 +106,10 @@ class ABCDTriage(GraphComponent):
             new_intent = triage.intent_for(result, intent.get("name"))
             if new_intent:
                 message.set(INTENT, {"name": new_intent, "confidence": result["confidence"]}, add_to_output=True)
+            elif not text.startswith("/") and not triage.has_a_word(text):
+                # emoji, punctuation or digits only: no intent was taught such a message (round 28's model took
+                # "😡😡😡" for a greeting); "Dat begrijp ik niet goed", or a form's open question takes it as its answer
+                message.set(INTENT, {"name": "nlu_fallback", "confidence": intent.get("confidence", 0.0)}, add_to_output=True)
             elif intent.get("confidence", 0.0) < WORDS_NEEDED_BELOW and not has_its_words(intent.get("name") or "", text):
                 message.set(INTENT, {"name": "nlu_fallback", "confidence": intent.get("confidence", 0.0)}, add_to_output=True)
         return messages

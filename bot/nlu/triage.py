@@ -79,6 +79,11 @@ DEFAULTS = {
 }
 
 
+def has_a_word(text: str) -> bool:
+    """Whether the text has a word of two letters or more (not emoji, punctuation or digits only)."""
+    return bool(_WORD.search(text))
+
+
 def category_probabilities(ranking: list[tuple[str, float]]) -> dict[str, float]:
     """The probability of each category A-D: the sum of its intents' confidences in the ranking."""
     probs = {label: 0.0 for label in SEVERITY}
@@ -135,7 +140,7 @@ def decide(
     top_intent = ranking[0][0] if ranking else None
     acute_prob = sum(conf for name, conf in ranking if name == "acute_danger")
     probs, mass = calibrated(probs, cfg["temperature"])
-    if not _WORD.search(text):
+    if not has_a_word(text):
         mass = 0.0  # emoji or punctuation only: nothing told yet, whatever the embedding makes of it
 
     found = cue_rules.find_cues(text)

@@ -97,3 +97,16 @@ def test_untaught_ways_of_asking_keep_the_intent(intent, text):
 
 def test_a_sure_model_needs_no_words():
     assert _taken_for("request_human", "een account met een nepnaam", confidence=abcd.WORDS_NEEDED_BELOW) == "request_human"
+
+
+@pytest.mark.parametrize("text", ["😡😡😡", "???", "!!", "12-03", "👍", " "])
+def test_a_message_without_a_word_is_not_understood_whatever_the_model_took_it_for(text):
+    """No intent was taught a message without a word; round 28's model took "😡😡😡" for a greeting (CI's e2e test)."""
+    assert _taken_for("greet", text, confidence=0.9) == "nlu_fallback"
+    assert _taken_for("affirm", text, confidence=0.99) == "nlu_fallback"
+
+
+def test_a_payload_or_a_word_keeps_the_models_intent():
+    assert _taken_for("greet", "/greet", confidence=0.9) == "greet"
+    assert _taken_for("greet", "hoi 👋", confidence=0.9) == "greet"
+    assert _taken_for("affirm", "ja!", confidence=0.9) == "affirm"
