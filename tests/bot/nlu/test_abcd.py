@@ -99,7 +99,7 @@ def test_a_sure_model_needs_no_words():
     assert _taken_for("request_human", "een account met een nepnaam", confidence=abcd.WORDS_NEEDED_BELOW) == "request_human"
 
 
-@pytest.mark.parametrize("text", ["😡😡😡", "???", "!!", "12-03", "👍", " "])
+@pytest.mark.parametrize("text", ["😡😡😡", "???", "!!", "12-03", "👍", " ", "j"])
 def test_a_message_without_a_word_is_not_understood_whatever_the_model_took_it_for(text):
     """No intent was taught a message without a word; round 28's model took "😡😡😡" for a greeting (CI's e2e test)."""
     assert _taken_for("greet", text, confidence=0.9) == "nlu_fallback"
@@ -110,3 +110,19 @@ def test_a_payload_or_a_word_keeps_the_models_intent():
     assert _taken_for("greet", "/greet", confidence=0.9) == "greet"
     assert _taken_for("greet", "hoi 👋", confidence=0.9) == "greet"
     assert _taken_for("affirm", "ja!", confidence=0.9) == "affirm"
+
+
+def test_a_threat_the_decision_finds_without_a_word_keeps_its_intent():
+    """A review's case: with "D when no incident" the decision can make a message without a word D while the model
+    already said incident_d; the intent must stay incident_d (the D advice), not become nlu_fallback."""
+    for ranking in ([("incident_d", 0.45), ("greet", 0.3), ("acute_danger", 0.1)], [("incident_d", 0.7), ("acute_danger", 0.15)]):
+        message = Message(data={TEXT: "🔪🔪🔪"})
+        message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking])
+        message.set(INTENT, {"name": ranking[0][0], "confidence": ranking[0][1]})
+        abcd.ABCDTriage({"d_when_no_incident": 0.3, "acute_threshold": 0.5}).process([message])
+        assert message.get("abcd")["label"] == "D" and message.get(INTENT)["name"] == "incident_d"
+    message = Message(data={TEXT: "🔪"})
+    message.set(INTENT_RANKING_KEY, [{"name": "acute_danger", "confidence": 0.8}])
+    message.set(INTENT, {"name": "acute_danger", "confidence": 0.8})
+    abcd.ABCDTriage({}).process([message])
+    assert message.get(INTENT)["name"] == "acute_danger"
