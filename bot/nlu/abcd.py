@@ -109,8 +109,9 @@ class ABCDTriage(GraphComponent):
             elif result["label"] is None and not text.startswith("/") and not triage.has_a_word(text):
                 # no word of two letters (emoji, punctuation, digits, a single letter) and no incident found: no intent
                 # was taught such a message (round 28's model took "😡😡😡" for a greeting); "Dat begrijp ik niet
-                # goed", or a form's open question takes it as its answer. A D (d_when_no_incident) keeps the model's
-                # incident_d, and acute danger its own intent (the branch above)
+                # goed", or a form's open question takes it as its answer. An incident the decision found keeps its
+                # intent: acute danger, a D (also by d_when_no_incident), a C by a masked insult the cue rules spell
+                # out ("t*f*s")
                 message.set(INTENT, {"name": "nlu_fallback", "confidence": intent.get("confidence", 0.0)}, add_to_output=True)
             elif intent.get("confidence", 0.0) < WORDS_NEEDED_BELOW and not has_its_words(intent.get("name") or "", text):
                 message.set(INTENT, {"name": "nlu_fallback", "confidence": intent.get("confidence", 0.0)}, add_to_output=True)

@@ -126,3 +126,11 @@ def test_a_threat_the_decision_finds_without_a_word_keeps_its_intent():
     message.set(INTENT, {"name": "acute_danger", "confidence": 0.8})
     abcd.ABCDTriage({}).process([message])
     assert message.get(INTENT)["name"] == "acute_danger"
+
+
+def test_a_masked_insult_without_a_word_keeps_its_incident():
+    message = Message(data={TEXT: "t*f*s"})  # the cue rules spell it out: an insult, C
+    message.set(INTENT_RANKING_KEY, [{"name": "incident_c", "confidence": 0.9}, {"name": "greet", "confidence": 0.05}])
+    message.set(INTENT, {"name": "incident_c", "confidence": 0.9})
+    abcd.ABCDTriage({}).process([message])
+    assert message.get("abcd")["label"] == "C" and message.get(INTENT)["name"] == "incident_c"
