@@ -106,13 +106,19 @@ class ABCDTriage(GraphComponent):
             new_intent = triage.intent_for(result, intent.get("name"))
             if new_intent:
                 message.set(INTENT, {"name": new_intent, "confidence": result["confidence"]}, add_to_output=True)
-            elif result["label"] is None and not text.startswith("/") and not triage.has_a_word(text):
-                # no word of two letters (emoji, punctuation, digits, a single letter) and no incident found: no intent
-                # was taught such a message (round 28's model took "😡😡😡" for a greeting); "Dat begrijp ik niet
-                # goed", or a form's open question takes it as its answer. An incident the decision found keeps its
-                # intent: acute danger, a D (also by d_when_no_incident), a C by a masked insult the cue rules spell
-                # out ("t*f*s")
-                message.set(INTENT, {"name": "nlu_fallback", "confidence": intent.get("confidence", 0.0)}, add_to_output=True)
-            elif intent.get("confidence", 0.0) < WORDS_NEEDED_BELOW and not has_its_words(intent.get("name") or "", text):
+            elif not_understood(text, intent, result["label"]):
                 message.set(INTENT, {"name": "nlu_fallback", "confidence": intent.get("confidence", 0.0)}, add_to_output=True)
         return messages
+
+
+def not_understood(text: str, intent: dict, label: str | None) -> bool:
+    """Whether the model's intent (kept by the decision) is no answer to this text, which then becomes nlu_fallback:
+    "Dat begrijp ik niet goed", or a form's open question takes it as its answer. A button's payload always stands."""
+    if text.startswith("/"):
+        return False
+    if label is None and not triage.has_a_word(text):
+        # no word of two letters (emoji, punctuation, digits, a single letter) and no incident found: no intent was
+        # taught such a message (round 28's model took "😡😡😡" for a greeting). An incident the decision found keeps
+        # its intent: acute danger, a D (also by d_when_no_incident), a C by a masked insult the cue rules spell out
+        return True
+    return intent.get("confidence", 0.0) < WORDS_NEEDED_BELOW and not has_its_words(intent.get("name") or "", text)

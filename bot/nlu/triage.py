@@ -80,7 +80,7 @@ DEFAULTS = {
 
 
 def has_a_word(text: str) -> bool:
-    """Whether the text has a word of two letters or more (not emoji, punctuation or digits only)."""
+    """Whether the text has a word of two letters or more (not only emoji, punctuation, digits or single letters)."""
     return bool(_WORD.search(text))
 
 

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -98,15 +97,14 @@ def _fast_schema_check(rasa_check: Any) -> Any:
     return functools.wraps(rasa_check)(validate_yaml_schema)
 
 
-_EXAMPLE = re.compile(r"^\s*-\s?(.*)$")
-_ENTITY = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")  # [Zwolle](municipality) or [Zwolle]{"entity": ...}
-
-
 def example_texts(data: Path) -> list[str]:
-    """The intent examples' texts in the NLU files under `data`, as Rasa reads them (the real-world stories first:
-    the most and the longest). For the embedding ahead (nlu/embeddings.start_ahead): a text read differently here
-    is embedded as before, never wrongly."""
+    """The intent examples' texts in the NLU files under `data`, as Rasa reads them (its own leading symbol, strip and
+    entity markup; the real-world stories first: the most and the longest). For the embedding ahead
+    (nlu/embeddings.start_ahead): a text read differently here is embedded as before, never wrongly."""
     import yaml
+    from rasa.shared.nlu.training_data import entities_parser
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import MULTILINE_TRAINING_EXAMPLE_LEADING_SYMBOL as DASH
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import STRIP_SYMBOLS
 
     texts: list[str] = []
     files = sorted(data.rglob("*.yml"), key=lambda path: (path.name != "incidents_real.yml", str(path)))
@@ -118,9 +116,8 @@ def example_texts(data: Path) -> list[str]:
         items = content.get("nlu") if isinstance(content, dict) else None
         for item in items if isinstance(items, list) else []:
             if isinstance(item, dict) and "intent" in item and isinstance(item.get("examples"), str):
-                for line in item["examples"].splitlines():
-                    if found := _EXAMPLE.match(line):
-                        texts.append(_ENTITY.sub(r"\1", found.group(1)).strip())
+                texts += [entities_parser.replace_entities(line[1:].strip(STRIP_SYMBOLS))
+                          for line in item["examples"].splitlines() if line.startswith(DASH)]
     return texts
 
 
