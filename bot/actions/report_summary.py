@@ -80,8 +80,8 @@ def show_summary(dispatcher: CollectingDispatcher, tracker: Tracker, draft_id: s
 
 
 # The actions after which a "ja" answers the summary: the summary itself, or a filing or discarding that failed or
-# asked again.
-_CONFIRM_ASKED_BY = {"action_report_summary", "action_submit_report", "action_cancel_report"}
+# asked again, or a message not understood at the summary (not_understood.py shows it again).
+_CONFIRM_ASKED_BY = {"action_report_summary", "action_submit_report", "action_cancel_report", "action_not_understood"}
 
 
 def summary_question_open(tracker: Tracker) -> bool:

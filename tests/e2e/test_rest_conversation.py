@@ -58,6 +58,11 @@ def test_whole_conversation_files_one_report(bot):
     with engine.connect() as db:
         assert db.execute(text("SELECT count(*) FROM reports")).scalar_one() == 0  # nothing before "ja"
 
+    # not understood at the summary: the buttons are asked for and the summary comes again (nothing filed or lost)
+    unclear = bot.say(sender, "😡😡😡")
+    assert "Kies een knop" in texts(unclear) and "Wat: " + STORY in texts(unclear)
+    assert payloads(unclear) == ["/affirm", "/change", "/deny"]
+
     filed = texts(bot.say(sender, "/affirm"))
     assert "Uw melding is ingediend" in filed
     again = texts(bot.say(sender, "ja"))
