@@ -137,6 +137,16 @@ def keep_routed_municipality(tracker: Tracker) -> list:
     return [SlotSet("municipality", routed)]
 
 
+def show_summary_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
+    """The open summary once more (a stale "ja", a "ja" read as "nee", a message not understood). The routed
+    municipality is kept (a municipality named in between does not change who gets the report), and the draft id
+    only when nothing shown changed: a new one otherwise, so what is filed is what was shown last."""
+    events = keep_routed_municipality(tracker)
+    draft_id = tracker.get_slot("report_draft_id")
+    unchanged = bool(draft_id) and tracker.get_slot("report_summary_hash") == summary_hash(tracker.get_slot)
+    return [*events, *show_summary(dispatcher, tracker, draft_id if unchanged else uuid.uuid4().hex)]
+
+
 def draft_from(tracker: Tracker) -> ReportDraft | None:
     """The report to write, or None when something it needs is missing; with the filer's identity."""
     draft = ReportDraft.from_slots(tracker.get_slot, tracker.sender_id)
@@ -209,8 +219,7 @@ class ActionSubmitReport(Action):
             # A stale "ja", or values that changed after the summary was shown: show what would be filed, ask again.
             log.info("confirmation not bound to the open summary (conversation %s): asked again", tracker.sender_id)
             dispatcher.utter_message(text="Ik vraag het nog één keer, zodat u weet wat er precies wordt ingediend.")
-            unchanged = tracker.get_slot("report_summary_hash") == summary_hash(tracker.get_slot)
-            return show_summary(dispatcher, tracker, tracker.get_slot("report_draft_id") if unchanged else uuid.uuid4().hex)
+            return show_summary_again(dispatcher, tracker)
         if status == "confirming" and words_hold_back(tracker.latest_message.get("text")):
             # "nee, niet indienen" or "ja, maar wacht" that the model read as affirm: nothing is filed, asked again
             dispatcher.utter_message(text="Ik heb nog niets ingediend. Wilt u indienen? Kies dan 'Ja, indienen'.")
@@ -248,6 +257,6 @@ class ActionCancelReport(Action):
             # "ja" or "weet ik niet" that the model read as deny: nothing is thrown away, the summary is asked again
             # (rule "Nee op de samenvatting, maar de woorden zeggen ja"; a "ja" after it files, see _CONFIRM_ASKED_BY).
             dispatcher.utter_message(text=NOT_SURE_AT_SUMMARY)
-            return show_summary(dispatcher, tracker, tracker.get_slot("report_draft_id"))
+            return show_summary_again(dispatcher, tracker)
         dispatcher.utter_message(text="Goed, ik dien de melding niet in. Er is niets opgeslagen. U kunt later altijd opnieuw beginnen.")
         return [*reset(REPORT_SLOTS)]
