@@ -62,6 +62,11 @@ GRID = {
 # dev (it can only lower D recall).
 INSULT_GRID = [0.1, 0.15, 0.2, 0.3]
 
+# make eval-nlu's floors per synthetic set (the Makefile's --set SET:MIN_F1:MIN_D_RECALL; a test keeps them equal): a
+# setting under one of them fails CI, so it is never ranked (session 34: every setting of round 29's narrow grid left
+# heldout10 at D recall 0.950, under its 0.96, and the tuner ranked them without a word)
+EVAL_NLU_FLOORS = {"tests/nlu/heldout9.jsonl": (0.88, 0.95), "tests/nlu/heldout10.jsonl": (0.90, 0.96)}
+
 # The cue rules (bot/nlu/cues.py, cue_words.py, spelling.py) were last written from dev errors in session 26 (b8d1e1e),
 # before the dev files of round 22 (dev_r21retired, dev_r22e, dev_r22f) were read. Whoever writes cue rules from dev
 # errors again raises this to the next round: the dev cases read then are no longer fresh.
@@ -165,6 +170,9 @@ def main() -> int:
     rankings, colleague_probabilities = cross_fit.rankings(cases, args.folds)
     guard_cases = read_jsonl(*[ROOT / path for path in args.guard.split(",") if path])
     guard_rankings = [ranking_of(p) for p in parse_all(agent, [c["text"] for c in guard_cases])]
+    floor_sets = {path: read_jsonl(ROOT / path) for path in EVAL_NLU_FLOORS}
+    floor_rankings = {path: [ranking_of(p) for p in parse_all(agent, [c["text"] for c in cases])]
+                      for path, cases in floor_sets.items()}
 
     import functools
 
@@ -196,7 +204,18 @@ def main() -> int:
         print("grid: " + json.dumps(grid))
     configs = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
     configs = [c for c in configs if c["d_threshold_ab"] is None or c["d_threshold_ab"] > c["d_threshold"]]
-    rows = list(zip(configs, _replay_on_all_cores(cases, rankings, configs, fresh), strict=True))
+    def holds_the_floors(config: dict) -> bool:
+        """make eval-nlu's floors, set by set (only each set's macro-F1 and D recall are read)."""
+        for path, (min_f1, min_d_recall) in EVAL_NLU_FLOORS.items():
+            set_cases, set_rankings = floor_sets[path], floor_rankings[path]
+            labels = [triage.decide(c["text"], r, config)["label"] for c, r in zip(set_cases, set_rankings, strict=True)]
+            report = scores([c["label"] for c in set_cases], labels)
+            if report["macro_f1"] < min_f1 or report["per_label"]["D"]["recall"] < min_d_recall:
+                return False
+        return True
+
+    rows = keep_floors(list(zip(configs, _replay_on_all_cores(cases, rankings, configs, fresh), strict=True)),
+                       holds_the_floors)
     ok, max_false_acute = keep_safe(rows, args.min_d_recall, args.min_fresh_d_recall, args.max_false_acute)
     # Second pass: each kept setting with an insult threshold; kept only where it loses no threat its setting found
     pairs = [({**c, "d_threshold_insult": v}, base) for c, base in ok for v in INSULT_GRID if v > c["d_threshold"]]
@@ -204,7 +223,7 @@ def main() -> int:
     replayed = _replay_on_all_cores(cases, rankings, extra, fresh) if extra else []
     kept = [(c, r) for (c, base), r in zip(pairs, replayed, strict=True)
             if r["d_recall"] >= base["d_recall"] and r["fresh_d_recall"] >= base["fresh_d_recall"]
-            and r["false_acute"] <= max_false_acute]
+            and r["false_acute"] <= max_false_acute and (holds_the_floors(c) or not holds_the_floors(base))]
     print(f"d_threshold_insult (second pass): {len(kept)} of {len(extra)} settings lose no threat")
     ok += kept
 
@@ -225,7 +244,7 @@ def main() -> int:
         if guarded:
             ok = guarded
         else:
-            print("no setting keeps the synthetic sets' floors: ranked without them")
+            print("no setting keeps the synthetic sets at the issue's goals: ranked without them")
 
     def rank(row: tuple[dict, dict]) -> tuple[float, float, float]:
         rep = row[1]
@@ -252,6 +271,17 @@ def narrow(grid: dict, vary: list[str], shipped: dict) -> dict:
         raise ValueError(f"--vary takes grid axes: {', '.join(grid)}")
     return {axis: values if axis in vary or axis in ("temperature", "d_threshold_insult") else [shipped.get(axis)]
             for axis, values in grid.items()}
+
+
+def keep_floors(rows: list[tuple[dict, dict]], holds) -> list[tuple[dict, dict]]:
+    """The settings whose decision keeps make eval-nlu's floors on the synthetic sets (`holds(config)`), before any
+    D-recall bar. When none does, the decision cannot mend it (the model must change): all are ranked, and it is said."""
+    kept = [(c, r) for c, r in rows if holds(c)]
+    if not kept:
+        print("NO SETTING KEEPS make eval-nlu's FLOORS on the synthetic sets: ranked without them, and CI will fail")
+        return rows
+    print(f"{len(kept)} of {len(rows)} settings keep make eval-nlu's floors on the synthetic sets")
+    return kept
 
 
 def keep_safe(

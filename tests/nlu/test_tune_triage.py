@@ -7,7 +7,16 @@ import sys
 import pytest
 import tune_triage
 from real_data import read_jsonl
-from tune_triage import choose_colleague_threshold, d_recalls, fresh_indices, fresh_patterns, keep_safe, narrow
+from tune_triage import (
+    EVAL_NLU_FLOORS,
+    choose_colleague_threshold,
+    d_recalls,
+    fresh_indices,
+    fresh_patterns,
+    keep_floors,
+    keep_safe,
+    narrow,
+)
 
 # (threshold, false flags) as the tuner prints them for round 20's dev set (3,877 other messages, var/tune20.log)
 ROUND20 = [(0.5, 18), (0.6, 16), (0.7, 8), (0.8, 3), (0.9, 1), (0.92, 1), (0.94, 1), (0.96, 1), (0.98, 0), (1.01, 0)]
@@ -124,3 +133,25 @@ def test_a_narrow_run_tries_only_the_named_axes_and_keeps_the_shipped_rest():
                                                        "incident_mass": [0.6], "d_threshold_insult": [None]}
     with pytest.raises(ValueError, match="grid axes"):
         narrow(grid, ["d_treshold"], shipped)
+
+
+def test_the_floors_are_make_eval_nlu_s():
+    """The tuner leaves out what would fail CI: its floors are the Makefile's, set by set."""
+    from pathlib import Path
+
+    makefile = (Path(tune_triage.__file__).resolve().parents[1] / "Makefile").read_text()
+    for path, (min_f1, min_d_recall) in EVAL_NLU_FLOORS.items():
+        assert f"--set {path}:{min_f1:.2f}:{min_d_recall:.2f}" in makefile
+
+
+def test_settings_under_the_floors_are_left_out_before_the_d_recall_bar(capsys):
+    rows = [_row("best on dev, fails CI", 0.99, 0.99), _row("keeps the floors", 0.98, 0.98)]
+    kept = keep_floors(rows, lambda config: config["name"] == "keeps the floors")
+    assert [c["name"] for c, _ in kept] == ["keeps the floors"]
+    assert [c["name"] for c, _ in keep_safe(kept, 0.99, 0.97, 0.01)[0]] == ["keeps the floors"]
+
+
+def test_when_no_setting_keeps_the_floors_all_are_ranked_and_it_is_said(capsys):
+    rows = [_row("a", 0.99, 0.99), _row("b", 0.98, 0.98)]
+    assert keep_floors(rows, lambda config: False) == rows
+    assert "CI will fail" in capsys.readouterr().out
