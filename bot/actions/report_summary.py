@@ -130,7 +130,7 @@ def keep_routed_municipality(tracker: Tracker) -> list:
         with db.session() as session:
             routed = next((m.name for m in protocols.municipalities(session) if m.key == key), None)
     except SQLAlchemyError:
-        return []  # filing checks again; the summary shows what the slots hold
+        return []  # the summary shows what the slots hold; the report still goes to the routed contact (its key)
     if not routed or routed == shown:
         return []
     tracker.slots["municipality"] = routed  # this turn's summary and its hash read the routed name

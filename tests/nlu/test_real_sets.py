@@ -19,7 +19,7 @@ from real_sources import NEW, ROUND, _pick, normalise, part_of  # noqa: E402
 
 LABELS = {"A", "B", "C", "D", None}
 KINDS = {"news", "rechtspraak", "hatecheck", "report", "interview"}
-FILES = sorted(REAL.glob("*.jsonl"))
+FILES = sorted(REAL.glob("*.jsonl")) + sorted(REAL.glob("held_back/*.jsonl"))  # held back from training, same checks
 # an ECLI however an address writes it: "ECLI:NL:RBLIM:2023:1144", "ECLI_NL_PHR_2006_AU5787", "eclinlrblim2024384",
 # "ECLI:BE:CASS:2019:ARR.20190307.1"
 ECLI = re.compile(r"ecli[^a-z0-9]*(nl|be|eu)[^a-z0-9]*([a-z]+)[^a-z0-9]*(\d{4})[^a-z0-9]*([a-z]{0,3}[.\d]*\d)")
