@@ -6,7 +6,7 @@ of the gold labels (calibration; on a tie the first in the grid), then replays t
 pure Python) over a grid of D threshold (for C, and for A and B), incident mass, acute threshold, the acute intent
 the "threat + nu" rule needs (threat_now_min_acute), "D when no incident", cue_min_prob and d_cue_min_prob. First
 leaves out every setting under make eval-nlu's floors on the synthetic sets (EVAL_NLU_FLOORS; it stops when none keeps
-them, unless --allow-under-floors: then the model, not the decision, must change). Keeps the settings with
+them, since then the model, not the decision, must change, unless --allow-under-floors). Keeps the settings with
 D recall >= --min-d-recall and false acute <= --max-false-acute, and D recall >= --min-fresh-d-recall on the dev
 cases of the rounds since the cue rules were last written from dev errors (--fresh, FRESH_FROM_ROUND), then tries the D threshold for an insult with no D
 word (d_threshold_insult) on those, keeping a value where it loses no threat on dev; of those, the ones that keep the synthetic held-out
