@@ -172,11 +172,17 @@ def main() -> int:
           f"{sum(cases[i]['label'] == 'D' for i in fresh)} threats, in " + ", ".join(sorted(p.name for p in fresh_paths)))
     agent = load(args.model)  # for the synthetic held-out sets (not in the training data) and bot/ on the path
     rankings, colleague_probabilities = cross_fit.rankings(cases, args.folds)
-    guard_cases = read_jsonl(*[ROOT / path for path in args.guard.split(",") if path])
-    guard_rankings = [ranking_of(p) for p in parse_all(agent, [c["text"] for c in guard_cases])]
-    floor_sets = {path: read_jsonl(ROOT / path) for path in EVAL_NLU_FLOORS}
-    floor_rankings = {path: [ranking_of(p) for p in parse_all(agent, [c["text"] for c in cases])]
-                      for path, cases in floor_sets.items()}
+    parsed: dict[str, tuple[list, list]] = {}  # a synthetic set's cases and rankings, parsed once for both uses
+
+    def synthetic_set(path: str) -> tuple[list, list]:
+        if path not in parsed:
+            set_cases = read_jsonl(ROOT / path)
+            parsed[path] = (set_cases, [ranking_of(p) for p in parse_all(agent, [c["text"] for c in set_cases])])
+        return parsed[path]
+
+    guard_sets = [synthetic_set(path) for path in args.guard.split(",") if path]
+    guard_cases = [case for set_cases, _ in guard_sets for case in set_cases]
+    guard_rankings = [ranking for _, set_rankings in guard_sets for ranking in set_rankings]
 
     import functools
 
@@ -208,19 +214,20 @@ def main() -> int:
         print("grid: " + json.dumps(grid))
     configs = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
     configs = [c for c in configs if c["d_threshold_ab"] is None or c["d_threshold_ab"] > c["d_threshold"]]
-    def holds_the_floors(config: dict) -> bool:
-        """make eval-nlu's floors, set by set (only each set's macro-F1 and D recall are read)."""
-        for path, (min_f1, min_d_recall) in EVAL_NLU_FLOORS.items():
-            set_cases, set_rankings = floor_sets[path], floor_rankings[path]
-            labels = [triage.decide(c["text"], r, config)["label"] for c, r in zip(set_cases, set_rankings, strict=True)]
-            report = scores([c["label"] for c in set_cases], labels)
-            if report["macro_f1"] < min_f1 or report["per_label"]["D"]["recall"] < min_d_recall:
-                return False
-        return True
+    def synthetic_scores(set_cases: list, set_rankings: list, config: dict) -> tuple[float, float]:
+        """Macro-F1 and D recall of the decision on synthetic cases (only these two numbers are read)."""
+        labels = [triage.decide(c["text"], r, config)["label"] for c, r in zip(set_cases, set_rankings, strict=True)]
+        report = scores([c["label"] for c in set_cases], labels)
+        return report["macro_f1"], report["per_label"]["D"]["recall"]
 
-    replayed_rows = list(zip(configs, _replay_on_all_cores(cases, rankings, configs, fresh), strict=True))
-    rows = keep_floors(replayed_rows, holds_the_floors)
-    floors_held = rows is not replayed_rows
+    def holds_the_floors(config: dict) -> bool:
+        """make eval-nlu's floors, set by set."""
+        return all(f1 >= min_f1 and d_recall >= min_d_recall
+                   for path, (min_f1, min_d_recall) in EVAL_NLU_FLOORS.items()
+                   for f1, d_recall in [synthetic_scores(*synthetic_set(path), config)])
+
+    rows, floors_held = keep_floors(list(zip(configs, _replay_on_all_cores(cases, rankings, configs, fresh), strict=True)),
+                                    holds_the_floors)
     if not floors_held and not args.allow_under_floors:
         parser.exit(2, "stopped: change the model (or rank anyway with --allow-under-floors)\n")
     ok, max_false_acute = keep_safe(rows, args.min_d_recall, args.min_fresh_d_recall, args.max_false_acute)
@@ -230,15 +237,13 @@ def main() -> int:
     replayed = _replay_on_all_cores(cases, rankings, extra, fresh) if extra else []
     kept = [(c, r) for (c, base), r in zip(pairs, replayed, strict=True)
             if r["d_recall"] >= base["d_recall"] and r["fresh_d_recall"] >= base["fresh_d_recall"]
-            and r["false_acute"] <= max_false_acute and (holds_the_floors(c) or not floors_held)]
+            and r["false_acute"] <= max_false_acute and (not floors_held or holds_the_floors(c))]
     print(f"d_threshold_insult (second pass): {len(kept)} of {len(extra)} settings lose no threat")
     ok += kept
 
     def guard_scores(config: dict) -> tuple[float, float]:
-        """The synthetic sets' macro-F1 and D recall, together (only these two numbers are read)."""
-        labels = [triage.decide(c["text"], r, config)["label"] for c, r in zip(guard_cases, guard_rankings, strict=True)]
-        report = scores([c["label"] for c in guard_cases], labels)
-        return report["macro_f1"], report["per_label"]["D"]["recall"]
+        """The synthetic sets' macro-F1 and D recall, together."""
+        return synthetic_scores(guard_cases, guard_rankings, config)
 
     def keeps_the_guard(config: dict) -> bool:
         f1, d_recall = guard_scores(config)
@@ -280,16 +285,16 @@ def narrow(grid: dict, vary: list[str], shipped: dict) -> dict:
             for axis, values in grid.items()}
 
 
-def keep_floors(rows: list[tuple[dict, dict]], holds) -> list[tuple[dict, dict]]:
+def keep_floors(rows: list[tuple[dict, dict]], holds) -> tuple[list[tuple[dict, dict]], bool]:
     """The settings whose decision keeps make eval-nlu's floors on the synthetic sets (`holds(config)`), before any
-    D-recall bar. When none does, the decision cannot mend it (the model must change): all are returned, and it is
-    said (main() stops there unless --allow-under-floors)."""
+    D-recall bar, and whether any does. When none does, the decision cannot mend it (the model must change): all are
+    returned with False, and it is said (main() stops there unless --allow-under-floors)."""
     kept = [(c, r) for c, r in rows if holds(c)]
     if not kept:
         print("NO SETTING KEEPS make eval-nlu's FLOORS on the synthetic sets: CI would fail with any of them")
-        return rows
+        return rows, False
     print(f"{len(kept)} of {len(rows)} settings keep make eval-nlu's floors on the synthetic sets")
-    return kept
+    return kept, True
 
 
 def keep_safe(

@@ -148,12 +148,12 @@ def test_the_floors_are_make_eval_nlu_s():
 
 def test_settings_under_the_floors_are_left_out_before_the_d_recall_bar(capsys):
     rows = [_row("best on dev, fails CI", 0.99, 0.99), _row("keeps the floors", 0.98, 0.98)]
-    kept = keep_floors(rows, lambda config: config["name"] == "keeps the floors")
-    assert [c["name"] for c, _ in kept] == ["keeps the floors"]
+    kept, held = keep_floors(rows, lambda config: config["name"] == "keeps the floors")
+    assert [c["name"] for c, _ in kept] == ["keeps the floors"] and held
     assert [c["name"] for c, _ in keep_safe(kept, 0.99, 0.97, 0.01)[0]] == ["keeps the floors"]
 
 
 def test_when_no_setting_keeps_the_floors_all_are_ranked_and_it_is_said(capsys):
     rows = [_row("a", 0.99, 0.99), _row("b", 0.98, 0.98)]
-    assert keep_floors(rows, lambda config: False) is rows  # main() stops on this unless --allow-under-floors
+    assert keep_floors(rows, lambda config: False) == (rows, False)  # main() stops on this unless --allow-under-floors
     assert "CI would fail" in capsys.readouterr().out
