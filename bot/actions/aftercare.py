@@ -112,7 +112,8 @@ def _channel(tracker: Tracker) -> str:
 
 class ActionAftercareOffer(Action):
     """The question "may I check in later?" in the conversation. The worker asks it and records this action in the
-    tracker (no rule predicts it: the filing turn ends with action_listen); run by Rasa, it asks the same."""
+    tracker (the filing turn ends with action_listen); run by Rasa (after a message not understood right after the
+    question: data/rules/aftercare.yml) it asks the same while the question is open."""
 
     def name(self) -> str:
         return "action_aftercare_offer"
@@ -125,8 +126,9 @@ class ActionAftercareOffer(Action):
         try:
             with db.session() as session:
                 report = reports.report_of_identity(session, identity_hash, reference)
-                if report is None or store.plan_for(session, report.id) is not None:
-                    return []
+                plan = store.plan_for(session, report.id) if report is not None else None
+                if report is None or (plan is not None and plan.consent is not None):
+                    return []  # no such report, or the question is answered (asked and open: asked again)
                 key = report.municipality_key
         except SQLAlchemyError as error:
             log.error("aftercare offer skipped: %s", type(error).__name__)

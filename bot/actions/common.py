@@ -133,6 +133,19 @@ def clean_text(value: Any) -> str | None:
     return value[:MAX_TEXT]
 
 
+def asked_by(tracker: Tracker) -> str | None:
+    """The last action the bot ran before the latest user message (action_listen not counted): what the message
+    answers. None when there is no user message or no action before it."""
+    events = list(tracker.events or [])
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
+    if last_user is None:
+        return None
+    for event in reversed(events[:last_user]):
+        if event.get("event") == "action" and event.get("name") not in ("action_listen", None):
+            return event.get("name")
+    return None
+
+
 def reset(slots: list[str]) -> list[SlotSet]:
     return [SlotSet(slot, None) for slot in slots]
 

@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from actions import identity, outbox, texts
-from actions.common import REPORT_SLOTS, YES_NO, forget_draft, reset, words_hold_back, words_keep
+from actions.common import REPORT_SLOTS, YES_NO, asked_by, forget_draft, reset, words_hold_back, words_keep
 from actions.report_fields import REPORT_FIELDS, ReportDraft
 from actions.store import db, evidence, protocols, reports
 from actions.store import outbox as outbox_store
@@ -87,14 +87,7 @@ _CONFIRM_ASKED_BY = {"action_report_summary", "action_submit_report", "action_ca
 def summary_question_open(tracker: Tracker) -> bool:
     """True when the latest user message answers the summary question: the last action the bot ran
     before that message showed the summary (or asked it again). A "ja" sent after the bot moved on is stale."""
-    events = list(tracker.events or [])
-    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
-    if last_user is None:
-        return False
-    for event in reversed(events[:last_user]):
-        if event.get("event") == "action" and event.get("name") not in ("action_listen", None):
-            return event.get("name") in _CONFIRM_ASKED_BY
-    return False
+    return asked_by(tracker) in _CONFIRM_ASKED_BY
 
 
 def already_filed_text(reference: str | None) -> str:

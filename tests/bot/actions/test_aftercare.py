@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from actions import aftercare as worker
 from actions import identity
-from actions.aftercare import BUTTONS, ActionAftercareAnswer, ActionAftercareConsent, answer_of
+from actions.aftercare import BUTTONS, ActionAftercareAnswer, ActionAftercareConsent, ActionAftercareOffer, answer_of
+from actions.not_understood import DANGER, NOT_SURE, ActionNotUnderstood
 from actions.report_fields import ReportDraft
 from actions.store import aftercare as store
 from actions.store import erasure, reports
 from actions.store.models import OutboxMessage, Report
 from tests.bot.actions.store.test_lifecycle import STORY, draft
+from tests.bot.actions.test_report import summary_shown
 
 DAY = timedelta(days=1)
 SENDER = "telegram:4242"
@@ -153,6 +155,39 @@ async def test_after_filing_the_bot_asks_once_with_buttons(connection, dispatche
     with Session(bind=connection) as s:
         report = s.scalar(select(Report).where(Report.reference == reference))
         assert store.plan_for(s, report.id).consent is True and len(store.checkins(s, report.id)) == 3
+
+
+async def test_a_message_not_understood_after_the_question_asks_it_again_and_a_typed_yes_answers(
+        connection, dispatcher, tracker_factory, domain):
+    """An emoji right after "may I check in later?": not "tell me what happened" but "not sure", 112 and the question
+    again with its buttons (rule "Niet begrepen bij de vraag ..." in data/rules/aftercare.yml: action_not_understood,
+    then action_aftercare_offer); a typed "ja" after that gives consent (rule "Ja op de vraag ...")."""
+    reference = await _file(connection)
+    clock = [datetime.now(UTC)]
+    asked = Recorder(clock)
+    assert worker.send_due(clock[0], asked) == 1
+    unclear = _tracker(tracker_factory, reference, intent="nlu_fallback", text="🤷")
+    assert await ActionNotUnderstood().run(dispatcher, summary_shown(unclear, worker.OFFER_ACTION), domain) == []
+    assert dispatcher.messages[-1]["text"] == f"{NOT_SURE} {DANGER}" and "112" in DANGER
+
+    await ActionAftercareOffer().run(dispatcher, _tracker(tracker_factory, reference, intent="nlu_fallback"), domain)
+    assert dispatcher.messages[-1]["text"] == asked.offers[0][2]  # the same question
+    assert [b["title"] for b in dispatcher.messages[-1]["buttons"]] == ["Ja, dat mag", "Nee, liever niet"]
+
+    await ActionAftercareConsent().run(dispatcher, _tracker(tracker_factory, reference), domain)
+    with Session(bind=connection) as s:
+        assert store.plan_for(s, _report(connection, reference).id).consent is True
+    before = len(dispatcher.messages)
+    await ActionAftercareOffer().run(dispatcher, _tracker(tracker_factory, reference, intent="nlu_fallback"), domain)
+    assert len(dispatcher.messages) == before  # answered: not asked again
+
+
+async def test_a_message_not_understood_after_filing_but_not_after_the_question_asks_for_words(
+        connection, dispatcher, tracker_factory, domain):
+    reference = await _file(connection)
+    unclear = _tracker(tracker_factory, reference, intent="nlu_fallback", text="🤷")
+    assert await ActionNotUnderstood().run(dispatcher, summary_shown(unclear, "action_submit_report"), domain) == []
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_default"]
 
 
 async def test_no_question_where_the_bot_cannot_write_first_nor_for_old_reports(connection, dispatcher,

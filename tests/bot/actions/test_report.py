@@ -445,6 +445,24 @@ async def test_a_yes_or_unsure_read_as_deny_throws_nothing_away_and_a_yes_then_f
     assert count(connection) == 1
 
 
+async def test_a_yes_read_as_deny_after_a_change_shows_a_new_draft_and_a_yes_files_the_new_values(
+        connection, dispatcher, tracker_factory, domain):
+    """The role changed after the summary was shown (named in the "ja" the model read as deny): the summary asked
+    again shows it with a new draft id, and the "ja" after that question files the new role under that id."""
+    slots = await confirmed(dispatcher, tracker_factory, domain)
+    changed = {**slots, "role": "wethouder"}
+    kept = slots_of(await ActionCancelReport().run(
+        dispatcher, tracker_factory(slots=changed, text="ja, ik ben wethouder", intent="deny"), domain))
+    assert "rol: wethouder" in dispatcher.messages[-2]["text"]
+    assert kept["report_status"] == "confirming"
+    assert kept["report_draft_id"] and kept["report_draft_id"] != slots["report_draft_id"]
+    assert count(connection) == 0
+
+    await ActionSubmitReport().run(dispatcher, tracker_factory(
+        slots={**changed, **kept}, text="ja", intent="affirm", last_action="action_cancel_report"), domain)
+    assert connection.execute(select(Report.role, Report.draft_id)).one() == ("wethouder", kept["report_draft_id"])
+
+
 @pytest.mark.parametrize("typed", ["nee", "/deny", "nee, niet indienen", "laat maar zitten", "liever niet", "doe maar niet",
                                    "ja, niet indienen", "ja liever niet", "ja stop maar", "ja, gooi maar weg", "ja laat maar",
                                    "ja, annuleren", "nee dank je"])
