@@ -1,9 +1,11 @@
 """Which decision settings of the narrow grid keep make eval-nlu's floors with the shipped model (only each set's
 macro-F1 and D recall are read, as the tuner's guard does). Session 34, round 29. Run from the repository root:
-    .venv-rasa/bin/python -u docs/experiments/synthetic-floors/synth_floors.py > out
+    .venv-rasa/bin/python -u docs/experiments/synthetic-floors/synth_floors.py [MODEL] > out
+(MODEL: models/meldhulp.tar.gz unless given; slices.sh trains the models of session 35's comparison)
 Each line: heldout9 macro-F1/D recall, heldout10 macro-F1/D recall, the setting (printed for d_threshold <= 0.07 or
 when it keeps the floors). round29_with_ghi.out: round 29's model trained with the slices now in
-tests/nlu/real/held_back/ (0 of 1,008 keep the floors)."""
+tests/nlu/real/held_back/ (0 of 1,008 keep the floors). round29_without_{g,h,i}.out (session 35): round 29's data
+with two of the three slices, by slices.sh."""
 import itertools, json, sys
 sys.path.insert(0, "scripts")
 from nlu_model import load, parse_all, ranking_of
@@ -12,7 +14,7 @@ from real_data import read_jsonl
 import tune_triage as tt
 from pathlib import Path
 ROOT = Path(".").resolve()
-agent = load("models/meldhulp.tar.gz")
+agent = load(sys.argv[1] if len(sys.argv) > 1 else "models/meldhulp.tar.gz")
 from nlu import triage, cues
 import functools
 for n in ('find_cues', 'is_acute', 'is_happening_now', 'is_colleague', 'medium', 'is_persistent'):
