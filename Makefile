@@ -133,8 +133,9 @@ unit: .venv-actions/.installed .venv-rasa/.installed $(FIT_LIB) ## pytest: actio
 validate: .venv-rasa/.installed ## rasa data validate
 	cd bot && $(RASA_PY) -m rasa data validate --domain domain --fail-on-warnings --quiet
 
-test-stories: $(MODEL) ## Test stories for every path, failing on any prediction error
+test-stories: $(MODEL) ## Test stories for every path, failing on any prediction error; the rules no story can replay
 	cd bot && $(RASA_PY) -m rasa test core --model ../$(MODEL) --stories ../tests/stories --fail-on-prediction-errors --out ../var/results-core --quiet
+	MELDHULP_MODEL=$(MODEL) $(RASA_PY) -m pytest -q -m rasa -p no:cacheprovider -W ignore::pytest.PytestConfigWarning tests/bot/rules
 
 # Issue 13: the conversation suite (tests/dialogue/*.yml, the real servers on 127.0.0.1) and the B1 check of every bot
 # text. Floors are the issue's goals: median turns <= 6 when the story holds the facts, no question asked whose

@@ -170,6 +170,14 @@ def tracker_factory():
     return make_tracker
 
 
+def asked_before(tracker, action: str):
+    """The tracker as the action server gets it when the user's message answers what `action` asked: that action,
+    its message and action_listen come before the user's message (actions.common.asked_by reads it)."""
+    tracker.events[:0] = [{"event": "action", "name": action}, {"event": "bot", "text": "..."},
+                          {"event": "action", "name": "action_listen"}]
+    return tracker
+
+
 class _Inbox:
     """What a local SMTP server received: one email.message.Message per mail."""
 

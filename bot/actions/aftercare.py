@@ -110,31 +110,34 @@ def _channel(tracker: Tracker) -> str:
     return identity.of_tracker(tracker)[1]
 
 
+def open_question(tracker: Tracker) -> tuple[float, ...] | None:
+    """The moments (days) of the question "may I check in later?" that was sent to this person and is not answered yet
+    (the report consent_reply stores the answer with: store.offered_report_of_identity), or None: none open, a channel
+    the bot cannot write to first, or a database error."""
+    if _channel(tracker) not in PUSH_CHANNELS:
+        return None
+    try:
+        with db.session() as session:
+            report = store.offered_report_of_identity(session, identity.of_tracker(tracker)[0])
+            key = report.municipality_key if report is not None else None
+    except SQLAlchemyError as error:
+        log.error("aftercare question not looked up: %s", type(error).__name__)
+        return None
+    return None if report is None else knowledge.aftercare(key).days
+
+
 class ActionAftercareOffer(Action):
     """The question "may I check in later?" in the conversation. The worker asks it and records this action in the
     tracker (the filing turn ends with action_listen); run by Rasa (after a message not understood right after the
-    question: data/rules/aftercare.yml) it asks the same while the question is open."""
+    question: data/rules/aftercare.yml) it asks the question that is still open again, about the same report."""
 
     def name(self) -> str:
         return "action_aftercare_offer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        reference = tracker.get_slot("report_reference")
-        if tracker.get_slot("report_status") != "submitted" or not reference or _channel(tracker) not in PUSH_CHANNELS:
-            return []
-        identity_hash, _ = identity.of_tracker(tracker)
-        try:
-            with db.session() as session:
-                report = reports.report_of_identity(session, identity_hash, reference)
-                plan = store.plan_for(session, report.id) if report is not None else None
-                if report is None or (plan is not None and plan.consent is not None):
-                    return []  # no such report, or the question is answered (asked and open: asked again)
-                key = report.municipality_key
-        except SQLAlchemyError as error:
-            log.error("aftercare offer skipped: %s", type(error).__name__)
-            return []
-        days = knowledge.aftercare(key).days
-        dispatcher.utter_message(text=offer_text(days), buttons=CONSENT_BUTTONS)
+        days = open_question(tracker)
+        if days is not None:
+            dispatcher.utter_message(text=offer_text(days), buttons=CONSENT_BUTTONS)
         return []
 
 

@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 from actions import aftercare as worker
 from actions import identity
 from actions.aftercare import BUTTONS, ActionAftercareAnswer, ActionAftercareConsent, ActionAftercareOffer, answer_of
-from actions.not_understood import DANGER, NOT_SURE, ActionNotUnderstood
+from actions.not_understood import NOT_SURE, ActionNotUnderstood
 from actions.report_fields import ReportDraft
 from actions.store import aftercare as store
 from actions.store import erasure, reports
 from actions.store.models import OutboxMessage, Report
 from tests.bot.actions.store.test_lifecycle import STORY, draft
-from tests.bot.actions.test_report import summary_shown
+from tests.conftest import asked_before
 
 DAY = timedelta(days=1)
 SENDER = "telegram:4242"
@@ -76,9 +76,9 @@ async def _file(connection, channel="telegram"):
         return report.reference
 
 
-def _tracker(tracker_factory, reference, intent="affirm", text="", entities=None):
+def _tracker(tracker_factory, reference, intent="affirm", text="", entities=None, sender=SENDER):
     tracker = tracker_factory(slots={"report_status": "submitted", "report_reference": reference},
-                              text=text, intent=intent, sender_id=SENDER)
+                              text=text, intent=intent, sender_id=sender)
     tracker.events[0]["input_channel"] = "bridge"  # the Telegram bridge's channel: identity channel "telegram"
     if entities:
         tracker.latest_message["entities"] = entities
@@ -157,37 +157,70 @@ async def test_after_filing_the_bot_asks_once_with_buttons(connection, dispatche
         assert store.plan_for(s, report.id).consent is True and len(store.checkins(s, report.id)) == 3
 
 
+async def _unclear(dispatcher, tracker_factory, domain, reference, after=worker.OFFER_ACTION, sender=SENDER) -> list:
+    """An emoji (nlu_fallback) answering what `after` asked: what action_not_understood and then
+    action_aftercare_offer say (rule "Niet begrepen bij de vraag ..." in data/rules/aftercare.yml)."""
+    dispatcher.messages.clear()
+    tracker = _tracker(tracker_factory, reference, intent="nlu_fallback", text="🤷", sender=sender)
+    assert await ActionNotUnderstood().run(dispatcher, asked_before(tracker, after), domain) == []
+    assert await ActionAftercareOffer().run(dispatcher, tracker, domain) == []
+    return list(dispatcher.messages)
+
+
 async def test_a_message_not_understood_after_the_question_asks_it_again_and_a_typed_yes_answers(
         connection, dispatcher, tracker_factory, domain):
-    """An emoji right after "may I check in later?": not "tell me what happened" but "not sure", 112 and the question
-    again with its buttons (rule "Niet begrepen bij de vraag ..." in data/rules/aftercare.yml: action_not_understood,
-    then action_aftercare_offer); a typed "ja" after that gives consent (rule "Ja op de vraag ...")."""
+    """An emoji right after "may I check in later?": not "tell me what happened" but "not sure", 112 and the same
+    question with its buttons; a typed "ja" after that gives consent (rule "Ja op de vraag ..."); answered, it is
+    not asked again."""
     reference = await _file(connection)
     clock = [datetime.now(UTC)]
     asked = Recorder(clock)
     assert worker.send_due(clock[0], asked) == 1
-    unclear = _tracker(tracker_factory, reference, intent="nlu_fallback", text="🤷")
-    assert await ActionNotUnderstood().run(dispatcher, summary_shown(unclear, worker.OFFER_ACTION), domain) == []
-    assert dispatcher.messages[-1]["text"] == f"{NOT_SURE} {DANGER}" and "112" in DANGER
-
-    await ActionAftercareOffer().run(dispatcher, _tracker(tracker_factory, reference, intent="nlu_fallback"), domain)
-    assert dispatcher.messages[-1]["text"] == asked.offers[0][2]  # the same question
-    assert [b["title"] for b in dispatcher.messages[-1]["buttons"]] == ["Ja, dat mag", "Nee, liever niet"]
+    said = await _unclear(dispatcher, tracker_factory, domain, reference)
+    assert said[0]["text"] == f"{NOT_SURE} {worker.DANGER}" and "112" in said[0]["text"]
+    assert said[1]["text"] == asked.offers[0][2]  # the same question
+    assert [b["title"] for b in said[1]["buttons"]] == ["Ja, dat mag", "Nee, liever niet"]
 
     await ActionAftercareConsent().run(dispatcher, _tracker(tracker_factory, reference), domain)
     with Session(bind=connection) as s:
         assert store.plan_for(s, _report(connection, reference).id).consent is True
-    before = len(dispatcher.messages)
-    await ActionAftercareOffer().run(dispatcher, _tracker(tracker_factory, reference, intent="nlu_fallback"), domain)
-    assert len(dispatcher.messages) == before  # answered: not asked again
+    assert [m.get("response") for m in await _unclear(dispatcher, tracker_factory, domain, reference)] == ["utter_default"]
 
 
-async def test_a_message_not_understood_after_filing_but_not_after_the_question_asks_for_words(
-        connection, dispatcher, tracker_factory, domain):
+async def test_the_question_asked_again_is_the_open_one_not_the_last_filed(connection, dispatcher, tracker_factory,
+                                                                           domain):
+    """Two reports: the first one's question is open, the second one's answered by its button. The emoji after the
+    first one's question asks that one again, and the typed "ja" is stored with it."""
+    first = await _file(connection)
+    clock = [datetime.now(UTC)]
+    asked = Recorder(clock)
+    assert worker.send_due(clock[0], asked) == 1
+    second = await _file(connection)
+    assert worker.send_due(clock[0] + timedelta(minutes=1), asked) == 1
+    await ActionAftercareAnswer().run(dispatcher, _tracker(tracker_factory, second, intent="aftercare_answer",
+                                      entities=[{"entity": "aftercare_answer", "value": "nee"}]), domain)
+    said = await _unclear(dispatcher, tracker_factory, domain, second)  # the slot names the second report
+    assert said[0]["text"].startswith(NOT_SURE) and said[1]["text"] == asked.offers[0][2]
+    await ActionAftercareConsent().run(dispatcher, _tracker(tracker_factory, second), domain)
+    with Session(bind=connection) as s:
+        assert store.plan_for(s, _report(connection, first).id).consent is True
+        assert store.plan_for(s, _report(connection, second).id).consent is False
+
+
+async def test_a_message_not_understood_asks_for_words_without_an_open_question(connection, dispatcher,
+                                                                                tracker_factory, domain):
+    """Not after the question (after the filing itself), no question sent (a report filed over REST, or before the
+    worker asked), or the report withdrawn: the plain answer, and no question asked again."""
     reference = await _file(connection)
-    unclear = _tracker(tracker_factory, reference, intent="nlu_fallback", text="🤷")
-    assert await ActionNotUnderstood().run(dispatcher, summary_shown(unclear, "action_submit_report"), domain) == []
-    assert [m.get("response") for m in dispatcher.messages] == ["utter_default"]
+    assert [m.get("response") for m in await _unclear(dispatcher, tracker_factory, domain, reference)] == ["utter_default"]
+    clock = [datetime.now(UTC)]
+    assert worker.send_due(clock[0], Recorder(clock)) == 1
+    said = await _unclear(dispatcher, tracker_factory, domain, reference, after="action_submit_report")
+    assert said[0].get("response") == "utter_default"  # (no rule runs the question after it here)
+    with Session(bind=connection) as s:
+        s.get(Report, _report(connection, reference).id).status = store.WITHDRAWN
+        s.commit()
+    assert [m.get("response") for m in await _unclear(dispatcher, tracker_factory, domain, reference)] == ["utter_default"]
 
 
 async def test_no_question_where_the_bot_cannot_write_first_nor_for_old_reports(connection, dispatcher,

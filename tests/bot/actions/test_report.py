@@ -11,6 +11,7 @@ from actions.report_change import ActionChangeReport, field_of
 from actions.report_fields import REPORT_FIELDS, medium_of
 from actions.report_summary import NOT_SURE_AT_SUMMARY, ActionCancelReport, ActionReportSummary, ActionSubmitReport
 from actions.store.models import Report
+from tests.conftest import asked_before
 
 FILLED = {
     **{f.slot: "onbekend" for f in REPORT_FIELDS},  # a field added to the table is answered too
@@ -38,10 +39,7 @@ FILLED = {
 def summary_shown(tracker, last_action: str | None = "action_report_summary"):
     """The tracker as the action server gets it when the user answers the summary: the last action before the
     user's message showed it (last_action=None: no action at all; another name: the bot moved on)."""
-    if last_action:
-        tracker.events[:0] = [{"event": "action", "name": last_action}, {"event": "bot", "text": "..."},
-                              {"event": "action", "name": "action_listen"}]
-    return tracker
+    return asked_before(tracker, last_action) if last_action else tracker
 
 
 @pytest.fixture
