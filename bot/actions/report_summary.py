@@ -108,8 +108,38 @@ class ActionReportSummary(Action):
             contact = tracker.get_slot("contact_label") or "uw contactpersoon"
             dispatcher.utter_message(text=f"Goed, ik dien niets in. U kunt later altijd nog melden bij {contact}. Zorg goed voor uzelf.")
             return [*reset(REPORT_SLOTS)]
-        events = keep_routed_municipality(tracker)
+        events = keep_route(tracker)
         return [*events, *show_summary(dispatcher, tracker, uuid.uuid4().hex)]
+
+
+def keep_route(tracker: Tracker) -> list:
+    """The role and municipality the report was routed for (keep_routed_role, keep_routed_municipality)."""
+    return [*keep_routed_role(tracker), *keep_routed_municipality(tracker)]
+
+
+def routed_role(tracker: Tracker) -> str | None:
+    """The role the contact person was looked up for: the role slot's value when contact_function was last set."""
+    role = routed = None
+    for event in tracker.events or []:
+        if event.get("event") in ("restart", "session_started", "reset_slots"):
+            role = routed = None
+        elif event.get("event") == "slot" and event.get("name") == "role":
+            role = event.get("value")
+        elif event.get("event") == "slot" and event.get("name") == "contact_function":
+            routed = role if event.get("value") else None
+    return routed
+
+
+def keep_routed_role(tracker: Tracker) -> list:
+    """As keep_routed_municipality, for the role: a role named later outside a form ("ja, ik ben ook wethouder", or
+    somebody else's: "hij is raadslid") sets the slot but not the contact person, who was looked up for the role
+    routed (and, when it came from the story, confirmed). The summary and the report keep that role, so what is shown,
+    filed and sent to the contact agree."""
+    routed, shown = routed_role(tracker), tracker.get_slot("role")
+    if not routed or routed == shown:
+        return []
+    tracker.slots["role"] = routed  # this turn's summary and its hash read the routed role
+    return [SlotSet("role", routed)]
 
 
 def keep_routed_municipality(tracker: Tracker) -> list:
@@ -131,10 +161,10 @@ def keep_routed_municipality(tracker: Tracker) -> list:
 
 
 def show_summary_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
-    """The open summary once more (a stale "ja", a "ja" read as "nee", a message not understood). The routed
-    municipality is kept (a municipality named in between does not change who gets the report), and the draft id
+    """The open summary once more (a stale "ja", a "ja" read as "nee", a message not understood). The routed role and
+    municipality are kept (one named in between does not change who gets the report), and the draft id
     only when nothing shown changed: a new one otherwise, so what is filed is what was shown last."""
-    events = keep_routed_municipality(tracker)
+    events = keep_route(tracker)
     draft_id = tracker.get_slot("report_draft_id")
     unchanged = bool(draft_id) and tracker.get_slot("report_summary_hash") == summary_hash(tracker.get_slot)
     return [*events, *show_summary(dispatcher, tracker, draft_id if unchanged else uuid.uuid4().hex)]

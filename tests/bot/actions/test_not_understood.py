@@ -52,12 +52,12 @@ async def test_a_municipality_in_the_message_not_understood_does_not_change_who_
 
 
 async def test_a_changed_summary_gets_a_new_draft_id(connection, dispatcher, tracker_factory, domain):
-    """A value that changed since the summary was shown (here the role) is shown with a new draft id: the old
+    """A value that changed since the summary was shown (here the category) is shown with a new draft id: the old
     question's "ja" cannot file what the user has not seen."""
     slots = await shown_summary(dispatcher, tracker_factory, domain)
-    tracker = summary_shown(tracker_factory(slots={**slots, "role": "wethouder"}, text="😡", intent="nlu_fallback"))
+    tracker = summary_shown(tracker_factory(slots={**slots, "category": "C"}, text="😡", intent="nlu_fallback"))
     kept = slots_of(await ActionNotUnderstood().run(dispatcher, tracker, domain))
-    assert "rol: wethouder" in dispatcher.messages[1]["text"]
+    assert "schelden (C)" in dispatcher.messages[1]["text"]
     assert kept["report_draft_id"] and kept["report_draft_id"] != slots["report_draft_id"]
     assert count(connection) == 0
 

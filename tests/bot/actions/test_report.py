@@ -445,20 +445,49 @@ async def test_a_yes_or_unsure_read_as_deny_throws_nothing_away_and_a_yes_then_f
 
 async def test_a_yes_read_as_deny_after_a_change_shows_a_new_draft_and_a_yes_files_the_new_values(
         connection, dispatcher, tracker_factory, domain):
-    """The role changed after the summary was shown (named in the "ja" the model read as deny): the summary asked
-    again shows it with a new draft id, and the "ja" after that question files the new role under that id."""
+    """A value changed after the summary was shown (here the category): the summary asked again after a "ja" the model
+    read as deny shows it with a new draft id, and the "ja" after that question files the new value under that id."""
     slots = await confirmed(dispatcher, tracker_factory, domain)
-    changed = {**slots, "role": "wethouder"}
+    changed = {**slots, "category": "C", "subkind": None}
     kept = slots_of(await ActionCancelReport().run(
-        dispatcher, tracker_factory(slots=changed, text="ja, ik ben wethouder", intent="deny"), domain))
-    assert "rol: wethouder" in dispatcher.messages[-2]["text"]
+        dispatcher, tracker_factory(slots=changed, text="ja, toch wel", intent="deny"), domain))
+    assert "schelden (C)" in dispatcher.messages[-2]["text"]
     assert kept["report_status"] == "confirming"
     assert kept["report_draft_id"] and kept["report_draft_id"] != slots["report_draft_id"]
     assert count(connection) == 0
 
     await ActionSubmitReport().run(dispatcher, tracker_factory(
         slots={**changed, **kept}, text="ja", intent="affirm", last_action="action_cancel_report"), domain)
-    assert connection.execute(select(Report.role, Report.draft_id)).one() == ("wethouder", kept["report_draft_id"])
+    assert connection.execute(select(Report.category, Report.draft_id)).one() == ("C", kept["report_draft_id"])
+
+
+def routed_as(tracker, role: str, later_role: str):
+    """The tracker's events as Rasa sends them: the role set, the contact looked up for it, then another role set
+    outside a form (an entity in a later message)."""
+    tracker.events[:0] = [{"event": "slot", "name": "role", "value": role},
+                          {"event": "slot", "name": "contact_function", "value": "griffier"},
+                          {"event": "user", "text": "..."}, {"event": "slot", "name": "role", "value": later_role}]
+    return tracker
+
+
+async def test_a_role_named_after_routing_does_not_reach_the_summary_or_the_report(
+        connection, dispatcher, tracker_factory, domain):
+    """Routed as raadslid (to the griffier); "hij is wethouder" at the summary sets the role slot outside a form: the
+    summary, the summary asked again and the report keep raadslid, the role the contact was looked up for."""
+    tracker = routed_as(tracker_factory(slots={**FILLED, "role": "wethouder"}), "raadslid", "wethouder")
+    events = await ActionReportSummary().run(dispatcher, tracker, domain)
+    assert slots_of(events)["role"] == "raadslid"
+    assert "rol: raadslid" in dispatcher.messages[0]["text"] and "wethouder" not in dispatcher.messages[0]["text"]
+    shown = {**FILLED, **slots_of(events)}
+
+    again = routed_as(tracker_factory(slots={**shown, "role": "wethouder"}, text="ja, hij is wethouder", intent="deny"),
+                      "raadslid", "wethouder")
+    kept = slots_of(await ActionCancelReport().run(dispatcher, again, domain))
+    assert kept["role"] == "raadslid" and kept["report_draft_id"] == shown["report_draft_id"]  # nothing shown changed
+
+    filing = tracker_factory(slots={**shown, **kept}, text="ja", intent="affirm", last_action="action_cancel_report")
+    await ActionSubmitReport().run(dispatcher, filing, domain)
+    assert connection.execute(select(Report.role, Report.readable_by)).one() == ("raadslid", "leiden:griffier")
 
 
 @pytest.mark.parametrize("typed", ["nee", "/deny", "nee, niet indienen", "laat maar zitten", "liever niet", "doe maar niet",
