@@ -160,6 +160,8 @@ def consent_reply(tracker: Tracker, consent: bool) -> str:
         with db.transaction() as session:
             report = store.offered_report_of_identity(session, identity_hash) or reports.report_of_identity(
                 session, identity_hash, tracker.get_slot("report_reference") or "")
+            if report is not None and (report.erase_after is not None or report.status == store.WITHDRAWN):
+                report = None  # withdrawn, or "verwijder mijn gegevens": no check-ins to promise
             if report is None:
                 return "Ik weet niet over welke melding dit gaat. Ik stuur u later geen berichten."
             plan = knowledge.aftercare(report.municipality_key)

@@ -20,7 +20,9 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from actions import identity, outbox, texts
 from actions.common import REPORT_SLOTS, YES_NO, asked_by, forget_draft, reset, words_hold_back, words_keep
+from actions.knowledge import normalize_role
 from actions.report_fields import REPORT_FIELDS, ReportDraft
+from actions.routing import protocol_for, route_of
 from actions.store import db, evidence, protocols, reports
 from actions.store import outbox as outbox_store
 
@@ -134,12 +136,34 @@ def keep_routed_role(tracker: Tracker) -> list:
     """As keep_routed_municipality, for the role: a role named later outside a form ("ja, ik ben ook wethouder", or
     somebody else's: "hij is raadslid") sets the slot but not the contact person, who was looked up for the role
     routed (and, when it came from the story, confirmed). The summary and the report keep that role, so what is shown,
-    filed and sent to the contact agree."""
+    filed and sent to the contact agree. A role the user confirmed after that (routing_confirmed: the routing form's
+    question, e.g. on the way to a handoff, which looks up no contact for the report) is kept, and its contact is
+    looked up now."""
     routed, shown = routed_role(tracker), tracker.get_slot("role")
     if not routed or routed == shown:
         return []
+    confirmed = (tracker.get_slot("routing_confirmed") or "|").split("|", 1)[0]
+    if shown and shown == confirmed:
+        contact = _contact_of(tracker, shown)
+        if contact is not None:
+            tracker.slots.update(contact_function=contact["function"], contact_label=contact["label"])
+            return [SlotSet("contact_function", contact["function"]), SlotSet("contact_label", contact["label"])]
     tracker.slots["role"] = routed  # this turn's summary and its hash read the routed role
     return [SlotSet("role", routed)]
+
+
+def _contact_of(tracker: Tracker, role: str) -> dict | None:
+    """The contact person for `role` in the routed municipality (routing.route_of), or None."""
+    canonical = normalize_role(role)
+    if canonical is None:
+        return None
+    try:
+        with db.session() as session:
+            route = route_of(protocol_for(session, tracker.get_slot("municipality_key")),
+                             tracker.get_slot("municipality") or "", canonical)
+    except (LookupError, SQLAlchemyError):
+        return None
+    return route["contact"]
 
 
 def keep_routed_municipality(tracker: Tracker) -> list:

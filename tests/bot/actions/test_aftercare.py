@@ -221,6 +221,11 @@ async def test_a_message_not_understood_asks_for_words_without_an_open_question(
         s.get(Report, _report(connection, reference).id).status = store.WITHDRAWN
         s.commit()
     assert [m.get("response") for m in await _unclear(dispatcher, tracker_factory, domain, reference)] == ["utter_default"]
+    # a typed "ja" after that (the rule still ran the silent question) promises no check-ins for a withdrawn report
+    await ActionAftercareConsent().run(dispatcher, _tracker(tracker_factory, reference), domain)
+    assert dispatcher.messages[-1]["text"].startswith("Ik weet niet over welke melding dit gaat.")
+    with Session(bind=connection) as s:
+        assert store.plan_for(s, _report(connection, reference).id).consent is None
 
 
 async def test_no_question_where_the_bot_cannot_write_first_nor_for_old_reports(connection, dispatcher,

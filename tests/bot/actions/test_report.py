@@ -9,7 +9,7 @@ from actions.common import ActionStop, yes_no
 from actions.report import ValidateReportForm
 from actions.report_change import ActionChangeReport, field_of
 from actions.report_fields import REPORT_FIELDS, medium_of
-from actions.report_summary import NOT_SURE_AT_SUMMARY, ActionCancelReport, ActionReportSummary, ActionSubmitReport
+from actions.report_summary import NOT_SURE_AT_SUMMARY, ActionCancelReport, ActionReportSummary, ActionSubmitReport, routed_role
 from actions.store.models import Report
 from tests.conftest import asked_before
 
@@ -488,6 +488,43 @@ async def test_a_role_named_after_routing_does_not_reach_the_summary_or_the_repo
     filing = tracker_factory(slots={**shown, **kept}, text="ja", intent="affirm", last_action="action_cancel_report")
     await ActionSubmitReport().run(dispatcher, filing, domain)
     assert connection.execute(select(Report.role, Report.readable_by)).one() == ("raadslid", "leiden:griffier")
+
+
+def _slot(name, value):
+    return {"event": "slot", "name": name, "value": value}
+
+
+@pytest.mark.parametrize("events, routed", [
+    ([], None),
+    ([_slot("role", "raadslid")], None),  # no contact looked up yet
+    ([_slot("role", "raadslid"), _slot("contact_function", "griffier"), _slot("role", "wethouder")], "raadslid"),
+    ([_slot("role", "raadslid"), _slot("contact_function", "griffier"), _slot("role", "wethouder"),
+      _slot("contact_function", "burgemeester")], "wethouder"),  # looked up again: the latest lookup counts
+    ([_slot("role", "raadslid"), _slot("contact_function", "griffier"), _slot("contact_function", None)], None),
+    ([_slot("role", "raadslid"), _slot("contact_function", "griffier"), {"event": "session_started"}], None),
+    ([_slot("role", "raadslid"), _slot("contact_function", "griffier"), {"event": "reset_slots"},
+      _slot("role", "wethouder")], None),
+])
+def test_the_routed_role_is_the_role_when_the_contact_was_last_looked_up(tracker_factory, events, routed):
+    tracker = tracker_factory(slots={})
+    tracker.events[:0] = events
+    assert routed_role(tracker) == routed
+
+
+async def test_a_role_the_user_confirmed_after_routing_gets_its_own_contact(connection, dispatcher, tracker_factory,
+                                                                            domain):
+    """Asked back by the routing form on the way to a handoff ("Klopt het dat u wethouder bent?" "ja"), which looks up no
+    contact for the report: the summary keeps the confirmed role and looks its contact up now."""
+    tracker = routed_as(tracker_factory(slots={**FILLED, "role": "wethouder", "routing_confirmed": "wethouder|Leiden"}),
+                        "raadslid", "wethouder")
+    events = slots_of(await ActionReportSummary().run(dispatcher, tracker, domain))
+    assert "role" not in events and events["contact_function"] != "griffier"
+    assert "rol: wethouder" in dispatcher.messages[0]["text"]
+    assert f"Naar: {events['contact_label']}" in dispatcher.messages[0]["text"]
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots={**FILLED, "role": "wethouder", **events},
+                                                               text="ja", intent="affirm"), domain)
+    role, readable_by = connection.execute(select(Report.role, Report.readable_by)).one()
+    assert (role, readable_by) == ("wethouder", f"leiden:{events['contact_function']}")
 
 
 @pytest.mark.parametrize("typed", ["nee", "/deny", "nee, niet indienen", "laat maar zitten", "liever niet", "doe maar niet",
