@@ -115,41 +115,53 @@ class ActionReportSummary(Action):
 
 
 def keep_route(tracker: Tracker) -> list:
-    """The role and municipality the report was routed for (keep_routed_role, keep_routed_municipality)."""
-    return [*keep_routed_role(tracker), *keep_routed_municipality(tracker)]
+    """Who gets the report is who the contact person was looked up for. A role or municipality named later outside a
+    form ("ja, in Leiden", "hij is wethouder": an entity sets the slot, not the route) is put back, so what is shown,
+    filed and sent to the contact agree. A route the user confirmed after the lookup (routing_confirmed equal to the
+    role and municipality now: the routing form's question, e.g. on the way to a handoff, which looks up no contact for
+    the report) is kept, and its contact is looked up now."""
+    routed, confirmed = route_at_lookup(tracker)
+    if routed is not None:
+        now = {name: tracker.get_slot(name) for name in ROUTE_AT_LOOKUP}
+        if now != routed and confirmed is not None and confirmed == f"{now['role']}|{now['municipality']}":
+            contact = _contact_of(tracker, now["role"] or "")
+            if contact is not None:
+                tracker.slots.update(contact_function=contact["function"], contact_label=contact["label"])
+                return [SlotSet("contact_function", contact["function"]), SlotSet("contact_label", contact["label"])]
+        back = [name for name in ROUTE_AT_LOOKUP if now[name] != routed[name]]
+        tracker.slots.update({name: routed[name] for name in back})  # this turn's summary and its hash read them
+        return [SlotSet(name, routed[name]) for name in back]
+    return keep_routed_municipality(tracker)  # no lookup in the events (a tracker without them): by the key
+
+
+ROUTE_AT_LOOKUP = ("role", "municipality", "municipality_key")
+
+
+def route_at_lookup(tracker: Tracker) -> tuple[dict | None, str | None]:
+    """The role, municipality and municipality_key as the slots held them when contact_function was last set (None:
+    not set since the conversation or its slots were reset), and the route the user confirmed after that
+    (routing_confirmed, "role|municipality"), if any."""
+    values: dict = {}
+    routed: dict | None = None
+    confirmed: str | None = None
+    for event in tracker.events or []:
+        kind, name, value = event.get("event"), event.get("name"), event.get("value")
+        if kind in ("restart", "session_started", "reset_slots"):
+            values, routed, confirmed = {}, None, None
+        elif kind == "slot" and name in ROUTE_AT_LOOKUP:
+            values[name] = value
+        elif kind == "slot" and name == "contact_function":
+            routed = {n: values.get(n) for n in ROUTE_AT_LOOKUP} if value else None
+            confirmed = None
+        elif kind == "slot" and name == "routing_confirmed" and routed is not None:
+            confirmed = value
+    return routed, confirmed
 
 
 def routed_role(tracker: Tracker) -> str | None:
-    """The role the contact person was looked up for: the role slot's value when contact_function was last set."""
-    role = routed = None
-    for event in tracker.events or []:
-        if event.get("event") in ("restart", "session_started", "reset_slots"):
-            role = routed = None
-        elif event.get("event") == "slot" and event.get("name") == "role":
-            role = event.get("value")
-        elif event.get("event") == "slot" and event.get("name") == "contact_function":
-            routed = role if event.get("value") else None
-    return routed
-
-
-def keep_routed_role(tracker: Tracker) -> list:
-    """As keep_routed_municipality, for the role: a role named later outside a form ("ja, ik ben ook wethouder", or
-    somebody else's: "hij is raadslid") sets the slot but not the contact person, who was looked up for the role
-    routed (and, when it came from the story, confirmed). The summary and the report keep that role, so what is shown,
-    filed and sent to the contact agree. A role the user confirmed after that (routing_confirmed: the routing form's
-    question, e.g. on the way to a handoff, which looks up no contact for the report) is kept, and its contact is
-    looked up now."""
-    routed, shown = routed_role(tracker), tracker.get_slot("role")
-    if not routed or routed == shown:
-        return []
-    confirmed = (tracker.get_slot("routing_confirmed") or "|").split("|", 1)[0]
-    if shown and shown == confirmed:
-        contact = _contact_of(tracker, shown)
-        if contact is not None:
-            tracker.slots.update(contact_function=contact["function"], contact_label=contact["label"])
-            return [SlotSet("contact_function", contact["function"]), SlotSet("contact_label", contact["label"])]
-    tracker.slots["role"] = routed  # this turn's summary and its hash read the routed role
-    return [SlotSet("role", routed)]
+    """The role the contact person was looked up for (route_at_lookup)."""
+    routed, _ = route_at_lookup(tracker)
+    return routed["role"] if routed else None
 
 
 def _contact_of(tracker: Tracker, role: str) -> dict | None:

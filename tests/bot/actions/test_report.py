@@ -465,6 +465,8 @@ def routed_as(tracker, role: str, later_role: str):
     """The tracker's events as Rasa sends them: the role set, the contact looked up for it, then another role set
     outside a form (an entity in a later message)."""
     tracker.events[:0] = [{"event": "slot", "name": "role", "value": role},
+                          {"event": "slot", "name": "municipality", "value": "Leiden"},
+                          {"event": "slot", "name": "municipality_key", "value": "leiden"},
                           {"event": "slot", "name": "contact_function", "value": "griffier"},
                           {"event": "user", "text": "..."}, {"event": "slot", "name": "role", "value": later_role}]
     return tracker
@@ -517,6 +519,7 @@ async def test_a_role_the_user_confirmed_after_routing_gets_its_own_contact(conn
     contact for the report: the summary keeps the confirmed role and looks its contact up now."""
     tracker = routed_as(tracker_factory(slots={**FILLED, "role": "wethouder", "routing_confirmed": "wethouder|Leiden"}),
                         "raadslid", "wethouder")
+    tracker.events[4:4] = [_slot("routing_confirmed", "wethouder|Leiden")]  # after the lookup, with the new role
     events = slots_of(await ActionReportSummary().run(dispatcher, tracker, domain))
     assert "role" not in events and events["contact_function"] != "griffier"
     assert "rol: wethouder" in dispatcher.messages[0]["text"]
@@ -525,6 +528,36 @@ async def test_a_role_the_user_confirmed_after_routing_gets_its_own_contact(conn
                                                                text="ja", intent="affirm"), domain)
     role, readable_by = connection.execute(select(Report.role, Report.readable_by)).one()
     assert (role, readable_by) == ("wethouder", f"leiden:{events['contact_function']}")
+
+
+async def test_a_confirmation_before_the_last_lookup_does_not_route_a_later_role(connection, dispatcher, tracker_factory,
+                                                                                domain):
+    """Confirmed as wethouder, corrected to raadslid and looked up again (griffier), then "de wethouder zei ..."
+    outside a form: the old confirmation does not count, the role goes back to raadslid and the contact stays."""
+    tracker = tracker_factory(slots={**FILLED, "role": "wethouder", "routing_confirmed": "wethouder|Leiden"})
+    tracker.events[:0] = [_slot("role", "wethouder"), _slot("municipality", "Leiden"), _slot("municipality_key", "leiden"),
+                          _slot("routing_confirmed", "wethouder|Leiden"), _slot("contact_function", "gemeentesecretaris"),
+                          _slot("role", "raadslid"), _slot("contact_function", "griffier"), {"event": "user", "text": "..."},
+                          _slot("role", "wethouder")]
+    events = slots_of(await ActionReportSummary().run(dispatcher, tracker, domain))
+    assert events["role"] == "raadslid" and "contact_function" not in events
+
+
+async def test_on_the_general_route_a_place_named_later_does_not_reach_the_report(connection, dispatcher, tracker_factory,
+                                                                                  domain):
+    """A municipality without a protocol (no key: the general route), then "ja, in Leiden" outside a form: the summary
+    and the report keep Amersfoort, so Leiden's griffie cannot read a report that was not routed to it."""
+    slots = {**FILLED, "municipality": "Leiden", "municipality_key": None}
+    tracker = tracker_factory(slots=slots)
+    tracker.events[:0] = [_slot("role", "raadslid"), _slot("municipality", "Amersfoort"), _slot("municipality_key", None),
+                          _slot("contact_function", "griffier"), {"event": "user", "text": "..."},
+                          _slot("municipality", "Leiden")]
+    events = slots_of(await ActionReportSummary().run(dispatcher, tracker, domain))
+    assert events["municipality"] == "Amersfoort" and "Gemeente: Amersfoort" in dispatcher.messages[0]["text"]
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots={**slots, **events}, text="ja", intent="affirm"),
+                                   domain)
+    municipality, readable_by = connection.execute(select(Report.municipality, Report.readable_by)).one()
+    assert municipality == "Amersfoort" and not readable_by.startswith("leiden")
 
 
 @pytest.mark.parametrize("typed", ["nee", "/deny", "nee, niet indienen", "laat maar zitten", "liever niet", "doe maar niet",
