@@ -129,4 +129,8 @@ class ActionHandoff(Action):
         route = route_for(tracker, dispatcher)
         if route is None:
             return [SlotSet("handoff_requested", False)]
-        return await hand_off(dispatcher, tracker, route)
+        # The route the routing form settled on is a contact lookup too: a report filed after the handoff goes to the
+        # same person (report_summary.keep_route reads the role and municipality of the last lookup).
+        looked_up = [SlotSet("contact_function", route["contact"]["function"]),
+                     SlotSet("contact_label", route["contact"]["label"])]
+        return [*looked_up, *await hand_off(dispatcher, tracker, route)]

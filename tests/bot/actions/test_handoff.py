@@ -150,6 +150,8 @@ async def test_the_action_finds_the_route_for_role_and_municipality(connection, 
     events = await ActionHandoff().run(dispatcher, tracker, domain)
     assert names(events)[-1] == "pause"
     assert "Ik heb de burgemeester van Nijmegen gevraagd" in dispatcher.messages[0]["text"]  # Nijmegen: wethouder -> burgemeester
+    # the contact it looked up is the report's too (report_summary.keep_route reads the last lookup)
+    assert {e["name"]: e["value"] for e in events if e["event"] == "slot"}["contact_function"] == "burgemeester"
     assert smtp_server.inbox.messages[-1]["To"] == "burgemeester@nijmegen.example"
 
 

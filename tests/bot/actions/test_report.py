@@ -530,6 +530,26 @@ async def test_a_role_the_user_confirmed_after_routing_gets_its_own_contact(conn
     assert (role, readable_by) == ("wethouder", f"leiden:{events['contact_function']}")
 
 
+async def test_a_place_given_in_the_routing_form_before_a_handoff_is_kept_at_the_summary(connection, dispatcher,
+                                                                                         tracker_factory, domain):
+    """Routed for Leiden; "ik wil de griffier van Zwolle spreken" at the summary, "nee" to "Klopt het dat u actief bent in
+    de gemeente Zwolle?", then "Nijmegen": the handoff looks the contact up for Nijmegen, and the summary after it
+    keeps Nijmegen (the last lookup), not Leiden (review of 6611d1a)."""
+    from actions.handoff import ActionHandoff
+
+    moved = {**FILLED, "municipality": "Nijmegen", "municipality_key": "nijmegen", "routing_confirmed": None}
+    handoff = tracker_factory(slots=moved)
+    looked_up = [e for e in await ActionHandoff().run(dispatcher, handoff, domain) if e["event"] == "slot"]
+    tracker = tracker_factory(slots={**moved, **{e["name"]: e["value"] for e in looked_up}})
+    tracker.events[:0] = [_slot("role", "raadslid"), _slot("municipality", "Leiden"), _slot("municipality_key", "leiden"),
+                          _slot("contact_function", "griffier"), {"event": "user", "text": "..."},
+                          _slot("municipality", "Nijmegen"), _slot("municipality_key", "nijmegen"),
+                          _slot("routing_confirmed", None), *looked_up]
+    events = slots_of(await ActionReportSummary().run(dispatcher, tracker, domain))
+    assert "municipality" not in events and "municipality_key" not in events
+    assert "Gemeente: Nijmegen" in dispatcher.messages[-2]["text"]
+
+
 async def test_a_confirmation_before_the_last_lookup_does_not_route_a_later_role(connection, dispatcher, tracker_factory,
                                                                                 domain):
     """Confirmed as wethouder, corrected to raadslid and looked up again (griffier), then "de wethouder zei ..."
