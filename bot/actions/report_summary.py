@@ -117,9 +117,9 @@ class ActionReportSummary(Action):
 def keep_route(tracker: Tracker) -> list:
     """Who gets the report is who the contact person was looked up for. A role or municipality named later outside a
     form ("ja, in Leiden", "hij is wethouder": an entity sets the slot, not the route) is put back, so what is shown,
-    filed and sent to the contact agree. A route the user confirmed after the lookup (routing_confirmed equal to the
-    role and municipality now: the routing form's question, e.g. on the way to a handoff, which looks up no contact for
-    the report) is kept, and its contact is looked up now."""
+    filed and sent to the contact agree. A route the user confirmed after the lookup with no lookup following it
+    (routing_confirmed equal to the role and municipality now) is kept, and its contact is looked up now. A handoff is
+    a lookup too: action_handoff sets the contact it hands over to."""
     routed, confirmed = route_at_lookup(tracker)
     if routed is not None:
         now = {name: tracker.get_slot(name) for name in ROUTE_AT_LOOKUP}

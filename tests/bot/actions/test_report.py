@@ -515,8 +515,9 @@ def test_the_routed_role_is_the_role_when_the_contact_was_last_looked_up(tracker
 
 async def test_a_role_the_user_confirmed_after_routing_gets_its_own_contact(connection, dispatcher, tracker_factory,
                                                                             domain):
-    """Asked back by the routing form on the way to a handoff ("Klopt het dat u wethouder bent?" "ja"), which looks up no
-    contact for the report: the summary keeps the confirmed role and looks its contact up now."""
+    """Confirmed by the routing form ("Klopt het dat u wethouder bent?" "ja") after the last lookup, with no lookup
+    following it (a handoff now sets its contact, so this guards the rule itself): the summary keeps the confirmed role
+    and looks its contact up now."""
     tracker = routed_as(tracker_factory(slots={**FILLED, "role": "wethouder", "routing_confirmed": "wethouder|Leiden"}),
                         "raadslid", "wethouder")
     tracker.events[4:4] = [_slot("routing_confirmed", "wethouder|Leiden")]  # after the lookup, with the new role
