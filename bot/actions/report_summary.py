@@ -20,9 +20,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from actions import identity, outbox, texts
 from actions.common import REPORT_SLOTS, YES_NO, asked_by, forget_draft, reset, words_hold_back, words_keep
-from actions.knowledge import normalize_role
 from actions.report_fields import REPORT_FIELDS, ReportDraft
-from actions.routing import protocol_for, route_of
+from actions.routing import looked_up_route
 from actions.store import db, evidence, protocols, reports
 from actions.store import outbox as outbox_store
 
@@ -124,8 +123,9 @@ def keep_route(tracker: Tracker) -> list:
     if routed is not None:
         now = {name: tracker.get_slot(name) for name in ROUTE_AT_LOOKUP}
         if now != routed and confirmed is not None and confirmed == f"{now['role']}|{now['municipality']}":
-            contact = _contact_of(tracker, now["role"] or "")
-            if contact is not None:
+            route = looked_up_route(tracker)  # the route the slots hold now: the one confirmed
+            if route is not None:
+                contact = route["contact"]
                 tracker.slots.update(contact_function=contact["function"], contact_label=contact["label"])
                 return [SlotSet("contact_function", contact["function"]), SlotSet("contact_label", contact["label"])]
         back = [name for name in ROUTE_AT_LOOKUP if now[name] != routed[name]]
@@ -156,26 +156,6 @@ def route_at_lookup(tracker: Tracker) -> tuple[dict | None, str | None]:
         elif kind == "slot" and name == "routing_confirmed" and routed is not None:
             confirmed = value
     return routed, confirmed
-
-
-def routed_role(tracker: Tracker) -> str | None:
-    """The role the contact person was looked up for (route_at_lookup)."""
-    routed, _ = route_at_lookup(tracker)
-    return routed["role"] if routed else None
-
-
-def _contact_of(tracker: Tracker, role: str) -> dict | None:
-    """The contact person for `role` in the routed municipality (routing.route_of), or None."""
-    canonical = normalize_role(role)
-    if canonical is None:
-        return None
-    try:
-        with db.session() as session:
-            route = route_of(protocol_for(session, tracker.get_slot("municipality_key")),
-                             tracker.get_slot("municipality") or "", canonical)
-    except (LookupError, SQLAlchemyError):
-        return None
-    return route["contact"]
 
 
 def keep_routed_municipality(tracker: Tracker) -> list:

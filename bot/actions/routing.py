@@ -320,15 +320,21 @@ class ActionAskRoutingCheck(Action):
 def route_for(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict | None:
     """The route for the role and the resolved municipality in the slots; None (and a Dutch answer)
     when there is none."""
+    route = looked_up_route(tracker)
+    if route is None:
+        dispatcher.utter_message(text=texts.NO_ROUTE)
+    return route
+
+
+def looked_up_route(tracker: Tracker) -> dict | None:
+    """route_for without the answer: the route for the role and municipality in the slots, or None."""
     municipality, role = tracker.get_slot("municipality"), normalize_role(tracker.get_slot("role"))
     if not municipality or role is None:
-        dispatcher.utter_message(text=texts.NO_ROUTE)
         return None
     try:
         with db.session() as session:
             return route_of(protocol_for(session, tracker.get_slot("municipality_key")), municipality, role)
     except (LookupError, SQLAlchemyError):
-        dispatcher.utter_message(text=texts.NO_ROUTE)
         return None
 
 

@@ -9,7 +9,13 @@ from actions.common import ActionStop, yes_no
 from actions.report import ValidateReportForm
 from actions.report_change import ActionChangeReport, field_of
 from actions.report_fields import REPORT_FIELDS, medium_of
-from actions.report_summary import NOT_SURE_AT_SUMMARY, ActionCancelReport, ActionReportSummary, ActionSubmitReport, routed_role
+from actions.report_summary import (
+    NOT_SURE_AT_SUMMARY,
+    ActionCancelReport,
+    ActionReportSummary,
+    ActionSubmitReport,
+    route_at_lookup,
+)
 from actions.store.models import Report
 from tests.conftest import asked_before
 
@@ -510,7 +516,8 @@ def _slot(name, value):
 def test_the_routed_role_is_the_role_when_the_contact_was_last_looked_up(tracker_factory, events, routed):
     tracker = tracker_factory(slots={})
     tracker.events[:0] = events
-    assert routed_role(tracker) == routed
+    at_lookup, _ = route_at_lookup(tracker)
+    assert (at_lookup["role"] if at_lookup else None) == routed
 
 
 async def test_a_role_the_user_confirmed_after_routing_gets_its_own_contact(connection, dispatcher, tracker_factory,
