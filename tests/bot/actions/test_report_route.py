@@ -1,0 +1,151 @@
+"""Who gets the report is who the contact was looked up for (report_summary.keep_route): a role or municipality named
+outside a form after the lookup is put back at the summary; a route confirmed after it, or a handoff's lookup, is
+kept. Split from test_report.py, whose helpers it uses."""
+
+import pytest
+from sqlalchemy import select
+
+from actions.report_summary import ActionCancelReport, ActionReportSummary, ActionSubmitReport, route_at_lookup
+from actions.store.models import Report
+from tests.bot.actions.test_report import FILLED, answering_the_summary, slots_of
+
+
+@pytest.fixture
+def tracker_factory(tracker_factory):
+    return answering_the_summary(tracker_factory)
+
+
+def routed_as(tracker, role: str, later_role: str):
+    """The tracker's events as Rasa sends them: the role set, the contact looked up for it, then another role set
+    outside a form (an entity in a later message)."""
+    tracker.events[:0] = [{"event": "slot", "name": "role", "value": role},
+                          {"event": "slot", "name": "municipality", "value": "Leiden"},
+                          {"event": "slot", "name": "municipality_key", "value": "leiden"},
+                          {"event": "slot", "name": "contact_function", "value": "griffier"},
+                          {"event": "user", "text": "..."}, {"event": "slot", "name": "role", "value": later_role}]
+    return tracker
+
+
+async def test_a_role_named_after_routing_does_not_reach_the_summary_or_the_report(
+        connection, dispatcher, tracker_factory, domain):
+    """Routed as raadslid (to the griffier); "hij is wethouder" at the summary sets the role slot outside a form: the
+    summary, the summary asked again and the report keep raadslid, the role the contact was looked up for."""
+    tracker = routed_as(tracker_factory(slots={**FILLED, "role": "wethouder"}), "raadslid", "wethouder")
+    events = await ActionReportSummary().run(dispatcher, tracker, domain)
+    assert slots_of(events)["role"] == "raadslid"
+    assert "rol: raadslid" in dispatcher.messages[0]["text"] and "wethouder" not in dispatcher.messages[0]["text"]
+    shown = {**FILLED, **slots_of(events)}
+
+    again = routed_as(tracker_factory(slots={**shown, "role": "wethouder"}, text="ja, hij is wethouder", intent="deny"),
+                      "raadslid", "wethouder")
+    kept = slots_of(await ActionCancelReport().run(dispatcher, again, domain))
+    assert kept["role"] == "raadslid" and kept["report_draft_id"] == shown["report_draft_id"]  # nothing shown changed
+
+    filing = tracker_factory(slots={**shown, **kept}, text="ja", intent="affirm", last_action="action_cancel_report")
+    await ActionSubmitReport().run(dispatcher, filing, domain)
+    assert connection.execute(select(Report.role, Report.readable_by)).one() == ("raadslid", "leiden:griffier")
+
+
+def _slot(name, value):
+    return {"event": "slot", "name": name, "value": value}
+
+
+@pytest.mark.parametrize("events, routed", [
+    ([], None),
+    ([_slot("role", "raadslid")], None),  # no contact looked up yet
+    ([_slot("role", "raadslid"), _slot("contact_function", "griffier"), _slot("role", "wethouder")], "raadslid"),
+    ([_slot("role", "raadslid"), _slot("contact_function", "griffier"), _slot("role", "wethouder"),
+      _slot("contact_function", "burgemeester")], "wethouder"),  # looked up again: the latest lookup counts
+    ([_slot("role", "raadslid"), _slot("contact_function", "griffier"), _slot("contact_function", None)], None),
+    ([_slot("role", "raadslid"), _slot("contact_function", "griffier"), {"event": "session_started"}], None),
+    ([_slot("role", "raadslid"), _slot("contact_function", "griffier"), {"event": "reset_slots"},
+      _slot("role", "wethouder")], None),
+])
+def test_the_routed_role_is_the_role_when_the_contact_was_last_looked_up(tracker_factory, events, routed):
+    tracker = tracker_factory(slots={})
+    tracker.events[:0] = events
+    at_lookup, _ = route_at_lookup(tracker)
+    assert (at_lookup["role"] if at_lookup else None) == routed
+
+
+async def test_a_role_the_user_confirmed_after_routing_gets_its_own_contact(connection, dispatcher, tracker_factory,
+                                                                            domain):
+    """Confirmed by the routing form ("Klopt het dat u wethouder bent?" "ja") after the last lookup, with no lookup
+    following it (a handoff now sets its contact, so this guards the rule itself): the summary keeps the confirmed role
+    and looks its contact up now."""
+    tracker = routed_as(tracker_factory(slots={**FILLED, "role": "wethouder", "routing_confirmed": "wethouder|Leiden"}),
+                        "raadslid", "wethouder")
+    tracker.events[4:4] = [_slot("routing_confirmed", "wethouder|Leiden")]  # after the lookup, with the new role
+    events = slots_of(await ActionReportSummary().run(dispatcher, tracker, domain))
+    assert "role" not in events and events["contact_function"] != "griffier"
+    assert "rol: wethouder" in dispatcher.messages[0]["text"]
+    assert f"Naar: {events['contact_label']}" in dispatcher.messages[0]["text"]
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots={**FILLED, "role": "wethouder", **events},
+                                                               text="ja", intent="affirm"), domain)
+    role, readable_by = connection.execute(select(Report.role, Report.readable_by)).one()
+    assert (role, readable_by) == ("wethouder", f"leiden:{events['contact_function']}")
+
+
+async def test_a_place_given_in_the_routing_form_before_a_handoff_is_kept_at_the_summary(connection, dispatcher,
+                                                                                         tracker_factory, domain):
+    """Routed for Leiden; "ik wil de griffier van Zwolle spreken" at the summary, "nee" to "Klopt het dat u actief bent in
+    de gemeente Zwolle?", then "Nijmegen": the handoff looks the contact up for Nijmegen, and the summary after it
+    keeps Nijmegen (the last lookup), not Leiden (review of 6611d1a)."""
+    from actions.handoff import ActionHandoff
+
+    moved = {**FILLED, "municipality": "Nijmegen", "municipality_key": "nijmegen", "routing_confirmed": None}
+    handoff = tracker_factory(slots=moved)
+    looked_up = [e for e in await ActionHandoff().run(dispatcher, handoff, domain) if e["event"] == "slot"]
+    tracker = tracker_factory(slots={**moved, **{e["name"]: e["value"] for e in looked_up}})
+    tracker.events[:0] = [_slot("role", "raadslid"), _slot("municipality", "Leiden"), _slot("municipality_key", "leiden"),
+                          _slot("contact_function", "griffier"), {"event": "user", "text": "..."},
+                          _slot("municipality", "Nijmegen"), _slot("municipality_key", "nijmegen"),
+                          _slot("routing_confirmed", None), *looked_up]
+    events = slots_of(await ActionReportSummary().run(dispatcher, tracker, domain))
+    assert "municipality" not in events and "municipality_key" not in events
+    assert "Gemeente: Nijmegen" in dispatcher.messages[-2]["text"]
+
+
+async def test_a_confirmation_before_the_last_lookup_does_not_route_a_later_role(connection, dispatcher, tracker_factory,
+                                                                                domain):
+    """Confirmed as wethouder, corrected to raadslid and looked up again (griffier), then "de wethouder zei ..."
+    outside a form: the old confirmation does not count, the role goes back to raadslid and the contact stays."""
+    tracker = tracker_factory(slots={**FILLED, "role": "wethouder", "routing_confirmed": "wethouder|Leiden"})
+    tracker.events[:0] = [_slot("role", "wethouder"), _slot("municipality", "Leiden"), _slot("municipality_key", "leiden"),
+                          _slot("routing_confirmed", "wethouder|Leiden"), _slot("contact_function", "gemeentesecretaris"),
+                          _slot("role", "raadslid"), _slot("contact_function", "griffier"), {"event": "user", "text": "..."},
+                          _slot("role", "wethouder")]
+    events = slots_of(await ActionReportSummary().run(dispatcher, tracker, domain))
+    assert events["role"] == "raadslid" and "contact_function" not in events
+
+
+async def test_on_the_general_route_a_place_named_later_does_not_reach_the_report(connection, dispatcher, tracker_factory,
+                                                                                  domain):
+    """A municipality without a protocol (no key: the general route), then "ja, in Leiden" outside a form: the summary
+    and the report keep Amersfoort, so Leiden's griffie cannot read a report that was not routed to it."""
+    slots = {**FILLED, "municipality": "Leiden", "municipality_key": None}
+    tracker = tracker_factory(slots=slots)
+    tracker.events[:0] = [_slot("role", "raadslid"), _slot("municipality", "Amersfoort"), _slot("municipality_key", None),
+                          _slot("contact_function", "griffier"), {"event": "user", "text": "..."},
+                          _slot("municipality", "Leiden")]
+    events = slots_of(await ActionReportSummary().run(dispatcher, tracker, domain))
+    assert events["municipality"] == "Amersfoort" and "Gemeente: Amersfoort" in dispatcher.messages[0]["text"]
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots={**slots, **events}, text="ja", intent="affirm"),
+                                   domain)
+    municipality, readable_by = connection.execute(select(Report.municipality, Report.readable_by)).one()
+    assert municipality == "Amersfoort" and not readable_by.startswith("leiden")
+
+
+async def test_a_municipality_named_after_routing_does_not_reach_the_summary_or_the_report(
+        connection, dispatcher, tracker_factory, domain):
+    """Routed for Leiden; "ja, in Alkmaar" at the summary sets the slot outside a form: the summary and the
+    report still name Leiden, the municipality whose contact gets it (review of issue 12)."""
+    events = await ActionReportSummary().run(dispatcher, tracker_factory(slots={**FILLED, "municipality": "Alkmaar"}), domain)
+    assert slots_of(events)["municipality"] == "Leiden"
+    shown = dispatcher.messages[0]["text"]
+    assert "Gemeente: Leiden" in shown and "Alkmaar" not in shown
+    confirmed = {**FILLED, **slots_of(events)}
+    dispatcher.messages.clear()
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots=confirmed, text="ja", intent="affirm"), domain)
+    municipality, readable_by = connection.execute(select(Report.municipality, Report.readable_by)).one()
+    assert (municipality, readable_by) == ("Leiden", "leiden:griffier")
