@@ -88,6 +88,14 @@ def test_the_fresh_files_are_every_round_s_new_dev_and_retired_dev_since_the_rul
     assert fresh_patterns(24, 23) == []  # rules written this round: nothing is fresh yet
 
 
+def test_a_round_without_new_dev_files_keeps_its_retired_ones_fresh():
+    paths = sorted(tune_triage.ROOT.glob("tests/nlu/real/dev*.jsonl"))
+    assert [p.rsplit("/", 1)[1] for p in tune_triage.default_fresh(30, 31)] == [
+        "dev_r30[a-z].jsonl", "dev_r29retired.jsonl", "dev_r30retired.jsonl"]  # no dev_r31e/f
+    files = tune_triage.fresh_files(tune_triage.default_fresh(31, 31), paths)
+    assert sorted(f.name for f in files) == ["dev_r30retired.jsonl"]
+
+
 def test_fresh_indices_follow_the_order_cases_are_read_in(tmp_path):
     files = {}
     for name, count in (("dev_a.jsonl", 2), ("dev_r23e.jsonl", 3), ("dev_z.jsonl", 1)):
