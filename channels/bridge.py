@@ -18,12 +18,13 @@ from aiohttp import web
 
 from channels.rasa_client import RasaClient, RasaTimeout, RasaUnavailable, sender_id
 from channels.retry import backoff, retry
+from core.texts import DANGER_LINE
 
 log = logging.getLogger(__name__)
 
 DELAYED = (
     "Ik ben even niet bereikbaar. Uw bericht is bewaard en komt door zodra ik weer werk. "
-    "Bent u nu in gevaar? Bel dan 112."
+    + DANGER_LINE
 )
 
 Reply = Callable[[str, list[dict]], Awaitable[None]]  # (address, Rasa's messages)

@@ -34,6 +34,7 @@ from actions.identity import identity_hash
 from actions.store import db, outbox
 from actions.store import evidence as store
 from core.config import get_settings
+from core.texts import DANGER_LINE
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ UNSAFE_PDF = ("Dit PDF-bestand kan ik niet bewaren. Er zit iets in dat niet veil
               "bijlage. Maak een screenshot van de pagina's en stuur die.")
 TOO_MANY = ("U heeft al {count} bewijsstukken gestuurd. Meer kan ik niet bewaren. Geef andere bewijzen aan de griffie.")
 TOO_MUCH = ("U heeft al {mb} MB aan bewijs gestuurd. Meer kan ik niet bewaren. Geef andere bewijzen aan de griffie.")
-NOT_STORED = "Het bewaren lukte nu niet. Probeer het over een paar minuten opnieuw. In direct gevaar? Bel 112."
+NOT_STORED = "Het bewaren lukte nu niet. Probeer het over een paar minuten opnieuw. " + DANGER_LINE
 NOT_DOWNLOADED = "Dit bestand kon ik niet ophalen. Probeer het nog eens."
 
 

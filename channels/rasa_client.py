@@ -15,6 +15,7 @@ from urllib.parse import quote
 import aiohttp
 
 from core.config import get_settings
+from core.texts import DANGER_LINE
 
 
 class RasaUnavailable(Exception):
@@ -30,12 +31,11 @@ class RasaTimeout(RasaUnavailable):
 # (its buttons' payloads); these are its own control intents, which a user must not trigger by typing them.
 CONTROL_INTENTS = frozenset({"session_start", "restart", "back", "nlu_fallback"})
 MAX_TEXT = 20_000  # the triage action itself answers long stories ("erg lang"); this only stops abuse
-UNREADABLE = ("Dat begrijp ik niet goed: ik kon uw bericht niet lezen. Vertel in een paar gewone zinnen wat er gebeurde, of typ 'stop'. "
-              "Bent u in direct gevaar? Bel 112.")
+UNREADABLE = ("Dat begrijp ik niet goed: ik kon uw bericht niet lezen. Vertel in een paar gewone zinnen wat er gebeurde, of typ 'stop'. " + DANGER_LINE)
 CONTROL = ("Berichten die met een / beginnen zijn opdrachten voor het systeem; die voer ik niet uit. Vertel in "
-           "gewone zinnen wat er gebeurde, of typ 'stop'. Bent u in direct gevaar? Bel 112.")
+           "gewone zinnen wat er gebeurde, of typ 'stop'. " + DANGER_LINE)
 TOO_LONG = ("Uw bericht is erg lang, te lang voor mij. Vertel het in een paar kortere berichten. "
-            "Bent u in direct gevaar? Bel 112.")
+            + DANGER_LINE)
 _INTENT = re.compile(r"/\s*([^{@\s]*)")  # the name ends where Rasa's does: "{", "@" (a confidence), a space
 
 

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import yaml
 
+from core.texts import DANGER_LINE
+
 ROOT = Path(__file__).resolve().parents[1]
 MAX_WORDS, MAX_SENTENCE, MIN_FLESCH_DOUMA = 60, 15, 60.0
 
@@ -35,6 +37,8 @@ _VOWELS = "aeiouyáàâéèêíìîóòôúùû"
 _WORD = re.compile(r"[A-Za-zÀ-ÿ0-9][A-Za-zÀ-ÿ0-9'’-]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 PLACEHOLDER = "iets"
+# Shared sentences the code joins into its texts by name: read as their words, so a text is scored whole.
+NAMED_TEXTS = {"DANGER_LINE": DANGER_LINE}
 
 
 def syllables(word: str) -> int:
@@ -98,13 +102,21 @@ def domain_texts(folder: Path) -> dict[str, str]:
 
 
 def _static(node: ast.AST) -> str | None:
-    """The text of a str constant, an f-string (placeholders as one short word) or a '+' of those."""
+    """The text of a str constant, a shared sentence by name (NAMED_TEXTS), an f-string (other placeholders as one short
+    word) or a '+' of those."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
+    if isinstance(node, ast.Name) and node.id in NAMED_TEXTS:
+        return NAMED_TEXTS[node.id]
     if isinstance(node, ast.JoinedStr):
         parts = []
         for value in node.values:
-            parts.append(value.value if isinstance(value, ast.Constant) else PLACEHOLDER)
+            if isinstance(value, ast.Constant):
+                parts.append(value.value)
+            elif isinstance(value, ast.FormattedValue) and isinstance(value.value, ast.Name):
+                parts.append(NAMED_TEXTS.get(value.value.id, PLACEHOLDER))
+            else:
+                parts.append(PLACEHOLDER)
         return "".join(str(p) for p in parts)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _static(node.left), _static(node.right)

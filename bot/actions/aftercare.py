@@ -47,6 +47,7 @@ from actions.store import db, protocols, reports
 from actions.store import outbox as outbox_store
 from actions.store.models import Report
 from core.config import get_settings
+from core.texts import DANGER_LINE
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ CONSENT_BUTTONS = [{"title": "Ja, dat mag", "payload": f'/{ANSWER_INTENT}{{"afte
 OFFER_ACTION = "action_aftercare_offer"
 PUSH_CHANNELS = ("telegram", "signal", "socketio")  # where the bot can write first; REST and the shell cannot
 OFFER_WINDOW = timedelta(hours=1)  # only reports filed this recently are asked (not every old report after an update)
-DANGER = "Bent u in gevaar? Bel 112."
+DANGER = DANGER_LINE
 _NUMBERS = {1: "een", 2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen",
             10: "tien"}
 

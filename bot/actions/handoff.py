@@ -20,6 +20,7 @@ from actions.routing import route_for
 from actions.store import db, handoffs
 from channels.messengers import in_sentence
 from core.config import get_settings
+from core.texts import DANGER_LINE
 
 CHANNEL_PREFIXES = ("telegram", "signal")
 
@@ -40,7 +41,7 @@ def _who(contact: dict) -> str:
 def _call_yourself(contact: dict) -> str:
     details = ", ".join(x for x in (contact.get("phone"), contact.get("email")) if x)
     how = f": {details}" if details else " via de griffie of de website van de gemeente"
-    return f"Neem zelf contact op met {contact['label']}{how}. Bent u nu in gevaar? Bel 112."
+    return f"Neem zelf contact op met {contact['label']}{how}. {DANGER_LINE}"
 
 
 def _message(handoff_id: int, route: dict, category: str | None, channel: str,
@@ -88,7 +89,7 @@ async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, route: di
         return done
     if not created:
         dispatcher.utter_message(text="U heeft al gevraagd om iemand van de gemeente te spreken. U krijgt hier antwoord, in dit gesprek. "
-                                      "Bent u nu in gevaar? Bel 112.")
+                                      + DANGER_LINE)
         return [*done, ActiveLoop(None), ConversationPaused()]
     subject, body, payload = _message(handoff_id, route, category, channel, tracker.get_slot("doubt"))
     try:
@@ -106,7 +107,7 @@ async def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, route: di
         text=f"Ik heb {who} van {route['municipality']} gevraagd om dit gesprek over te nemen. {when} "
         f"Tot die tijd antwoord ik zelf niet. Wat u hier schrijft, kan {reader} lezen. "
         + ("Laat dit venster open: het antwoord verschijnt hier. " if channel == "socketio" else "")
-        + "Bent u nu in gevaar? Bel 112."
+        + DANGER_LINE
     )
     return [*done, ActiveLoop(None), ConversationPaused()]
 

@@ -15,9 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import aftercare
 from actions.common import asked_by
 from actions.report_summary import NOT_SURE_AT_SUMMARY, show_summary_again
+from core.texts import DANGER_LINE
 
 NOT_SURE = "Ik weet niet zeker wat u bedoelt."
-DANGER = "Bent u nu in gevaar? Bel dan direct 112."
+DANGER = DANGER_LINE
 
 
 class ActionNotUnderstood(Action):

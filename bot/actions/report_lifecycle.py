@@ -25,6 +25,7 @@ from actions.store import audit, db, erasure, reports
 from actions.store import outbox as outbox_store
 from actions.store.models import FINAL_STATUSES
 from core.config import get_settings
+from core.texts import DANGER_LINE
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ NOT_FOUND = "-"  # lookup_reference when the typed number is none of this identi
 _REFERENCE = re.compile(r"\bMLD[\s-]?(\d{8})[\s-]?([A-Z2-9]{6})\b", re.I)
 
 NOT_FOUND_TEXT = "Ik kan geen melding met dat nummer vinden. Kijk of het nummer klopt, of neem contact op met de griffie."
-STORE_DOWN = "Dat lukt nu niet door een storing. Probeer het later nog eens, of neem contact op met de griffie. Bent u in gevaar? Bel 112."
+STORE_DOWN = "Dat lukt nu niet door een storing. Probeer het later nog eens, of neem contact op met de griffie. " + DANGER_LINE
 
 
 def reference_in(text: Any) -> str | None:
@@ -239,4 +240,4 @@ def _erase(tracker: Tracker) -> str:
         when = f"over {days} dagen" if days else "bij de volgende opschoning"
         text += (f" Uw melding {', '.join(references)} wordt {when} gewist. Tot dan kan de griffie er nog iets mee doen. "
                  "Wilt u dat eerder? Vraag het de griffie.")
-    return text + " Bent u in gevaar? Bel 112."
+    return f"{text} {DANGER_LINE}"

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from core.texts import DANGER_LINE
+
 CATEGORY = {
     "A": "A-gedrag ('ik'-gedrag): emotie over de eigen situatie van die persoon",
     "B": "B-gedrag ('jullie'-gedrag): kritiek op het beleid, de regels of de raad, niet op u als persoon",
@@ -83,6 +85,6 @@ def reporting_sentence(reporting: str, persistent: bool | None) -> str:
 
 NO_ROUTE = "Ik kon uw contactpersoon nu niet vinden. Neem contact op met de griffie van uw gemeente."
 NO_ADVICE = (
-    "Door een storing kan ik het advies nu niet ophalen. Uw veiligheid gaat voor. Bel 112 bij gevaar. "
+    "Door een storing kan ik het advies nu niet ophalen. Uw veiligheid gaat voor. " + DANGER_LINE + " "
     "Meld het voorval bij de griffie of de gemeentesecretaris."
 )

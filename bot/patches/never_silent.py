@@ -27,15 +27,16 @@ import asyncio
 import logging
 
 from core.config import get_settings
+from core.texts import DANGER_LINE
 
 log = logging.getLogger(__name__)
 
 FALLBACK = (
-    "Bent u in direct gevaar? Bel 112. Door een storing kan ik u nu niet verder helpen. "
+    DANGER_LINE + " Door een storing kan ik u nu niet verder helpen. "
     "Bij twijfel kunt u altijd de griffier van uw gemeente bellen. Probeer het over een paar minuten opnieuw."
 )
 ACUTE_FALLBACK = (
-    "Bent u in direct gevaar? Bel 112 en zeg waar u bent. Ga weg of zoek een veilige plek op: "
+    "Bent u nu in gevaar? Bel dan direct 112 en zeg waar u bent. Ga weg of zoek een veilige plek op: "
     "uw eigen veiligheid gaat altijd voor. Door een storing kan ik u nu niet verder helpen; "
     "bel daarna de griffier van uw gemeente."
 )

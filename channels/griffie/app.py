@@ -52,6 +52,7 @@ from channels.griffie.session import (
 from channels.messengers import label as messenger_label
 from channels.rasa_client import RasaClient, RasaUnavailable
 from core.config import get_settings
+from core.texts import DANGER_LINE
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -62,8 +63,7 @@ NOTICES = {  # fixed texts only: nothing from the query string is ever echoed
     "failed": ("error", "Het versturen is niet gelukt. Probeer het opnieuw."),
     "closed": ("error", "Dit gesprek is al teruggegeven aan de assistent."),
 }
-RESUMED = ("{who} heeft het gesprek teruggegeven aan de assistent. U kunt mij weer alles vragen. "
-           "Bent u nu in gevaar? Bel 112.")
+RESUMED = ("{who} heeft het gesprek teruggegeven aan de assistent. U kunt mij weer alles vragen. " + DANGER_LINE)
 
 FAILURE_DELAY = web.AppKey("failure_delay", float)
 MAX_FAILURES, LOCKOUT_SECONDS = auth.MAX_ATTEMPTS, auth.LOCKOUT_SECONDS  # per account, in the database

@@ -33,6 +33,7 @@ from channels import evidence, transcript
 from channels.rasa_client import RasaClient, RasaUnavailable
 from channels.widget import session as widget_session
 from core.config import get_settings
+from core.texts import DANGER_LINE
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ NO_SESSION = "Het gesprek is verlopen. Laad de pagina opnieuw en probeer het nog
 NO_LINK = "Ik zag geen link in uw bericht."
 MAX_LINK_TEXT = 20_000
 
-UNAVAILABLE = "De chat is even niet bereikbaar. Probeer het over een paar minuten opnieuw. In direct gevaar? Bel 112."
+UNAVAILABLE = "De chat is even niet bereikbaar. Probeer het over een paar minuten opnieuw. " + DANGER_LINE
 
 
 def conversation(tracker: dict) -> list[dict]:

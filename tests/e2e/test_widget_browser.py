@@ -235,7 +235,7 @@ def test_a_conversation_survives_reload_and_a_dropped_connection(site, browser):
          message=f"the widget did not connect ({status(driver)}); Rasa's socket.io channel needs bot/patches/socketio_fixes.py "
                  f"on this stack. Browser log: {driver.get_log('browser')}")
     assert messages(driver) == []
-    assert driver.find_element(By.CSS_SELECTOR, "#meldhulp-chat .mh-danger").text == "In direct gevaar? Bel 112."
+    assert driver.find_element(By.CSS_SELECTOR, "#meldhulp-chat .mh-danger").text == "Bent u nu in gevaar? Bel dan direct 112."
 
     # The typing indicator: watch it while the first message is answered.
     driver.execute_script("""window.typingSeen = [];
@@ -253,7 +253,7 @@ def test_a_conversation_survives_reload_and_a_dropped_connection(site, browser):
     assert [c.text for c in choices][:2] == ["Raadslid", "Duolid"]
     driver.find_element(By.CSS_SELECTOR, "h1").click()
     order = tab_order(driver, 2 + len(choices) + 2)
-    assert order == ["Bel 112.", "Gesprek", *[c.text for c in choices], "Uw bericht", "Verstuur"], order
+    assert order == ["Bel dan direct 112.", "Gesprek", *[c.text for c in choices], "Uw bericht", "Verstuur"], order
     ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.TAB * (len(choices) + 1)).key_up(Keys.SHIFT).perform()
     assert driver.switch_to.active_element.text == "Raadslid"
     axe(driver, "with quick replies")

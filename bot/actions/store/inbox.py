@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from actions.store import audit as audit_store
 from actions.store import outbox, reports
 from actions.store.models import STATUS_LABELS, STATUS_NEXT, AuditEntry, Report
+from core.texts import DANGER_LINE
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -132,7 +133,7 @@ def user_news(reference: str, status: str) -> str:
     """What the user hears after a status change: the reference and the new status's sentence, never the note."""
     sentence = reports.STATUS_FOR_USER.get(status, f"De status is nu: {status_label(status)}.")
     return (f"Er is nieuws over uw melding {reference}: {sentence} "
-            "U kunt altijd vragen 'hoe staat het met mijn melding'. In direct gevaar? Bel 112.")
+            "U kunt altijd vragen 'hoe staat het met mijn melding'. " + DANGER_LINE)
 
 
 def delivered(session: Session, notice: reports.UserNotice, error: str | None) -> None:

@@ -38,8 +38,8 @@
   const T = {
     title: 'Meldhulp – chat',
     intro: 'Vertel in uw eigen woorden wat er gebeurde.',
-    danger: 'In direct gevaar?',
-    call: 'Bel 112.',
+    danger: 'Bent u nu in gevaar?',
+    call: 'Bel dan direct 112.',
     log: 'Gesprek',
     you: 'U',
     bot: 'Meldhulp',
@@ -54,7 +54,7 @@
     noHistory: 'Verbonden. Eerdere berichten kon ik niet laden.',
     retrying: 'Nog geen verbinding, opnieuw verbinden…',
     reconnecting: 'Verbinding verbroken, opnieuw verbinden…',
-    failed: 'De chat kan niet starten. Probeer het later opnieuw. In direct gevaar? Bel 112.',
+    failed: 'De chat kan niet starten. Probeer het later opnieuw. Bent u nu in gevaar? Bel dan direct 112.',
     attach: 'Foto of bestand toevoegen',
     // {limit}: ', tot N MB' from data-evidence-max-mb (EVIDENCE_MAX_BYTES on the server), or nothing without it.
     attachHint: "Bewijs: foto's, screenshots (JPEG, PNG, WebP) of PDF{limit}. Alleen uw contactpersoon ziet het.",

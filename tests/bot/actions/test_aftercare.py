@@ -20,6 +20,7 @@ from actions.report_fields import ReportDraft
 from actions.store import aftercare as store
 from actions.store import erasure, reports
 from actions.store.models import OutboxMessage, Report
+from core.texts import DANGER_LINE
 from tests.bot.actions.store.test_lifecycle import STORY, draft
 from tests.conftest import asked_before
 
@@ -313,7 +314,7 @@ async def test_not_good_offers_the_support_line_and_reaches_the_contact_without_
     said = dispatcher.messages[-1]["text"]
     # Leiden's aftercare section names the Ondersteuningsteam Weerbaar Bestuur (§7.3), with its website
     assert "Ondersteuningsteam Weerbaar Bestuur" in said and "weerbaarbestuur.nl" in said
-    assert "Ik heb de griffier laten weten dat u nazorg vraagt." in said and "Bel 112" in said
+    assert "Ik heb de griffier laten weten dat u nazorg vraagt." in said and DANGER_LINE in said
     [mail] = contacts.inbox.messages
     body = mail.get_payload(decode=True).decode()
     assert mail["Subject"] == f"Meldhulp: nazorg gevraagd bij melding {reference}"
@@ -339,7 +340,7 @@ async def test_a_person_in_distress_keeps_their_aftercare_and_the_contact_hears_
                        text="het gaat niet goed met me, ik kan niet meer")
     await ActionAftercareAnswer().run(dispatcher, tracker, domain)
     said = dispatcher.messages[-1]["text"]
-    assert "geen berichten meer" not in said and "Bel 112" in said and "nazorg vraagt" in said
+    assert "geen berichten meer" not in said and DANGER_LINE in said and "nazorg vraagt" in said
     assert len(contacts.inbox.messages) == 1
     assert _round(clock, filed + 3 * DAY, sent) == 2  # the next check-in still comes
     with Session(bind=connection) as s:
@@ -457,7 +458,7 @@ async def test_answers_after_erasure_was_asked_are_not_kept(connection, contacts
     contacts.inbox.messages.clear()
     await ActionAftercareAnswer().run(dispatcher, _tracker(tracker_factory, reference, intent="aftercare_answer",
                                       entities=[{"entity": "aftercare_answer", "value": "niet_goed"}]), domain)
-    assert "Bel 112" in dispatcher.messages[-1]["text"]  # still the support line and 112
+    assert DANGER_LINE in dispatcher.messages[-1]["text"]  # still the support line and 112
     with Session(bind=connection) as s:
         assert store.plan_for(s, report.id).last_answer is None
         assert [c.answer for c in store.checkins(s, report.id)] == [None, None, None]
@@ -511,7 +512,7 @@ async def test_a_database_error_while_notifying_the_contact_keeps_the_answer_and
     await ActionAftercareAnswer().run(dispatcher, _tracker(tracker_factory, reference, intent="aftercare_answer",
                                       entities=[{"entity": "aftercare_answer", "value": "niet_goed"}]), domain)
     said = dispatcher.messages[-1]["text"]
-    assert "storing" not in said and "Dat lukt nog niet; ik probeer het opnieuw." in said and "Bel 112" in said
+    assert "storing" not in said and "Dat lukt nog niet; ik probeer het opnieuw." in said and DANGER_LINE in said
     with Session(bind=connection) as s:
         report = s.scalar(select(Report).where(Report.reference == reference))
         assert store.plan_for(s, report.id).last_answer == "niet_goed"

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from actions.handoff import channel_of, hand_off
 from actions.store.models import Handoff
+from core.texts import DANGER_LINE
 
 ROUTE = {
     "municipality": "Leiden", "municipality_key": "leiden", "role": "raadslid",
@@ -57,7 +58,7 @@ async def test_a_notified_handoff_pauses_the_conversation(connection, contacts, 
     assert names(events) == ["slot", "active_loop", "pause"]
     text = dispatcher.messages[0]["text"]
     assert "Ik heb de griffie van Leiden gevraagd om dit gesprek over te nemen" in text
-    assert "U krijgt antwoord op werkdagen binnen een uur." in text and "Bel 112" in text
+    assert "U krijgt antwoord op werkdagen binnen een uur." in text and DANGER_LINE in text
     row = connection.execute(select(Handoff.channel, Handoff.status, Handoff.notified_via, Handoff.municipality_key)).one()
     assert tuple(row) == ("telegram", "open", "email", "leiden")
     [mail] = smtp_server.inbox.messages

@@ -15,6 +15,9 @@ def test_every_bot_text_passes_and_the_collection_is_complete():
     assert any("Wanneer was het?" in t for t in texts.values())
     assert any("Ons advies nu" in t for t in texts.values())
     assert any("24 uur" in t for t in texts.values())
+    # a text joined with the shared danger line is scored whole, with its words
+    assert any(t.startswith("Door een storing kan ik het advies") and t.count("112") == 1 and "Meld het" in t
+               for t in texts.values())
     _, failing = readability.check(texts)
     assert [(s.name, s.problems) for s in failing] == []
 
@@ -31,3 +34,10 @@ def test_the_measure_fails_long_texts_long_sentences_and_hard_words():
 
 def test_dutch_syllables():
     assert [readability.syllables(w) for w in ("huis", "gemeente", "twee", "geïntimideerd", "rijden", "112")] == [1, 3, 1, 5, 2, 3]
+
+
+def test_a_shared_sentence_by_name_is_read_as_its_words():
+    import ast
+    joined = ast.parse('"Het lukt nu niet. " + DANGER_LINE + f" Probeer {later}. {DANGER_LINE}"').body[0].value
+    assert readability._static(joined) == (f"Het lukt nu niet. {readability.DANGER_LINE} Probeer "
+                                           f"{readability.PLACEHOLDER}. {readability.DANGER_LINE}")

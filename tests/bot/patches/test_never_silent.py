@@ -28,7 +28,7 @@ def test_the_fixed_answers_name_only_what_all_five_protocols_name():
     assert [line["phone"] for line in shared] == ["112"]
     assert "Alle protocollen zeggen dat u bij twijfel altijd de griffier kunt bellen" in yaml.safe_dump(model, allow_unicode=True, width=1000)
     for text in (never_silent.FALLBACK, never_silent.ACUTE_FALLBACK):
-        assert text.startswith("Bent u in direct gevaar? Bel 112")
+        assert text.startswith("Bent u nu in gevaar? Bel dan direct 112")
         assert re.findall(r"\d[\d -]{2,}\d|\d{3}", text) == ["112"]
         assert "griffier" in text
 
