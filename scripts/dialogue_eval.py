@@ -17,6 +17,9 @@ Measured and printed, each with a floor (the command fails below it):
   asked back ("Klopt het dat u raadslid bent in de gemeente Zwolle?"); the scripted user says "ja" when it is their
   own and "nee" (or the conversation's `route_no`, e.g. "klopt niet") when it is not (counted: asked back, corrected),
   the filed report's role and municipality must be theirs, and a conversation with `route_asked: true` must be asked.
+  A conversation with `first_route` answers the routing questions with that route (a wrong tap), then at the summary
+  chooses "Aanpassen" and types "rol en gemeente": the report form must ask role and municipality again, and the
+  report must be filed with the user's own (counted: route changed at the summary).
 
 No story text is printed: only conversation ids and field names.
 """
@@ -61,6 +64,7 @@ class Result:
     wrong_route: bool = False  # the filed report's role or municipality is not the user's own
     route_not_asked: bool = False  # route_asked: true, and the story's role or place was not asked back
     paused: bool = False  # pause_at_route_check: paused at the question, resumed in a new session
+    route_changed: bool = False  # first_route: the report form asked role and municipality again after "Aanpassen"
     stuck: str = ""
 
 
@@ -87,9 +91,11 @@ def own_route(conversation: dict, slots: dict) -> bool:
             and str(slots.get("municipality") or "").casefold() == conversation["municipality"].casefold())
 
 
-def reply_for(conversation: dict, now: dict) -> tuple[str, str | None]:
-    """(what the user says, the report field it answers or None)."""
+def reply_for(conversation: dict, now: dict, route_changed: bool = True) -> tuple[str, str | None]:
+    """(what the user says, the report field it answers or None). Before `route_changed`, a conversation with
+    `first_route` answers the routing questions with that route and changes it at the summary."""
     loop, slots = now["loop"], now["slots"]
+    wrong = conversation.get("first_route") if not route_changed else None
     requested = slots.get("requested_slot")
     if requested == "triage_check":  # the doubt question: in the triage, or in the report form after a story typed there
         return conversation["triage"]["check"], None
@@ -98,7 +104,14 @@ def reply_for(conversation: dict, now: dict) -> tuple[str, str | None]:
     if loop == "routing_form" and requested == "routing_check":  # asked back: a role or place from the story
         return ("ja" if own_route(conversation, slots) else conversation.get("route_no", "nee")), None
     if loop == "routing_form":
-        return (conversation["role"] if requested == "role" else conversation["municipality"]), None
+        route = wrong or conversation
+        return (route["role"] if requested == "role" else route["municipality"]), None
+    if loop == "report_form" and requested in ("role", "municipality"):  # the route changed at the summary
+        return conversation[requested], None
+    if loop == "change_form":
+        return "rol en gemeente", None
+    if slots.get("report_status") == "confirming" and wrong:
+        return "/change", None  # the "Aanpassen" button
     if loop == "report_form" and requested == "report_wanted":
         return "/affirm", None  # the "Melden" button
     if loop == "report_form" and requested and requested.startswith("report_"):
@@ -142,7 +155,9 @@ def run_one(bot: servers.Servers, conversation: dict) -> Result:
                 result.stuck = f"pause at the route question not kept or not resumed: {said[-3:]}"
                 break
             continue
-        message, name = reply_for(conversation, now)
+        if now["loop"] == "report_form" and now["slots"].get("requested_slot") in ("role", "municipality"):
+            result.route_changed = True
+        message, name = reply_for(conversation, now, result.route_changed)
         if now["slots"].get("requested_slot") == "routing_check":
             result.route_asked_back += 1
             result.route_corrected += message != "ja"
@@ -170,6 +185,8 @@ def run_one(bot: servers.Servers, conversation: dict) -> Result:
         result.turns += 1
     result.route_not_asked = bool(conversation.get("route_asked")) and not result.route_asked_back
     result.route_not_asked |= bool(conversation.get("pause_at_route_check")) and not result.paused
+    if conversation.get("first_route") and not result.route_changed and not result.stuck:
+        result.stuck = "first_route: role and municipality were not asked again after 'Aanpassen'"
     if not result.filed and not result.stuck:
         result.stuck = f"no report after {MAX_TURNS} turns"
     return result
@@ -223,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r.id:32} turns {r.turns:2}  filed {'ja ' if r.filed else 'NEE'}  medium {'ok ' if r.medium_ok else 'FOUT'}"
               f"  gevraagd-uit-verhaal {','.join(r.asked_in_story) or '-':20} ongeldig-geaccepteerd {','.join(r.invalid_accepted) or '-':10}"
               f"  fout-ingevuld {','.join(r.wrong_prefills) or '-'}  route-teruggevraagd {r.route_asked_back}"
-              f"{' verbeterd' if r.route_corrected else ''}{' gepauzeerd' if r.paused else ''}{'  ROUTE FOUT' if r.wrong_route else ''}"
+              f"{' verbeterd' if r.route_corrected else ''}{' gepauzeerd' if r.paused else ''}{' route-aangepast' if r.route_changed else ''}{'  ROUTE FOUT' if r.wrong_route else ''}"
               + (f"  VAST: {r.stuck}" if r.stuck else ""))
     filed = [r for r in results if r.filed]
     full = [r.turns for r in filed if r.full_story]
@@ -243,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         "stories_not_recognised": sum(r.asked_for_report for r in results),
         "route_asked_back": sum(r.route_asked_back for r in results),
         "route_corrected": sum(r.route_corrected for r in results),
+        "route_changed_at_summary": sum(r.route_changed for r in results),
         "wrong_route": sum(r.wrong_route for r in filed),
         "route_not_asked_back": sum(r.route_not_asked for r in results),
         "paused_at_route_question": sum(r.paused for r in results),

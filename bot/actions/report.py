@@ -17,7 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import prefill, texts, triage
+from actions import prefill, routing, texts, triage
 from actions.common import (
     REPORT_SLOTS,
     TRIAGE_SLOTS,
@@ -27,6 +27,7 @@ from actions.common import (
     reset,
     yes_no_answer,
 )
+from actions.report_change import ROUTE
 from actions.report_fields import BY_SLOT, MEDIA, ReportField
 
 
@@ -82,9 +83,19 @@ def is_skip(text: str | None) -> bool:
     return all(word in _FILLER for word in rest)
 
 
+# The route's questions in this form, only when the route is changed at the summary (the domain lists them first)
+ROUTE_ASKED = ("role", "municipality")
+
+
 class ValidateReportForm(SafeFormValidationAction):
     def name(self) -> str:
         return "validate_report_form"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> list:
+        events = await super().run(dispatcher, tracker, domain)
+        if tracker.get_slot("report_changing") == ROUTE:
+            events += await _rerouted(dispatcher, tracker, events, domain)
+        return events
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         # report_wanted is filled from the intent: "weet ik niet" or "ja graag" understood as deny is no "nee"
@@ -93,7 +104,10 @@ class ValidateReportForm(SafeFormValidationAction):
             return []
         changing = tracker.get_slot("report_changing")
         # Optional fields (witnesses, consequences) are asked only when the user chose to change them.
-        needed = [s for s in domain_slots if s != "triage_check" and (not (s in BY_SLOT and BY_SLOT[s].optional) or s == changing)]
+        needed = [s for s in domain_slots if s not in ("triage_check", *ROUTE_ASKED)
+                  and (not (s in BY_SLOT and BY_SLOT[s].optional) or s == changing)]
+        if changing == ROUTE:  # "Rol en gemeente" at the summary: asked first (actions.report_change)
+            needed = [*ROUTE_ASKED, *needed]
         if tracker.get_slot("doubt"):
             # an open doubt (a story typed into the form, validate_report_what, or a triage left before its question
             # was answered): the question comes right after the story; the answer clears the doubt
@@ -130,12 +144,46 @@ class ValidateReportForm(SafeFormValidationAction):
             dispatcher.utter_message(text=f"Dan noteer ik dit als {answered['category']}-gedrag.")
         return answered
 
+    # Role and municipality are this form's slots only when the route is changed at the summary: Rasa fills them from
+    # the domain's mappings (requested_slot in this form); nothing more to extract, and no warning that nothing is.
+    async def extract_role(self, dispatcher, tracker: Tracker, domain) -> dict:
+        return {}
+
+    async def extract_municipality(self, dispatcher, tracker: Tracker, domain) -> dict:
+        return {}
+
+    def validate_role(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        return routing.role_answer(value, dispatcher)
+
+    def validate_municipality(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
+        return routing.municipality_answer(value, dispatcher)
+
     def __getattr__(self, name: str) -> Any:
         """validate_<slot> for every report field without its own method: free text, or a choice."""
         field = BY_SLOT.get(name.removeprefix("validate_")) if name.startswith("validate_") else None
         if field is None:
             raise AttributeError(name)
         return lambda value, dispatcher, tracker, domain: _answer(field, value, dispatcher)
+
+
+async def _rerouted(dispatcher: CollectingDispatcher, tracker: Tracker, events: list, domain) -> list:
+    """Once the changed route has a role and a municipality: the new protocol's short advice (whether reporting is
+    required may differ), its contact person (who gets the report) and the route as confirmed (the user chose it),
+    as after the routing form. Nothing while one of them is still asked, or once the contact is looked up."""
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    now = {name: slots.get(name, tracker.get_slot(name)) for name in ("role", "municipality", "municipality_key")}
+    if not (now["role"] and now["municipality"]) or slots.get("contact_function", tracker.get_slot("contact_function")):
+        return []
+    tracker.slots.update(now)  # the advice and the lookup read the new route
+    looked_up = await triage.ActionAdvice().run(dispatcher, tracker, domain)
+    if not any(e.get("name") == "contact_function" for e in looked_up):  # no category to advise on: the contact only
+        route = routing.looked_up_route(tracker)
+        if route is None:
+            dispatcher.utter_message(text=texts.NO_ROUTE)
+        else:
+            looked_up += [SlotSet("contact_function", route["contact"]["function"]),
+                          SlotSet("contact_label", route["contact"]["label"])]
+    return [*looked_up, SlotSet("routing_confirmed", routing.route_pair(tracker))]
 
 
 def _classified(abcd: dict, dispatcher: CollectingDispatcher, was_acute: bool) -> dict:

@@ -1,8 +1,13 @@
 """Changing one field of the report at the summary ("Aanpassen", issue 13): the change form asks which field,
-the field is emptied, and the report form (report.py) asks only that one again before a new summary."""
+the field is emptied, and the report form (report.py) asks only that one again before a new summary.
+
+"Rol en gemeente" (ROUTE) changes who gets the report: the role, the municipality and the contact looked up for them
+are emptied, the report form asks role and municipality again, and the new protocol's advice and contact follow
+(actions.report.ValidateReportForm)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,6 +15,12 @@ from rasa_sdk.events import SlotSet
 
 from actions.common import SafeFormValidationAction
 from actions.report_fields import BY_SLOT, REPORT_FIELDS
+
+ROUTE = "route"  # not a report field: the role and municipality the report is routed by
+ROUTE_LABEL = "Rol en gemeente"
+ROUTE_WORDS = re.compile(r"\b(rol|functie|gemeente|contactpersoon|ontvanger)\b")
+# What a changed route empties: the answers and everything looked up or confirmed for them.
+ROUTE_SLOTS = ("role", "municipality", "municipality_key", "routing_confirmed", "contact_function", "contact_label")
 
 
 class ValidateChangeForm(SafeFormValidationAction):
@@ -41,6 +52,8 @@ def field_of(value: Any) -> str | None:
     folded = value.lower().strip()
     if folded in BY_SLOT:
         return folded
+    if folded in (ROUTE, ROUTE_LABEL.lower()) or ROUTE_WORDS.search(folded):
+        return ROUTE
     for f in REPORT_FIELDS:
         if folded == f.label.lower():
             return f.slot
@@ -55,7 +68,8 @@ class ActionAskChangeField(Action):
         return "action_ask_change_field"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
-        buttons = [{"title": f.label, "payload": f'/change{{"change_field":"{f.slot}"}}'} for f in REPORT_FIELDS]
+        buttons = [{"title": ROUTE_LABEL, "payload": f'/change{{"change_field":"{ROUTE}"}}'},
+                   *({"title": f.label, "payload": f'/change{{"change_field":"{f.slot}"}}'} for f in REPORT_FIELDS)]
         dispatcher.utter_message(text="Wat wilt u aanpassen? Kies een deel. De rest blijft staan.", buttons=buttons)
         return []
 
@@ -74,4 +88,6 @@ class ActionChangeReport(Action):
             events += [SlotSet(field, None), SlotSet("report_changing", field)]
             prefilled = [s for s in tracker.get_slot("report_prefilled") or [] if s != field]
             events.append(SlotSet("report_prefilled", prefilled))
+        elif field == ROUTE:
+            events += [*(SlotSet(slot, None) for slot in ROUTE_SLOTS), SlotSet("report_changing", ROUTE)]
         return events

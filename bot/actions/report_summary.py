@@ -109,16 +109,21 @@ class ActionReportSummary(Action):
             contact = tracker.get_slot("contact_label") or "uw contactpersoon"
             dispatcher.utter_message(text=f"Goed, ik dien niets in. U kunt later altijd nog melden bij {contact}. Zorg goed voor uzelf.")
             return [*reset(REPORT_SLOTS)]
-        events = keep_route(tracker)
+        events = keep_route(tracker, dispatcher)
         return [*events, *show_summary(dispatcher, tracker, uuid.uuid4().hex)]
 
 
-def keep_route(tracker: Tracker) -> list:
+ROUTE_KEPT = ("De melding gaat naar de contactpersoon voor de rol en gemeente hieronder. "
+              "Klopt dat niet? Kies 'Aanpassen' en dan 'Rol en gemeente'.")
+
+
+def keep_route(tracker: Tracker, dispatcher: CollectingDispatcher | None = None) -> list:
     """Who gets the report is who the contact person was looked up for. A role or municipality named later outside a
     form ("ja, in Leiden", "hij is wethouder": an entity sets the slot, not the route) is put back, so what is shown,
     filed and sent to the contact agree. A route the user confirmed after the lookup with no lookup following it
     (routing_confirmed equal to the role and municipality now) is kept, and its contact is looked up now. A handoff is
-    a lookup too: action_handoff sets the contact it hands over to."""
+    a lookup too: action_handoff sets the contact it hands over to. A role or municipality put back is said, with how
+    to change it (ROUTE_KEPT), when a dispatcher is given."""
     routed, confirmed = route_at_lookup(tracker)
     if routed is not None:
         now = {name: tracker.get_slot(name) for name in ROUTE_AT_LOOKUP}
@@ -130,8 +135,12 @@ def keep_route(tracker: Tracker) -> list:
                 return [SlotSet("contact_function", contact["function"]), SlotSet("contact_label", contact["label"])]
         back = [name for name in ROUTE_AT_LOOKUP if now[name] != routed[name]]
         tracker.slots.update({name: routed[name] for name in back})  # this turn's summary and its hash read them
-        return [SlotSet(name, routed[name]) for name in back]
-    return keep_routed_municipality(tracker)  # no lookup in the events (a tracker without them): by the key
+        events = [SlotSet(name, routed[name]) for name in back]
+    else:
+        events = keep_routed_municipality(tracker)  # no lookup in the events (a tracker without them): by the key
+    if dispatcher is not None and any(e["name"] in ("role", "municipality") for e in events):
+        dispatcher.utter_message(text=ROUTE_KEPT)
+    return events
 
 
 ROUTE_AT_LOOKUP = ("role", "municipality", "municipality_key")
@@ -180,7 +189,7 @@ def show_summary_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     """The open summary once more (a stale "ja", a "ja" read as "nee", a message not understood). The routed role and
     municipality are kept (one named in between does not change who gets the report), and the draft id
     only when nothing shown changed: a new one otherwise, so what is filed is what was shown last."""
-    events = keep_route(tracker)
+    events = keep_route(tracker, dispatcher)
     draft_id = tracker.get_slot("report_draft_id")
     unchanged = bool(draft_id) and tracker.get_slot("report_summary_hash") == summary_hash(tracker.get_slot)
     return [*events, *show_summary(dispatcher, tracker, draft_id if unchanged else uuid.uuid4().hex)]

@@ -267,24 +267,34 @@ class ValidateRoutingForm(SafeFormValidationAction):
         return {"routing_check": None, "routing_confirmed": None, **cleared}
 
     def validate_role(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
-        role = normalize_role(value if isinstance(value, str) else None)
-        if value is None:
-            return {"role": None}
-        if role is None:
-            dispatcher.utter_message(text="Die rol ken ik niet. Kies de rol die het best past.")
-            return {"role": None}
-        return {"role": role}
+        return role_answer(value, dispatcher)
 
     def validate_municipality(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
-        if value is None:
-            return {"municipality": None}
-        with db.session() as session:
-            key, name = resolve_municipality(session, value)
-        if name is None:
-            dispatcher.utter_message(text="Die gemeente herken ik niet. Typ alleen de naam, bijvoorbeeld 'Leiden'.")
-            return {"municipality": None, "municipality_key": None}
-        # The key (None: no protocol loaded, the general route) is resolved here once and carried.
-        return {"municipality": name, "municipality_key": key}
+        return municipality_answer(value, dispatcher)
+
+
+def role_answer(value: Any, dispatcher: CollectingDispatcher) -> dict:
+    """The role an answer names (routing form, and the report form when the route is changed at the summary)."""
+    role = normalize_role(value if isinstance(value, str) else None)
+    if value is None:
+        return {"role": None}
+    if role is None:
+        dispatcher.utter_message(text="Die rol ken ik niet. Kies de rol die het best past.")
+        return {"role": None}
+    return {"role": role}
+
+
+def municipality_answer(value: Any, dispatcher: CollectingDispatcher) -> dict:
+    """The municipality an answer names, with its key (None: no protocol loaded, the general route), resolved here
+    once and carried."""
+    if value is None:
+        return {"municipality": None}
+    with db.session() as session:
+        key, name = resolve_municipality(session, value)
+    if name is None:
+        dispatcher.utter_message(text="Die gemeente herken ik niet. Typ alleen de naam, bijvoorbeeld 'Leiden'.")
+        return {"municipality": None, "municipality_key": None}
+    return {"municipality": name, "municipality_key": key}
 
 
 class ActionAskRole(Action):

@@ -42,6 +42,19 @@ def test_the_driver_answers_what_the_bot_asks():
         assert ask(c, {"loop": loop, "slots": {"requested_slot": "triage_check"}}) == (c["triage"]["check"], None)
 
 
+def test_a_first_route_is_answered_then_changed_at_the_summary():
+    c = next(c for c in CONVERSATIONS if c.get("first_route"))
+    ask = dialogue_eval.reply_for
+    first = {"loop": "routing_form", "slots": {"requested_slot": "municipality"}}
+    assert ask(c, first, route_changed=False) == (c["first_route"]["municipality"], None)
+    confirming = {"loop": None, "slots": {"report_status": "confirming", "category": "D"}}
+    assert ask(c, confirming, route_changed=False) == ("/change", None)  # "Aanpassen"
+    assert ask(c, {"loop": "change_form", "slots": {"requested_slot": "change_field"}}, False) == ("rol en gemeente", None)
+    again = {"loop": "report_form", "slots": {"requested_slot": "role"}}
+    assert ask(c, again, route_changed=True) == (c["role"], None) and c["role"] != c["first_route"]["role"]
+    assert ask(c, confirming, route_changed=True) == ("ja", None)
+
+
 def test_expected_prefills_name_known_fields_and_cover_the_review_stories():
     known = {*dialogue_eval.FIELDS, "witnesses", "consequences"}
     for c in CONVERSATIONS:

@@ -4,7 +4,7 @@ named and the summary comes again, nothing filed or lost; a "ja" after it files 
 from sqlalchemy import select
 
 from actions.not_understood import DANGER, ActionNotUnderstood
-from actions.report_summary import NOT_SURE_AT_SUMMARY, ActionReportSummary, ActionSubmitReport
+from actions.report_summary import NOT_SURE_AT_SUMMARY, ROUTE_KEPT, ActionReportSummary, ActionSubmitReport
 from actions.store.models import Report
 from tests.bot.actions.test_report import FILLED, count, slots_of, summary_shown
 
@@ -42,7 +42,8 @@ async def test_a_municipality_in_the_message_not_understood_does_not_change_who_
                                             intent="nlu_fallback"))
     kept = slots_of(await ActionNotUnderstood().run(dispatcher, tracker, domain))
     assert kept["municipality"] == "Leiden"
-    assert "Gemeente: Leiden" in dispatcher.messages[1]["text"] and "Alkmaar" not in dispatcher.messages[1]["text"]
+    assert dispatcher.messages[1]["text"] == ROUTE_KEPT  # said, with how to change it
+    assert "Gemeente: Leiden" in dispatcher.messages[2]["text"] and "Alkmaar" not in dispatcher.messages[2]["text"]
     assert kept["report_draft_id"] == slots["report_draft_id"]  # what is shown did not change
 
     again = summary_shown(tracker_factory(slots={**slots, "municipality": "Alkmaar", **kept}, text="ja", intent="affirm"),

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from actions.common import REPORT_SLOTS
-from actions.report import ValidateReportForm
+from actions.report import ROUTE_ASKED, ValidateReportForm
 from actions.report_change import ActionAskChangeField, field_of
 from actions.report_fields import FORM_SLOTS, MEDIA, REPORT_FIELDS, ReportDraft
 from actions.report_summary import summary
@@ -31,7 +31,7 @@ def test_domain_yml_is_written_from_the_table():
 
 
 def test_the_domain_declares_the_report_form_exactly_as_the_table(domain):
-    assert domain["forms"]["report_form"]["required_slots"] == FORM_SLOTS
+    assert domain["forms"]["report_form"]["required_slots"] == [*ROUTE_ASKED, *FORM_SLOTS]
     for field in REPORT_FIELDS:
         conditions = domain["slots"][field.slot]["mappings"][0]["conditions"]
         assert conditions == [{"active_loop": "report_form", "requested_slot": field.slot}]
@@ -74,7 +74,8 @@ def test_summary_change_buttons_and_reset_follow_the_table(dispatcher, tracker_f
 
 async def test_change_buttons_follow_the_table(dispatcher, tracker_factory, domain):
     await ActionAskChangeField().run(dispatcher, tracker_factory(), domain)
-    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == [f.label for f in REPORT_FIELDS]
+    # the route first (who gets the report: report_change.ROUTE), then every field of the table
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["Rol en gemeente", *(f.label for f in REPORT_FIELDS)]
 
 
 def test_the_draft_fills_every_column_of_the_row():
@@ -101,10 +102,16 @@ def test_a_stored_report_reads_back_field_by_field(session):
 
 def test_the_migrations_create_exactly_the_model(migrated_url):
     """A field added to the table without a migration (or the other way round) fails here."""
+    import importlib
+    import pkgutil
+
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from actions.store import aftercare, auth, evidence, sent  # noqa: F401 - their tables join Base.metadata on import
+    import actions.store
+
+    for module in pkgutil.iter_modules(actions.store.__path__):  # every table joins Base.metadata on import (drafts
+        importlib.import_module(f"actions.store.{module.name}")  # was missed when this test ran alone)
 
     engine = create_engine(migrated_url)
     with engine.connect() as connection:

@@ -1,11 +1,17 @@
 """Who gets the report is who the contact was looked up for (report_summary.keep_route): a role or municipality named
 outside a form after the lookup is put back at the summary; a route confirmed after it, or a handoff's lookup, is
-kept. Split from test_report.py, whose helpers it uses."""
+kept; "Rol en gemeente" under "Aanpassen" changes the route itself. Split from test_report.py, whose helpers it uses."""
 
 import pytest
 from sqlalchemy import select
 
-from actions.report_summary import ActionCancelReport, ActionReportSummary, ActionSubmitReport, route_at_lookup
+from actions.report_summary import (
+    ROUTE_KEPT,
+    ActionCancelReport,
+    ActionReportSummary,
+    ActionSubmitReport,
+    route_at_lookup,
+)
 from actions.store.models import Report
 from tests.bot.actions.test_report import FILLED, answering_the_summary, slots_of
 
@@ -33,7 +39,8 @@ async def test_a_role_named_after_routing_does_not_reach_the_summary_or_the_repo
     tracker = routed_as(tracker_factory(slots={**FILLED, "role": "wethouder"}), "raadslid", "wethouder")
     events = await ActionReportSummary().run(dispatcher, tracker, domain)
     assert slots_of(events)["role"] == "raadslid"
-    assert "rol: raadslid" in dispatcher.messages[0]["text"] and "wethouder" not in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[0]["text"] == ROUTE_KEPT  # said, with how to change it
+    assert "rol: raadslid" in dispatcher.messages[1]["text"] and "wethouder" not in dispatcher.messages[1]["text"]
     shown = {**FILLED, **slots_of(events)}
 
     again = routed_as(tracker_factory(slots={**shown, "role": "wethouder"}, text="ja, hij is wethouder", intent="deny"),
@@ -129,7 +136,8 @@ async def test_on_the_general_route_a_place_named_later_does_not_reach_the_repor
                           _slot("contact_function", "griffier"), {"event": "user", "text": "..."},
                           _slot("municipality", "Leiden")]
     events = slots_of(await ActionReportSummary().run(dispatcher, tracker, domain))
-    assert events["municipality"] == "Amersfoort" and "Gemeente: Amersfoort" in dispatcher.messages[0]["text"]
+    assert events["municipality"] == "Amersfoort" and "Gemeente: Amersfoort" in dispatcher.messages[1]["text"]
+    assert dispatcher.messages[0]["text"] == ROUTE_KEPT
     await ActionSubmitReport().run(dispatcher, tracker_factory(slots={**slots, **events}, text="ja", intent="affirm"),
                                    domain)
     municipality, readable_by = connection.execute(select(Report.municipality, Report.readable_by)).one()
@@ -142,10 +150,91 @@ async def test_a_municipality_named_after_routing_does_not_reach_the_summary_or_
     report still name Leiden, the municipality whose contact gets it (review of issue 12)."""
     events = await ActionReportSummary().run(dispatcher, tracker_factory(slots={**FILLED, "municipality": "Alkmaar"}), domain)
     assert slots_of(events)["municipality"] == "Leiden"
-    shown = dispatcher.messages[0]["text"]
+    assert dispatcher.messages[0]["text"] == ROUTE_KEPT
+    shown = dispatcher.messages[1]["text"]
     assert "Gemeente: Leiden" in shown and "Alkmaar" not in shown
     confirmed = {**FILLED, **slots_of(events)}
     dispatcher.messages.clear()
     await ActionSubmitReport().run(dispatcher, tracker_factory(slots=confirmed, text="ja", intent="affirm"), domain)
     municipality, readable_by = connection.execute(select(Report.municipality, Report.readable_by)).one()
     assert (municipality, readable_by) == ("Leiden", "leiden:griffier")
+
+
+# --- "Rol en gemeente" at the summary: the route itself changed (actions/report_change.py ROUTE) ---------------------
+
+async def test_rol_en_gemeente_is_offered_and_named_in_words():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.report_change import ROUTE, ActionAskChangeField, field_of
+
+    said = CollectingDispatcher()
+    await ActionAskChangeField().run(said, None, {})
+    assert said.messages[0]["buttons"][0] == {"title": "Rol en gemeente", "payload": '/change{"change_field":"route"}'}
+    assert [field_of(w) for w in ("Rol en gemeente", "route", "de gemeente klopt niet", "mijn rol")] == [ROUTE] * 4
+    assert (field_of("plaats"), field_of("wie")) == ("report_where", "report_who")  # the report's own fields stay
+
+
+async def test_changing_the_route_empties_it_and_whatever_was_looked_up_for_it(dispatcher, tracker_factory, domain):
+    from actions.report_change import ActionChangeReport
+
+    tracker = tracker_factory(slots={**FILLED, "routing_confirmed": "raadslid|Leiden", "change_field": "route",
+                                     "report_status": "confirming"})
+    changed = slots_of(await ActionChangeReport().run(dispatcher, tracker, domain))
+    assert all(changed[name] is None for name in ("role", "municipality", "municipality_key", "routing_confirmed",
+                                                  "contact_function", "contact_label", "report_status"))
+    assert changed["report_changing"] == "route" and "report_what" not in changed  # the answers stay
+
+
+async def test_a_changed_route_is_asked_advised_shown_and_filed_for_the_new_contact(
+        connection, session, dispatcher, tracker_factory, domain):
+    """Leiden, raadslid (to the griffier) at the summary; "Aanpassen", "Rol en gemeente": the report form asks role and
+    municipality again, the new protocol's advice and contact follow, and the summary and the report name them."""
+    from actions import routing
+    from actions.report import ValidateReportForm
+    from actions.report_change import ActionChangeReport
+
+    history = [_slot("role", "raadslid"), _slot("municipality", "Leiden"), _slot("municipality_key", "leiden"),
+               _slot("contact_function", "griffier")]
+    start = tracker_factory(slots={**FILLED, "change_field": "route", "report_status": "confirming"})
+    slots = {**FILLED, **slots_of(await ActionChangeReport().run(dispatcher, start, domain))}
+    history += [_slot(name, value) for name, value in slots.items() if name in ("role", "municipality",
+                                                                                 "municipality_key", "contact_function")]
+
+    async def form(new_slots=None, text=""):
+        tracker = tracker_factory(slots=slots, new_slots=new_slots, text=text, active_loop="report_form", last_action=None)
+        events = await ValidateReportForm().run(dispatcher, tracker, domain)
+        history.extend(e for e in events if e["event"] == "slot")
+        slots.update({**(new_slots or {}), **slots_of(events)})
+
+    await form()
+    assert slots["requested_slot"] == "role"
+    await form({"role": "wethouder"}, "wethouder")
+    assert (slots["role"], slots["requested_slot"]) == ("wethouder", "municipality")
+    await form({"municipality": "nijmegen"}, "nijmegen")
+    expected = routing.route(session, "Nijmegen", "wethouder")["contact"]
+    assert (slots["municipality"], slots["municipality_key"], slots["requested_slot"]) == ("Nijmegen", "nijmegen", None)
+    assert (slots["contact_function"], slots["contact_label"]) == (expected["function"], expected["label"])
+    assert slots["routing_confirmed"] == "wethouder|Nijmegen" and slots["report_required"] is True  # D: required
+    assert "protocol Nijmegen" in dispatcher.messages[-1]["text"]  # the new protocol's advice
+
+    summary = tracker_factory(slots=slots, last_action=None)
+    summary.events[:0] = history  # the events as Rasa sends them: the new lookup is the last
+    shown = {**slots, **slots_of(await ActionReportSummary().run(dispatcher, summary, domain))}
+    assert "Gemeente: Nijmegen; rol: wethouder" in dispatcher.messages[-2]["text"]
+    assert f"Naar: {expected['label']}" in dispatcher.messages[-2]["text"]
+    await ActionSubmitReport().run(dispatcher, tracker_factory(slots=shown, text="ja", intent="affirm"), domain)
+    assert connection.execute(select(Report.role, Report.readable_by)).one() == (
+        "wethouder", f"nijmegen:{expected['function']}")
+
+
+async def test_a_changed_route_waits_for_both_answers_and_a_place_unknown_is_asked_again(
+        connection, dispatcher, tracker_factory, domain):
+    from actions.report import ValidateReportForm
+
+    asked = {**FILLED, "role": "wethouder", "municipality": None, "municipality_key": None, "contact_function": None,
+             "contact_label": None, "report_changing": "route", "requested_slot": "municipality"}
+    tracker = tracker_factory(slots=asked, new_slots={"municipality": "sdfghjk"}, text="sdfghjk",
+                              active_loop="report_form", last_action=None)
+    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    assert slots["municipality"] is None and slots["requested_slot"] == "municipality"
+    assert "contact_function" not in slots and "herken ik niet" in dispatcher.messages[-1]["text"]
