@@ -6,7 +6,9 @@ of the gold labels (calibration; on a tie the first in the grid), then replays t
 pure Python) over a grid of D threshold (for C, and for A and B), incident mass, acute threshold, the acute intent
 the "threat + nu" rule needs (threat_now_min_acute), "D when no incident", cue_min_prob and d_cue_min_prob. First
 leaves out every setting under make eval-nlu's floors on the synthetic sets (EVAL_NLU_FLOORS; it stops when none keeps
-them, since then the model, not the decision, must change, unless --allow-under-floors). Keeps the settings with
+them, since then the model, not the decision, must change, unless --allow-under-floors), then every setting that takes
+one of the dialogue's own written examples for acute danger (dialogue_texts: greetings, questions, answers; the fewest
+such when none keeps them at none; round 31). Keeps the settings with
 D recall >= --min-d-recall and false acute <= --max-false-acute, and D recall >= --min-fresh-d-recall on the dev
 cases of the rounds since the cue rules were last written from dev errors (--fresh, FRESH_FROM_ROUND), then tries the D threshold for an insult with no D
 word (d_threshold_insult) on those, keeping a value where it loses no threat on dev; of those, the ones that keep the synthetic held-out
@@ -26,10 +28,12 @@ import itertools
 import json
 import math
 import os
+import re
 import sys
 import time
 
 import cross_fit
+import yaml
 from evaluate_nlu import real_report, scores
 from real_data import read_jsonl
 from real_sources import ROUND
@@ -73,6 +77,34 @@ EVAL_NLU_FLOORS = {"tests/nlu/heldout9.jsonl": (0.88, 0.95), "tests/nlu/heldout1
 # before the dev files of round 22 (dev_r21retired, dev_r22e, dev_r22f) were read. Whoever writes cue rules from dev
 # errors again raises this to the next round: the dev cases read then are no longer fresh.
 FRESH_FROM_ROUND = 22
+
+
+def dialogue_texts() -> list[str]:
+    """The written examples of the dialogue's own intents (greeting, thanks, questions about the procedure and the
+    bot, answers to its questions; bot/data/nlu/*.yml without the incident files): what people type to the bot that
+    is not a story. None may be taken for acute danger. Round 31's first tuning chose a setting that did for three of
+    them ("wat moet ik nu doen" among them, 0.24 likely acute to that model, over acute_threshold 0.2): a question
+    at the summary got the 112 message, and CI's end-to-end probe stopped on it. Training data, so parsed by the
+    shipped model itself, not cross-fitted: the texts are the dialogue's, the check is the decision's."""
+    texts = []
+    for path in sorted((ROOT / "bot/data/nlu").glob("*.yml")):
+        if path.name.startswith("incidents"):
+            continue
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            if "intent" in item and not item["intent"].startswith("incident_") and item["intent"] != "acute_danger":
+                texts += [re.sub(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})", r"\1", line.strip()[2:])
+                          for line in item["examples"].splitlines() if line.strip().startswith("- ")]
+    return texts
+
+
+def keep_calm(rows: list[tuple[dict, dict]], acute_count) -> list[tuple[dict, dict]]:
+    """The settings that take the fewest of the dialogue's own examples for acute danger (`acute_count(config)`),
+    none when any setting manages that (a cue rule alone can call a text acute whatever the settings)."""
+    counts = [acute_count(c) for c, _ in rows]
+    fewest = min(counts, default=0)
+    kept = [row for row, n in zip(rows, counts, strict=True) if n == fewest]
+    print(f"{len(kept)} of {len(rows)} settings take {fewest} of the dialogue's written examples for acute danger")
+    return kept
 
 
 def fresh_patterns(first: int, current: int) -> list[str]:
@@ -236,6 +268,10 @@ def main() -> int:
                                     holds_the_floors)
     if not floors_held and not args.allow_under_floors:
         parser.exit(2, "stopped: change the model (or rank anyway with --allow-under-floors)\n")
+    dialogue = dialogue_texts()
+    dialogue_rankings = [ranking_of(p) for p in parse_all(agent, dialogue)]
+    rows = keep_calm(rows, lambda config: sum(triage.decide(t, r, config)["acute"]
+                                              for t, r in zip(dialogue, dialogue_rankings, strict=True)))
     ok, max_false_acute = keep_safe(rows, args.min_d_recall, args.min_fresh_d_recall, args.max_false_acute)
     # Second pass: each kept setting with an insult threshold; kept only where it loses no threat its setting found
     pairs = [({**c, "d_threshold_insult": v}, base) for c, base in ok for v in INSULT_GRID if v > c["d_threshold"]]

@@ -165,3 +165,17 @@ def test_when_no_setting_keeps_the_floors_all_are_ranked_and_it_is_said(capsys):
     rows = [_row("a", 0.99, 0.99), _row("b", 0.98, 0.98)]
     assert keep_floors(rows, lambda config: False) == (rows, False)  # main() stops on this unless --allow-under-floors
     assert "CI would fail" in capsys.readouterr().out
+
+
+def test_settings_that_take_the_dialogue_s_own_words_for_acute_danger_are_left_out():
+    rows = [({"acute_threshold": t}, {}) for t in (0.2, 0.3, 0.4)]
+    acute = {0.2: 3, 0.3: 0, 0.4: 0}  # as round 31's first tuning: 0.2 took three written examples for acute danger
+    assert [c["acute_threshold"] for c, _ in tune_triage.keep_calm(rows, lambda c: acute[c["acute_threshold"]])] == [0.3, 0.4]
+    # a cue rule alone can call a text acute whatever the settings: then the fewest
+    assert len(tune_triage.keep_calm(rows, lambda c: 1)) == 3
+
+
+def test_the_dialogue_s_written_examples_are_plain_text_without_stories():
+    texts = tune_triage.dialogue_texts()
+    assert "wat moet ik nu doen" in texts and "ik ben fractiemedewerkster in Maastricht" in texts  # entity markup gone
+    assert len(texts) > 500 and not any("[" in t or "](" in t for t in texts)
