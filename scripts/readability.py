@@ -38,7 +38,13 @@ _WORD = re.compile(r"[A-Za-zÀ-ÿ0-9][A-Za-zÀ-ÿ0-9'’-]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 PLACEHOLDER = "iets"
 # Shared sentences the code joins into its texts by name: read as their words, so a text is scored whole.
-NAMED_TEXTS = {"DANGER_LINE": DANGER_LINE}
+NAMED_TEXTS = {"DANGER_LINE": DANGER_LINE, "DANGER": DANGER_LINE}  # DANGER: aftercare's and not_understood's alias
+
+
+def _named(node: ast.AST) -> str | None:
+    """The words of a shared sentence named by `node` (DANGER_LINE, aftercare.DANGER), or None."""
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+    return NAMED_TEXTS.get(name) if name else None
 
 
 def syllables(word: str) -> int:
@@ -106,15 +112,15 @@ def _static(node: ast.AST) -> str | None:
     word) or a '+' of those."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
-    if isinstance(node, ast.Name) and node.id in NAMED_TEXTS:
-        return NAMED_TEXTS[node.id]
+    if _named(node) is not None:
+        return _named(node)
     if isinstance(node, ast.JoinedStr):
         parts = []
         for value in node.values:
             if isinstance(value, ast.Constant):
                 parts.append(value.value)
-            elif isinstance(value, ast.FormattedValue) and isinstance(value.value, ast.Name):
-                parts.append(NAMED_TEXTS.get(value.value.id, PLACEHOLDER))
+            elif isinstance(value, ast.FormattedValue):
+                parts.append(_named(value.value) or PLACEHOLDER)
             else:
                 parts.append(PLACEHOLDER)
         return "".join(str(p) for p in parts)

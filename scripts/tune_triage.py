@@ -2,7 +2,7 @@
 
 Scores the development cases once by cross-fitting (scripts/cross_fit.py: each fold by the shipped classifier
 fitted without it, since the dev cases are training data too), takes the temperature with the best likelihood
-of the gold labels (calibration; on a tie the first in the grid), then replays the decision (nlu.triage,
+of the gold labels (calibration; 1.0 unless another fits better by MIN_TEMPERATURE_GAIN), then replays the decision (nlu.triage,
 pure Python) over a grid of D threshold (for C, and for A and B), incident mass, acute threshold, the acute intent
 the "threat + nu" rule needs (threat_now_min_acute), "D when no incident", cue_min_prob and d_cue_min_prob. First
 leaves out every setting under make eval-nlu's floors on the synthetic sets (EVAL_NLU_FLOORS; it stops when none keeps
@@ -95,6 +95,20 @@ def dialogue_texts() -> list[str]:
                 texts += [re.sub(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})", r"\1", line.strip()[2:])
                           for line in item["examples"].splitlines() if line.strip().startswith("- ")]
     return texts
+
+
+# A temperature other than 1.0 (no scaling) must fit dev better than 1.0 by at least this (mean negative log-likelihood).
+# Round 31: 1.5 fitted by 0.001 (0.225 against 0.226) and, with "D when no incident" 0.3, its flatter probabilities made
+# "Wat moet ik nu doen?" a D story (0.24 acute danger to the model): calibration that buys nothing only moves the edges.
+MIN_TEMPERATURE_GAIN = 0.005
+
+
+def choose_temperature(likelihood: dict[float, float]) -> float:
+    """The temperature with the best likelihood on dev, unless 1.0 is within MIN_TEMPERATURE_GAIN of it."""
+    best = min(likelihood, key=likelihood.__getitem__)
+    if 1.0 in likelihood and likelihood[1.0] - likelihood[best] < MIN_TEMPERATURE_GAIN:
+        return 1.0
+    return best
 
 
 def keep_calm(rows: list[tuple[dict, dict]], acute_count) -> list[tuple[dict, dict]]:
@@ -243,7 +257,7 @@ def main() -> int:
     print("temperature by likelihood on dev: " + "  ".join(f"T={t}: {v:.3f}" for t, v in likelihood.items()))
     # Calibration first: the temperature whose probabilities fit the development set best (the decision's
     # thresholds then mean what they say); the thresholds are chosen for that temperature.
-    grid = {**GRID, "temperature": [min(likelihood, key=likelihood.__getitem__)]}
+    grid = {**GRID, "temperature": [choose_temperature(likelihood)]}
     if args.vary:
         try:
             grid = narrow(grid, args.vary.split(","), cross_fit.component_config("nlu.abcd.ABCDTriage"))

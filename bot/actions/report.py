@@ -179,10 +179,12 @@ async def _rerouted(dispatcher: CollectingDispatcher, tracker: Tracker, events: 
     if not any(e.get("name") == "contact_function" for e in looked_up):  # no category to advise on: the contact only
         route = routing.looked_up_route(tracker)
         if route is None:
-            dispatcher.utter_message(text=texts.NO_ROUTE)
-        else:
-            looked_up += [SlotSet("contact_function", route["contact"]["function"]),
-                          SlotSet("contact_label", route["contact"]["label"])]
+            # nobody to send it to: the municipality is asked again rather than the report going to a default reader
+            if not any(m.get("text") == texts.NO_ADVICE for m in dispatcher.messages):
+                dispatcher.utter_message(text=texts.NO_ROUTE)
+            return [SlotSet("municipality", None), SlotSet("municipality_key", None), SlotSet("requested_slot", "municipality")]
+        looked_up += [SlotSet("contact_function", route["contact"]["function"]),
+                      SlotSet("contact_label", route["contact"]["label"])]
     return [*looked_up, SlotSet("routing_confirmed", routing.route_pair(tracker))]
 
 

@@ -18,9 +18,13 @@ from actions.report_fields import BY_SLOT, REPORT_FIELDS
 
 ROUTE = "route"  # not a report field: the role and municipality the report is routed by
 ROUTE_LABEL = "Rol en gemeente"
-ROUTE_WORDS = re.compile(r"\b(rol|functie|gemeente|contactpersoon|ontvanger)\b")
-# What a changed route empties: the answers and everything looked up or confirmed for them.
-ROUTE_SLOTS = ("role", "municipality", "municipality_key", "routing_confirmed", "contact_function", "contact_label")
+# Who gets the report, named outright ("naar wie" would otherwise pick "Wie"); then, after the fields' own words,
+# the route's words ("de plaats in de gemeente" is Waar, "de gemeente klopt niet" the route).
+ROUTE_PHRASES = re.compile(r"\b(naar wie|rol en gemeente|contactpersoon|ontvanger)\b")
+ROUTE_WORDS = re.compile(r"\b(rol|functie|gemeente)\b")
+# What a changed route empties: the answers and everything looked up, decided or confirmed for them.
+ROUTE_SLOTS = ("role", "municipality", "municipality_key", "routing_confirmed", "contact_function", "contact_label",
+               "report_required")
 
 
 class ValidateChangeForm(SafeFormValidationAction):
@@ -52,7 +56,7 @@ def field_of(value: Any) -> str | None:
     folded = value.lower().strip()
     if folded in BY_SLOT:
         return folded
-    if folded in (ROUTE, ROUTE_LABEL.lower()) or ROUTE_WORDS.search(folded):
+    if folded == ROUTE or ROUTE_PHRASES.search(folded):
         return ROUTE
     for f in REPORT_FIELDS:
         if folded == f.label.lower():
@@ -60,7 +64,7 @@ def field_of(value: Any) -> str | None:
     for f in REPORT_FIELDS:
         if any(folded == w or folded.startswith(w + " ") or f" {w}" in f" {folded}" for w in f.change_words):
             return f.slot
-    return None
+    return ROUTE if ROUTE_WORDS.search(folded) else None
 
 
 class ActionAskChangeField(Action):

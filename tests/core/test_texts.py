@@ -10,9 +10,16 @@ ROOT = Path(__file__).resolve().parents[2]
 # Where user-facing texts are written: Python modules, the domain, the widget's own script.
 SOURCES = [*ROOT.glob("bot/actions/**/*.py"), *ROOT.glob("bot/patches/*.py"), ROOT / "bot/connectors.py",
            *ROOT.glob("bot/domain/*.yml"), *ROOT.glob("channels/**/*.py"), ROOT / "channels/widget/static/meldhulp-widget.js"]
-# "<question> gevaar? <call>" in any wording (the widget splits it in two strings), and "Bel 112 bij gevaar"
-DANGER_WORDS = re.compile(r"(\S+ \S+ \S+ \S+ gevaar\?)['\",\s+]*(?:call: ')?(Bel[^.]*\.)|Bel 112 bij gevaar")
-CALLS = ("Bel dan direct 112.", "Bel dan direct 112 en zeg waar u bent.")  # the line; the acute message's start
+# "gevaar" and "112" near each other, in either order and any case (a Dutch text about danger and the alarm number)
+NEAR = re.compile(r"gevaar.{0,80}?112|112.{0,80}?gevaar", re.IGNORECASE | re.DOTALL)
+WORDINGS = (DANGER_LINE, "Bent u nu in gevaar? Bel dan direct 112 en zeg waar u bent.")  # the line; the acute start
+
+
+def _joined(text: str) -> str:
+    """The words of a stretch of source with the code between string pieces taken out: quotes, '+', the widget's
+    `call: '` and line breaks, so a sentence split over pieces reads as one."""
+    text = re.sub(r"['\"]\s*(?:\+\s*)?(?:,\s*call:\s*)?['\"]?|\s*\+\s*", " ", text)
+    return re.sub(r"\s+", " ", text)
 
 
 def test_the_danger_line_is_short_and_names_only_112():
@@ -22,8 +29,17 @@ def test_the_danger_line_is_short_and_names_only_112():
 def test_every_text_about_danger_uses_the_one_wording():
     found = []
     for path in SOURCES:
-        for match in DANGER_WORDS.finditer(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        for match in NEAR.finditer(text):
+            around = _joined(text[max(0, match.start() - 40):match.end() + 60])
             found.append(path.name)
-            assert match[1] and match[1].endswith("Bent u nu in gevaar?") and match[2] in CALLS, (
-                f"{path.relative_to(ROOT)}: {match[0]!r} (use core.texts.DANGER_LINE)")
+            assert any(w in around for w in WORDINGS), f"{path.relative_to(ROOT)}: {around!r} (use core.texts.DANGER_LINE)"
     assert {"meldhulp.yml", "texts.py", "never_silent.py", "meldhulp-widget.js"} <= set(found)  # it reads what it should
+
+
+def test_the_scan_finds_other_wordings():
+    for other in ("'In direct gevaar?',\n    call: 'Bel 112.',", '"In gevaar? Bel 112."', '"bij gevaar: bel 112"',
+                  '"Bel 112 als u in gevaar bent."', '"Bent u in direct gevaar? "\n    "Bel 112."'):
+        match = NEAR.search(other)
+        assert match and not any(w in _joined(other) for w in WORDINGS), other
+    assert any(w in _joined("danger: 'Bent u nu in gevaar?',\n    call: 'Bel dan direct 112.',") for w in WORDINGS)

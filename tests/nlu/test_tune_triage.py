@@ -179,3 +179,9 @@ def test_the_dialogue_s_written_examples_are_plain_text_without_stories():
     texts = tune_triage.dialogue_texts()
     assert "wat moet ik nu doen" in texts and "ik ben fractiemedewerkster in Maastricht" in texts  # entity markup gone
     assert len(texts) > 500 and not any("[" in t or "](" in t for t in texts)
+
+
+def test_no_temperature_scaling_unless_it_fits_dev_clearly_better():
+    assert tune_triage.choose_temperature({0.7: 0.266, 0.85: 0.240, 1.0: 0.226, 1.5: 0.225}) == 1.0  # round 31
+    assert tune_triage.choose_temperature({0.7: 0.266, 1.0: 0.240, 1.5: 0.225}) == 1.5
+    assert tune_triage.choose_temperature({0.7: 0.2, 1.5: 0.3}) == 0.7  # no 1.0 in the grid: the best

@@ -38,6 +38,6 @@ def test_dutch_syllables():
 
 def test_a_shared_sentence_by_name_is_read_as_its_words():
     import ast
-    joined = ast.parse('"Het lukt nu niet. " + DANGER_LINE + f" Probeer {later}. {DANGER_LINE}"').body[0].value
-    assert readability._static(joined) == (f"Het lukt nu niet. {readability.DANGER_LINE} Probeer "
-                                           f"{readability.PLACEHOLDER}. {readability.DANGER_LINE}")
+    joined = ast.parse('"Het lukt nu niet. " + DANGER_LINE + f" Probeer {later}. {aftercare.DANGER} {DANGER}"').body[0].value
+    line = readability.DANGER_LINE
+    assert readability._static(joined) == f"Het lukt nu niet. {line} Probeer {readability.PLACEHOLDER}. {line} {line}"

@@ -170,8 +170,12 @@ async def test_rol_en_gemeente_is_offered_and_named_in_words():
     said = CollectingDispatcher()
     await ActionAskChangeField().run(said, None, {})
     assert said.messages[0]["buttons"][0] == {"title": "Rol en gemeente", "payload": '/change{"change_field":"route"}'}
-    assert [field_of(w) for w in ("Rol en gemeente", "route", "de gemeente klopt niet", "mijn rol")] == [ROUTE] * 4
-    assert (field_of("plaats"), field_of("wie")) == ("report_where", "report_who")  # the report's own fields stay
+    assert [field_of(w) for w in ("Rol en gemeente", "route", "de gemeente klopt niet", "mijn rol", "naar wie",
+                                  "de contactpersoon")] == [ROUTE] * 6
+    # the report's own fields keep their words, also next to a route word
+    assert [field_of(w) for w in ("plaats", "wie", "de plaats in de gemeente", "de functie van de dader",
+                                  "wie: een ambtenaar van de gemeente", "controle", "rolstoel")] == [
+        "report_where", "report_who", "report_where", "report_who", "report_who", None, None]
 
 
 async def test_changing_the_route_empties_it_and_whatever_was_looked_up_for_it(dispatcher, tracker_factory, domain):
@@ -222,6 +226,7 @@ async def test_a_changed_route_is_asked_advised_shown_and_filed_for_the_new_cont
     shown = {**slots, **slots_of(await ActionReportSummary().run(dispatcher, summary, domain))}
     assert "Gemeente: Nijmegen; rol: wethouder" in dispatcher.messages[-2]["text"]
     assert f"Naar: {expected['label']}" in dispatcher.messages[-2]["text"]
+    assert ROUTE_KEPT not in [m["text"] for m in dispatcher.messages]  # nothing put back: nothing to say about it
     await ActionSubmitReport().run(dispatcher, tracker_factory(slots=shown, text="ja", intent="affirm"), domain)
     assert connection.execute(select(Report.role, Report.readable_by)).one() == (
         "wethouder", f"nijmegen:{expected['function']}")
@@ -238,3 +243,25 @@ async def test_a_changed_route_waits_for_both_answers_and_a_place_unknown_is_ask
     slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
     assert slots["municipality"] is None and slots["requested_slot"] == "municipality"
     assert "contact_function" not in slots and "herken ik niet" in dispatcher.messages[-1]["text"]
+
+
+async def test_a_changed_route_whose_contact_cannot_be_found_is_asked_again_not_sent_to_a_default(
+        connection, dispatcher, tracker_factory, domain, monkeypatch):
+    """The protocol cannot be read (a broken file, a lookup error): no contact, no confirmation, no report for the
+    griffier by default; the municipality is asked again, with one message about the failure."""
+    from actions import routing, triage
+    from actions.report import ValidateReportForm
+
+    def broken(session, key):
+        raise LookupError(key)
+
+    monkeypatch.setattr(routing, "protocol_for", broken)
+    monkeypatch.setattr(triage, "protocol_for", broken)
+    asked = {**FILLED, "role": "wethouder", "municipality": None, "municipality_key": None, "contact_function": None,
+             "contact_label": None, "report_required": None, "report_changing": "route", "requested_slot": "municipality"}
+    tracker = tracker_factory(slots=asked, new_slots={"municipality": "Nijmegen"}, text="Nijmegen",
+                              active_loop="report_form", last_action=None)
+    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    assert (slots["municipality"], slots["requested_slot"]) == (None, "municipality")
+    assert "contact_function" not in slots and "routing_confirmed" not in slots
+    assert len(dispatcher.messages) == 1  # one word about the failure, then the question
