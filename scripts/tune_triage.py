@@ -129,9 +129,11 @@ def fresh_patterns(first: int, current: int) -> list[str]:
 
 
 def default_fresh(first: int, current: int) -> list[str]:
-    """fresh_patterns without the new-dev pattern of a round that collected no new dev files (round 31 had only its
-    retired blind set); every retired file must still exist, and a pattern given with --fresh must still name files."""
-    return [p for p in fresh_patterns(first, current) if not p.endswith("[a-z].jsonl") or any(ROOT.glob(p))]
+    """fresh_patterns without the current round's new-dev pattern when it has no new dev files yet (round 31 had only
+    its retired blind set). An earlier round's missing files still stop the tuner (fresh_files), as does a pattern
+    given with --fresh that names none."""
+    new_dev = f"tests/nlu/real/dev_r{current}[a-z].jsonl"
+    return [p for p in fresh_patterns(first, current) if p != new_dev or any(ROOT.glob(p))]
 
 
 def fresh_files(patterns: list[str], paths: list) -> set:

@@ -94,6 +94,8 @@ def test_a_round_without_new_dev_files_keeps_its_retired_ones_fresh():
         "dev_r30[a-z].jsonl", "dev_r29retired.jsonl", "dev_r30retired.jsonl"]  # no dev_r31e/f
     files = tune_triage.fresh_files(tune_triage.default_fresh(31, 31), paths)
     assert sorted(f.name for f in files) == ["dev_r30retired.jsonl"]
+    # only the current round may have none: an earlier round's pattern stays, and names no file when one is missing
+    assert "tests/nlu/real/dev_r99[a-z].jsonl" in tune_triage.default_fresh(99, 100)
 
 
 def test_fresh_indices_follow_the_order_cases_are_read_in(tmp_path):
