@@ -94,7 +94,10 @@ class ValidateReportForm(SafeFormValidationAction):
     async def run(self, dispatcher, tracker: Tracker, domain) -> list:
         events = await super().run(dispatcher, tracker, domain)
         if tracker.get_slot("report_changing") == ROUTE:
-            events += await _rerouted(dispatcher, tracker, events, domain)
+            rerouted = await _rerouted(dispatcher, tracker, events, domain)
+            if any(e.get("name") == "requested_slot" for e in rerouted):  # asked again: Rasa reads the first one
+                events = [e for e in events if e.get("name") != "requested_slot"]
+            events += rerouted
         return events
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:

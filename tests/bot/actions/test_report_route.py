@@ -247,8 +247,8 @@ async def test_a_changed_route_waits_for_both_answers_and_a_place_unknown_is_ask
 
 async def test_a_changed_route_whose_contact_cannot_be_found_is_asked_again_not_sent_to_a_default(
         connection, dispatcher, tracker_factory, domain, monkeypatch):
-    """The protocol cannot be read (a broken file, a lookup error): no contact, no confirmation, no report for the
-    griffier by default; the municipality is asked again, with one message about the failure."""
+    """The protocol cannot be looked up (a lookup error): no contact, no confirmation, no report for the griffier by
+    default; the municipality is asked again (one requested_slot: Rasa's form reads the first), with one message."""
     from actions import routing, triage
     from actions.report import ValidateReportForm
 
@@ -261,7 +261,9 @@ async def test_a_changed_route_whose_contact_cannot_be_found_is_asked_again_not_
              "contact_label": None, "report_required": None, "report_changing": "route", "requested_slot": "municipality"}
     tracker = tracker_factory(slots=asked, new_slots={"municipality": "Nijmegen"}, text="Nijmegen",
                               active_loop="report_form", last_action=None)
-    slots = slots_of(await ValidateReportForm().run(dispatcher, tracker, domain))
+    events = await ValidateReportForm().run(dispatcher, tracker, domain)
+    assert [e["value"] for e in events if e["name"] == "requested_slot"] == ["municipality"]
+    slots = slots_of(events)
     assert (slots["municipality"], slots["requested_slot"]) == (None, "municipality")
     assert "contact_function" not in slots and "routing_confirmed" not in slots
     assert len(dispatcher.messages) == 1  # one word about the failure, then the question
