@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import knowledge
 from actions.notify import NotifyError, notify
-from actions.routing import route_for
+from actions.routing import contact_events, route_for
 from actions.store import db, handoffs
 from channels.messengers import in_sentence
 from core.config import get_settings
@@ -132,6 +132,4 @@ class ActionHandoff(Action):
             return [SlotSet("handoff_requested", False)]
         # The route the routing form settled on is a contact lookup too: a report filed after the handoff goes to the
         # same person (report_summary.keep_route reads the role and municipality of the last lookup).
-        looked_up = [SlotSet("contact_function", route["contact"]["function"]),
-                     SlotSet("contact_label", route["contact"]["label"])]
-        return [*looked_up, *await hand_off(dispatcher, tracker, route)]
+        return [*contact_events(route["contact"]), *await hand_off(dispatcher, tracker, route)]

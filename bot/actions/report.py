@@ -186,8 +186,7 @@ async def _rerouted(dispatcher: CollectingDispatcher, tracker: Tracker, events: 
             if not any(m.get("text") == texts.NO_ADVICE for m in dispatcher.messages):
                 dispatcher.utter_message(text=texts.NO_ROUTE)
             return [SlotSet("municipality", None), SlotSet("municipality_key", None), SlotSet("requested_slot", "municipality")]
-        looked_up += [SlotSet("contact_function", route["contact"]["function"]),
-                      SlotSet("contact_label", route["contact"]["label"])]
+        looked_up += routing.contact_events(route["contact"])
     return [*looked_up, SlotSet("routing_confirmed", routing.route_pair(tracker))]
 
 

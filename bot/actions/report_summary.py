@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from actions import identity, outbox, texts
 from actions.common import REPORT_SLOTS, YES_NO, asked_by, forget_draft, reset, words_hold_back, words_keep
 from actions.report_fields import REPORT_FIELDS, ReportDraft
-from actions.routing import looked_up_route
+from actions.routing import contact_events, looked_up_route, route_pair
 from actions.store import db, evidence, protocols, reports
 from actions.store import outbox as outbox_store
 
@@ -127,12 +127,12 @@ def keep_route(tracker: Tracker, dispatcher: CollectingDispatcher | None = None)
     routed, confirmed = route_at_lookup(tracker)
     if routed is not None:
         now = {name: tracker.get_slot(name) for name in ROUTE_AT_LOOKUP}
-        if now != routed and confirmed is not None and confirmed == f"{now['role']}|{now['municipality']}":
+        if now != routed and confirmed is not None and confirmed == route_pair(tracker):
             route = looked_up_route(tracker)  # the route the slots hold now: the one confirmed
             if route is not None:
                 contact = route["contact"]
                 tracker.slots.update(contact_function=contact["function"], contact_label=contact["label"])
-                return [SlotSet("contact_function", contact["function"]), SlotSet("contact_label", contact["label"])]
+                return contact_events(contact)
         back = [name for name in ROUTE_AT_LOOKUP if now[name] != routed[name]]
         tracker.slots.update({name: routed[name] for name in back})  # this turn's summary and its hash read them
         events = [SlotSet(name, routed[name]) for name in back]

@@ -327,6 +327,11 @@ class ActionAskRoutingCheck(Action):
         return []
 
 
+def contact_events(contact: dict) -> list[SlotSet]:
+    """The slots a contact lookup sets: who gets the report (report_summary.route_at_lookup reads the last of these)."""
+    return [SlotSet("contact_function", contact["function"]), SlotSet("contact_label", contact["label"])]
+
+
 def route_for(tracker: Tracker, dispatcher: CollectingDispatcher) -> dict | None:
     """The route for the role and the resolved municipality in the slots; None (and a Dutch answer)
     when there is none."""
@@ -358,10 +363,7 @@ class ActionRoute(Action):
             return []
         for message in describe(result):
             dispatcher.utter_message(text=message)
-        return [
-            SlotSet("contact_function", result["contact"]["function"]),
-            SlotSet("contact_label", result["contact"]["label"]),
-        ]
+        return contact_events(result["contact"])
 
 
 def main(argv: list[str]) -> int:

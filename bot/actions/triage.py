@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import knowledge, texts
 from actions.common import MAX_TEXT, REPORT_SLOTS, YES_NO, SafeFormValidationAction, is_unsure, reset, yes_no_answer
 from actions.knowledge import Protocol, normalize_role
-from actions.routing import protocol_for, route_of
+from actions.routing import contact_events, protocol_for, route_of
 from actions.store import db
 from nlu.triage import INCIDENT_INTENTS, SEVERITY, counted_cues
 
@@ -221,8 +221,7 @@ def _contact(protocol: Protocol, tracker: Tracker) -> list:
     role = normalize_role(tracker.get_slot("role"))
     if role is None or not tracker.get_slot("municipality"):
         return []
-    contact = route_of(protocol, tracker.get_slot("municipality"), role)["contact"]
-    return [SlotSet("contact_function", contact["function"]), SlotSet("contact_label", contact["label"])]
+    return contact_events(route_of(protocol, tracker.get_slot("municipality"), role)["contact"])
 
 
 class ActionAdvice(Action):
